@@ -1,0 +1,59 @@
+"""docprompt: grounded code generation from documentation a model has never seen.
+
+The public names load lazily, so ``import docprompt`` stays fast and pulls in no torch::
+
+    from docprompt import open_index
+    hits = open_index("tldr").search("extract a gzipped archive", k=3)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Document": "docprompt.models",
+    "Chunk": "docprompt.models",
+    "Hit": "docprompt.models",
+    "Manifest": "docprompt.models",
+    "Index": "docprompt.store.index",
+    "open_index": "docprompt.store.registry",
+    "build_index": "docprompt.store.build",
+    "Retriever": "docprompt.retrieve",
+    "BuildSettings": "docprompt.config",
+    "DocpromptError": "docprompt.errors",
+}
+
+__all__ = [
+    "BuildSettings",
+    "Chunk",
+    "Document",
+    "DocpromptError",
+    "Hit",
+    "Index",
+    "Manifest",
+    "Retriever",
+    "__version__",
+    "build_index",
+    "open_index",
+]
+
+if TYPE_CHECKING:
+    from .config import BuildSettings
+    from .errors import DocpromptError
+    from .models import Chunk, Document, Hit, Manifest
+    from .retrieve import Retriever
+    from .store.build import build_index
+    from .store.index import Index
+    from .store.registry import open_index
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docprompt' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

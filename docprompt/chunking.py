@@ -1,0 +1,71 @@
+"""Split Documents into Chunks with langchain-text-splitters.
+
+Sizes are in characters: 900 characters is about 200-250 tokens of English for a
+256-token embedder such as all-MiniLM-L6-v2, so a chunk is seen whole by the model.
+Paragraphs an indexer hands over (``Document.paragraphs``) are kept whole when they fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from .models import Chunk, Document, content_hash
+from .textproc import unmnemonic
+
+_LANGUAGES = {"python": "PYTHON", "markdown": "MARKDOWN", "rst": "RST", "html": "HTML"}
+
+
+@lru_cache(maxsize=16)
+def _splitter(language: str, size: int, overlap: int):
+    from langchain_text_splitters import Language, RecursiveCharacterTextSplitter
+
+    name = _LANGUAGES.get(language)
+    if name is not None:
+        return RecursiveCharacterTextSplitter.from_language(
+            Language[name], chunk_size=size, chunk_overlap=overlap
+        )
+    return RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
+
+
+class Chunker:
+    def __init__(self, chunk_size: int = 900, chunk_overlap: int = 120):
+        if chunk_overlap >= chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        self.chunk_size = chunk_size
+        self.chunk_overlap = chunk_overlap
+
+    def pieces(self, doc: Document) -> list[str]:
+        split = _splitter(doc.language, self.chunk_size, self.chunk_overlap).split_text
+        if doc.paragraphs is None:
+            return [p for p in split(doc.text) if p.strip()]
+        out: list[str] = []
+        for para in doc.paragraphs:
+            if not para.strip():
+                continue
+            out.extend([para] if len(para) <= self.chunk_size else split(para))
+        return out
+
+    def chunks(self, doc: Document) -> Iterator[Chunk]:
+        for position, text in enumerate(self.pieces(doc)):
+            yield Chunk(
+                id=f"{doc.id}#{position}",
+                doc_id=doc.id,
+                position=position,
+                text=text,
+                content_hash=content_hash(text),
+                source=doc.source,
+                kind=doc.kind,
+                language=doc.language,
+                title=doc.title,
+                uri=doc.uri,
+                metadata=doc.metadata,
+            )
+
+
+def search_text(title: str, text: str) -> str:
+    """The text that is embedded and BM25-indexed: the title gives a bare paragraph its context."""
+    text = unmnemonic(text)
+    if title and not text.lstrip().startswith(title):
+        return f"{title}\n{text}"
+    return text

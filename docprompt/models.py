@@ -1,0 +1,123 @@
+"""The records that move through the pipeline: Document -> Chunk -> Hit, and the index manifest."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["doc", "example"]
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+class Document(BaseModel):
+    """One unit a source yields: a man page, an API entry, a tldr page, a file.
+
+    ``paragraphs`` lets an indexer hand over pre-split paragraphs (man page option entries,
+    API entries); the chunker keeps each one whole when it fits.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    text: str
+    source: str = ""
+    kind: Kind = "doc"
+    language: str = "text"
+    title: str = ""
+    uri: str = ""
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    paragraphs: list[str] | None = None
+
+
+class Chunk(BaseModel):
+    """A retrievable paragraph of a Document; ``id`` is ``<doc id>#<position>``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    doc_id: str
+    position: int
+    text: str
+    content_hash: str
+    source: str = ""
+    kind: Kind = "doc"
+    language: str = "text"
+    title: str = ""
+    uri: str = ""
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Hit(BaseModel):
+    """A retrieved chunk with its fused score and what each retriever said about it."""
+
+    chunk: Chunk
+    score: float
+    sparse_rank: int | None = None
+    sparse_score: float | None = None
+    dense_rank: int | None = None
+    dense_score: float | None = None
+
+    def explain(self) -> str:
+        def side(name: str, rank: int | None, score: float | None) -> str:
+            return f"{name} #{rank} ({score:.3f})" if rank is not None else f"{name} -"
+
+        return (
+            f"fused {self.score:.4f} = "
+            f"{side('sparse', self.sparse_rank, self.sparse_score)}, "
+            f"{side('dense', self.dense_rank, self.dense_score)}"
+        )
+
+
+class SourceRecord(BaseModel):
+    """One input the index was built from (a file, a man page, ...) and its content hash."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    content_hash: str
+    chunks: int
+
+
+class EmbedderInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    dim: int
+    backend: str
+    max_seq_length: int | None = None
+
+
+class BM25Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    k1: float = 1.5
+    b: float = 0.75
+    method: str = "lucene"
+    tokenizer: str = "code-v1"
+
+
+class Manifest(BaseModel):
+    """``manifest.json`` of an index directory: exactly how it was built."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format_version: int
+    docprompt_version: str
+    name: str
+    embedder: EmbedderInfo
+    bm25: BM25Params
+    dense_index: str
+    sources: list[SourceRecord]
+    roots: list[str]
+    indexer: str
+    counts: dict[str, int]
+    built_at: datetime
+    build_seconds: float
+    skipped: dict[str, int] = Field(default_factory=dict)
+    settings: dict[str, Any] = Field(default_factory=dict)

@@ -1,0 +1,208 @@
+"""Build (or incrementally update) an index directory from Documents."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..chunking import Chunker, search_text
+from ..config import BuildSettings, models_dir
+from ..errors import BadInput, DocpromptError
+from ..models import BM25Params, Chunk, Document, EmbedderInfo, Manifest, SourceRecord, content_hash
+from ..progress import Reporter, Silent
+from ..textproc import TOKENIZER_VERSION, tokenize
+from . import chunks as chunkdb
+from . import dense, layout, sparse
+from .index import Index
+
+
+def _previous(path: Path, embedder: str) -> Index | None:
+    """The index being replaced, when its vectors can be reused."""
+    try:
+        old = Index(path)
+        if old.manifest.embedder.name == embedder:
+            return old
+    except DocpromptError:
+        pass
+    return None
+
+
+def _reused_vectors(old: Index | None, keys: list[str]) -> dict[str, np.ndarray]:
+    if old is None or not keys:
+        return {}
+    try:
+        positions = old.store.vec_keys()
+        wanted = {k: positions[k] for k in keys if k in positions}
+        if not wanted:
+            return {}
+        vectors = old.dense.vectors()
+    except DocpromptError:
+        return {}
+    return {k: vectors[row] for k, row in wanted.items()}
+
+
+def _onnx_export(embedder, dest: Path, old: Index | None) -> None:
+    """Copy the embedder's ONNX export into the index, exporting it once into a cache."""
+    if not hasattr(embedder, "export_onnx"):
+        return
+    if old is not None and (old.path / layout.EMBEDDER / "model.onnx").exists():
+        source = old.path / layout.EMBEDDER
+    else:
+        key = hashlib.sha256(f"{embedder.name}|{embedder.path}".encode()).hexdigest()[:16]
+        source = models_dir() / "onnx" / key
+        if not (source / "embedder.json").exists():
+            tmp = source.with_name(f"{key}.tmp-{os.getpid()}")
+            shutil.rmtree(tmp, ignore_errors=True)
+            embedder.export_onnx(tmp)
+            source.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(source, ignore_errors=True)
+            os.replace(tmp, source)
+    dest.mkdir()
+    for f in source.iterdir():
+        try:
+            os.link(f, dest / f.name)  # shares the 90 MB model file between indexes
+        except OSError:
+            shutil.copyfile(f, dest / f.name)
+
+
+def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
+    seen: Counter[str] = Counter()
+    for doc in docs:
+        seen[doc.id] += 1
+        if seen[doc.id] > 1:
+            doc = doc.model_copy(update={"id": f"{doc.id}~{seen[doc.id]}"})
+        yield doc
+
+
+def build_index(
+    path: Path,
+    documents: Iterable[Document],
+    *,
+    name: str | None = None,
+    indexer: str = "custom",
+    roots: list[str] | None = None,
+    skipped: dict[str, int] | None = None,
+    settings: BuildSettings | None = None,
+    embedder=None,
+    reporter: Reporter | None = None,
+) -> Manifest:
+    """Write the index for ``documents`` at ``path`` and swap it in atomically.
+
+    Chunks whose text is unchanged since the previous build at ``path`` keep their vectors.
+    """
+    from ..embed import get_embedder
+
+    started = time.perf_counter()
+    settings = settings or BuildSettings()
+    reporter = reporter or Silent()
+    path = Path(path)
+    name = name or path.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    layout.clean_stale(path)
+    embedder = embedder or get_embedder(settings.embedder)  # a bad name fails before any work
+
+    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+    all_chunks: list[Chunk] = []
+    per_source: dict[str, list[str]] = defaultdict(list)
+    n_docs = 0
+    with reporter.task("reading documents") as advance:
+        for doc in _unique_ids(documents):
+            n_docs += 1
+            per_source[doc.source].append(doc.text)
+            all_chunks.extend(chunker.chunks(doc))
+            advance(1)
+    if not all_chunks:
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted((skipped or {}).items()))
+        raise BadInput(
+            f"nothing to index: {n_docs} documents gave no text" + (f" (skipped: {why})" if why else "")
+        )
+    texts = [search_text(c.title, c.text) for c in all_chunks]
+    keys = [content_hash(t) for t in texts]
+
+    old = _previous(path, embedder.name)
+    vectors_by_key = _reused_vectors(old, keys)
+    reused = len(vectors_by_key)
+    todo = list(dict.fromkeys(k for k in keys if k not in vectors_by_key))
+    text_of = dict(zip(keys, texts))
+    if todo:
+        with reporter.task(f"embedding {len(todo)} chunks", total=len(todo)) as advance:
+            fresh = embedder.embed(
+                [text_of[k] for k in todo], batch_size=settings.batch_size, progress=advance
+            )
+        vectors_by_key.update(zip(todo, fresh))
+    dim = int(embedder.dim)
+    vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
+
+    build = layout.new_build_dir(path)
+    try:
+        with reporter.task("writing index", total=4) as advance:
+            con = chunkdb.create(build / layout.CHUNKS)
+            with con:
+                chunkdb.insert(con, ((i, c, k) for i, (c, k) in enumerate(zip(all_chunks, keys))))
+            con.close()
+            advance(1)
+            kind = "hnsw" if len(all_chunks) >= settings.hnsw_threshold else "flat"
+            dense.save(dense.build(vectors, kind), build / layout.DENSE)
+            advance(1)
+            sparse.build_bm25s(
+                [tokenize(t) for t in texts],
+                settings.bm25_k1,
+                settings.bm25_b,
+                build / layout.SPARSE,
+            )
+            advance(1)
+            _onnx_export(embedder, build / layout.EMBEDDER, old)
+            advance(1)
+        if old is not None:
+            old.close()
+        manifest = Manifest(
+            format_version=layout.FORMAT_VERSION,
+            docprompt_version=__version__,
+            name=name,
+            embedder=EmbedderInfo(
+                name=embedder.name,
+                dim=dim,
+                backend=embedder.backend,
+                max_seq_length=getattr(embedder, "max_seq_length", None),
+            ),
+            bm25=BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, tokenizer=TOKENIZER_VERSION),
+            dense_index=kind,
+            sources=[
+                SourceRecord(path=src, content_hash=content_hash("\x00".join(t)), chunks=0)
+                for src, t in sorted(per_source.items())
+            ],
+            roots=roots or [],
+            indexer=indexer,
+            counts={
+                "documents": n_docs,
+                "chunks": len(all_chunks),
+                "embedded": len(todo),
+                "reused_vectors": reused,
+            },
+            built_at=datetime.now(timezone.utc),
+            build_seconds=round(time.perf_counter() - started, 3),
+            skipped=dict(skipped or {}),
+            settings=settings.model_dump(),
+        )
+        chunk_counts = Counter(c.source for c in all_chunks)
+        for rec in manifest.sources:
+            rec.chunks = chunk_counts[rec.path]
+        # The manifest is written last: a directory without one is never a valid index.
+        (build / layout.MANIFEST).write_text(
+            json.dumps(manifest.model_dump(mode="json"), indent=2), encoding="utf-8"
+        )
+        layout.swap_in(build, path)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    return manifest

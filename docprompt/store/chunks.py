@@ -1,0 +1,126 @@
+"""The chunk store: one SQLite table; the row number is the chunk's id in FAISS and BM25."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..models import Chunk
+
+SCHEMA = """
+CREATE TABLE chunks (
+    row INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    title TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    vec_key TEXT NOT NULL,
+    metadata TEXT NOT NULL
+);
+CREATE INDEX chunks_doc ON chunks(doc_id);
+CREATE INDEX chunks_vec_key ON chunks(vec_key);
+"""
+
+COLUMNS = "id, doc_id, position, source, kind, language, title, uri, text, content_hash, metadata"
+FILTER_COLUMNS = {"kind", "language", "source", "doc_id", "title", "uri"}
+
+
+def create(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA)
+    return con
+
+
+def insert(con: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str]]) -> None:
+    con.executemany(
+        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            (
+                row,
+                c.id,
+                c.doc_id,
+                c.position,
+                c.source,
+                c.kind,
+                c.language,
+                c.title,
+                c.uri,
+                c.text,
+                c.content_hash,
+                vec_key,
+                json.dumps(c.metadata, ensure_ascii=False, sort_keys=True),
+            )
+            for row, c, vec_key in rows
+        ),
+    )
+
+
+def _chunk(r: tuple) -> Chunk:
+    return Chunk(
+        id=r[0],
+        doc_id=r[1],
+        position=r[2],
+        source=r[3],
+        kind=r[4],
+        language=r[5],
+        title=r[6],
+        uri=r[7],
+        text=r[8],
+        content_hash=r[9],
+        metadata=json.loads(r[10]),
+    )
+
+
+class ChunkStore:
+    def __init__(self, path: Path):
+        # Read-only, so a reader can never alter an index another process is using.
+        self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self.count = self.con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+
+    def get(self, rows: list[int]) -> list[Chunk]:
+        if not rows:
+            return []
+        marks = ",".join("?" * len(rows))
+        found = {
+            r[0]: _chunk(r[1:])
+            for r in self.con.execute(f"SELECT row, {COLUMNS} FROM chunks WHERE row IN ({marks})", rows)
+        }
+        return [found[r] for r in rows]
+
+    def texts(self) -> Iterable[tuple[str, str]]:
+        """(title, text) of every chunk, in row order."""
+        yield from self.con.execute("SELECT title, text FROM chunks ORDER BY row")
+
+    def vec_keys(self) -> dict[str, int]:
+        return {k: r for r, k in self.con.execute("SELECT row, vec_key FROM chunks")}
+
+    def rows_matching(self, filters: Mapping[str, Any]) -> np.ndarray:
+        """Rows whose columns (kind, language, source, ...) or metadata keys equal the filters.
+
+        A list value matches any of its items.
+        """
+        where, args = [], []
+        for key, value in filters.items():
+            column = key if key in FILTER_COLUMNS else None
+            expr = column or "json_extract(metadata, ?)"
+            values = value if isinstance(value, (list, tuple, set)) else [value]
+            if column is None:
+                args.append(f'$."{key}"')
+            where.append(f"{expr} IN ({','.join('?' * len(values))})")
+            args.extend(values)
+        sql = "SELECT row FROM chunks" + (" WHERE " + " AND ".join(where) if where else "")
+        return np.fromiter((r[0] for r in self.con.execute(sql, args)), dtype=np.int64)
+
+    def close(self) -> None:
+        self.con.close()

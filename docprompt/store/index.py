@@ -1,0 +1,141 @@
+"""An index directory: open it (validated), search its parts, or build one."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from ..errors import IndexCorrupt, IndexIncompatible, IndexNotFound
+from ..models import Manifest
+from . import layout
+
+
+def _rebuild_hint(name: str) -> str:
+    return f"rebuild it with `docprompt index build {name} PATH...`"
+
+
+def read_manifest(path: Path) -> Manifest:
+    name = path.name
+    file = path / layout.MANIFEST
+    if not path.exists():
+        raise IndexNotFound(f"no index at {path}")
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorrupt(f"index {name!r}: manifest.json is missing; {_rebuild_hint(name)}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise IndexCorrupt(
+            f"index {name!r}: manifest.json is corrupt or truncated ({type(e).__name__}); "
+            f"{_rebuild_hint(name)}"
+        ) from None
+    version = raw.get("format_version") if isinstance(raw, dict) else None
+    if version != layout.FORMAT_VERSION:
+        raise IndexIncompatible(
+            f"index {name!r} has format version {version}, this docprompt reads version "
+            f"{layout.FORMAT_VERSION}; {_rebuild_hint(name)}"
+        )
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as e:
+        loc = ".".join(str(p) for p in e.errors()[0]["loc"])
+        raise IndexCorrupt(
+            f"index {name!r}: manifest.json is invalid at {loc!r}; {_rebuild_hint(name)}"
+        ) from None
+
+
+class Index:
+    """A built index. Parts load on first use, so a sparse-only search never loads FAISS."""
+
+    def __init__(self, path: Path, *, embedder: str | None = None):
+        self.path = Path(path)
+        self.manifest = read_manifest(self.path)
+        self.name = self.manifest.name
+        if embedder is not None and embedder != self.manifest.embedder.name:
+            raise IndexIncompatible(
+                f"index {self.name!r} was built with embedder {self.manifest.embedder.name!r}, "
+                f"not {embedder!r}; rebuild it with "
+                f"`docprompt index build {self.name} --embedder {embedder} PATH...`"
+            )
+        self.count = self.manifest.counts.get("chunks", 0)
+
+    def _corrupt(self, part: str, e: BaseException) -> IndexCorrupt:
+        return IndexCorrupt(
+            f"index {self.name!r}: {part} is corrupt or missing ({type(e).__name__}: "
+            f"{str(e).splitlines()[0][:120] if str(e) else ''}); {_rebuild_hint(self.name)}"
+        )
+
+    @cached_property
+    def store(self):
+        from .chunks import ChunkStore
+
+        try:
+            store = ChunkStore(self.path / layout.CHUNKS)
+        except Exception as e:  # noqa: BLE001 - sqlite raises several kinds
+            raise self._corrupt(layout.CHUNKS, e) from None
+        if store.count != self.count:
+            raise self._corrupt(
+                layout.CHUNKS, ValueError(f"{store.count} chunks, manifest says {self.count}")
+            )
+        return store
+
+    @cached_property
+    def sparse(self):
+        from .sparse import BM25S
+
+        try:
+            sparse = BM25S(self.path / layout.SPARSE)
+        except Exception as e:  # noqa: BLE001
+            raise self._corrupt("the BM25 index", e) from None
+        n = sparse.model.scores["num_docs"]
+        if n != self.count:
+            raise self._corrupt("the BM25 index", ValueError(f"{n} docs, manifest says {self.count}"))
+        return sparse
+
+    @cached_property
+    def dense(self):
+        from .dense import Dense
+
+        try:
+            dense = Dense(self.path / layout.DENSE)
+        except Exception as e:  # noqa: BLE001 - faiss raises RuntimeError on bad files
+            raise self._corrupt(layout.DENSE, e) from None
+        if dense.count != self.count or dense.dim != self.manifest.embedder.dim:
+            raise self._corrupt(
+                layout.DENSE,
+                ValueError(
+                    f"{dense.count} vectors of dim {dense.dim}, manifest says "
+                    f"{self.count} of dim {self.manifest.embedder.dim}"
+                ),
+            )
+        return dense
+
+    @cached_property
+    def query_embedder(self):
+        from ..embed import load_query_embedder
+
+        emb = load_query_embedder(self.manifest.embedder.name, self.path)
+        if emb.dim != self.manifest.embedder.dim:
+            raise IndexIncompatible(
+                f"index {self.name!r}: its query embedder gives {emb.dim}-d vectors, the index "
+                f"holds {self.manifest.embedder.dim}-d ones; {_rebuild_hint(self.name)}"
+            )
+        return emb
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.query_embedder.embed([text])[0]
+
+    def search(self, query: str, k: int = 5, **options: Any):
+        """Hybrid search by default; see :class:`docprompt.retrieve.Retriever` for options."""
+        from ..retrieve import Retriever
+
+        filters = options.pop("filters", None)
+        return Retriever(self, **options).retrieve(query, k=k, filters=filters)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()

