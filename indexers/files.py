@@ -6,10 +6,9 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from docprompt.errors import BadInput
 from docprompt.models import Document
 
-from . import Skips
+from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, read_text, walk
 
 LANGUAGES = {".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text", ".py": "python"}
 
@@ -35,15 +34,10 @@ class FilesIndexer:
         self,
         paths: Iterable[str | os.PathLike],
         *,
-        max_file_bytes: int = 5_000_000,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         extensions: Iterable[str] | None = None,
     ):
-        self.paths = [Path(p).expanduser() for p in paths]
-        if not self.paths:
-            raise BadInput("give at least one PATH to index")
-        missing = [str(p) for p in self.paths if not p.exists()]
-        if missing:
-            raise BadInput(f"path does not exist: {', '.join(missing)}")
+        self.paths = existing_paths(paths)
         self.max_file_bytes = max_file_bytes
         self.extensions = {e if e.startswith(".") else f".{e}" for e in (extensions or LANGUAGES)}
         self.skipped = Skips()
@@ -52,48 +46,9 @@ class FilesIndexer:
     def roots(self) -> list[str]:
         return [str(p.resolve()) for p in self.paths]
 
-    def files(self) -> Iterator[tuple[Path, Path]]:
-        """(root, file) pairs, sorted, never leaving a root through a symlink."""
-        for root in self.paths:
-            root = root.resolve()
-            if root.is_file():
-                yield root.parent, root
-                continue
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                for fn in sorted(filenames):
-                    if Path(fn).suffix.lower() in self.extensions and not fn.startswith("."):
-                        yield root, Path(dirpath) / fn
-
-    def read(self, root: Path, file: Path) -> str | None:
-        try:
-            real = file.resolve()
-            if not real.is_relative_to(root):
-                self.skipped.add("symlink out of root")
-                return None
-            if real.stat().st_size > self.max_file_bytes:
-                self.skipped.add("too large")
-                return None
-            data = real.read_bytes()
-        except OSError:
-            self.skipped.add("unreadable")
-            return None
-        if b"\x00" in data[:8192]:
-            self.skipped.add("binary")
-            return None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            self.skipped.add("not UTF-8")
-            return None
-        if not text.strip():
-            self.skipped.add("empty")
-            return None
-        return text
-
     def iter_documents(self) -> Iterator[Document]:
-        for root, file in self.files():
-            text = self.read(root, file)
+        for root, file in walk(self.paths, self.extensions):
+            text = read_text(root, file, self.skipped, self.max_file_bytes)
             if text is None:
                 continue
             language = LANGUAGES.get(file.suffix.lower(), "text")
