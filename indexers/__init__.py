@@ -6,13 +6,22 @@ user's own indexer plugs in with one line of their pyproject.toml.
 
 from __future__ import annotations
 
-from collections import Counter
 from importlib.metadata import entry_points
 
 from docprompt.errors import BadInput
 
+from ._fs import Skips
+
 GROUP = "docprompt.indexers"
-BUILTIN = {"files": "docprompt.indexers.files:FilesIndexer"}
+BUILTIN = {
+    "files": "docprompt.indexers.files:FilesIndexer",
+    "manpages": "docprompt.indexers.manpages:ManPagesIndexer",
+    "tldr": "docprompt.indexers.tldr:TldrIndexer",
+    "devdocs": "docprompt.indexers.devdocs:DevDocsIndexer",
+    "python": "docprompt.indexers.pyapi:PythonApiIndexer",
+    "docs": "docprompt.indexers.docsfolder:DocsFolderIndexer",
+    "examples": "docprompt.indexers.examples:CodeExamplesIndexer",
+}
 
 
 def available() -> dict[str, str]:
@@ -30,11 +39,9 @@ def get_indexer(name: str):
     module, _, attr = known[name].partition(":")
     import importlib
 
-    return getattr(importlib.import_module(module), attr)
+    try:
+        return getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as e:
+        raise BadInput(f"indexer {name!r} ({known[name]}) cannot be loaded: {e}") from None
 
-
-class Skips(Counter):
-    """Why inputs were skipped, counted by reason."""
-
-    def add(self, reason: str) -> None:
-        self[reason] += 1
+__all__ = ["GROUP", "Skips", "available", "get_indexer"]

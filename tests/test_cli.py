@@ -65,7 +65,7 @@ def test_update_reads_recorded_roots(built):
         (["index", "build", "u", ".", "--embedder", "hash:3"], "bad embedder 'hash:3'"),
         (["index", "build", "u", ".", "--chunk-size", "5"], "option: chunk_size"),
         (["index", "info", "nope"], "no index named 'nope'"),
-        (["index", "build", "u", ".", "--indexer", "nope"], "unknown indexer 'nope'; known: files"),
+        (["index", "build", "u", ".", "--indexer", "nope"], "unknown indexer 'nope'; known: devdocs, docs"),
     ],
 )
 def test_user_errors_are_one_clear_line(built, args, message):
@@ -107,3 +107,12 @@ def test_nothing_to_index(tmp_path):
     (d / "empty.md").write_text("")
     result = run("index", "build", "e", str(d), "--embedder", "hash:64", ok=False)
     assert result.exit_code == 2 and "nothing to index" in result.output and "1 empty" in result.output
+
+
+def test_cli_reference_is_current():
+    from pathlib import Path
+
+    from docprompt.cli.reference import render
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+    assert doc.read_text() == render(), "docs/cli.md is stale: run python -m docprompt.cli.reference"
