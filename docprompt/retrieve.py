@@ -16,7 +16,8 @@ from .errors import BadInput, BadQuery
 from .models import Hit
 from .textproc import tokenize
 
-Mode = Literal["hybrid", "sparse", "dense"]
+Mode = Literal["hybrid", "sparse", "dense", "two-stage"]
+MODES = ("hybrid", "sparse", "dense", "two-stage")
 Fusion = Literal["rrf", "convex"]
 
 MAX_QUERY_CHARS = 10_000
@@ -52,7 +53,23 @@ def convex(scored: list[tuple[np.ndarray, np.ndarray, float]]) -> dict[int, floa
     return fused
 
 
+Side = tuple[np.ndarray, np.ndarray]  # rows, scores (best first)
+EMPTY: Side = (np.empty(0, np.int64), np.empty(0, np.float32))
+
+
+def _ranks(side: Side) -> dict[int, tuple[int, float]]:
+    rows, scores = side
+    return {r: (i + 1, float(x)) for i, (r, x) in enumerate(zip(rows.tolist(), scores.tolist()))}
+
+
 class Retriever:
+    """Sparse, dense, hybrid or two-stage retrieval over an :class:`~docprompt.store.index.Index`.
+
+    ``two-stage`` follows DocPrompting: first find the right pages (a man page, an API page)
+    from whole-page representations, then the right paragraphs inside them. A chunk's final
+    score fuses its page's rank with its own rank among the chunks of the chosen pages.
+    """
+
     def __init__(
         self,
         index,
@@ -62,56 +79,81 @@ class Retriever:
         sparse_weight: float = 0.5,
         rrf_c: int = 60,
         fetch_factor: int = 10,
+        pages: int = 5,
+        page_weight: float = 0.5,
     ):
-        if mode not in ("hybrid", "sparse", "dense"):
-            raise BadInput(f"unknown mode {mode!r}: use hybrid, sparse or dense")
+        if mode not in MODES:
+            raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}")
         if fusion not in ("rrf", "convex"):
             raise BadInput(f"unknown fusion {fusion!r}: use rrf or convex")
-        if not 0 <= sparse_weight <= 1:
-            raise BadInput(f"sparse_weight must be between 0 and 1, not {sparse_weight}")
+        for label, w in (("sparse_weight", sparse_weight), ("page_weight", page_weight)):
+            if not 0 <= w <= 1:
+                raise BadInput(f"{label} must be between 0 and 1, not {w}")
+        if pages < 1:
+            raise BadInput(f"pages must be at least 1, not {pages}")
         self.index = index
         self.mode = mode
         self.fusion = fusion
         self.sparse_weight = sparse_weight
         self.rrf_c = rrf_c
         self.fetch_factor = fetch_factor
+        self.pages = pages
+        self.page_weight = page_weight
 
-    def sparse_side(self, query: str, n: int, allowed: np.ndarray | None):
+    def _fuse(self, sparse: Side, dense: Side, mode: str) -> dict[int, float]:
+        if mode == "sparse":
+            return dict(zip(sparse[0].tolist(), sparse[1].tolist()))
+        if mode == "dense":
+            return dict(zip(dense[0].tolist(), dense[1].tolist()))
+        w = self.sparse_weight
+        if self.fusion == "rrf":
+            return rrf([(sparse[0], w), (dense[0], 1 - w)], self.rrf_c)
+        return convex([(sparse[0], sparse[1], w), (dense[0], dense[1], 1 - w)])
+
+    def _search(self, level: str, tokens, qvec, n, allowed, mode):
+        """Search chunks (level "") or pages (level "pages_"); loads only the parts it uses."""
         from .store.sparse import top_n
 
-        return top_n(self.index.sparse.scores(tokenize(query)), n, allowed)
-
-    def dense_side(self, query: str, n: int, allowed: np.ndarray | None):
-        return self.index.dense.search(self.index.embed_query(query), n, allowed)
+        index = self.index
+        s = top_n(getattr(index, level + "sparse").scores(tokens), n, allowed) if mode != "dense" else EMPTY
+        d = getattr(index, level + "dense").search(qvec, n, allowed) if mode != "sparse" else EMPTY
+        return self._fuse(s, d, mode), s, d
 
     def retrieve(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
         query = check_query(query)
         if k < 1:
             raise BadInput(f"k must be at least 1, not {k}")
-        allowed = self.index.store.rows_matching(filters) if filters else None
+        index = self.index
+        allowed = index.store.rows_matching(filters) if filters else None
         if allowed is not None and len(allowed) == 0:
             return []
         n = max(k * self.fetch_factor, k)
-        empty = (np.empty(0, np.int64), np.empty(0, np.float32))
-        s_rows, s_scores = self.sparse_side(query, n, allowed) if self.mode != "dense" else empty
-        d_rows, d_scores = self.dense_side(query, n, allowed) if self.mode != "sparse" else empty
+        tokens = tokenize(query) if self.mode != "dense" else []
+        qvec = index.embed_query(query) if self.mode != "sparse" else None
+        chunk_mode = "hybrid" if self.mode == "two-stage" else self.mode
 
-        if self.mode == "sparse":
-            fused = dict(zip(s_rows.tolist(), s_scores.tolist()))
-        elif self.mode == "dense":
-            fused = dict(zip(d_rows.tolist(), d_scores.tolist()))
-        elif self.fusion == "rrf":
-            fused = rrf([(s_rows, self.sparse_weight), (d_rows, 1 - self.sparse_weight)], self.rrf_c)
-        else:
-            fused = convex(
-                [(s_rows, s_scores, self.sparse_weight), (d_rows, d_scores, 1 - self.sparse_weight)]
-            )
+        page_rank: dict[int, int] = {}
+        if self.mode == "two-stage":
+            page_allowed = None if allowed is None else np.unique(index.page_of_chunk[allowed])
+            fused_pages, _, _ = self._search("pages_", tokens, qvec, self.pages * 4, page_allowed, "hybrid")
+            top_pages = sorted(fused_pages.items(), key=lambda kv: (-kv[1], kv[0]))[: self.pages]
+            page_rank = {p: i + 1 for i, (p, _) in enumerate(top_pages)}
+            in_pages = index.store.rows_of_pages(list(page_rank))
+            allowed = in_pages if allowed is None else np.intersect1d(allowed, in_pages)
+
+        fused, s, d = self._search("", tokens, qvec, n, allowed, chunk_mode)
+        if page_rank:
+            order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+            c, w = self.rrf_c, self.page_weight
+            page_of = index.page_of_chunk
+            fused = {
+                row: w / (c + page_rank[int(page_of[row])]) + (1 - w) / (c + rank)
+                for rank, (row, _) in enumerate(order, start=1)
+            }
         best = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        s_info = {r: (i + 1, float(s)) for i, (r, s) in enumerate(zip(s_rows.tolist(), s_scores.tolist()))}
-        d_info = {r: (i + 1, float(s)) for i, (r, s) in enumerate(zip(d_rows.tolist(), d_scores.tolist()))}
-        rows = [r for r, _ in best]
+        s_info, d_info = _ranks(s), _ranks(d)
         hits = []
-        for chunk, (row, score) in zip(self.index.store.get(rows), best):
+        for chunk, (row, score) in zip(index.store.get([r for r, _ in best]), best):
             sr, ss = s_info.get(row, (None, None))
             dr, ds = d_info.get(row, (None, None))
             hits.append(

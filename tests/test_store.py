@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from docprompt.embed.hashing import HashingEmbedder
 from docprompt.errors import IndexCorrupt, IndexIncompatible, IndexNotFound
 from docprompt.store import layout, registry
 from docprompt.store.index import Index
@@ -166,3 +167,36 @@ def test_interrupted_build_leaves_previous_index(docs, tmp_path, sig):
     assert registry.open_index("t").manifest.counts["documents"] == 6
     leftovers = [p for p in registry.path_of("t").parent.iterdir() if p.name.startswith(".t.")]
     assert len(leftovers) == 1
+
+
+def test_two_stage_finds_the_page_then_its_paragraphs(tmp_path):
+    from docprompt.models import Document
+    from docprompt.store.build import build_index
+
+    def page(cmd, paras):
+        return [
+            Document(id=f"man/{cmd}/{i}", text=t, title=cmd, metadata={"page": cmd, "command": cmd})
+            for i, t in enumerate(paras)
+        ]
+
+    docs = page(
+        "tar",
+        [
+            "tar - an archiving utility",
+            "-x, --extract  extract files from an archive",
+            "-z, --gzip  filter the archive through gzip",
+            "-C DIR  change to directory DIR",
+        ],
+    )
+    docs += page("gzip", ["gzip - compress or expand files", "-d, --decompress  decompress"])
+    docs += page("ls", ["ls - list directory contents", "-l  use a long listing format"])
+    m = build_index(registry.path_of("p"), docs, embedder=HashingEmbedder(64))
+    assert m.counts["pages"] == 3
+    idx = registry.open_index("p")
+    hits = idx.search("extract files from a gzip archive", k=4, mode="two-stage", pages=1)
+    assert {h.chunk.metadata["command"] for h in hits} == {"tar"}
+    assert hits[0].chunk.text.startswith("-x, --extract")
+    hits = idx.search("extract files from a gzip archive", k=6, mode="two-stage", pages=2)
+    assert {h.chunk.metadata["command"] for h in hits} == {"tar", "gzip"}
+    only_ls = idx.search("archive", k=3, mode="two-stage", filters={"command": "ls"})
+    assert only_ls and {h.chunk.metadata["command"] for h in only_ls} == {"ls"}

@@ -15,11 +15,19 @@ def _walk(cmd: click.Command, path: list[str]):
 def render() -> str:
     from . import main
 
-    out = ["# CLI reference", "", "Generated from the commands by `python -m docprompt.cli.reference`;",
-           "a test fails when this file and the CLI disagree.", ""]
+    out = [
+        "# CLI reference",
+        "",
+        "Generated from the commands by `python -m docprompt.cli.reference`;",
+        "a test fails when this file and the CLI disagree.",
+        "",
+    ]
     for path, cmd in _walk(main, ["docprompt"]):
         ctx = click.Context(
-            cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100,
+            cmd,
+            info_name=" ".join(path),
+            terminal_width=100,
+            max_content_width=100,
             help_option_names=["-h", "--help"],
         )
         out += [f"## `{' '.join(path)}`", "", "```text", cmd.get_help(ctx).rstrip(), "```", ""]

@@ -21,7 +21,16 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
 @click.argument("name")
 @click.argument("query")
 @click.option("-k", default=5, show_default=True, type=click.IntRange(1, 1000), help="hits to show")
-@click.option("--mode", type=click.Choice(["hybrid", "sparse", "dense"]), default="hybrid", show_default=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "sparse", "dense", "two-stage"]),
+    default="hybrid",
+    show_default=True,
+    help="two-stage: find the best pages first, then paragraphs inside them",
+)
+@click.option(
+    "--pages", type=click.IntRange(1, 100), default=5, show_default=True, help="pages kept by two-stage"
+)
 @click.option("--fusion", type=click.Choice(["rrf", "convex"]), default="rrf", show_default=True)
 @click.option("--sparse-weight", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option(
@@ -32,7 +41,7 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
     help="filter on kind, language, source or any metadata key (repeatable)",
 )
 @click.option("--json", "as_json", is_flag=True, help="print hits as JSON")
-def search(name, query, k, mode, fusion, sparse_weight, where, as_json):
+def search(name, query, k, mode, pages, fusion, sparse_weight, where, as_json):
     """Search the index NAME; each hit says why it ranked where it did."""
     import json
 
@@ -42,7 +51,7 @@ def search(name, query, k, mode, fusion, sparse_weight, where, as_json):
     check_query(query)
     filters = _parse_filters(where)
     index = registry.open_index(name)
-    retriever = Retriever(index, mode=mode, fusion=fusion, sparse_weight=sparse_weight)
+    retriever = Retriever(index, mode=mode, fusion=fusion, sparse_weight=sparse_weight, pages=pages)
     hits = retriever.retrieve(query, k=k, filters=filters or None)
     if as_json:
         click.echo(json.dumps([h.model_dump(mode="json") for h in hits], indent=2, ensure_ascii=False))

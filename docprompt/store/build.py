@@ -75,6 +75,41 @@ def _onnx_export(embedder, dest: Path, old: Index | None) -> None:
             shutil.copyfile(f, dest / f.name)
 
 
+def _pages(all_chunks: list[Chunk]) -> tuple[list[str], list[str], np.ndarray]:
+    """Page keys and titles in order of first appearance, and each chunk's page row."""
+    rows: dict[str, int] = {}
+    titles: list[str] = []
+    page_of_chunk = np.empty(len(all_chunks), dtype=np.int64)
+    for i, chunk in enumerate(all_chunks):
+        key = chunkdb.page_key(chunk)
+        if key not in rows:
+            rows[key] = len(rows)
+            titles.append(chunk.title)
+        page_of_chunk[i] = rows[key]
+    return list(rows), titles, page_of_chunk
+
+
+def _write_pages(
+    build: Path,
+    tokens: list[list[str]],
+    vectors: np.ndarray,
+    page_of_chunk: np.ndarray,
+    n_pages: int,
+    settings: BuildSettings,
+) -> None:
+    """Whole-page representations for two-stage retrieval: the page's text for BM25 and
+    the normalised mean of its chunk vectors."""
+    page_vecs = np.zeros((n_pages, vectors.shape[1]), dtype=np.float32)
+    np.add.at(page_vecs, page_of_chunk, vectors)
+    page_vecs /= np.clip(np.linalg.norm(page_vecs, axis=1, keepdims=True), 1e-12, None)
+    page_tokens: list[list[str]] = [[] for _ in range(n_pages)]
+    for toks, page in zip(tokens, page_of_chunk.tolist()):
+        page_tokens[page].extend(toks)
+    dense.save(dense.build(page_vecs, "flat"), build / layout.PAGES_DENSE)
+    sparse.build_bm25s(page_tokens, settings.bm25_k1, settings.bm25_b, build / layout.PAGES_SPARSE)
+    np.save(build / layout.PAGE_OF_CHUNK, page_of_chunk, allow_pickle=False)
+
+
 def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
     seen: Counter[str] = Counter()
     for doc in docs:
@@ -143,23 +178,32 @@ def build_index(
     dim = int(embedder.dim)
     vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
 
+    page_keys, page_titles, page_of_chunk = _pages(all_chunks)
+
     build = layout.new_build_dir(path)
     try:
-        with reporter.task("writing index", total=4) as advance:
+        with reporter.task("writing index", total=5) as advance:
             con = chunkdb.create(build / layout.CHUNKS)
             with con:
-                chunkdb.insert(con, ((i, c, k) for i, (c, k) in enumerate(zip(all_chunks, keys))))
+                chunkdb.insert(
+                    con,
+                    ((i, c, k, int(p)) for i, (c, k, p) in enumerate(zip(all_chunks, keys, page_of_chunk))),
+                )
+                chunkdb.insert_pages(con, ((i, key, page_titles[i]) for i, key in enumerate(page_keys)))
             con.close()
             advance(1)
             kind = "hnsw" if len(all_chunks) >= settings.hnsw_threshold else "flat"
             dense.save(dense.build(vectors, kind), build / layout.DENSE)
             advance(1)
+            tokens = [tokenize(t) for t in texts]
             sparse.build_bm25s(
-                [tokenize(t) for t in texts],
+                tokens,
                 settings.bm25_k1,
                 settings.bm25_b,
                 build / layout.SPARSE,
             )
+            advance(1)
+            _write_pages(build, tokens, vectors, page_of_chunk, len(page_keys), settings)
             advance(1)
             _onnx_export(embedder, build / layout.EMBEDDER, old)
             advance(1)
@@ -186,6 +230,7 @@ def build_index(
             counts={
                 "documents": n_docs,
                 "chunks": len(all_chunks),
+                "pages": len(page_keys),
                 "embedded": len(todo),
                 "reused_vectors": reused,
             },

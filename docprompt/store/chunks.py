@@ -26,8 +26,15 @@ CREATE TABLE chunks (
     text TEXT NOT NULL,
     content_hash TEXT NOT NULL,
     vec_key TEXT NOT NULL,
-    metadata TEXT NOT NULL
+    metadata TEXT NOT NULL,
+    page INTEGER NOT NULL
 );
+CREATE TABLE pages (
+    row INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL
+);
+CREATE INDEX chunks_page ON chunks(page);
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE INDEX chunks_vec_key ON chunks(vec_key);
 """
@@ -42,9 +49,9 @@ def create(path: Path) -> sqlite3.Connection:
     return con
 
 
-def insert(con: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str]]) -> None:
+def insert(con: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str, int]]) -> None:
     con.executemany(
-        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             (
                 row,
@@ -60,10 +67,21 @@ def insert(con: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str]]) -> N
                 c.content_hash,
                 vec_key,
                 json.dumps(c.metadata, ensure_ascii=False, sort_keys=True),
+                page,
             )
-            for row, c, vec_key in rows
+            for row, c, vec_key, page in rows
         ),
     )
+
+
+def insert_pages(con: sqlite3.Connection, pages: Iterable[tuple[int, str, str]]) -> None:
+    con.executemany("INSERT INTO pages VALUES (?,?,?)", pages)
+
+
+def page_key(chunk: Chunk) -> str:
+    """The page a chunk belongs to: its indexer's ``page`` metadata, else its Document."""
+    page = chunk.metadata.get("page")
+    return str(page) if page else chunk.doc_id
 
 
 def _chunk(r: tuple) -> Chunk:
@@ -121,6 +139,11 @@ class ChunkStore:
             args.extend(values)
         sql = "SELECT row FROM chunks" + (" WHERE " + " AND ".join(where) if where else "")
         return np.fromiter((r[0] for r in self.con.execute(sql, args)), dtype=np.int64)
+
+    def rows_of_pages(self, pages: list[int]) -> np.ndarray:
+        marks = ",".join("?" * len(pages))
+        sql = f"SELECT row FROM chunks WHERE page IN ({marks})"
+        return np.fromiter((r[0] for r in self.con.execute(sql, pages)), dtype=np.int64)
 
     def close(self) -> None:
         self.con.close()

@@ -83,36 +83,60 @@ class Index:
             )
         return store
 
-    @cached_property
-    def sparse(self):
+    def _sparse(self, folder: str, expected: int):
         from .sparse import BM25S
 
         try:
-            sparse = BM25S(self.path / layout.SPARSE)
+            sparse = BM25S(self.path / folder)
         except Exception as e:  # noqa: BLE001
-            raise self._corrupt("the BM25 index", e) from None
+            raise self._corrupt(f"the BM25 index {folder}/", e) from None
         n = sparse.model.scores["num_docs"]
-        if n != self.count:
-            raise self._corrupt("the BM25 index", ValueError(f"{n} docs, manifest says {self.count}"))
+        if n != expected:
+            raise self._corrupt(f"the BM25 index {folder}/", ValueError(f"{n} docs, expected {expected}"))
         return sparse
 
-    @cached_property
-    def dense(self):
+    def _dense(self, file: str, expected: int):
         from .dense import Dense
 
         try:
-            dense = Dense(self.path / layout.DENSE)
+            dense = Dense(self.path / file)
         except Exception as e:  # noqa: BLE001 - faiss raises RuntimeError on bad files
-            raise self._corrupt(layout.DENSE, e) from None
-        if dense.count != self.count or dense.dim != self.manifest.embedder.dim:
+            raise self._corrupt(file, e) from None
+        if dense.count != expected or dense.dim != self.manifest.embedder.dim:
             raise self._corrupt(
-                layout.DENSE,
+                file,
                 ValueError(
-                    f"{dense.count} vectors of dim {dense.dim}, manifest says "
-                    f"{self.count} of dim {self.manifest.embedder.dim}"
+                    f"{dense.count} vectors of dim {dense.dim}, expected "
+                    f"{expected} of dim {self.manifest.embedder.dim}"
                 ),
             )
         return dense
+
+    @cached_property
+    def sparse(self):
+        return self._sparse(layout.SPARSE, self.count)
+
+    @cached_property
+    def dense(self):
+        return self._dense(layout.DENSE, self.count)
+
+    @cached_property
+    def pages_sparse(self):
+        return self._sparse(layout.PAGES_SPARSE, self.manifest.counts["pages"])
+
+    @cached_property
+    def pages_dense(self):
+        return self._dense(layout.PAGES_DENSE, self.manifest.counts["pages"])
+
+    @cached_property
+    def page_of_chunk(self) -> np.ndarray:
+        try:
+            pages = np.load(self.path / layout.PAGE_OF_CHUNK, allow_pickle=False)
+        except Exception as e:  # noqa: BLE001
+            raise self._corrupt(layout.PAGE_OF_CHUNK, e) from None
+        if pages.shape != (self.count,):
+            raise self._corrupt(layout.PAGE_OF_CHUNK, ValueError(f"shape {pages.shape}"))
+        return pages
 
     @cached_property
     def query_embedder(self):

@@ -19,6 +19,9 @@ CHUNKS = "chunks.sqlite"
 DENSE = "dense.faiss"
 SPARSE = "sparse"
 EMBEDDER = "embedder"
+PAGES_DENSE = "pages.faiss"  # one vector per page (mean of its chunks), for two-stage retrieval
+PAGES_SPARSE = "pages_sparse"
+PAGE_OF_CHUNK = "page_of_chunk.npy"
 
 
 def new_build_dir(path: Path) -> Path:
