@@ -42,24 +42,23 @@ class OnnxEmbedder:
         return int(self.config["dim"])
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            encs = self.tokenizer.encode_batch(batch)
-            ids = np.array([e.ids for e in encs], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
-            feed = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in self.inputs:
-                feed["token_type_ids"] = np.array([e.type_ids for e in encs], dtype=np.int64)
-            hidden = self.session.run(None, feed)[0]
-            if self.config["pooling"] == "cls":
-                vec = hidden[:, 0]
-            else:
-                m = mask[:, :, None].astype(np.float32)
-                vec = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
-            if self.config["normalize"]:
-                vec = vec / np.clip(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12, None)
-            out[start : start + len(batch)] = vec
-            if progress is not None:
-                progress(len(batch))
-        return out
+        from . import embed_by_length
+
+        return embed_by_length(self._encode, texts, self.dim, batch_size, progress)
+
+    def _encode(self, batch: list[str]) -> np.ndarray:
+        encs = self.tokenizer.encode_batch(batch)
+        ids = np.array([e.ids for e in encs], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self.inputs:
+            feed["token_type_ids"] = np.array([e.type_ids for e in encs], dtype=np.int64)
+        hidden = self.session.run(None, feed)[0]
+        if self.config["pooling"] == "cls":
+            vec = hidden[:, 0]
+        else:
+            m = mask[:, :, None].astype(np.float32)
+            vec = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        if self.config["normalize"]:
+            vec = vec / np.clip(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12, None)
+        return vec

@@ -61,7 +61,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        dim = self.model.get_sentence_embedding_dimension()
+        model = self.model
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        dim = get()
         assert dim is not None
         return int(dim)
 
@@ -70,15 +72,14 @@ class SentenceTransformerEmbedder:
         return int(self.model.max_seq_length)
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            out[start : start + len(batch)] = self.model.encode(
-                batch, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        from . import embed_by_length
+
+        def encode(batch: list[str]) -> np.ndarray:
+            return self.model.encode(
+                batch, batch_size=len(batch), normalize_embeddings=True, convert_to_numpy=True
             )
-            if progress is not None:
-                progress(len(batch))
-        return out
+
+        return embed_by_length(encode, texts, self.dim, batch_size, progress)
 
     def export_onnx(self, out_dir: Path) -> None:
         """Write ``model.onnx`` + ``tokenizer.json`` + ``embedder.json`` for torch-free queries."""
