@@ -116,6 +116,7 @@ class Manifest(BaseModel):
     sources: list[SourceRecord]
     roots: list[str]
     indexer: str
+    indexer_options: dict[str, Any] = Field(default_factory=dict)
     counts: dict[str, int]
     built_at: datetime
     build_seconds: float

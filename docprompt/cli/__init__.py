@@ -38,9 +38,11 @@ def main() -> None:
 
 
 def _register() -> None:
+    from .corpora import corpora
     from .index import index
     from .search import search
 
+    main.add_command(corpora)
     main.add_command(index)
     main.add_command(search)
 

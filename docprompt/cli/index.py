@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 
-def _settings(embedder, chunk_size, chunk_overlap, hnsw_threshold):
+def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold):
+    """The recipe's build settings with the options given on the command line on top."""
     from ..config import BuildSettings, validated
 
     given = {
@@ -14,25 +15,22 @@ def _settings(embedder, chunk_size, chunk_overlap, hnsw_threshold):
         "chunk_overlap": chunk_overlap,
         "hnsw_threshold": hnsw_threshold,
     }
-    return validated(BuildSettings, {k: v for k, v in given.items() if v is not None}, "option")
+    overrides = {k: v for k, v in given.items() if v is not None}
+    return validated(BuildSettings, base.model_dump() | overrides, "option")
 
 
-def _build(name, paths, indexer_name, settings, console):
-    from ..indexers import get_indexer
+def _build(name, paths, indexer_name, options, settings, console):
     from ..progress import RichReporter
     from ..store import registry
-    from ..store.build import build_index
+    from ..store.build import build_from_source
 
-    path = registry.path_of(name)
-    indexer = get_indexer(indexer_name)(paths, max_file_bytes=settings.max_file_bytes)
-    manifest = build_index(
-        path,
-        indexer.iter_documents(),
-        name=name,
-        indexer=indexer_name,
-        roots=indexer.roots,
-        skipped=indexer.skipped,
+    manifest = build_from_source(
+        registry.path_of(name),
+        indexer_name,
+        paths,
+        options=options,
         settings=settings,
+        name=name,
         reporter=RichReporter(console),
     )
     c = manifest.counts
@@ -42,18 +40,16 @@ def _build(name, paths, indexer_name, settings, console):
     )
     if manifest.skipped:
         why = ", ".join(f"{n} {r}" for r, n in sorted(manifest.skipped.items()))
-        console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} files: {why}")
+        console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} inputs: {why}")
 
 
 build_options = [
     click.option("--embedder", help="embedding model: name, local folder, or ollama:MODEL"),
     click.option(
-        "--indexer",
-        "indexer_name",
-        default="files",
-        show_default=True,
-        help="source indexer, by registered name",
+        "--corpus",
+        help="a corpus recipe (.toml file, or a shipped one: see `docprompt corpora list`)",
     ),
+    click.option("--indexer", "indexer_name", help="source indexer, by registered name [files]"),
     click.option("--chunk-size", type=int, help="characters per chunk [900]"),
     click.option("--chunk-overlap", type=int, help="characters of overlap [120]"),
     click.option("--hnsw-threshold", type=int, help="use HNSW from this many chunks on [200000]"),
@@ -76,20 +72,36 @@ def index() -> None:
 
 @index.command("build")
 @click.argument("name")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @_with(build_options)
-def build(name, paths, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold):
+def build(name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold):
     """Index PATHS (files or folders) as NAME, replacing any index of that name.
 
-    Chunks whose text did not change keep their vectors, so rebuilding is cheap.
+    With --corpus, the recipe gives the indexer, paths and options (PATHS, if given,
+    replace the recipe's). Chunks whose text did not change keep their vectors, so
+    rebuilding is cheap.
     """
     from rich.console import Console
 
+    from ..config import BuildSettings
+    from ..errors import BadInput
     from ..store.registry import check_name
 
     check_name(name)
-    settings = _settings(embedder, chunk_size, chunk_overlap, hnsw_threshold)
-    _build(name, list(paths), indexer_name, settings, Console(stderr=True))
+    options: dict = {}
+    base = BuildSettings()
+    if corpus:
+        from ..recipes import load
+
+        recipe = load(corpus)
+        if indexer_name and indexer_name != recipe.indexer:
+            raise BadInput(f"--indexer {indexer_name} contradicts the recipe's indexer {recipe.indexer!r}")
+        indexer_name, options, base = recipe.indexer, recipe.options, recipe.build
+        paths = paths or tuple(recipe.expanded_paths())
+    if not paths:
+        raise BadInput("give the PATHS to index, or a recipe with --corpus")
+    settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold)
+    _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True))
 
 
 @index.command("update")
@@ -101,9 +113,9 @@ def update(name):
     from ..config import BuildSettings
     from ..store import registry
 
-    manifest = registry.open_index(name).manifest
-    settings = BuildSettings.model_validate(manifest.settings)
-    _build(name, manifest.roots, manifest.indexer, settings, Console(stderr=True))
+    m = registry.open_index(name).manifest
+    settings = BuildSettings.model_validate(m.settings)
+    _build(name, m.roots, m.indexer, m.indexer_options, settings, Console(stderr=True))
 
 
 @index.command("list")

@@ -129,6 +129,7 @@ def build_index(
     *,
     name: str | None = None,
     indexer: str = "custom",
+    indexer_options: dict | None = None,
     roots: list[str] | None = None,
     skipped: dict[str, int] | None = None,
     settings: BuildSettings | None = None,
@@ -239,6 +240,7 @@ def build_index(
             ],
             roots=roots or [],
             indexer=indexer,
+            indexer_options=dict(indexer_options or {}),
             counts={
                 "documents": n_docs,
                 "chunks": len(all_chunks),
@@ -263,3 +265,31 @@ def build_index(
         shutil.rmtree(build, ignore_errors=True)
         raise
     return manifest
+
+
+def build_from_source(
+    path: Path,
+    indexer: str,
+    paths: list[str],
+    *,
+    options: dict | None = None,
+    settings: BuildSettings | None = None,
+    name: str | None = None,
+    reporter: Reporter | None = None,
+) -> Manifest:
+    """Run a registered indexer over ``paths`` and build the index at ``path`` from it."""
+    from ..indexers import make_indexer
+
+    settings = settings or BuildSettings()
+    source = make_indexer(indexer, paths, options, max_file_bytes=settings.max_file_bytes)
+    return build_index(
+        path,
+        source.iter_documents(),
+        name=name,
+        indexer=indexer,
+        indexer_options=options,
+        roots=source.roots,
+        skipped=source.skipped,
+        settings=settings,
+        reporter=reporter,
+    )

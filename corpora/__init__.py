@@ -1,0 +1,1 @@
+"""Ready-made corpus recipes (TOML), installed as ``docprompt.corpora``."""
