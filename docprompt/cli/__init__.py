@@ -39,10 +39,12 @@ def main() -> None:
 
 def _register() -> None:
     from .corpora import corpora
+    from .eval import eval_
     from .index import index
     from .search import search
 
     main.add_command(corpora)
+    main.add_command(eval_)
     main.add_command(index)
     main.add_command(search)
 

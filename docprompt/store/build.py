@@ -8,7 +8,7 @@ import os
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -131,7 +131,7 @@ def build_index(
     indexer: str = "custom",
     indexer_options: dict | None = None,
     roots: list[str] | None = None,
-    skipped: dict[str, int] | None = None,
+    skipped: Mapping[str, int] | None = None,
     settings: BuildSettings | None = None,
     embedder=None,
     reporter: Reporter | None = None,

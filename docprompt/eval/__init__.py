@@ -1,0 +1,1 @@
+"""Benchmarks on DocPrompting's datasets: retrieval (this package) and generation."""

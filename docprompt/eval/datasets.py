@@ -1,0 +1,90 @@
+"""JSONL datasets in DocPrompting's shapes, and the reference flags of a Bash command.
+
+- tldr-shaped rows have ``nl``, ``cmd`` and ``cmd_name``: scored by command hit and flag recall;
+- CoNaLa-shaped rows have ``nl`` and ``oracle_man`` with DevDocs ids (``LIB.PATH#ANCHOR``):
+  scored by document recall.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..errors import BadInput
+
+Shape = Literal["tldr", "docs"]
+
+
+@dataclass
+class Row:
+    nl: str
+    cmd: str = ""
+    cmd_name: str = ""
+    oracle: list[str] = field(default_factory=list)
+
+
+def load(path: str | Path) -> tuple[Shape, list[Row]]:
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise BadInput(f"dataset not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadInput(f"cannot read dataset {path}: {e}") from None
+    rows, shapes = [], set()
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError:
+            raise BadInput(f"{path}:{n}: not a JSON object") from None
+        if not isinstance(raw, dict) or not str(raw.get("nl", "")).strip():
+            raise BadInput(f"{path}:{n}: a row needs a non-empty 'nl'")
+        if raw.get("cmd_name"):
+            shapes.add("tldr")
+            rows.append(Row(nl=raw["nl"], cmd=raw.get("cmd", ""), cmd_name=raw["cmd_name"]))
+        elif raw.get("oracle_man"):
+            shapes.add("docs")
+            rows.append(Row(nl=raw["nl"], cmd=raw.get("cmd", ""), oracle=list(raw["oracle_man"])))
+        else:
+            raise BadInput(f"{path}:{n}: a row needs 'cmd_name' (tldr shape) or 'oracle_man' (doc ids)")
+    if not rows:
+        raise BadInput(f"dataset {path} has no rows")
+    if len(shapes) > 1:
+        raise BadInput(f"dataset {path} mixes tldr-shaped rows (cmd_name) and doc-id rows (oracle_man)")
+    return shapes.pop(), rows  # type: ignore[return-value]
+
+
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+_FLAG = re.compile(r"^(--?[A-Za-z0-9][\w-]*)")
+
+
+def command_flags(cmd: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The flags of the first command in ``cmd``, in order, without duplicates.
+
+    ``--out=FILE`` gives ``--out``; a bundle like ``-xvf`` is split into ``-x -v -f`` unless the
+    command's documentation (``known``) defines it whole (``find -name``).
+    """
+    first = re.split(r"\|\||&&|[|;]", _PLACEHOLDER.sub(" X ", cmd))[0]
+    out: list[str] = []
+    for token in first.split()[1:]:
+        m = _FLAG.match(token.strip("'\""))
+        if not m:
+            continue
+        flag = m.group(1)
+        if (
+            not flag.startswith("--")
+            and len(flag) > 2
+            and flag not in known
+            and flag[1:].isalpha()
+            and (not known or all(f"-{c}" in known for c in flag[1:]))
+        ):
+            parts = [f"-{c}" for c in flag[1:]]
+        else:
+            parts = [flag]
+        out.extend(p for p in parts if p not in out)
+    return out

@@ -1,0 +1,214 @@
+"""``docprompt eval retrieval``: build (and cache) the doc pool, then score each retriever mode.
+
+Document recall@k (CoNaLa shape) is DocPrompting's: the share of a row's oracle documents
+among the first k distinct documents retrieved, averaged over rows. Command hit@k (tldr
+shape) counts a row when a chunk of the right command's page is among the first k hits;
+flag recall@10 is the share of the reference command's flags whose defining paragraph
+(a chunk of that command whose ``flags`` metadata holds the flag) is in the first 10.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..config import BuildSettings, home
+from ..errors import BadInput, DocpromptError
+from ..progress import Reporter, Silent
+from ..store import layout
+from ..store.index import Index
+from ..textproc import TOKENIZER_VERSION
+from .datasets import Row, Shape, command_flags
+
+RECALL_K = (1, 5, 10, 20)
+HIT_K = (1, 5, 10)
+
+
+def shared_data() -> Path:
+    """``$DOCPROMPT_DATA``, else ``../shared/data`` from the working directory."""
+    return Path(os.environ.get("DOCPROMPT_DATA", "../shared/data"))
+
+
+@dataclass
+class Sources:
+    devdocs: str | None = None
+    manpages: str | None = None
+    tldr_pages: str | None = None
+
+    def with_defaults(self, shape: Shape) -> Sources:
+        data = shared_data()
+        if shape == "docs" and not self.devdocs:
+            default = data / "devdocs" / "devdocs-13libs.tar.xz"
+            if not default.exists():
+                raise BadInput("give the doc pool with --devdocs BUNDLE_DIR_OR_TAR_XZ")
+            return Sources(devdocs=str(default))
+        if shape == "tldr" and not self.manpages:
+            default = data / "manpages" / "manpages.tar.gz"
+            if not default.exists():
+                raise BadInput("give the doc pool with --manpages DIR_OR_TAR_GZ (or MANPATH)")
+            return Sources(manpages=str(default), tldr_pages=self.tldr_pages)
+        return self
+
+
+@dataclass
+class ModeResult:
+    mode: str
+    metrics: dict[str, float]
+    rows: int
+    latency_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _fingerprint(path: str) -> list:
+    if path == "MANPATH":
+        return [path]
+    p = Path(path).resolve()
+    if not p.exists():
+        raise BadInput(f"path does not exist: {path}")
+    st = p.stat()
+    return [str(p), st.st_size, int(st.st_mtime)]
+
+
+def pool_index(
+    shape: Shape,
+    rows: list[Row],
+    sources: Sources,
+    settings: BuildSettings,
+    reporter: Reporter | None = None,
+) -> Index:
+    """The pool index for a dataset, built once and cached under $DOCPROMPT_HOME/eval."""
+    from ..indexers import make_indexer
+    from ..store.build import build_index
+
+    sources = sources.with_defaults(shape)
+    parts: list[tuple[str, str, dict]] = []
+    if shape == "docs":
+        if not sources.devdocs:
+            raise BadInput("a dataset with oracle_man doc ids needs --devdocs")
+        parts.append(("devdocs", sources.devdocs, {"examples": False}))
+    else:
+        if sources.manpages:
+            parts.append(("manpages", sources.manpages, {}))
+        if sources.tldr_pages:
+            held_out = sorted({r.cmd_name for r in rows})  # never retrieve the answer's own page
+            parts.append(("tldr", sources.tldr_pages, {"exclude_commands": held_out}))
+        if not parts:
+            raise BadInput("a tldr-shaped dataset needs --manpages and/or --tldr-pages")
+    key_data = {
+        "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
+        "settings": settings.model_dump(),
+        "format": layout.FORMAT_VERSION,
+        "tokenizer": TOKENIZER_VERSION,
+        "docprompt": __version__,
+    }
+    key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()[:16]
+    path = home() / "eval" / f"pool-{key}"
+    try:
+        return Index(path)
+    except DocpromptError:
+        pass
+    indexers = [
+        make_indexer(name, [src], opts, max_file_bytes=settings.max_file_bytes) for name, src, opts in parts
+    ]
+    build_index(
+        path,
+        itertools.chain.from_iterable(ix.iter_documents() for ix in indexers),
+        name=f"eval-{key}",
+        indexer="+".join(name for name, _, _ in parts),
+        roots=[r for ix in indexers for r in ix.roots],
+        skipped=_SkipsOf(indexers),
+        settings=settings,
+        reporter=reporter,
+    )
+    return Index(path)
+
+
+class _SkipsOf(Mapping):
+    """The indexers' skip counts added up when read (after the documents are consumed)."""
+
+    def __init__(self, indexers):
+        self.indexers = indexers
+
+    def _sum(self) -> Counter[str]:
+        return sum((Counter(ix.skipped) for ix in self.indexers), Counter())
+
+    def __getitem__(self, key):
+        return self._sum()[key]
+
+    def __iter__(self):
+        return iter(self._sum())
+
+    def __len__(self):
+        return len(self._sum())
+
+
+def flags_by_command(index: Index) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for (meta,) in index.store.con.execute("SELECT metadata FROM chunks WHERE metadata LIKE '%\"flags\"%'"):
+        m = json.loads(meta)
+        if m.get("command") and m.get("flags"):
+            out[m["command"]].update(m["flags"])
+    return out
+
+
+def evaluate(
+    index: Index,
+    shape: Shape,
+    rows: list[Row],
+    modes: list[str],
+    reporter: Reporter | None = None,
+    **retriever_options,
+) -> list[ModeResult]:
+    from ..retrieve import Retriever
+
+    reporter = reporter or Silent()
+    known = flags_by_command(index) if shape == "tldr" else {}
+    results = []
+    for mode in modes:
+        retriever = Retriever(index, mode=mode, **retriever_options)  # type: ignore[arg-type]
+        times: list[float] = []
+        scores: dict[str, list[float]] = defaultdict(list)
+        with reporter.task(f"{mode}: {len(rows)} queries", total=len(rows)) as advance:
+            for row in rows:
+                t = time.perf_counter()
+                if shape == "docs":
+                    hits = retriever.retrieve(row.nl, k=3 * max(RECALL_K))
+                else:
+                    hits = retriever.retrieve(row.nl, k=max(RECALL_K))
+                times.append(time.perf_counter() - t)
+                if shape == "docs":
+                    _score_docs(row, [h.chunk.doc_id for h in hits], scores)
+                else:
+                    _score_tldr(row, [h.chunk.metadata for h in hits], known.get(row.cmd_name, set()), scores)
+                advance(1)
+        metrics = {name: round(100 * statistics.mean(v), 2) for name, v in scores.items() if v}
+        ms = sorted(1000 * t for t in times)
+        latency = {"p50": round(statistics.median(ms), 2), "p95": round(ms[int(0.95 * (len(ms) - 1))], 2)}
+        results.append(ModeResult(mode=mode, metrics=metrics, rows=len(rows), latency_ms=latency))
+    return results
+
+
+def _score_docs(row: Row, doc_ids: list[str], scores: dict[str, list[float]]) -> None:
+    distinct = list(dict.fromkeys(doc_ids))
+    oracle = set(row.oracle)
+    for k in RECALL_K:
+        scores[f"recall@{k}"].append(len(oracle & set(distinct[:k])) / len(oracle))
+
+
+def _score_tldr(row: Row, metas: list[dict], known: set[str], scores: dict[str, list[float]]) -> None:
+    commands = [m.get("command") for m in metas]
+    for k in HIT_K:
+        scores[f"cmd_hit@{k}"].append(float(row.cmd_name in commands[:k]))
+    ref = command_flags(row.cmd, known)
+    if ref:
+        found = {f for m in metas[:10] if m.get("command") == row.cmd_name for f in m.get("flags", [])}
+        scores["flag_recall@10"].append(len(set(ref) & found) / len(ref))
+        scores["flag_coverage"].append(len(set(ref) & known) / len(ref))
