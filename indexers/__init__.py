@@ -44,4 +44,22 @@ def get_indexer(name: str):
     except (ImportError, AttributeError) as e:
         raise BadInput(f"indexer {name!r} ({known[name]}) cannot be loaded: {e}") from None
 
-__all__ = ["GROUP", "Skips", "available", "get_indexer"]
+
+def make_indexer(name: str, paths: list[str], options: dict | None = None, *, max_file_bytes: int):
+    """An indexer instance; an option it does not take is a one-line error."""
+    import inspect
+
+    cls = get_indexer(name)
+    options = dict(options or {})
+    params = inspect.signature(cls).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        unknown = sorted(set(options) - set(params))
+        if unknown:
+            takes = sorted(p for p in params if p not in ("paths", "max_file_bytes"))
+            raise BadInput(
+                f"indexer {name!r} takes no option {unknown[0]!r}; its options: {', '.join(takes) or 'none'}"
+            )
+    return cls(paths, max_file_bytes=max_file_bytes, **options)
+
+
+__all__ = ["GROUP", "Skips", "available", "get_indexer", "make_indexer"]
