@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docprompt.indexers.files import FilesIndexer
-
 from docprompt.config import BuildSettings
+from docprompt.indexers.files import FilesIndexer
 from docprompt.store.build import build_index
 from docprompt.store.registry import path_of
 

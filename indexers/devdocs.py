@@ -1,0 +1,503 @@
+"""DevDocs indexer: one Document per API entry of a DevDocs bundle (``index.json`` + HTML pages).
+
+Follows DocPrompting's CoNaLa doc pool: each entry's text is its signature and first
+paragraph(s), so one entry is one retrievable paragraph. Pages are parsed once with lxml.
+"""
+
+from __future__ import annotations
+
+import json
+import lzma
+import os
+import tarfile
+import textwrap
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain, takewhile
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from docprompt.errors import BadInput
+from docprompt.models import Document
+
+from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, decode_text, existing_paths, read_bytes, walk
+
+ARCHIVE_SUFFIXES = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar")
+# DocPrompting names scikit-learn's entries ``sklearn.*``; other libraries use the DevDocs slug.
+ID_PREFIXES = {"scikit_learn": "sklearn"}
+EXAMPLE_MAX_CHARS = 2000
+EXAMPLE_LANGUAGES = {"console": "bash", "bash": "bash", "sh": "bash", "shell": "bash", "sql": "sql", "c": "c"}
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCKS = _HEADINGS | {"p", "div", "pre", "ul", "ol", "dl", "dt", "dd", "li", "table", "section"}
+_SKIP_TAGS = {"table", "script", "style", "img", "svg", "form", "nav", "figure", "iframe"}
+# Side material that would crowd out the description: notes, see-also, parameter lists, TF's aliases.
+_SKIP_CLASSES = ("admonition", "seealso", "field-list", "expandable", "_attribution", "sphx-glr")
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
+
+Load = Callable[[], "bytes | None"]
+
+
+def _text(el: etree._Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def _classes(el: etree._Element) -> str:
+    return el.get("class") or ""
+
+
+def _drop(el: etree._Element) -> None:
+    """Remove an element but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _is_api_dl(el: etree._Element) -> bool:
+    """A Sphinx description list (``<dl><dt id=...>``): an API member with an entry of its own."""
+    first = next(iter(el), None)
+    return first is not None and first.tag == "dt" and first.get("id") is not None
+
+
+def _events(elements: Iterable[etree._Element]) -> Iterator[tuple[str, etree._Element, str]]:
+    """Walk content in document order, yielding (kind, element, text); kind is "p" (a paragraph's
+    text), "pre", "h" (a heading), "rubric" or "stop" (an API member's own entry begins)."""
+    for el in elements:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP_TAGS:
+            continue
+        cls = _classes(el)
+        if cls and any(c in cls for c in _SKIP_CLASSES):
+            continue
+        if tag == "pre":
+            yield "pre", el, ""
+        elif "rubric" in cls:  # "Examples", "Notes": the description is over
+            yield "rubric", el, ""
+        elif tag in _HEADINGS:
+            yield "h", el, ""
+        elif tag == "dl" and _is_api_dl(el):
+            yield "stop", el, ""  # the members of a class or module begin: they are entries of their own
+            return
+        elif tag in ("p", "li", "dt") or not any(c.tag in _BLOCKS for c in el):
+            text = _text(el)
+            if text:
+                yield "p", el, f"- {text}" if tag == "li" else text
+        else:
+            yield from _events(el)
+
+
+def _truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
+def _example_text(pre: etree._Element) -> str:
+    text = textwrap.dedent("".join(pre.itertext())).strip("\n").rstrip()
+    if len(text) > EXAMPLE_MAX_CHARS:
+        cut = text[:EXAMPLE_MAX_CHARS]
+        text = cut[: cut.rfind("\n")] if "\n" in cut else cut
+    return text
+
+
+@dataclass
+class _Section:
+    """Where an entry's content lies in its page."""
+
+    header: str = ""
+    signatures: list[str] = field(default_factory=list)
+    body: Iterable[etree._Element] = ()
+    stop_level: int = 0  # a heading at this level or above ends the section once text was found
+
+
+def _dt_section(dt: etree._Element, header: str = "") -> _Section:
+    sigs = [_text(dt)]
+    sib = dt.getnext()
+    while sib is not None and sib.tag == "dt":  # overloads: more signatures of one API
+        if len(sigs) < 3:
+            sigs.append(_text(sib))
+        sib = sib.getnext()
+    sigs = [s for s in sigs if s]
+    if sib is not None and sib.tag == "dd":
+        return _Section(header, sigs, list(sib))
+    # No <dd>: DevDocs left the description after the list, or in the <dd> of the last of
+    # several lists in a row that share it (numpy's C macros).
+    nxt = dt.getparent().getnext()
+    while nxt is not None and nxt.tag == "dl" and _is_api_dl(nxt) and nxt.find("dd") is None:
+        nxt = nxt.getnext()
+    if nxt is None:
+        return _Section(header, sigs)
+    if nxt.tag == "dl" and _is_api_dl(nxt):
+        return _Section(header, sigs, list(nxt.find("dd")))
+    return _Section(header, sigs, chain([nxt], nxt.itersiblings()), stop_level=6)
+
+
+def _anchor_section(el: etree._Element) -> _Section:
+    if el.tag == "dt":
+        return _dt_section(el)
+    if el.tag in _HEADINGS:
+        level = int(el.tag[1])
+        body = takewhile(lambda sib: sib.tag not in _HEADINGS or int(sib.tag[1]) > level, el.itersiblings())
+        return _Section(_text(el), [], body)
+    children = list(el)
+    if children and children[0].tag in _HEADINGS:  # <section id=...><h2>...
+        return _Section(_text(children[0]), [], children[1:], stop_level=int(children[0].tag[1]))
+    return _Section("", [], chain([el], el.itersiblings()), stop_level=6)
+
+
+def _top_section(body: etree._Element) -> _Section:
+    children = [c for c in body if isinstance(c.tag, str)]
+    header = ""
+    if children and children[0].tag == "h1":
+        header = _text(children[0])
+        children = children[1:]
+    # A page for one API (pandas, numpy, sklearn): the title, at most a word ("method"), then its <dl>.
+    lead = 0
+    for child in children:
+        if child.tag == "dl" and _is_api_dl(child):
+            return _dt_section(child[0], header)
+        if child.tag in _SKIP_TAGS:
+            continue
+        lead += len(_text(child))
+        if child.tag in _HEADINGS or lead > 40:
+            break
+    return _Section(header, [], children, stop_level=2)
+
+
+@dataclass
+class _Library:
+    slug: str  # the DevDocs folder: "pandas~1"
+    prefix: str  # the id prefix: "pandas"
+    version: str
+    entries: dict[str, dict[str, list[dict]]] | None = None  # page -> anchor -> entries
+    pending: dict[str, tuple[str, Load]] = field(default_factory=dict)  # page -> (source, load)
+    done: set[str] = field(default_factory=set)
+
+    @property
+    def complete(self) -> bool:
+        return self.entries is not None and len(self.done) >= len(self.entries)
+
+
+class DevDocsIndexer:
+    """Yields one Document per entry of DevDocs ``index.json`` files, plus code examples.
+
+    Inputs: a DevDocs bundle as a ``.tar.xz`` (read as a stream, never extracted), a folder
+    of library folders (``LIB~VERSION/index.json`` and the HTML pages), or one library folder.
+
+    Ids follow DocPrompting's CoNaLa oracle: ``LIB.PATH#ANCHOR``, where LIB is the folder name
+    before ``~`` (``scikit_learn`` is ``sklearn``), PATH the page path with ``/`` as ``.``,
+    lower-cased, and ANCHOR the entry's anchor as written (none for a page's top):
+    ``python.library.functions#sum``, ``pandas.reference.api.pandas.dataframe.groupby``.
+    Examples (``<pre>`` blocks of the entry's section) are ``<entry id>/example/<i>``.
+
+    Options: ``libraries`` restricts to some libraries ("pandas", "python~3.9" or "sklearn");
+    ``examples`` yields the code examples too; ``max_examples`` per entry; ``max_chars`` caps
+    an entry's text. Unreadable files, entries whose page or anchor is missing, duplicate ids,
+    unsafe or non-regular archive members and corrupt archives are skipped and counted.
+    """
+
+    name = "devdocs"
+
+    def __init__(
+        self,
+        paths: Iterable[str | os.PathLike],
+        *,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        libraries: Iterable[str] | None = None,
+        examples: bool = True,
+        max_examples: int = 3,
+        max_chars: int = 900,
+    ):
+        self.paths = existing_paths(paths)
+        if max_chars < 200:
+            raise BadInput(f"max_chars must be at least 200, got {max_chars}")
+        if isinstance(libraries, str):
+            libraries = [libraries]
+        self.libraries = {name.lower() for name in libraries} if libraries is not None else None
+        self.max_file_bytes = max_file_bytes
+        self.examples = examples
+        self.max_examples = max(0, max_examples) if examples else 0
+        self.max_chars = max_chars
+        self.skipped = Skips()
+        self._seen_ids: set[str] = set()
+        self._matched: set[str] = set()
+
+    @property
+    def roots(self) -> list[str]:
+        return [str(p.resolve()) for p in self.paths]
+
+    def iter_documents(self) -> Iterator[Document]:
+        self._seen_ids = set()
+        self._matched = set()
+        for path in self.paths:
+            if path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES):
+                yield from self._from_archive(path.resolve())
+            elif path.is_dir():
+                yield from self._from_folder(path.resolve())
+            else:
+                self.skipped.add("not a DevDocs folder or archive")
+        for _ in (self.libraries or set()) - self._matched:
+            self.skipped.add("requested library not found")
+
+    # --- sources: each member is (library slug, path in library, source, loader) ---
+
+    def _wanted(self, slug: str) -> bool:
+        if self.libraries is None:
+            return True
+        base = slug.split("~")[0].lower()
+        matched = {slug.lower(), base, ID_PREFIXES.get(base, base)} & self.libraries
+        self._matched |= matched
+        return bool(matched)
+
+    def _from_folder(self, root: Path) -> Iterator[Document]:
+        single = (root / "index.json").is_file()
+        libs: dict[str, _Library] = {}
+        for base, file in walk([root], {".html", ".json"}):
+            rel = file.relative_to(base).as_posix()
+            slug, rel = (root.name, rel) if single else rel.partition("/")[::2]
+            if not rel or not self._wanted(slug):
+                continue
+
+            def load(file: Path = file, base: Path = base) -> bytes | None:
+                return read_bytes(base, file, self.skipped, self.max_file_bytes)
+
+            yield from self._member(libs, slug, rel, str(file), load)
+        self._finish(libs)
+
+    def _from_archive(self, archive: Path) -> Iterator[Document]:
+        libs: dict[str, _Library] = {}
+        try:
+            with tarfile.open(archive, mode="r|*") as tar:
+                for member in tar:
+                    parts = PurePosixPath(member.name).parts
+                    parts = parts[1:] if parts and parts[0] == "." else parts
+                    if member.isdir() or len(parts) < 2 or not parts[-1].endswith((".html", ".json")):
+                        continue
+                    if member.name.startswith("/") or ".." in parts:
+                        self.skipped.add("unsafe path in archive")
+                        continue
+                    slug, rel = parts[0], "/".join(parts[1:])
+                    if not self._wanted(slug):
+                        continue
+                    if not member.isfile():
+                        self.skipped.add("not a regular file")
+                        continue
+                    if member.size > self.max_file_bytes:
+                        self.skipped.add("too large")
+                        continue
+                    entries = libs[slug].entries if slug in libs else None
+                    if entries is not None and rel.endswith(".html") and rel[: -len(".html")] not in entries:
+                        continue  # no entry points to this page: not worth reading
+                    handle = tar.extractfile(member)
+                    data = handle.read() if handle is not None else None
+                    yield from self._member(libs, slug, rel, f"{archive}/{slug}/{rel}", lambda d=data: d)
+                    if self._all_read(libs):
+                        break  # every requested library is complete: the rest of the stream is not needed
+        except (tarfile.TarError, lzma.LZMAError, zlib.error, EOFError, OSError):
+            self.skipped.add("corrupt archive")
+        self._finish(libs)
+
+    def _all_read(self, libs: dict[str, _Library]) -> bool:
+        if self.libraries is None or len(libs) < len(self.libraries):
+            return False
+        return all(lib.complete for lib in libs.values())
+
+    # --- assembling a library ---
+
+    def _library(self, libs: dict[str, _Library], slug: str) -> _Library:
+        if slug not in libs:
+            base, _, version = slug.partition("~")
+            libs[slug] = _Library(slug, ID_PREFIXES.get(base, base), version)
+        return libs[slug]
+
+    def _member(self, libs: dict[str, _Library], slug: str, rel: str, source: str, load: Load):
+        lib = self._library(libs, slug)
+        if rel == "index.json":
+            yield from self._read_index(lib, load)
+        elif rel == "meta.json":
+            self._read_meta(lib, load)
+        elif rel.endswith(".html"):
+            page = rel[: -len(".html")]
+            if lib.entries is None:
+                lib.pending[page] = (source, load)
+            elif page in lib.entries and page not in lib.done:
+                yield from self._page(lib, page, source, load)
+
+    def _read_meta(self, lib: _Library, load: Load) -> None:
+        data = load()
+        text = decode_text(data, self.skipped) if data is not None else None
+        try:
+            meta = json.loads(text) if text else {}
+        except ValueError:
+            meta = {}
+        if not lib.version and isinstance(meta, dict):
+            lib.version = str(meta.get("version") or meta.get("release") or "")
+
+    def _read_index(self, lib: _Library, load: Load) -> Iterator[Document]:
+        data = load()
+        text = decode_text(data, self.skipped) if data is not None else None
+        if text is None:
+            return
+        try:
+            raw = json.loads(text)["entries"]
+            entries = [e for e in raw if isinstance(e.get("name"), str) and isinstance(e.get("path"), str)]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self.skipped.add("invalid index.json")
+            return
+        by_page: dict[str, dict[str, list[dict]]] = {}
+        for e in entries:
+            page, _, anchor = e["path"].partition("#")
+            by_page.setdefault(page, {}).setdefault(anchor, []).append(e)
+        lib.entries = by_page
+        pending, lib.pending = lib.pending, {}
+        for page, (source, page_load) in pending.items():
+            if page in by_page:
+                yield from self._page(lib, page, source, page_load)
+
+    def _finish(self, libs: dict[str, _Library]) -> None:
+        """Count what a source lacked once it is read to its end."""
+        for lib in libs.values():
+            if lib.entries is None:
+                if lib.pending:
+                    self.skipped.add("library without index.json")
+                continue
+            for page in set(lib.entries) - lib.done:
+                self.skipped["missing page"] += sum(len(g) for g in lib.entries[page].values())
+        libs.clear()
+
+    # --- one page: parse once, then every entry that points into it ---
+
+    def _page(self, lib: _Library, page: str, source: str, load: Load) -> Iterator[Document]:
+        lib.done.add(page)
+        groups = lib.entries[page] if lib.entries else {}
+        n_entries = sum(len(g) for g in groups.values())
+        data = load()
+        if data is None or decode_text(data, self.skipped) is None:  # decoded only to refuse bad UTF-8
+            self.skipped["entries of an unreadable page"] += n_entries
+            return
+        try:
+            root = etree.fromstring(data, _PARSER)
+        except etree.LxmlError:
+            root = None
+        if root is None:
+            self.skipped.add("unparsable HTML")
+            self.skipped["entries of an unreadable page"] += n_entries
+            return
+        # DevDocs' attribution footer, and the "[source]" and "¶" links in signatures and titles.
+        junk = "//script | //style | //*[contains(@class, '_attribution')] | //a[@class='headerlink']"
+        for el in root.xpath(f"{junk} | //a[.//*[contains(@class, 'viewcode-link')]]"):
+            _drop(el)
+        body = root.find("body")
+        body = body if body is not None else root
+        by_id = {}
+        if any(groups.keys() - {""}):
+            by_id = {el.get("id"): el for el in root.xpath("//*[@id]")}
+        page_id = f"{lib.prefix}.{page.replace('/', '.').lower()}"
+        for anchor, group in groups.items():
+            if anchor:
+                el = by_id.get(anchor)
+                if el is None:
+                    self.skipped["anchor not found"] += len(group)
+                    continue
+                section = _anchor_section(el)
+            else:
+                section = _top_section(body)
+            doc_id = f"{page_id}#{anchor}" if anchor else page_id
+            if doc_id in self._seen_ids:
+                self.skipped["duplicate id"] += len(group)
+                continue
+            self._seen_ids.add(doc_id)
+            if len(group) > 1:  # several names for one anchor (pygame: "mouse", "module-mouse")
+                self.skipped["duplicate id"] += len(group) - 1
+            path = f"{page}#{anchor}" if anchor else page
+            yield from self._entry_documents(lib, page_id, path, doc_id, group, section, source)
+
+    def _entry_documents(
+        self,
+        lib: _Library,
+        page_id: str,
+        path: str,
+        doc_id: str,
+        group: list[dict],
+        section: _Section,
+        source: str,
+    ) -> Iterator[Document]:
+        names = sorted((e["name"] for e in group), key=len)
+        entry = next(e for e in group if e["name"] == names[0])
+        signatures, paragraphs, examples = self._content(section)
+        text = self._compose(entry["name"], section.header, signatures, paragraphs)
+        metadata = {
+            "library": lib.prefix,
+            "version": lib.version,
+            "symbol": entry["name"],
+            "type": str(entry.get("type", "")),
+            "page": page_id,
+            "path": path,
+        }
+        if len(names) > 1:
+            metadata["aliases"] = names[1:]
+        common = {"source": source, "language": "python", "title": entry["name"], "uri": f"{lib.slug}/{path}"}
+        yield Document(id=doc_id, text=text, kind="doc", metadata=metadata, paragraphs=[text], **common)
+        for i, (code, language) in enumerate(examples):
+            yield Document(
+                id=f"{doc_id}/example/{i}",
+                text=code,
+                kind="example",
+                metadata={**metadata, "example_of": doc_id},
+                **{**common, "language": language},
+            )
+
+    def _content(self, section: _Section) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+        """The section's signatures, its first paragraphs and its code examples (code, language)."""
+        signatures = list(section.signatures)
+        paragraphs: list[str] = []
+        examples: list[tuple[str, str]] = []
+        size, target = 0, self.max_chars // 2
+        for kind, el, text in _events(section.body):
+            if kind == "stop":
+                break
+            if kind == "h":
+                if int(el.tag[1]) <= section.stop_level and (paragraphs or examples):
+                    break
+            elif kind == "pre":
+                if "signature" in _classes(el) and not signatures:
+                    # TensorFlow writes the signature as a <pre> after the summary
+                    signatures.append(_text(el).replace("( ", "(").replace(" )", ")"))
+                elif len(examples) < self.max_examples and len(code := _example_text(el)) >= 20:
+                    language = (el.get("data-language") or "").lower()
+                    examples.append((code, EXAMPLE_LANGUAGES.get(language, "python")))
+            elif kind == "rubric":
+                size = target
+            elif size < target:
+                paragraphs.append(text)
+                size += len(text) + 1
+            if size >= target and len(examples) >= self.max_examples:
+                break
+        return signatures, paragraphs, examples
+
+    def _compose(self, name: str, header: str, signatures: list[str], paragraphs: list[str]) -> str:
+        lines: list[str] = []
+        core = name.removesuffix("()")
+        if core not in header and not any(core in s for s in signatures):
+            lines.append(name)
+        if header:
+            lines.append(header)
+        lines.extend(_truncate(s, self.max_chars // 2) for s in signatures)
+        text = "\n".join(lines)
+        for para in paragraphs:
+            room = self.max_chars - len(text) - 1
+            if room < 40:
+                break
+            text = f"{text}\n{_truncate(para, room)}" if text else _truncate(para, room)
+        return text[: self.max_chars] or name
