@@ -1,0 +1,100 @@
+"""Pull one clean Bash command or Python code block out of whatever a model says.
+
+Handles fenced blocks (with or without a language tag), ``<think>`` blocks, prose before and
+after the code, shell prompts (``$ ``), numbered or bulleted lists, and inline backticks.
+"""
+
+from __future__ import annotations
+
+import re
+
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
+_FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:```|$)", re.S)
+_INLINE = re.compile(r"`([^`\n]+)`")
+_LIST = re.compile(r"^\s*(?:\d+[.)]|[-*•])\s+")
+_PROMPT = re.compile(r"^\s*(?:\$|#|>>>|\.\.\.)\s")
+_PROSE_START = re.compile(
+    r"^(here|this|the|to|you|it|use|using|note|explanation|answer|sure|in|for|that|these|i|we|"
+    r"command|code|output|example|documents?|where|which|with|by)\b",
+    re.I,
+)
+BASH_TAGS = {"bash", "sh", "shell", "console", "zsh", "shell-session", "terminal", ""}
+PYTHON_TAGS = {"python", "py", "python3", "pycon", "ipython", ""}
+
+
+def _strip_think(text: str) -> str:
+    return _THINK.sub("", text)
+
+
+def _fenced(text: str, tags: set[str]) -> str | None:
+    blocks = [(tag.lower(), body) for tag, body in _FENCE.findall(text)]
+    for tag, body in blocks:
+        if tag in tags and tag and body.strip():
+            return body
+    for tag, body in blocks:
+        if tag in tags and body.strip():
+            return body
+    return blocks[0][1] if blocks and blocks[0][1].strip() else None
+
+
+def _looks_like_prose(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return False
+    words = s.split()
+    return bool(_PROSE_START.match(s)) and len(words) > 3 or (s.endswith((".", ":")) and len(words) > 4)
+
+
+def extract_bash(text: str) -> str:
+    """One command line (continuation lines joined), or '' when there is none."""
+    text = _strip_think(text)
+    body = _fenced(text, BASH_TAGS)
+    if body is None:
+        lines = [ln for ln in text.splitlines() if ln.strip() and not _looks_like_prose(ln)]
+        if not lines:
+            inline = _INLINE.findall(text)
+            return inline[0].strip() if inline else ""
+        body = "\n".join(lines)
+    out: list[str] = []
+    for raw in body.splitlines():
+        line = _LIST.sub("", raw)
+        line = re.sub(r"^\s*\$\s+", "", line).rstrip()
+        if not line.strip() or line.lstrip().startswith("#"):
+            if out and not out[-1].endswith("\\"):
+                break
+            continue
+        if _INLINE.fullmatch(line.strip()):
+            line = line.strip()[1:-1]
+        out.append(line.strip())
+        if not line.endswith("\\"):
+            break
+    return " ".join(part.rstrip("\\").strip() for part in out).strip()
+
+
+def extract_python(text: str) -> str:
+    """The code, without prompts (``>>>``) or the prose around it."""
+    text = _strip_think(text)
+    body = _fenced(text, PYTHON_TAGS)
+    if body is None:
+        lines = text.splitlines()
+        start = next((i for i, ln in enumerate(lines) if ln.strip() and not _looks_like_prose(ln)), None)
+        if start is None:
+            inline = _INLINE.findall(text)
+            return inline[0].strip() if inline else ""
+        kept: list[str] = []
+        for ln in lines[start:]:
+            if _looks_like_prose(ln) and not ln.startswith((" ", "\t")):
+                break
+            kept.append(ln)
+        body = "\n".join(kept)
+    if any(ln.lstrip().startswith(">>> ") for ln in body.splitlines()):
+        body = "\n".join(
+            ln.lstrip()[4:] if ln.lstrip().startswith((">>> ", "... ")) else ""
+            for ln in body.splitlines()
+            if ln.lstrip().startswith((">>> ", "... "))
+        )
+    return body.strip("\n").rstrip()
+
+
+def extract_code(text: str, language: str) -> str:
+    return extract_bash(text) if language == "bash" else extract_python(text)

@@ -1,0 +1,44 @@
+import pytest
+
+from docprompt.parse import extract_bash, extract_python
+
+BASH_CASES = [
+    ("```bash\ntar -xzf archive.tar.gz\n```\nThis uses [1] and [2].", "tar -xzf archive.tar.gz"),
+    ("Here is the command you need:\n\n```\n$ find . -size +1G -mtime -7\n```", "find . -size +1G -mtime -7"),
+    ("<think>They want tar. Maybe `tar -c`?</think>\n```sh\ntar -xf a.tar\n```", "tar -xf a.tar"),
+    ("You can use `du -sh /var/log` to see the size.", "du -sh /var/log"),
+    ("1. ls -lS\n2. Explanation: sorts by size", "ls -lS"),
+    ("```bash\n# list by size\nls -lS \\\n  --human-readable\n```", "ls -lS --human-readable"),
+    ("ps aux | grep nginx\n\nThis lists all processes and filters them.", "ps aux | grep nginx"),
+    ("```console\n$ git log --oneline -n 5\nabc123 commit message\n```", "git log --oneline -n 5"),
+    ("I cannot answer that.", ""),
+]
+
+
+@pytest.mark.parametrize("text, expected", BASH_CASES)
+def test_extract_bash(text, expected):
+    assert extract_bash(text) == expected
+
+
+PY_CASES = [
+    (
+        "```python\nimport json\nprint(json.dumps(d, indent=2))\n```\nThis uses json.dumps [1].",
+        "import json\nprint(json.dumps(d, indent=2))",
+    ),
+    ("Sure! Here is the code:\n```\nsum(lst)\n```", "sum(lst)"),
+    (
+        "<think>use sorted</think>sorted(d.items(), key=lambda kv: kv[1])",
+        "sorted(d.items(), key=lambda kv: kv[1])",
+    ),
+    (">>> import os\n>>> os.listdir('.')\n['a', 'b']", "import os\nos.listdir('.')"),
+    ("```py\nfor x in range(3):\n    print(x)\n```", "for x in range(3):\n    print(x)"),
+    (
+        "df.groupby('a').sum()\n\nThis groups the DataFrame by column a and sums the rest.",
+        "df.groupby('a').sum()",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, expected", PY_CASES)
+def test_extract_python(text, expected):
+    assert extract_python(text) == expected
