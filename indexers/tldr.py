@@ -1,0 +1,293 @@
+"""A tldr pages indexer: each page's description as a ``doc``, each example as an ``example``.
+
+Input is a tldr-pages checkout (its ``pages/`` folder is read), a ``pages/`` folder
+(``pages/<platform>/*.md``), one platform folder, or single ``.md`` pages. A page yields
+
+- ``tldr/<platform>/<command>``: ``"<title> — <description lines>"`` with the
+  "More information: <url>" line (the url also becomes the Document's ``uri``);
+- ``tldr/<platform>/<command>#ex<N>`` (N from 1): ``"<description>:\\n<command line>"``.
+
+``command`` is the page's file name without ``.md`` (``git-commit``, as tldr datasets name
+commands); the title line (``git commit``) is the Document title. The same command on
+several platforms is kept once per platform. Every Document carries ``page`` metadata so
+that two-stage retrieval sees a page and its examples as one page.
+
+Both syntaxes are read: the 2021 one (``{{path/to/file}}`` placeholders, kept as written)
+and today's, where an option placeholder ``{{[-o|--output]}}`` is shown as ``-o|--output``
+and mnemonics in descriptions (``E[x]tract``, ``[c]reate``) lose their brackets. The
+older setext title (``tar`` underlined with ``===``) and four-space indented commands are
+read too.
+
+An example's ``flags`` metadata holds the options its command line uses, for the segment(s)
+of a pipeline that run the page's command (else the first segment): every token starting
+with ``-`` as written (``--directory=X`` gives ``--directory``), both sides of an option
+placeholder, and, where the description's mnemonics name every letter of a bundle, the
+single-letter flags too: ``- E[x]tract a g[z]ipped [f]ile: `tar xzf a`` (or ``tar -xzf a``)
+gives ``-x -z -f`` (and ``-xzf`` for the dashed form). Plain placeholders are not read for
+flags.
+
+Unreadable, non-UTF-8, empty, oversized and non-tldr files are skipped and counted in
+``skipped``, as are excluded commands and platforms; symlinks out of a root are not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docprompt.errors import BadInput
+from docprompt.models import Document
+from docprompt.textproc import unmnemonic
+
+from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, read_text, walk
+
+PLATFORMS = frozenset(
+    [
+        "android",
+        "cisco-ios",
+        "common",
+        "dos",
+        "freebsd",
+        "linux",
+        "netbsd",
+        "openbsd",
+        "osx",
+        "sunos",
+        "windows",
+    ]
+)
+
+# The mnemonics docprompt.textproc.unmnemonic strips, read here for the letters they mark.
+_MNEMONIC = re.compile(r"(?<=[A-Za-z])\[([A-Za-z])\]|\[([A-Za-z])\](?=[A-Za-z])")
+_OPTION_PLACEHOLDER = re.compile(r"\{\{\[([^\[\]{}]*\|[^\[\]{}]*)\]\}\}")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
+_FLAG = re.compile(r"--?[A-Za-z0-9?@#][\w.+@#-]*")
+_SEGMENTS = re.compile(r"\|\||&&|[|;]|\$\(|`")
+_ENV = re.compile(r"[A-Za-z_]\w*=\S*")
+_URL = re.compile(r"More information:\s*<?(\S+?)>?\.?\s*$", re.IGNORECASE)
+_SETEXT = re.compile(r"^=+\s*$")
+
+
+@dataclass
+class Example:
+    description: str  # as written, mnemonics and all
+    command: str  # as written, placeholders and all
+
+
+@dataclass
+class Page:
+    title: str = ""
+    description: list[str] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+
+
+def parse_page(text: str) -> Page:
+    """The title, description lines and examples of a tldr page (either syntax)."""
+    page = Page()
+    lines = text.lstrip("\ufeff").splitlines()
+    pending: str | None = None
+    for i, raw in enumerate(lines):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not page.title and line.startswith("# "):
+            page.title = stripped[2:].strip()
+        elif not page.title and i + 1 < len(lines) and _SETEXT.match(lines[i + 1].strip()):
+            page.title = stripped
+        elif _SETEXT.match(stripped):
+            continue
+        elif stripped.startswith(">"):
+            page.description.append(stripped[1:].strip())
+        elif stripped.startswith("- "):
+            pending = stripped[2:].strip()
+        elif (stripped.startswith("`") and stripped.endswith("`") and len(stripped) > 1) or (
+            line.startswith("    ") and pending is not None
+        ):
+            command = stripped[1:-1].strip() if stripped.startswith("`") else stripped
+            if command:
+                page.examples.append(Example(pending or "", command))
+            pending = None
+    return page
+
+
+def render_command(command: str) -> str:
+    """The command as shown: ``{{[-o|--output]}}`` -> ``-o|--output``; other placeholders kept."""
+    return _OPTION_PLACEHOLDER.sub(lambda m: m.group(1).strip(), command)
+
+
+def mnemonic_letters(description: str) -> set[str]:
+    return {a or b for a, b in _MNEMONIC.findall(description)}
+
+
+def _flag(token: str) -> str | None:
+    m = _FLAG.match(token.strip("'\"()"))
+    return m.group(0).split("=", 1)[0] if m else None
+
+
+def command_flags(command: str, names: Iterable[str] = (), mnemonics: Iterable[str] = ()) -> list[str]:
+    """The options ``command`` (tldr syntax) uses, in order, without duplicates (see the module doc)."""
+    names, letters = set(names), set(mnemonics)
+    out: list[str] = []
+
+    def add(flag: str | None) -> None:
+        if flag and flag not in out:
+            out.append(flag)
+
+    def add_bundle(body: str) -> None:
+        if len(body) > 1 and body.isalpha() and letters and set(body) <= letters:
+            for c in body:
+                add(f"-{c}")
+
+    # Each placeholder becomes a word of its own, so that "|" or ";" inside one splits nothing.
+    placeholders = iter(_PLACEHOLDER.findall(command))
+    segments = [
+        [next(placeholders, "") if w == "\x00" else w for w in seg.split()]
+        for seg in _SEGMENTS.split(_PLACEHOLDER.sub(" \x00 ", command))
+    ]
+
+    def program(words: list[str]) -> int:
+        """Where the program's name is in ``words`` (after sudo and VAR=value), or -1."""
+        for i, w in enumerate(words):
+            if w != "sudo" and not _ENV.fullmatch(w):
+                return i if w in names else -1
+        return -1
+
+    picked = [s for s in segments if program(s) >= 0] or segments[:1]
+    for words in picked:
+        start = program(words)
+        for j, word in enumerate(words):
+            if word.startswith("{{"):
+                m = _OPTION_PLACEHOLDER.fullmatch(word)
+                for alt in m.group(1).replace("|", " ").split() if m else ():
+                    add(_flag(alt) if alt.startswith("-") else None)
+            elif word.startswith("-"):
+                flag = _flag(word)
+                add(flag)
+                if flag and not flag.startswith("--"):
+                    add_bundle(flag[1:])
+            elif start >= 0 and j == start + 1 and re.fullmatch(r"[A-Za-z]{2,}", word):
+                add_bundle(word)  # tar xzf
+    return out
+
+
+def _platform(file: Path) -> str:
+    parent = file.parent
+    if parent.parent.name == "pages" or parent.parent.name.startswith("pages.") or parent.name in PLATFORMS:
+        return parent.name
+    return "common"
+
+
+def _names(values: Iterable[str] | str | None, option: str) -> set[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    try:
+        out = {str(v).strip() for v in values}
+    except TypeError:
+        raise BadInput(f"tldr option {option!r} takes a list of names") from None
+    return {v for v in out if v}
+
+
+class TldrIndexer:
+    """Yields a ``doc`` per tldr page and an ``example`` per example (see the module doc)."""
+
+    name = "tldr"
+
+    def __init__(
+        self,
+        paths: Iterable[str | os.PathLike],
+        *,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        exclude_commands: Iterable[str] = (),
+        platforms: Iterable[str] | None = None,
+    ):
+        self.paths = existing_paths(paths)
+        self.max_file_bytes = max_file_bytes
+        self.exclude_commands = _names(exclude_commands, "exclude_commands") or set()
+        self.platforms = _names(platforms, "platforms")
+        self.skipped = Skips()
+        self.pages = 0
+        self.examples = 0
+
+    @property
+    def roots(self) -> list[str]:
+        return [str(p.resolve()) for p in self.paths]
+
+    def _inputs(self) -> list[Path]:
+        """A checkout's ``pages/`` folder instead of the checkout (its README is no page)."""
+        return [p / "pages" if p.is_dir() and (p / "pages").is_dir() else p for p in self.paths]
+
+    def iter_documents(self) -> Iterator[Document]:
+        seen: set[str] = set()
+        for root, file in walk(self._inputs(), {".md"}):
+            command, platform = file.stem, _platform(file)
+            if self.platforms is not None and platform not in self.platforms:
+                self.skipped.add("other platform")
+                continue
+            if command in self.exclude_commands:
+                self.skipped.add("excluded command")
+                continue
+            page_id = f"tldr/{platform}/{command}"
+            if page_id in seen:
+                self.skipped.add("duplicate page")
+                continue
+            text = read_text(root, file, self.skipped, self.max_file_bytes)
+            if text is None:
+                continue
+            page = parse_page(text)
+            if not page.title or not (page.description or page.examples):
+                self.skipped.add("not a tldr page")
+                continue
+            if page.title.replace(" ", "-") in self.exclude_commands:
+                self.skipped.add("excluded command")
+                continue
+            seen.add(page_id)
+            self.pages += 1
+            yield from self._documents(page, page_id, command, platform, file)
+
+    def _documents(self, page: Page, page_id: str, command: str, platform: str, file: Path):
+        description = [unmnemonic(line) for line in page.description]
+        url = ""
+        for i, line in enumerate(description):
+            m = _URL.search(line)
+            if m:
+                url = m.group(1)
+                description[i] = f"{line[: m.start()]}More information: {url}."
+        common = {
+            "source": str(file),
+            "language": "bash",
+            "title": page.title,
+            "uri": url or file.as_uri(),
+        }
+        meta = {"command": command, "platform": platform, "page": page_id}
+        head = f"{page.title} — {description[0]}" if description else page.title
+        text = "\n".join([head, *description[1:]])
+        yield Document(
+            id=page_id,
+            text=text,
+            kind="doc",
+            metadata={**meta, **({"url": url} if url else {}), "examples": len(page.examples)},
+            paragraphs=[text],
+            **common,
+        )
+        names = {command, page.title.split()[0]}
+        for n, ex in enumerate(page.examples, 1):
+            self.examples += 1
+            shown = render_command(ex.command)
+            what = unmnemonic(ex.description).rstrip()
+            what = what[:1].upper() + what[1:]
+            text = f"{what}\n{shown}" if what else shown
+            flags = command_flags(ex.command, names, mnemonic_letters(ex.description))
+            yield Document(
+                id=f"{page_id}#ex{n}",
+                text=text,
+                kind="example",
+                metadata={**meta, "flags": flags, "cmd": shown},
+                paragraphs=[text],
+                **common,
+            )
