@@ -38,11 +38,13 @@ def main() -> None:
 
 
 def _register() -> None:
+    from .ask import ask
     from .corpora import corpora
     from .eval import eval_
     from .index import index
     from .search import search
 
+    main.add_command(ask)
     main.add_command(corpora)
     main.add_command(eval_)
     main.add_command(index)

@@ -85,3 +85,60 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, as_
         f"pool: {build['documents']} documents, {build['chunks']} chunks, embedder {m.embedder.name}; "
         f"built in {build['build_seconds']:.0f}s ({build['docs_per_second']} docs/s)"
     )
+
+
+@eval_.command("generate")
+@click.option(
+    "--dataset", required=True, type=click.Path(dir_okay=False), help="JSONL rows (tldr or CoNaLa shape)"
+)
+@click.option("--sample", type=click.IntRange(1), help="score a random sample of N rows")
+@click.option("--seed", type=int, default=0, show_default=True, help="sampling and model seed")
+@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--model", help="Ollama model, embedded model name or .gguf path")
+@click.option("--docs", type=click.Choice(["none", "retrieved"]), default="retrieved", show_default=True)
+@click.option("--verify/--no-verify", default=True, show_default=True, help="verify and repair once")
+@click.option("--devdocs", help="DevDocs bundle folder or .tar.xz (pool for CoNaLa rows)")
+@click.option("--manpages", help="rendered man pages folder or .tar.gz, or MANPATH (pool for tldr rows)")
+@click.option("--tldr-pages", help="tldr pages folder; the dataset's own commands are left out")
+@click.option("--max-tokens", type=click.IntRange(16, 2048), default=128, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
+def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpages, tldr_pages, max_tokens,
+             as_json):  # fmt: skip
+    """End-to-end: retrieve, prompt, generate, verify; DocPrompting's metrics on the answers.
+
+    Bash (tldr rows): cmd_acc, exact_match, token_f1, char_bleu, and hallucinated flags before
+    and after repair. Python (CoNaLa rows): BLEU-4. Sources default to ../shared/data.
+    """
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..eval.datasets import load
+    from ..eval.generate import GenerateSettings, run
+    from ..eval.retrieval import Sources
+    from ..progress import RichReporter
+
+    console = Console(stderr=True)
+    shape, rows = load(dataset)
+    settings = GenerateSettings(sample=sample, seed=seed, backend=backend, model=model, docs=docs,
+                                verify=verify, max_tokens=max_tokens)  # fmt: skip
+    result = run(
+        shape, rows, Sources(devdocs, manpages, tldr_pages), settings, reporter=RichReporter(console)
+    )
+    result["dataset"] = str(dataset)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    names = list(result["metrics"])
+    table = Table("docs", "verify", *names, "n", "s/row",
+                  title=f"{dataset}: {result['backend']}:{result['model']}")  # fmt: skip
+    table.add_row(docs, str(verify), *(f"{result['metrics'][n]:.2f}" for n in names), str(result["rows"]),
+                  f"{result['seconds_per_row']:.1f}")  # fmt: skip
+    out = Console()
+    out.print(table)
+    if "hallucinated_flags" in result:
+        h = result["hallucinated_flags"]
+        out.print(f"hallucinated flags: {h['before_repair']} before repair, {h['after_repair']} after "
+                  f"({h['flags_used']} flags used); {result['repaired']} answers repaired")  # fmt: skip
+    out.print(f"{result['rows']} of {result['of']} rows (seed {seed}) in {result['seconds']:.0f}s")

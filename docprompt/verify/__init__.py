@@ -1,0 +1,43 @@
+"""Check generated code against the docs: the flags of a Bash command, the APIs of Python code.
+
+A ``Report`` says what was checked, what was wrong, and for each problem the paragraph that
+shows the right usage (used by the repair round and shown to the user).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Issue:
+    kind: str  # "unknown-command" | "unknown-flag" | "unknown-api" | "unknown-module" | "syntax"
+    name: str  # the command, flag or dotted API at fault
+    message: str  # one line for the user and the model
+    command: str = ""  # for flags: the command they were given to
+    suggestions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    language: str
+    checked: list[str] = field(default_factory=list)  # what was verified ("tar -x", "json.loads")
+    issues: list[Issue] = field(default_factory=list)
+    unverifiable: list[str] = field(default_factory=list)  # known to neither the docs nor the machine
+    sources: dict[str, str] = field(default_factory=dict)  # name -> where it was verified ("index", "man")
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def summary(self) -> str:
+        if self.ok:
+            what = ", ".join(self.checked) or "nothing to check"
+            return f"verified against the docs: {what}"
+        return "; ".join(i.message for i in self.issues)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "ok": self.ok}
+
+
+__all__ = ["Issue", "Report"]

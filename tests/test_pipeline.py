@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from docprompt.cli import main
+from docprompt.config import BuildSettings
+from docprompt.errors import BadInput
+from docprompt.models import Document
+from docprompt.pipeline import DocPrompt
+from docprompt.store.build import build_index
+from docprompt.store.registry import open_index, path_of
+
+TAR_PARAS = [
+    ("tar - an archiving utility", "NAME", []),
+    ("-x, --extract, --get\n    Extract files from an archive.", "OPTIONS", ["-x", "--extract", "--get"]),
+    ("-z, --gzip, --gunzip\n    Filter the archive through gzip.", "OPTIONS", ["-z", "--gzip", "--gunzip"]),
+    ("-f, --file=ARCHIVE\n    Use archive file ARCHIVE.", "OPTIONS", ["-f", "--file"]),
+    (
+        "-C, --directory=DIR\n    Change to DIR before performing any operations.",
+        "OPTIONS",
+        ["-C", "--directory"],
+    ),
+]
+
+
+class Scripted:
+    """A generator that replies from a script and records the prompts it was given."""
+
+    backend = "fake"
+    model = "scripted"
+    context_length = 4096
+
+    def __init__(self, *replies: str):
+        self.replies = list(replies)
+        self.prompts: list[list[dict]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4 + 1
+
+    def generate(self, prompt, *, stream=False, **options):
+        self.prompts.append(prompt)
+        reply = self.replies.pop(0)
+        return reply if not stream else iter([w + " " for w in reply.split(" ")])
+
+
+@pytest.fixture
+def man_index():
+    docs = [
+        Document(
+            id=f"tar.1#{i}",
+            text=text,
+            kind="doc",
+            language="bash",
+            title="tar(1)",
+            metadata={"command": "tar", "section": "1", "heading": heading, "flags": flags},
+        )  # fmt: skip
+        for i, (text, heading, flags) in enumerate(TAR_PARAS)
+    ]
+    docs.append(
+        Document(
+            id="tldr/tar#1",
+            text="Extract a gzipped archive:\ntar xzf {{archive.tar.gz}}",
+            kind="example",
+            language="bash",
+            title="tar",
+            metadata={"command": "tar"},
+        )  # fmt: skip
+    )
+    build_index(path_of("man"), docs, name="man", indexer="manpages", roots=[], skipped={},
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    return open_index("man")
+
+
+def test_answer_is_parsed_verified_and_cites_the_flag_lines(man_index):
+    gen = Scripted("Sure!\n```bash\ntar -xzf archive.tar.gz -C /tmp\n```\nI used [2] and [3].")
+    dp = DocPrompt(man_index, generator=gen)
+    assert dp.language == "bash"
+    answer = dp.ask("extract a gzipped archive into /tmp")
+    assert answer.code == "tar -xzf archive.tar.gz -C /tmp"
+    assert answer.verification.ok and not answer.repaired
+    assert answer.evidence["tar -x"].startswith("-x, --extract, --get")
+    assert [h.chunk.id for h in answer.cited] == [dp_hit.chunk.id for dp_hit in answer.hits[1:3]]
+    assert set(answer.timings) >= {"retrieve_s", "generate_s", "verify_s", "total_s"}
+    user = gen.prompts[0][-1]["content"]
+    assert "[1]" in user and "tar xzf {{archive.tar.gz}}" in user and "extract a gzipped archive" in user
+
+
+def test_an_unknown_flag_gets_one_repair_round_with_the_right_paragraph(man_index):
+    gen = Scripted("```bash\ntar --extrakt -zf a.tgz\n```", "```bash\ntar --extract -zf a.tgz\n```")
+    answer = DocPrompt(man_index, generator=gen).ask("extract a gzipped archive")
+    assert answer.repaired and answer.code == "tar --extract -zf a.tgz" and answer.verification.ok
+    assert answer.first_code == "tar --extrakt -zf a.tgz" and not answer.first_verification.ok
+    repair = gen.prompts[1][-1]["content"]
+    assert "no option --extrakt" in repair and "--extract" in repair
+    assert gen.prompts[1][-2] == {"role": "assistant", "content": "```bash\ntar --extrakt -zf a.tgz\n```"}
+
+
+def test_a_worse_repair_is_not_taken(man_index):
+    gen = Scripted("```bash\ntar --extrakt a\n```", "```bash\ntar --bad1 --bad2 a\n```")
+    answer = DocPrompt(man_index, generator=gen).ask("extract")
+    assert not answer.repaired and answer.code == "tar --extrakt a"
+
+
+def test_no_verify_and_no_docs(man_index):
+    gen = Scripted("```bash\ntar --extrakt a\n```")
+    answer = DocPrompt(man_index, generator=gen).ask("extract", verify=False, docs=False)
+    assert answer.verification is None and answer.hits == [] and len(gen.prompts) == 1
+    assert "(none found)" in gen.prompts[0][-1]["content"]
+
+
+def test_streaming_hands_out_every_piece(man_index):
+    pieces: list[str] = []
+    gen = Scripted("```bash\ntar -xf a.tar\n```")
+    answer = DocPrompt(man_index, generator=gen).ask("extract", on_token=pieces.append)
+    assert "".join(pieces).strip() == answer.reply.strip() and answer.code == "tar -xf a.tar"
+
+
+def test_bad_requests(man_index):
+    dp = DocPrompt(man_index, generator=Scripted("x"))
+    with pytest.raises(BadInput, match="empty"):
+        dp.ask("   ")
+    with pytest.raises(BadInput, match="unknown language"):
+        dp.ask("extract", language="cobol")
+
+
+def test_cli_ask_json_and_errors(man_index, monkeypatch):
+    import docprompt.generate as generate
+
+    gen = Scripted("```bash\ntar -xzf a.tgz\n```")
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+    result = CliRunner().invoke(main, ["ask", "man", "extract a gzipped archive", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["code"] == "tar -xzf a.tgz" and out["verification"]["ok"] is True
+    missing = CliRunner().invoke(main, ["ask", "nope", "x"])
+    assert missing.exit_code == 2 and "nope" in missing.output
+    empty = CliRunner().invoke(main, ["ask", "man", " "])
+    assert empty.exit_code == 2 and "empty" in empty.output
+
+
+def test_cli_ask_streams_then_lists_the_evidence(man_index, monkeypatch):
+    import docprompt.generate as generate
+
+    gen = Scripted("```bash\ntar -xzf a.tgz -C /tmp\n```")
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+    result = CliRunner().invoke(main, ["ask", "man", "extract a gzipped archive into /tmp"])
+    assert result.exit_code == 0, result.output
+    assert "✓ verified against the docs" in result.output
+    assert "tar -C: -C, --directory=DIR" in result.output

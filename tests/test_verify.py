@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from docprompt.verify.bash import flags_used, simple_commands, verify_bash
+from docprompt.verify.python import used_apis, verify_python
+
+TAR = {"-x", "-z", "-v", "-f", "-C", "--extract", "--file", "--directory", "--gzip", "-c", "--create"}
+FIND = {"-name", "-mtime", "-type", "-exec", "-size"}
+
+
+def source(table):
+    return lambda cmd: table.get(cmd)
+
+
+def test_simple_commands_strip_wrappers_pipes_and_redirects():
+    cmds = simple_commands('sudo FOO=1 find . -name "*.py" | xargs -0 grep -l foo > out.txt; echo done')
+    assert [c[0] for c in cmds] == ["find", "grep", "echo"]
+    assert simple_commands("tar xf {{archive.tar}} && ls") == [["tar", "xf", "X"], ["ls"]]
+    assert simple_commands("echo 'unbalanced") == [["echo", "'unbalanced"]]
+
+
+def test_flags_used_splits_bundles_only_when_each_letter_is_defined():
+    assert flags_used(["tar", "-xzvf", "a.tgz", "--directory=/tmp"], TAR) == [
+        "-x",
+        "-z",
+        "-v",
+        "-f",
+        "--directory",
+    ]
+    assert flags_used(["find", ".", "-name", "x", "-mtime", "-7"], FIND) == ["-name", "-mtime"]
+    assert flags_used(["head", "-n5"], {"-n"}) == ["-n"]
+    assert flags_used(["grep", "--", "-v"], {"-v"}) == []
+
+
+def test_known_flags_verify_and_unknown_ones_are_named_with_suggestions():
+    flags = source({"tar": TAR, "find": FIND})
+    ok = verify_bash("tar -xzf a.tgz -C /tmp --gzip", [flags], use_local_man=False)
+    assert ok.ok and "tar -x" in ok.checked and ok.sources["tar"] == "index"
+    bad = verify_bash("tar --extrakt -f a.tar", [flags], use_local_man=False)
+    assert not bad.ok
+    [issue] = bad.issues
+    assert issue.kind == "unknown-flag" and issue.name == "--extrakt" and issue.command == "tar"
+    assert "--extract" in issue.suggestions and "did you mean --extract" in issue.message
+
+
+def test_long_option_prefixes_and_negations_are_accepted():
+    flags = source({"tar": TAR | {"--verbose"}})
+    assert verify_bash("tar --verb --no-verbose -f x", [flags], use_local_man=False).ok
+    assert not verify_bash("tar --ex -f x", [source({"tar": TAR | {"--exclude"}})], use_local_man=False).ok
+
+
+def test_unknown_command_and_builtins(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    report = verify_bash("cd /tmp && frobnicate --all", [source({})], use_local_man=False)
+    assert [(i.kind, i.name) for i in report.issues] == [("unknown-command", "frobnicate")]
+
+
+def test_subcommand_pages_are_used():
+    flags = source({"git-commit": {"-m", "--amend"}, "git": {"--version"}})
+    assert verify_bash("git commit --amend -m x", [flags], use_local_man=False).ok
+    assert not verify_bash("git commit --amned", [flags], use_local_man=False).ok
+
+
+@pytest.mark.skipif(not shutil.which("man"), reason="man is not installed")
+def test_local_man_pages_are_the_fallback():
+    from docprompt.verify.bash import local_man_flags
+
+    if not local_man_flags("ls"):
+        pytest.skip("no man page for ls on this machine")
+    report = verify_bash("ls -la --sort=size")
+    assert report.ok and report.sources["ls"] == "man"
+    assert not verify_bash("ls --sortt").ok
+
+
+def test_used_apis_resolves_aliases():
+    code = "import numpy as np\nfrom os import path as p\nimport xml.etree.ElementTree as ET\n"
+    code += "np.linalg.norm(np.zeros(3))\np.join('a')\nET.parse('f').getroot()\n"
+    modules, names = used_apis(code)
+    assert modules == ["numpy", "os", "xml.etree.ElementTree"]
+    assert set(names) == {"numpy.linalg.norm", "numpy.zeros", "os.path", "os.path.join",
+                          "xml.etree.ElementTree.parse"} - {"os.path"}  # fmt: skip
+
+
+def test_python_apis_resolve_by_import_in_a_subprocess():
+    report = verify_python("import json, os.path\njson.loads('1')\nos.path.joinn('a')\n")
+    assert "json.loads" in report.checked and report.sources["json.loads"] == "import"
+    [issue] = report.issues
+    assert issue.kind == "unknown-api" and issue.name == "os.path.joinn"
+    assert verify_python("import no_such_module_xyz\n").issues[0].kind == "unknown-module"
+    assert verify_python("def f(:\n").issues[0].kind == "syntax"
+
+
+def test_importing_never_runs_in_this_process(tmp_path, monkeypatch):
+    (tmp_path / "sideeffect_mod.py").write_text("import sys\nsys.modules['docprompt_touched'] = 1\nX = 1\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    import sys
+
+    report = verify_python("import sideeffect_mod\nsideeffect_mod.X\n")
+    assert report.ok and "sideeffect_mod.X" in report.checked
+    assert "docprompt_touched" not in sys.modules and "sideeffect_mod" not in sys.modules
