@@ -8,6 +8,7 @@ chunks (``pip install 'docprompt[local]'``). The first use concatenates them int
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import threading
@@ -128,6 +129,17 @@ def available() -> bool:
 
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOCK = threading.Lock()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free the models before the interpreter tears llama.cpp down (else it errors at exit)."""
+    while _LOADED:
+        _, llm = _LOADED.popitem()
+        try:
+            llm.close()
+        except Exception:
+            pass
 
 
 def _load(path: Path, n_ctx: int, n_threads: int | None) -> Any:

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from docprompt.generate import GeneratorError, embedded, get_generator
+from docprompt.generate.embedded import EmbeddedGenerator, PackagedModel, assemble, resolve_model
+
+
+def fake_model(tmp_path, monkeypatch, chunks: list[bytes], sha: str | None = None) -> PackagedModel:
+    files = {}
+    for i, data in enumerate(chunks):
+        f = tmp_path / f"part{i}.bin"
+        f.write_bytes(data)
+        files[f"dist{i}"] = f
+    monkeypatch.setattr(embedded, "_chunk_file", lambda dist, model: files[dist])
+    whole = b"".join(chunks)
+    return PackagedModel("tiny", tuple(files), "1", len(whole), sha or hashlib.sha256(whole).hexdigest(), "local")
+
+
+def test_chunks_are_concatenated_once_and_hash_checked(tmp_path, monkeypatch):
+    model = fake_model(tmp_path, monkeypatch, [b"GGUF" + b"a" * 10, b"b" * 5])
+    out = assemble(model, tmp_path / "cache")
+    assert out.read_bytes() == b"GGUF" + b"a" * 10 + b"b" * 5
+    mtime = out.stat().st_mtime_ns
+    assert assemble(model, tmp_path / "cache").stat().st_mtime_ns == mtime  # reused, not rebuilt
+
+
+def test_a_wrong_hash_leaves_no_file_behind(tmp_path, monkeypatch):
+    model = fake_model(tmp_path, monkeypatch, [b"GGUFxx"], sha="0" * 64)
+    with pytest.raises(GeneratorError, match="reinstall"):
+        assemble(model, tmp_path / "cache")
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_missing_packages_say_what_to_install(monkeypatch):
+    model = PackagedModel("m", ("no-such-dist-docprompt",), "1", 1, "0" * 64, "local")
+    with pytest.raises(GeneratorError, match=r"pip install 'docprompt\[local\]'"):
+        assemble(model)
+
+
+def test_model_names_and_paths(tmp_path):
+    with pytest.raises(GeneratorError, match="unknown embedded model"):
+        resolve_model("gpt-17")
+    with pytest.raises(GeneratorError, match="no GGUF file"):
+        resolve_model(str(tmp_path / "nope.gguf"))
+    bogus = tmp_path / "bogus.gguf"
+    bogus.write_bytes(b"not a model")
+    assert resolve_model(str(bogus)) == bogus
+    if embedded.available():
+        with pytest.raises(GeneratorError, match="not a GGUF file"):
+            EmbeddedGenerator(str(bogus)).generate("hi")
+
+
+def test_unknown_backend():
+    with pytest.raises(GeneratorError, match="unknown backend"):
+        get_generator("openai")
+
+
+def qwen_or_skip() -> EmbeddedGenerator:
+    if not embedded.available():
+        pytest.skip("llama-cpp-python not installed: pip install 'docprompt[local]'")
+    try:
+        resolve_model(embedded.DEFAULT_MODEL)
+    except GeneratorError as e:
+        pytest.skip(str(e))
+    return EmbeddedGenerator(embedded.DEFAULT_MODEL, n_ctx=2048)
+
+
+@pytest.mark.embedded
+def test_real_qwen_answers_and_streams():
+    gen = qwen_or_skip()
+    assert gen.count_tokens("hello world") == 2
+    reply = gen.generate("Reply with the single word: yes", max_tokens=8)
+    assert isinstance(reply, str) and "yes" in reply.lower()
+    pieces = list(gen.generate("Count: 1, 2, 3,", stream=True, max_tokens=8))
+    assert len(pieces) > 1 and "".join(pieces).strip()
+
+
+@pytest.mark.embedded
+def test_real_qwen_writes_a_verified_tar_command(home):
+    from tests.test_pipeline import TAR_PARAS  # noqa: F401  (same tiny man index)
+
+    gen = qwen_or_skip()
+    from docprompt.config import BuildSettings
+    from docprompt.models import Document
+    from docprompt.pipeline import DocPrompt
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+
+    docs = [
+        Document(id=f"tar.1#{i}", text=t, title="tar(1)", metadata={"command": "tar", "flags": f})
+        for i, (t, _, f) in enumerate(TAR_PARAS)
+    ]
+    build_index(path_of("man"), docs, name="man", indexer="manpages", roots=[], skipped={},
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    answer = DocPrompt(open_index("man"), generator=gen).ask("extract the gzipped archive a.tgz into /tmp")
+    assert answer.code.startswith("tar ") and answer.backend == "embedded"
+    assert answer.verification is not None and answer.timings["generate_s"] > 0
