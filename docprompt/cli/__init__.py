@@ -39,6 +39,7 @@ def main() -> None:
 
 def _register() -> None:
     from .ask import ask
+    from .doctor import doctor
     from .corpora import corpora
     from .eval import eval_
     from .index import index
@@ -46,6 +47,7 @@ def _register() -> None:
 
     main.add_command(ask)
     main.add_command(corpora)
+    main.add_command(doctor)
     main.add_command(eval_)
     main.add_command(index)
     main.add_command(search)

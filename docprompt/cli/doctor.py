@@ -1,0 +1,102 @@
+"""``docprompt doctor``: which backend answers, which models and indexes are there."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("doctor")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+def doctor(as_json: bool) -> None:
+    """Report the Ollama server, the embedded model, the model cache and the indexes."""
+    import json
+    import os
+
+    from ..config import home, models_dir
+    from ..errors import DocpromptError
+    from ..generate import DEFAULT_OLLAMA_MODEL, GeneratorError, embedded
+    from ..generate.ollama import list_models, server_available
+    from ..store.registry import describe_all
+
+    host = os.environ.get("OLLAMA_HOST") or "http://127.0.0.1:11434"
+    up = server_available()
+    ollama_models: list[str] = []
+    if up:
+        try:
+            ollama_models = list_models()
+        except GeneratorError as e:
+            ollama_models = [f"error: {e}"]
+    wanted = os.environ.get("DOCPROMPT_OLLAMA_MODEL") or DEFAULT_OLLAMA_MODEL
+    cache = models_dir() / "gguf"
+    packaged = {}
+    for name, model in embedded.PACKAGED.items():
+        cached = cache / f"{name}.gguf"
+        if cached.is_file():
+            state = f"ready ({cached})"
+        else:
+            try:
+                embedded._chunk_file(model.dists[0], model)
+                state = "installed, assembled on first use"
+            except GeneratorError:
+                state = f"not installed: {model.pip}"
+        packaged[name] = state
+    try:
+        from ..generate import _pick_backend
+
+        backend = _pick_backend(None, None)
+    except DocpromptError as e:
+        backend = f"none ({e})"
+    indexes: list[dict] = []
+    for name, m in describe_all():
+        if isinstance(m, DocpromptError):
+            indexes.append({"name": name, "error": str(m)})
+        else:
+            indexes.append(
+                {
+                    "name": name,
+                    "indexer": m.indexer,
+                    "chunks": m.counts.get("chunks", 0),
+                    "embedder": m.embedder.name,
+                }
+            )
+    report = {
+        "home": str(home()),
+        "backend": backend,
+        "ollama": {"host": host, "up": up, "models": ollama_models, "default_model": wanted},
+        "embedded": {"llama_cpp": embedded.available(), "models": packaged},
+        "indexes": indexes,
+    }
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    ok, bad = "[green]✓[/]", "[red]✗[/]"
+    from rich.console import Console
+
+    from rich.markup import escape
+
+    c = Console(highlight=False)
+    c.print(f"home: {report['home']}")
+    c.print(f"backend in use: [bold]{escape(backend)}")
+    if up:
+        has = wanted in ollama_models or f"{wanted}:latest" in ollama_models
+        c.print(
+            f"{ok} Ollama at {host}: {len(ollama_models)} models"
+            + ("" if has else f"; run `ollama pull {wanted}`")
+        )
+    else:
+        c.print(
+            f"{bad} no Ollama server at {host} (start one with `ollama serve`, or use the embedded model)"
+        )
+    if embedded.available():
+        c.print(f"{ok} llama-cpp-python installed")
+    else:
+        c.print(f"{bad} llama-cpp-python missing: {escape(embedded.INSTALL_HINT)}")
+    for name, state in packaged.items():
+        c.print(f"  {name}: {escape(state)}")
+    if not indexes:
+        c.print(f"{bad} no indexes: try `docprompt index build tldr --corpus tldr`")
+    for ix in indexes:
+        if "error" in ix:
+            c.print(f"{bad} index {ix['name']}: {escape(ix['error'])}")
+        else:
+            c.print(f"{ok} index {ix['name']}: {ix['indexer']}, {ix['chunks']:,} chunks, {ix['embedder']}")
