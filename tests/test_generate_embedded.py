@@ -16,7 +16,9 @@ def fake_model(tmp_path, monkeypatch, chunks: list[bytes], sha: str | None = Non
         files[f"dist{i}"] = f
     monkeypatch.setattr(embedded, "_chunk_file", lambda dist, model: files[dist])
     whole = b"".join(chunks)
-    return PackagedModel("tiny", tuple(files), "1", len(whole), sha or hashlib.sha256(whole).hexdigest(), "local")
+    return PackagedModel(
+        "tiny", tuple(files), "1", len(whole), sha or hashlib.sha256(whole).hexdigest(), "local"
+    )
 
 
 def test_chunks_are_concatenated_once_and_hash_checked(tmp_path, monkeypatch):

@@ -39,8 +39,8 @@ def main() -> None:
 
 def _register() -> None:
     from .ask import ask
-    from .doctor import doctor
     from .corpora import corpora
+    from .doctor import doctor
     from .eval import eval_
     from .index import index
     from .search import search

@@ -71,7 +71,6 @@ def doctor(as_json: bool) -> None:
         return
     ok, bad = "[green]✓[/]", "[red]✗[/]"
     from rich.console import Console
-
     from rich.markup import escape
 
     c = Console(highlight=False)

