@@ -1,0 +1,317 @@
+"""Code-examples indexer: Python scripts, shell scripts and Jupyter notebooks as ``example`` Documents.
+
+A small ``.py`` file is one example; a large one is split into its top-level functions and classes
+(each with the imports it uses) plus the rest of the script. A notebook yields one example per code
+cell, described by the markdown cell(s) above it. Outputs are ignored; nbformat is not needed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from docprompt.errors import BadInput
+from docprompt.models import Document
+
+from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, read_text, walk
+from .docsfolder import DESCRIPTION_CHARS, describe, md_inline, normalize_language
+
+FORMATS = {".py": "python", ".ipynb": "notebook", ".sh": "shell", ".bash": "shell"}
+DEFAULT_EXCLUDE = ("__pycache__", "node_modules", "site-packages", "dist-packages")
+#: A short one-line cell with no markdown of its own (``df.head()``) joins the example before it.
+SHORT_CELL_CHARS = 20
+_CELL_MAGICS = {
+    "bash": "bash", "sh": "bash", "script": "bash", "html": "html", "javascript": "javascript",
+    "js": "javascript", "sql": "sql", "latex": "latex", "markdown": "markdown", "ruby": "ruby",
+    "perl": "perl",
+}  # fmt: skip
+_CODING = re.compile(r"^#.*coding[:=]")
+_LICENSE = re.compile(r"copyright|licen[sc]e|spdx|all rights reserved|^[-=#*\s]*$", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
+
+
+def leading_comments(text: str) -> str:
+    """The comment block a script opens with (after a shebang and coding line), licence lines left out."""
+    out: list[str] = []
+    for line in text.splitlines():
+        s = line.strip()
+        if not out and (s.startswith("#!") or _CODING.match(s) or not s):
+            continue
+        if not s.startswith("#"):
+            break
+        s = s.lstrip("#").strip()
+        if not _LICENSE.search(s):
+            out.append(s)
+    return "\n".join(out).strip()
+
+
+def _summary(description: str) -> str:
+    first = description.strip().split("\n\n")[0]
+    return " ".join(first.split())[:120]
+
+
+@dataclass
+class _Unit:
+    """One example inside a file."""
+
+    anchor: str  # "" for the whole file
+    code: str
+    title: str
+    description: str
+    language: str
+    metadata: dict[str, Any]
+
+
+class CodeExamplesIndexer:
+    """Yields ``example`` Documents from the ``.py``, ``.sh`` and ``.ipynb`` files under the paths.
+
+    A Python file up to ``split_chars`` characters (or one that does not parse) is one example,
+    its module docstring or leading comments its description; a larger one yields one example per
+    top-level function or class (``<root name>/<path>#<name>``, with the imports it uses) and one
+    for the remaining script code (``#__main__``). A notebook yields ``<root name>/<path>#ex<N>`` for
+    its N-th code cell, with the markdown cell(s) above it as the description and its markdown
+    headings as the title path. Unreadable, binary, non-UTF-8, empty and oversized files and
+    invalid notebooks are skipped and counted in ``skipped``; symlinks out of a root are not followed.
+
+    Options: ``extensions`` (default .py .ipynb .sh .bash), ``exclude`` (glob patterns for names or
+    relative paths), ``split_chars``.
+    """
+
+    name = "examples"
+
+    def __init__(
+        self,
+        paths: Iterable[str | os.PathLike],
+        *,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        extensions: Iterable[str] | None = None,
+        exclude: Iterable[str] | None = None,
+        split_chars: int = 3000,
+    ):
+        self.paths = existing_paths(paths)
+        if isinstance(extensions, str):
+            extensions = [extensions]
+        exts = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in (extensions or FORMATS)}
+        unknown = sorted(exts - set(FORMATS))
+        if unknown:
+            known = ", ".join(FORMATS)
+            raise BadInput(f"the examples indexer cannot read {unknown[0]!r} files; it reads {known}")
+        if split_chars < 200:
+            raise BadInput(f"split_chars must be at least 200, got {split_chars}")
+        self.extensions = exts
+        self.exclude = (
+            (exclude,) if isinstance(exclude, str) else tuple(DEFAULT_EXCLUDE if exclude is None else exclude)
+        )
+        self.split_chars = split_chars
+        self.max_file_bytes = max_file_bytes
+        self.skipped = Skips()
+
+    @property
+    def roots(self) -> list[str]:
+        return [str(p.resolve()) for p in self.paths]
+
+    def _excluded(self, rel: str) -> bool:
+        parts = rel.split("/")
+        return any(fnmatch(rel, p) if "/" in p else any(fnmatch(x, p) for x in parts) for p in self.exclude)
+
+    def iter_documents(self) -> Iterator[Document]:
+        for root, file in walk(self.paths, self.extensions):
+            rel = file.relative_to(root).as_posix()
+            if self._excluded(rel):
+                continue
+            text = read_text(root, file, self.skipped, self.max_file_bytes)
+            if text is None:
+                continue
+            text = text.lstrip("\ufeff")
+            fmt = FORMATS[file.suffix.lower()]
+            if fmt == "notebook":
+                units = self._notebook(file, text)
+            elif fmt == "python":
+                units = self._python(file, text)
+            else:
+                description = leading_comments(text)
+                meta: dict[str, Any] = {"description": description}
+                units = [
+                    _Unit("", text.strip(), _summary(description) or file.name, description, "bash", meta)
+                ]
+            if units is None:
+                continue
+            units = [u for u in units if u.code.strip()]
+            if not units:
+                self.skipped.add("no code")
+            file_id = f"{root.name}/{rel}"
+            for unit in units:
+                yield Document(
+                    id=f"{file_id}#{unit.anchor}" if unit.anchor else file_id,
+                    text=unit.code,
+                    source=str(file),
+                    kind="example",
+                    language=unit.language,
+                    title=unit.title,
+                    uri=file.as_uri() + (f"#L{unit.metadata['line']}" if "line" in unit.metadata else ""),
+                    metadata={"path": rel, "page": file_id, "format": fmt, **unit.metadata},
+                    paragraphs=[unit.code],
+                )
+
+    # --- Python files -------------------------------------------------------------------------
+
+    def _python(self, file: Path, text: str) -> list[_Unit]:
+        try:
+            tree: ast.Module | None = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):  # Python 2, a template: indexed whole
+            tree = None
+        docstring = ast.get_docstring(tree) if tree is not None else None
+        description = (docstring or leading_comments(text)).strip()
+        module_title = _summary(description) or file.stem
+        defs = [] if tree is None else [n for n in tree.body if isinstance(n, _DEFS)]
+        if tree is None or len(text) <= self.split_chars or not defs:
+            whole = {"description": describe(description, DESCRIPTION_CHARS), "symbol": ""}
+            return [_Unit("", text.strip(), module_title, description, "python", whole)]
+        lines = text.splitlines()
+        imports: list[tuple[set[str], str]] = []
+        covered: set[int] = set()
+        for node in tree.body:
+            if isinstance(node, _IMPORTS):
+                names = {(a.asname or a.name).split(".")[0] for a in node.names}
+                imports.append((names, _segment(lines, node.lineno, node.end_lineno)))
+        units: list[_Unit] = []
+        seen: dict[str, int] = {}
+        for node in defs:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            while start > 1 and lines[start - 2].lstrip().startswith("#"):  # comments just above
+                start -= 1
+            end = node.end_lineno or node.lineno
+            covered.update(range(start, end + 1))
+            code = _segment(lines, start, end)
+            words = set(_WORD.findall(code))
+            used = [seg for names, seg in imports if names & words]
+            if used:
+                code = "\n".join(used) + "\n\n\n" + code
+            own = ast.get_docstring(node) or leading_comments(_segment(lines, start, node.lineno))
+            seen[node.name] = seen.get(node.name, 0) + 1
+            anchor = node.name if seen[node.name] == 1 else f"{node.name}-{seen[node.name] - 1}"
+            meta: dict[str, Any] = {"description": describe(own or description), "symbol": node.name}
+            meta["line"] = start
+            units.append(_Unit(anchor, code, f"{module_title} > {node.name}", own, "python", meta))
+        # What is left (imports, constants, the ``if __name__ == "__main__":`` block) is the script.
+        doc_node = tree.body[0] if docstring is not None else None
+        if doc_node is not None:
+            covered.update(range(doc_node.lineno, (doc_node.end_lineno or doc_node.lineno) + 1))
+        script_nodes = [n for n in tree.body if n is not doc_node and not isinstance(n, (*_DEFS, *_IMPORTS))]
+        script = "\n".join(line for i, line in enumerate(lines, 1) if i not in covered)
+        script = re.sub(r"\n{3,}", "\n\n", script).strip()
+        if script_nodes and script:
+            meta = {"description": describe(description), "symbol": "", "line": 1}
+            units.append(_Unit("__main__", script, module_title, description, "python", meta))
+        return units
+
+    # --- notebooks ----------------------------------------------------------------------------
+
+    def _notebook(self, file: Path, text: str) -> list[_Unit] | None:
+        try:
+            nb = json.loads(text)
+        except ValueError:
+            nb = None
+        if not isinstance(nb, dict):
+            self.skipped.add("invalid notebook")
+            return None
+        cells = nb.get("cells")
+        if cells is None and isinstance(nb.get("worksheets"), list) and nb["worksheets"]:
+            sheet = nb["worksheets"][0]  # nbformat 3
+            cells = sheet.get("cells") if isinstance(sheet, dict) else None
+        if not isinstance(cells, list):
+            self.skipped.add("invalid notebook")
+            return None
+        nb_meta = _dict(nb.get("metadata"))
+        kernel, info = _dict(nb_meta.get("kernelspec")), _dict(nb_meta.get("language_info"))
+        language = normalize_language(str(kernel.get("language") or info.get("name") or "python"))
+        stack: list[tuple[int, str]] = []
+        pending: list[str] = []
+        units: list[_Unit] = []
+        n = 0
+        for index, cell in enumerate(cells):
+            if not isinstance(cell, dict):
+                continue
+            source = _cell_source(cell.get("source", cell.get("input")))
+            kind = cell.get("cell_type")
+            if kind in ("markdown", "heading"):
+                if kind == "heading":  # nbformat 3
+                    source = "#" * int(cell.get("level") or 1) + " " + source
+                prose = []
+                for line in source.splitlines():
+                    m = _ATX.match(line)
+                    if m:
+                        level = len(m[1])
+                        while stack and stack[-1][0] >= level:
+                            stack.pop()
+                        stack.append((level, " ".join(md_inline(m[2]).split())))
+                    else:
+                        prose.append(line)
+                pending.append("\n".join(prose))
+                continue
+            if kind != "code":
+                continue
+            n += 1
+            code = source.strip("\n").rstrip()
+            if not code.strip():
+                continue
+            description = describe(md_inline("\n".join(pending)))
+            if (
+                units
+                and not pending
+                and "\n" not in code
+                and len(code) < SHORT_CELL_CHARS
+                and units[-1].metadata["cells"][-1] == index - 1
+            ):
+                units[-1].code += "\n" + code
+                units[-1].metadata["cells"].append(index)
+                continue
+            pending = []
+            cell_language = language
+            first = code.lstrip().split("\n", 1)[0]
+            if first.startswith("%%"):
+                magic = first[2:].split()
+                if magic and magic[0] in _CELL_MAGICS:
+                    cell_language = _CELL_MAGICS[magic[0]]
+            headings = [h for _, h in stack]
+            title = " > ".join(headings) or file.stem
+            lead = "\n".join(p for p in (headings[-1] if headings else "", description) if p)
+            unit_meta: dict[str, Any] = {"description": description, "cells": [index]}
+            unit_meta.update(heading=headings[-1] if headings else "", headings=headings)
+            units.append(
+                _Unit(
+                    f"ex{n}",
+                    f"{lead}\n\n{code}" if lead else code,
+                    title,
+                    description,
+                    cell_language,
+                    unit_meta,
+                )
+            )
+        return units
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_IMPORTS = (ast.Import, ast.ImportFrom)
+
+
+def _segment(lines: list[str], start: int, end: int | None) -> str:
+    return "\n".join(lines[start - 1 : end or start])
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _cell_source(source: object) -> str:
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
