@@ -32,6 +32,8 @@ def test_load_shapes_and_errors(tmp_path):
     assert shape == "tldr" and rows[0].cmd_name == "tar"
     shape, rows = load(write(tmp_path, [{"nl": "sum", "oracle_man": ["python.library.functions#sum"]}]))
     assert shape == "docs" and rows[0].oracle == ["python.library.functions#sum"]
+    shape, rows = load(write(tmp_path, [{"nl": "a", "oracle_man": ["x"]}, {"nl": "b", "oracle_man": []}]))
+    assert shape == "docs" and rows[1].oracle == []  # kept: generation scores it, recall skips it
     with pytest.raises(BadInput, match="dataset not found"):
         load(tmp_path / "nope.jsonl")
     with pytest.raises(BadInput, match="d.jsonl:1: a row needs 'cmd_name'"):

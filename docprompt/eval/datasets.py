@@ -47,7 +47,7 @@ def load(path: str | Path) -> tuple[Shape, list[Row]]:
         if raw.get("cmd_name"):
             shapes.add("tldr")
             rows.append(Row(nl=raw["nl"], cmd=raw.get("cmd", ""), cmd_name=raw["cmd_name"]))
-        elif raw.get("oracle_man"):
+        elif isinstance(raw.get("oracle_man"), list):  # may be empty: kept for generation, not recall
             shapes.add("docs")
             rows.append(Row(nl=raw["nl"], cmd=raw.get("cmd", ""), oracle=list(raw["oracle_man"])))
         else:

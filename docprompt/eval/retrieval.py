@@ -199,6 +199,8 @@ def evaluate(
 def _score_docs(row: Row, doc_ids: list[str], scores: dict[str, list[float]]) -> None:
     distinct = list(dict.fromkeys(doc_ids))
     oracle = set(row.oracle)
+    if not oracle:  # no oracle docs: recall is undefined, the row does not count
+        return
     for k in RECALL_K:
         scores[f"recall@{k}"].append(len(oracle & set(distinct[:k])) / len(oracle))
 
