@@ -2,8 +2,9 @@
 
 The public names load lazily, so ``import docprompt`` stays fast and pulls in no torch::
 
-    from docprompt import open_index
+    from docprompt import DocPrompt, open_index
     hits = open_index("tldr").search("extract a gzipped archive", k=3)
+    answer = DocPrompt.load("tldr").ask("extract a gzipped archive into /tmp")
 """
 
 from __future__ import annotations
@@ -24,26 +25,37 @@ _EXPORTS = {
     "Retriever": "docprompt.retrieve",
     "BuildSettings": "docprompt.config",
     "DocpromptError": "docprompt.errors",
+    "DocPrompt": "docprompt.pipeline",
+    "Answer": "docprompt.pipeline",
+    "PromptBuilder": "docprompt.prompt",
+    "get_generator": "docprompt.generate",
 }
 
 __all__ = [
+    "Answer",
     "BuildSettings",
     "Chunk",
+    "DocPrompt",
     "Document",
     "DocpromptError",
     "Hit",
     "Index",
     "Manifest",
+    "PromptBuilder",
     "Retriever",
     "__version__",
     "build_index",
+    "get_generator",
     "open_index",
 ]
 
 if TYPE_CHECKING:
     from .config import BuildSettings
     from .errors import DocpromptError
+    from .generate import get_generator
     from .models import Chunk, Document, Hit, Manifest
+    from .pipeline import Answer, DocPrompt
+    from .prompt import PromptBuilder
     from .retrieve import Retriever
     from .store.build import build_index
     from .store.index import Index

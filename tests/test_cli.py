@@ -66,6 +66,8 @@ def test_update_reads_recorded_roots(built):
         (["index", "build", "u", ".", "--chunk-size", "5"], "option: chunk_size"),
         (["index", "info", "nope"], "no index named 'nope'"),
         (["index", "build", "u", ".", "--indexer", "nope"], "unknown indexer 'nope'; known: devdocs, docs"),
+        (["index", "build", "u", ".", "-o", "novalue"], "indexer option 'novalue' is not KEY=VALUE"),
+        (["index", "build", "u", ".", "-o", "bogus=1", "--embedder", "hash:64"], "takes no option 'bogus'"),
     ],
 )
 def test_user_errors_are_one_clear_line(built, args, message):
@@ -116,3 +118,9 @@ def test_cli_reference_is_current():
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
     assert doc.read_text() == render(), "docs/cli.md is stale: run python -m docprompt.cli.reference"
+
+
+def test_indexer_options_from_the_command_line(docs):
+    run("index", "build", "md", str(docs), "--embedder", "hash:64", "-o", 'extensions=[".md"]')
+    info = json.loads(run("index", "info", "md", "--json").output)
+    assert info["indexer_options"] == {"extensions": [".md"]} and info["counts"]["documents"] == 2

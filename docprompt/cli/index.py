@@ -53,7 +53,32 @@ build_options = [
     click.option("--chunk-size", type=int, help="characters per chunk [900]"),
     click.option("--chunk-overlap", type=int, help="characters of overlap [120]"),
     click.option("--hnsw-threshold", type=int, help="use HNSW from this many chunks on [200000]"),
+    click.option(
+        "-o",
+        "--option",
+        "indexer_options",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="an indexer option (VALUE read as JSON when it parses, else as text); repeatable",
+    ),
 ]
+
+
+def _parse_options(pairs) -> dict:
+    import json
+
+    from ..errors import BadInput
+
+    out: dict = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise BadInput(f"indexer option {pair!r} is not KEY=VALUE")
+        try:
+            out[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key.strip()] = value
+    return out
 
 
 def _with(options):
@@ -74,7 +99,9 @@ def index() -> None:
 @click.argument("name")
 @click.argument("paths", nargs=-1)
 @_with(build_options)
-def build(name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold):
+def build(
+    name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold, indexer_options
+):
     """Index PATHS (files or folders) as NAME, replacing any index of that name.
 
     With --corpus, the recipe gives the indexer, paths and options (PATHS, if given,
@@ -100,6 +127,7 @@ def build(name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap
         paths = paths or tuple(recipe.expanded_paths())
     if not paths:
         raise BadInput("give the PATHS to index, or a recipe with --corpus")
+    options = {**options, **_parse_options(indexer_options)}
     settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold)
     _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True))
 
