@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +133,9 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
     dummy = tuple(torch.ones(2, 8, dtype=torch.long) for _ in inputs)
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = out_dir / "model.onnx.tmp"
-    with torch.no_grad():
+    # The tracer's warnings are about shapes we make dynamic on purpose; a user need not see them.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         torch.onnx.export(
             Wrapped(hf),
             dummy,
