@@ -45,8 +45,17 @@ def _looks_like_prose(line: str) -> bool:
     return bool(_PROSE_START.match(s)) and len(words) > 3 or (s.endswith((".", ":")) and len(words) > 4)
 
 
+_SCAFFOLD = re.compile(
+    r"^(if|then|else|elif|fi|for|while|until|do|done|case|esac|echo|printf|exit|set)\b|^\["
+)
+
+
 def extract_bash(text: str) -> str:
-    """One command line (continuation lines joined), or '' when there is none."""
+    """One command line (continuation lines joined), or '' when there is none.
+
+    Small models often wrap the command in a script (shebang, ``if [ -f x ]; then``, echo);
+    the first line that is not such scaffolding is the command.
+    """
     text = _strip_think(text)
     body = _fenced(text, BASH_TAGS)
     if body is None:
@@ -65,10 +74,17 @@ def extract_bash(text: str) -> str:
             continue
         if _INLINE.fullmatch(line.strip()):
             line = line.strip()[1:-1]
+        if not out and _SCAFFOLD.match(line.strip()) and _has_real_command(body):
+            continue
         out.append(line.strip())
         if not line.endswith("\\"):
             break
     return " ".join(part.rstrip("\\").strip() for part in out).strip()
+
+
+def _has_real_command(body: str) -> bool:
+    lines = [_LIST.sub("", ln).strip().removeprefix("$ ") for ln in body.splitlines()]
+    return any(ln and not ln.startswith("#") and not _SCAFFOLD.match(ln) for ln in lines)
 
 
 def extract_python(text: str) -> str:

@@ -12,6 +12,15 @@ BASH_CASES = [
     ("ps aux | grep nginx\n\nThis lists all processes and filters them.", "ps aux | grep nginx"),
     ("```console\n$ git log --oneline -n 5\nabc123 commit message\n```", "git log --oneline -n 5"),
     ("I cannot answer that.", ""),
+    # Qwen2.5-Coder-0.5B, asked to extract a.tgz into /tmp: the command inside a script
+    (
+        "Certainly! Below is a bash command that extracts the gzipped tar archive named `a.tgz` into "
+        "the `/tmp` directory:\n\n```bash\n#!/bin/bash\n\n# Check if the tar archive exists\n"
+        "if [ -f a.tgz ]; then\n  # Extract the tar archive\n  tar -xzvf a.tgz -C /tmp\n"
+        '  echo "Tar archive extracted successfully."\n',
+        "tar -xzvf a.tgz -C /tmp",
+    ),
+    ("```bash\necho hello\n```", "echo hello"),
 ]
 
 
