@@ -270,12 +270,7 @@ class DocPrompt:
         ]
         return about or list(numbered.values())[:3]
 
-    def _evidence(self, answer: Answer) -> dict[str, str]:
-        """For each verified flag, the first line of the man paragraph that defines it."""
-        report = answer.verification
-        if not report or answer.language != "bash":
-            return {}
-        flags = self._flags
-        if flags is None:
-            return {}
-        return {item: flags.lines[item] for item in report.checked if item in flags.lines}
+    @staticmethod
+    def _evidence(answer: Answer) -> dict[str, str]:
+        """For each verified flag, the first lines of the man paragraph that defines it."""
+        return dict(answer.verification.evidence) if answer.verification else {}

@@ -72,6 +72,7 @@ def test_local_man_pages_are_the_fallback():
         pytest.skip("no man page for ls on this machine")
     report = verify_bash("ls -la --sort=size")
     assert report.ok and report.sources["ls"] == "man"
+    assert "--sort" in report.evidence["ls --sort"]  # the man line that defines it
     assert not verify_bash("ls --sortt").ok
 
 

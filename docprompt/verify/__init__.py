@@ -25,6 +25,7 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     unverifiable: list[str] = field(default_factory=list)  # known to neither the docs nor the machine
     sources: dict[str, str] = field(default_factory=dict)  # name -> where it was verified ("index", "man")
+    evidence: dict[str, str] = field(default_factory=dict)  # "tar -x" -> the doc line that defines it
 
     @property
     def ok(self) -> bool:

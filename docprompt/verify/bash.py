@@ -159,9 +159,19 @@ def _defined(flag: str, known: set[str]) -> bool:
     return False
 
 
-@lru_cache(maxsize=256)
 def local_man_flags(command: str) -> frozenset[str] | None:
     """Flags this machine's man page for ``command`` defines; None when it has no page."""
+    lines = local_man_lines(command)
+    return None if lines is None else frozenset(lines)
+
+
+def _first_lines(text: str) -> str:
+    return " ".join(line.strip() for line in text.strip().splitlines()[:2])[:200]
+
+
+@lru_cache(maxsize=256)
+def local_man_lines(command: str) -> dict[str, str] | None:
+    """{flag: the first lines of the paragraph defining it} from this machine's man page."""
     if not shutil.which("man") or not re.fullmatch(r"[\w.+-]+", command):
         return None
     env = {k: v for k, v in os.environ.items() if k not in ("MANOPT", "MAN_KEEP_FORMATTING", "MANROFFOPT")}
@@ -183,7 +193,11 @@ def local_man_flags(command: str) -> frozenset[str] | None:
         return None
 
     text = re.sub(r".\x08", "", proc.stdout.decode("utf-8", "replace"))
-    return frozenset(f for p in split_page(text) for f in p.flags)
+    out: dict[str, str] = {}
+    for para in split_page(text):
+        for flag in para.flags:
+            out.setdefault(flag, _first_lines(para.text))
+    return out
 
 
 class IndexFlags:
@@ -202,14 +216,24 @@ class IndexFlags:
             self.commands.add(cmd)
             if m.get("flags"):
                 self.flags.setdefault(cmd, set()).update(m["flags"])
-                first = " ".join(line.strip() for line in text.strip().splitlines()[:2])
+                first = _first_lines(text)
                 for flag in m["flags"]:
-                    self.lines.setdefault(f"{cmd} {flag}", first[:200])
+                    self.lines.setdefault(f"{cmd} {flag}", first)
 
     def __call__(self, command: str) -> set[str] | None:
         if command in self.flags:
             return self.flags[command]
         return set() if command in self.commands else None
+
+
+def _evidence(where: str, sources: list[FlagSource], command: str, flag: str) -> str:
+    if where == "man":
+        return (local_man_lines(command) or {}).get(flag, "")
+    for source in sources:
+        line = getattr(source, "lines", {}).get(f"{command} {flag}")
+        if line:
+            return line
+    return ""
 
 
 def verify_bash(
@@ -257,7 +281,11 @@ def verify_bash(
             continue
         for flag in flags_used(args, known):
             if _defined(flag, known):
-                report.checked.append(f"{name} {flag}")
+                item = f"{name} {flag}"
+                report.checked.append(item)
+                line = _evidence(where, sources or [], name, flag)
+                if line:
+                    report.evidence[item] = line
             else:
                 close = difflib.get_close_matches(flag, sorted(known), n=3, cutoff=0.5)
                 hint = f" (did you mean {', '.join(close)}?)" if close else ""
