@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+import docprompt.eval.generate as eg
+from docprompt.cli import main
+from docprompt.eval.datasets import Row
+from docprompt.eval.retrieval import Sources
+from tests.test_pipeline import Scripted, man_index  # noqa: F401  (fixture)
+
+ROWS = [
+    Row(nl="extract the archive {{a}}", cmd="tar -x -f {{a.tar}}", cmd_name="tar"),
+    Row(nl="extract a gzipped archive", cmd="tar -xzf {{a.tgz}}", cmd_name="tar"),
+    Row(nl="create an archive", cmd="tar -c -f {{b.tar}} {{dir}}", cmd_name="tar"),
+]
+
+
+def test_sampling_is_seeded():
+    rows = [Row(nl=str(i), cmd_name="x") for i in range(50)]
+    assert eg.sample_rows(rows, 5, 1) == eg.sample_rows(rows, 5, 1)
+    assert eg.sample_rows(rows, 5, 1) != eg.sample_rows(rows, 5, 2)
+    assert eg.sample_rows(rows, None, 0) == rows and eg.sample_rows(rows, 99, 0) == rows
+
+
+def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
+    gen = Scripted(
+        "```bash\ntar -x -f {{a.tar}}\n```",  # exact
+        "```bash\ntar --extrakt -zf x.tgz\n```",  # hallucinated flag ...
+        "```bash\ntar -xzf x.tgz\n```",  # ... repaired
+        "```bash\ntar --kreate x\n```",  # hallucinated, and the repair is no better
+        "```bash\ntar --kreate --bad x\n```",
+    )
+    settings = eg.GenerateSettings(sample=None, verify=True)
+    out = eg.run("tldr", ROWS, Sources(), settings, generator=gen)
+    assert out["rows"] == 3 and out["backend"] == "fake" and out["repaired"] == 1
+    assert set(out["metrics"]) == {"cmd_acc", "exact_match", "token_f1", "char_bleu"}
+    assert out["metrics"]["cmd_acc"] == 100.0 and 33 < out["metrics"]["exact_match"] < 34
+    assert out["hallucinated_flags"] == {"before_repair": 2, "after_repair": 1, "flags_used": 6}
+
+
+def test_python_rows_score_bleu(man_index, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
+    rows = [Row(nl="sum a list", cmd="sum(lst)", oracle=["python.library.functions#sum"])]
+    gen = Scripted("```python\nsum(lst)\n```")
+    out = eg.run("docs", rows, Sources(), eg.GenerateSettings(verify=False, docs="none"), generator=gen)
+    assert out["metrics"] == {"bleu": 100.0} and "hallucinated_flags" not in out
+    assert "(none found)" in gen.prompts[0][-1]["content"]
+
+
+def test_cli_eval_generate_json(man_index, monkeypatch, tmp_path):  # noqa: F811
+    import docprompt.generate as generate
+
+    monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
+    gen = Scripted(*["```bash\ntar -xzf {{a.tgz}}\n```"] * 3)
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+    data = tmp_path / "d.jsonl"
+    data.write_text("\n".join(json.dumps({"nl": r.nl, "cmd": r.cmd, "cmd_name": r.cmd_name}) for r in ROWS))
+    result = CliRunner().invoke(main, ["eval", "generate", "--dataset", str(data), "--sample", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["rows"] == 2 and out["of"] == 3 and out["metrics"]["cmd_acc"] == 100.0
+    table = CliRunner().invoke(main, ["eval", "generate", "--dataset", str(data), "--sample", "1"])
+    assert table.exit_code == 0 and "cmd_acc" in table.output and "hallucinated flags" in table.output
