@@ -276,6 +276,11 @@ class TldrIndexer:
             **common,
         )
         names = {command, page.title.split()[0]}
+        # An example's title carries the page's summary: "Extract an archive" alone does not say
+        # that tar is "often combined with ... gzip", and retrieval needs that context.
+        summary = " ".join(d for d in description if not d.startswith("More information:"))
+        ex_title = f"{page.title} — {summary}" if summary else page.title
+        ex_title = ex_title if len(ex_title) <= 160 else ex_title[:157].rstrip() + "…"
         for n, ex in enumerate(page.examples, 1):
             self.examples += 1
             shown = render_command(ex.command)
@@ -289,5 +294,5 @@ class TldrIndexer:
                 kind="example",
                 metadata={**meta, "flags": flags, "cmd": shown},
                 paragraphs=[text],
-                **common,
+                **{**common, "title": ex_title},
             )
