@@ -45,6 +45,20 @@ def test_layout_is_a_link_to_a_build_dir(docs, home):
     assert not any(p.suffix == ".pkl" or p.suffix == ".pickle" for p in path.rglob("*"))
 
 
+def test_vectors_are_reused_from_a_sibling_index(docs):
+    from docprompt.config import BuildSettings
+    from docprompt.indexers.files import FilesIndexer
+    from docprompt.store.build import build_index
+
+    first = build("a", docs)
+    (docs / "new.md").write_text("# new\n\nSomething not seen before.\n")
+    idx = FilesIndexer([docs])
+    settings = BuildSettings(embedder="hash:64")
+    donor = [registry.path_of("a")]
+    other = build_index(registry.path_of("b"), idx.iter_documents(), settings=settings, reuse_from=donor)
+    assert other.counts["reused_vectors"] == first.counts["chunks"] and other.counts["embedded"] == 1
+
+
 def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs):
     first = build("t", docs)
     assert first.counts["embedded"] == first.counts["chunks"]

@@ -127,6 +127,7 @@ def pool_index(
         skipped=_SkipsOf(indexers),
         settings=settings,
         reporter=reporter,
+        reuse_from=sorted(p for p in path.parent.glob("pool-*") if p != path),  # shared sources embed once
     )
     return Index(path)
 

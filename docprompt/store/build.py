@@ -135,10 +135,12 @@ def build_index(
     settings: BuildSettings | None = None,
     embedder=None,
     reporter: Reporter | None = None,
+    reuse_from: Iterable[Path] = (),
 ) -> Manifest:
     """Write the index for ``documents`` at ``path`` and swap it in atomically.
 
-    Chunks whose text is unchanged since the previous build at ``path`` keep their vectors.
+    Chunks whose text is unchanged since the previous build at ``path`` keep their vectors;
+    so do chunks found in the indexes ``reuse_from`` (same embedder), e.g. sibling pools.
     """
     from ..embed import get_embedder
 
@@ -178,6 +180,11 @@ def build_index(
 
         embedder = OnnxEmbedder(onnx_dir, name=embedder.name)
     vectors_by_key = _reused_vectors(old, keys)
+    for other in reuse_from:
+        donor = _previous(Path(other), embedder.name)
+        if donor is not None:
+            vectors_by_key.update(_reused_vectors(donor, [k for k in keys if k not in vectors_by_key]))
+            donor.close()
     reused = len(vectors_by_key)
     todo = list(dict.fromkeys(k for k in keys if k not in vectors_by_key))
     text_of = dict(zip(keys, texts))
