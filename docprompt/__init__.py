@@ -69,3 +69,16 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value
+
+
+def load_ipython_extension(ip: Any) -> None:
+    """``%load_ext docprompt``: the ``%dp_use`` and ``%dp`` / ``%%dp`` magics (see docprompt.magic)."""
+    from .magic import load_ipython_extension as load
+
+    load(ip)
+
+
+def unload_ipython_extension(ip: Any) -> None:
+    from .magic import unload_ipython_extension as unload
+
+    unload(ip)

@@ -148,6 +148,7 @@ class DocPrompt:
         self,
         request: str,
         *,
+        context: str = "",
         language: str | None = None,
         verify: bool = True,
         repair: bool = True,
@@ -175,7 +176,8 @@ class DocPrompt:
             max_new_tokens=self.max_tokens,
             count_tokens=gen.count_tokens,
         )
-        prompt = builder.build(request, hits)
+        # context (e.g. a notebook's variables) goes to the model, not to retrieval
+        prompt = builder.build(f"{request}\n\n{context.strip()}" if context.strip() else request, hits)
         options = {"temperature": temperature, "max_tokens": self.max_tokens, "seed": seed}
         t = time.perf_counter()
         reply = self._generate(prompt.messages, options, on_token)

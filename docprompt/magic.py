@@ -1,0 +1,508 @@
+"""IPython / Jupyter magics: ask for code in a notebook and get it as a new cell, not run.
+
+>>> %load_ext docprompt                                                  # doctest: +SKIP
+>>> %dp_use pystd                                                        # doctest: +SKIP
+>>> %%dp --lang python -k 5                                              # doctest: +SKIP
+... write {records} to a CSV file with a header row
+
+``%dp_use [NAME] [options]`` picks the index (alone: lists them); ``%%dp [options]`` (the cell
+body is the request) and ``%dp [options] request`` put the generated code in a new cell below,
+with the cited docs and the verification result as comments at its top. ``{name}`` in a request
+is replaced by the notebook variable's value, and the names and shapes of the notebook's
+variables are given to the model (not to retrieval) so the code uses them.
+
+Loading the extension imports IPython and nothing heavy: the index, the embedder and the model
+load on the first ``%dp_use`` or ``%dp``.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import sys
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any
+
+from .errors import DocpromptError
+
+try:
+    from IPython.core.error import UsageError
+    from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
+except ImportError as e:  # pragma: no cover - only without IPython
+    raise ImportError("the docprompt magics need IPython: pip install 'docprompt[jupyter]'") from e
+
+if TYPE_CHECKING:
+    from .pipeline import Answer, DocPrompt
+
+DEFAULT_K = 5
+MAX_VARS, MAX_CHARS, MAX_LINE = 20, 1500, 200
+MAX_VALUE = 500  # characters a {name} may put in a request
+IGNORED = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+VARS_HEADER = "Variables in the notebook (already defined; use them by name, do not redefine them):"
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Options:
+    index: str | None = None
+    language: str | None = None
+    backend: str | None = None
+    model: str | None = None
+    k: int | None = None
+    verify: bool | None = None
+    variables: bool | None = None
+    stream: bool | None = None
+
+    def over(self, base: Options) -> Options:
+        """These options, with ``base``'s where these are unset."""
+        given = {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        return replace(base, **given)
+
+
+# option -> (field, value for a flag or None when it takes a value)
+_OPTIONS: dict[str, tuple[str, Any]] = {
+    "--index": ("index", None), "-i": ("index", None),
+    "--lang": ("language", None), "--language": ("language", None), "-l": ("language", None),
+    "--backend": ("backend", None), "-b": ("backend", None),
+    "--model": ("model", None), "-m": ("model", None),
+    "-k": ("k", None), "--k": ("k", None),
+    "--verify": ("verify", True), "--no-verify": ("verify", False),
+    "--vars": ("variables", True), "--no-vars": ("variables", False),
+    "--stream": ("stream", True), "--no-stream": ("stream", False),
+}  # fmt: skip
+_TOKEN = re.compile(r"\s*(\S+)")
+
+
+def parse_line(line: str) -> tuple[Options, str]:
+    """The leading options of a magic's line, and the rest of it (the request) verbatim.
+
+    Options end at the first word not starting with ``-``, or at ``--``. Raises UsageError.
+    """
+    from .generate import BACKENDS
+
+    opts: dict[str, Any] = {}
+    pos = 0
+    while m := _TOKEN.match(line, pos):
+        word = m.group(1)
+        if not word.startswith("-"):
+            break
+        pos = m.end()
+        if word == "--":
+            break
+        name, eq, value = word.partition("=")
+        if name not in _OPTIONS:
+            raise UsageError(
+                f"unknown option {name}; options: --index -i, --lang -l, --backend -b, --model -m, -k, "
+                "--no-verify, --no-vars, --stream"
+            )
+        field_name, flag = _OPTIONS[name]
+        if flag is not None:
+            if eq:
+                raise UsageError(f"option {name} takes no value")
+            opts[field_name] = flag
+            continue
+        if not eq:
+            nxt = _TOKEN.match(line, pos)
+            if not nxt:
+                raise UsageError(f"option {name} needs a value")
+            value, pos = nxt.group(1), nxt.end()
+        opts[field_name] = value
+    if "language" in opts and opts["language"] not in ("python", "bash"):
+        raise UsageError(f"unknown language {opts['language']!r}: use python or bash")
+    if "backend" in opts and opts["backend"] not in BACKENDS:
+        raise UsageError(f"unknown backend {opts['backend']!r}: use one of {', '.join(BACKENDS)}")
+    if "k" in opts:
+        if not str(opts["k"]).isdigit():
+            raise UsageError(f"-k needs a whole number of docs, not {opts['k']!r}")
+        opts["k"] = int(opts["k"])
+    return Options(**opts), line[pos:].strip()
+
+
+# -- {name} in requests -------------------------------------------------------------------------
+
+_FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\}")
+_MISSING = object()
+
+
+def interpolate(text: str, ns: Mapping[str, Any], warn: Callable[[str], None]) -> str:
+    """``{name}`` and ``{name.attr}`` replaced by the variable's ``str()``; ``{{``/``}}`` are braces.
+
+    Unknown names are left as they are, with a warning; nothing is evaluated but attribute access.
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        if m.group(0) in ("{{", "}}"):
+            return m.group(0)[0]
+        first, *attrs = m.group(1).split(".")
+        value = ns.get(first, _MISSING)
+        for attr in attrs:
+            if value is _MISSING:
+                break
+            try:
+                value = getattr(value, attr)
+            except Exception:
+                value = _MISSING
+        if value is _MISSING:
+            warn(f"{{{m.group(1)}}} is not a notebook variable; left as is")
+            return m.group(0)
+        out = str(value)
+        if len(out) > MAX_VALUE:
+            warn(f"{{{m.group(1)}}} is {len(out)} characters; cut to {MAX_VALUE}")
+            out = out[:MAX_VALUE] + "…"
+        return out
+
+    return _FIELD.sub(sub, text)
+
+
+# -- the notebook's variables as context ---------------------------------------------------------
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe(value: Any) -> str:
+    """One short line saying what ``value`` is, found by duck typing (nothing is imported)."""
+    kind = type(value).__name__
+    if isinstance(value, types.ModuleType):
+        return f"module {value.__name__}"
+    if isinstance(value, type):
+        return f"class {value.__module__}.{value.__qualname__}"
+    if inspect.isroutine(value):
+        try:
+            return f"function{inspect.signature(value)}"
+        except (TypeError, ValueError):
+            return "function"
+    if value is None or isinstance(value, bool | int | float | complex):
+        return f"{kind} = {_short(repr(value), 40)}"
+    if isinstance(value, str | bytes):
+        return f"{kind} of length {len(value)} = {_short(repr(value), 60)}"
+    columns, dtypes, shape = (getattr(value, a, None) for a in ("columns", "dtypes", "shape"))
+    if columns is not None and dtypes is not None:  # pandas / polars DataFrame
+        cols = list(zip(list(columns)[:30], list(dtypes)[:30]))
+        listed = ", ".join(f"{c}: {d}" for c, d in cols) + (", …" if len(columns) > len(cols) else "")
+        size = f" {shape[0]} rows ×" if shape is not None and len(shape) == 2 else ""
+        return f"{kind}{size} {len(columns)} columns [{listed}]"
+    dtype = getattr(value, "dtype", None)
+    if shape is not None and dtype is not None:  # numpy array, pandas Series, tensors
+        name = getattr(value, "name", None)
+        named = f" {name!r}" if isinstance(name, str | int) else ""
+        return f"{kind}{named} shape {tuple(shape)} dtype {dtype}"
+    if isinstance(value, Mapping):
+        keys = ", ".join(_short(repr(k), 30) for k in list(value)[:8])
+        return f"{kind} of {len(value)} items, keys [{keys}{', …' if len(value) > 8 else ''}]"
+    if isinstance(value, list | tuple | set | frozenset):
+        if not value:
+            return f"empty {kind}"
+        first = next(iter(value))
+        types_ = sorted({type(v).__name__ for v in list(value)[:20]})
+        return f"{kind} of {len(value)} {'/'.join(types_)}, first: {_short(repr(first), 80)}"
+    if type(value).__module__ in ("pathlib", "datetime", "decimal", "fractions", "uuid"):
+        return f"{kind} = {_short(repr(value), 80)}"
+    return f"{type(value).__module__}.{type(value).__qualname__}"
+
+
+def describe_variables(
+    ns: Mapping[str, Any],
+    *,
+    hidden: Mapping[str, Any] | None = None,
+    request: str = "",
+    max_vars: int = MAX_VARS,
+    max_chars: int = MAX_CHARS,
+) -> str:
+    """The notebook's variables for the prompt, at most ``max_vars`` lines and ``max_chars``.
+
+    Private names, IPython's own (``In``, ``Out``, ``get_ipython``...) and ``hidden`` (the names
+    the shell started with) are left out. Names the request mentions come first, then imported
+    modules (``pd`` -> pandas), then the newest variables.
+    """
+    hidden = hidden or {}
+    names = [
+        n
+        for n, v in ns.items()
+        if not n.startswith("_") and n not in IGNORED and not (n in hidden and hidden[n] is v)
+    ]
+    words = set(re.findall(r"[A-Za-z_]\w*", request))
+    mentioned = [n for n in names if n in words]
+    modules = [n for n in names if n not in words and isinstance(ns[n], types.ModuleType)]
+    rest = [n for n in reversed(names) if n not in words and n not in modules]
+    lines: list[str] = []
+    size = len(VARS_HEADER)
+    order = mentioned + modules + rest
+    for i, name in enumerate(order):
+        try:
+            what = describe(ns[name])
+        except Exception:  # a property that raises, a broken __len__: say only the type
+            what = type(ns[name]).__name__
+        line = _short(f"- {name}: {what}", MAX_LINE)
+        if len(lines) == max_vars or size + len(line) + 1 > max_chars:
+            lines.append(f"- … and {len(order) - i} more")
+            break
+        lines.append(line)
+        size += len(line) + 1
+    return VARS_HEADER + "\n" + "\n".join(lines) if lines else ""
+
+
+# -- asking, and the cell that comes back --------------------------------------------------------
+
+
+def module_aliases(ns: Mapping[str, Any]) -> dict[str, str]:
+    """``{"pd": "pandas", "plt": "matplotlib.pyplot"}``: the notebook's public module variables."""
+    return {n: v.__name__ for n, v in ns.items() if isinstance(v, types.ModuleType) and not n.startswith("_")}
+
+
+def missing_imports(code: str, aliases: Mapping[str, str]) -> str:
+    """Import lines for the notebook modules ``code`` uses (``pd.read_csv``) without importing them."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ""
+    bound = {
+        a.asname or a.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for a in node.names
+    }
+    used = {
+        n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    }
+    return "".join(
+        f"import {mod}\n" if alias == mod else f"import {mod} as {alias}\n"
+        for alias, mod in aliases.items()
+        if alias in used and alias not in bound
+    )
+
+
+def ask_with_context(
+    dp: DocPrompt, request: str, context: str, aliases: Mapping[str, str] | None = None, **options: Any
+) -> Answer:
+    """``dp.ask`` with ``context`` shown to the model after the request but not used to retrieve,
+    and Python checked as if the notebook's ``aliases`` (``pd`` -> pandas) were imported.
+
+    Uses ``DocPrompt.ask(context=...)`` when the pipeline has it; otherwise the prompt gets
+    ``request + context`` while retrieval is pointed at the plain request. Both changes shadow
+    the instance's methods for this one call only.
+    """
+    ask: Any = dp.ask  # ``context`` is newer than some pipelines
+    native = "context" in inspect.signature(ask).parameters
+    cls = type(dp)
+    shadows: dict[str, Callable[..., Any]] = {}
+    if context and not native:
+
+        def retrieve(_text: str, **kw: Any) -> Any:
+            return cls.retrieve(dp, request, **kw)
+
+        shadows["retrieve"] = retrieve
+    if aliases:
+
+        def verify(code: str, language: str) -> Any:
+            # appended, so the line numbers of a syntax error stay the model's own
+            extra = missing_imports(code, aliases) if language == "python" else ""
+            return cls.verify(dp, f"{code}\n{extra}" if extra else code, language)
+
+        shadows["verify"] = verify
+    vars(dp).update(shadows)
+    try:
+        if not context:
+            answer = dp.ask(request, **options)
+        elif native:
+            answer = ask(request, context=context, **options)
+        else:
+            answer = dp.ask(f"{request}\n\n{context}", **options)
+    finally:
+        for name in shadows:
+            vars(dp).pop(name, None)
+    answer.request = request
+    return answer
+
+
+def format_cell(answer: Answer) -> str:
+    """The new cell: ``%%bash`` for Bash, the cited docs and the verification as comments, the code."""
+    head = ["%%bash"] if answer.language == "bash" else []
+    number = {id(h): i for i, h in enumerate(answer.hits, 1)}
+    for j, hit in enumerate(answer.cited):
+        c = hit.chunk
+        where = f" — {c.uri}" if c.uri else ""
+        n = number.get(id(hit))
+        tag = f"[{n}] " if n else ""
+        head.append(("# docs: " if j == 0 else "#       ") + _short(f"{tag}{c.title or c.id}{where}", 150))
+    report = answer.verification
+    if report is None:
+        head.append("# not verified (--no-verify)")
+    elif report.ok:
+        checked = _short(", ".join(report.checked), 120) or "nothing to check"
+        head.append(f"# verified: {checked}" + (" (after one repair)" if answer.repaired else ""))
+    else:
+        head += [f"# ✗ {_short(issue.message, 150)}" for issue in report.issues[:5]]
+    if report is not None and report.unverifiable:
+        head.append(f"# unverified: {_short(', '.join(report.unverifiable), 120)}")
+    return "\n".join([*head, answer.code.rstrip()]) + "\n"
+
+
+# -- the magics ------------------------------------------------------------------------------------
+
+
+@magics_class
+class DocPromptMagics(Magics):
+    """``%dp_use`` and ``%dp`` / ``%%dp``; state (the index, option defaults) lives per shell."""
+
+    def __init__(self, shell: Any):
+        super().__init__(shell)
+        self.index: str | None = None
+        self.defaults = Options()
+        self.last: Answer | None = None
+        self._cache: dict[tuple[Any, ...], DocPrompt] = {}
+
+    def _warn(self, message: str) -> None:
+        print(f"docprompt: {message}", file=sys.stderr)
+
+    def _docprompt(self, name: str, opts: Options) -> DocPrompt:
+        """The DocPrompt for an index (reopened when the index was rebuilt) and backend/model."""
+        from .pipeline import DocPrompt
+        from .store.index import read_manifest
+        from .store.registry import resolve
+
+        built = read_manifest(resolve(name)).built_at
+        key = (name, built, opts.backend, opts.model)
+        if key not in self._cache:
+            for old in [k for k in self._cache if k[0] == name and k[1] != built]:
+                del self._cache[old]
+            self._cache[key] = DocPrompt.load(name, backend=opts.backend, model=opts.model)
+        return self._cache[key]
+
+    @line_magic
+    @no_var_expand
+    def dp_use(self, line: str) -> None:
+        """``%dp_use NAME [options]``: answer from index NAME; the options become the defaults.
+
+        ``%dp_use`` alone lists the indexes and marks the one in use. Options: ``--lang
+        python|bash``, ``--backend auto|ollama|embedded``, ``--model NAME``, ``-k N``,
+        ``--no-verify``, ``--no-vars``, ``--stream``.
+        """
+        from .config import indexes_dir
+        from .store import registry
+
+        opts, rest = parse_line(line)
+        first, after, *_ = [*rest.split(None, 1), "", ""]
+        if after:  # options may follow the name too
+            more, extra = parse_line(after)
+            if extra:
+                raise UsageError(f"one index name, not {rest!r}")
+            opts = more.over(opts)
+        name = first or opts.index
+        if not name and opts == Options():
+            listing = registry.describe_all()
+            if not listing:
+                print(f"no indexes in {indexes_dir()}: build one with `docprompt index build NAME PATH...`")
+                return
+            for n, m in listing:
+                mark = "*" if n == self.index else " "
+                if isinstance(m, DocpromptError):
+                    print(f"{mark} {n}  (unreadable: {m})")
+                else:
+                    print(f"{mark} {n}  {m.indexer}, {m.counts.get('chunks', 0)} chunks, {m.embedder.name}")
+            print(f"in use: {self.index}" if self.index else "none in use: %dp_use NAME picks one")
+            return
+        defaults = replace(opts, index=None).over(self.defaults)
+        target = name or self.index
+        try:
+            dp = self._docprompt(target, defaults) if target else None
+        except DocpromptError as e:
+            raise UsageError(str(e)) from None
+        self.defaults = defaults
+        if dp is None:
+            print("docprompt: defaults set; no index in use yet: %dp_use NAME picks one")
+        else:
+            self.index = target
+            m = dp.index.manifest
+            lang = defaults.language or dp.language
+            print(f"docprompt: using {target!r} ({m.indexer}, {m.counts.get('chunks', 0)} chunks); "
+                  f"answers in {lang}")  # fmt: skip
+
+    @line_cell_magic
+    @no_var_expand
+    def dp(self, line: str, cell: str | None = None) -> None:
+        """``%%dp [options]`` (the cell is the request) or ``%dp [options] request``: write the code
+        into a new cell below, not run, with its cited docs and verification as comments.
+
+        ``{name}`` in the request is replaced by the variable's value. Options: ``--index NAME``,
+        ``--lang python|bash``, ``--backend auto|ollama|embedded``, ``--model NAME``, ``-k N`` (docs
+        to retrieve), ``--no-verify``, ``--no-vars`` (do not show the notebook's variables to the
+        model), ``--stream`` (print the reply as it comes). The Answer is kept in ``_dp``.
+        """
+        opts, rest = parse_line(line)
+        opts = opts.over(self.defaults)
+        request = "\n".join(p for p in (rest, (cell or "").strip()) if p)
+        shell = self.shell
+        assert shell is not None
+        ns = shell.user_ns
+        raw, request = request, interpolate(request, ns, self._warn).strip()
+        if not request:
+            raise UsageError(
+                "the request is empty: write what the code should do after %dp, or in the %%dp cell"
+            )
+        name = opts.index or self.index or self._only_index()
+        context = ""
+        if opts.variables is not False:
+            hidden = getattr(shell, "user_ns_hidden", {})
+            context = describe_variables(ns, hidden=hidden, request=f"{raw} {request}")
+        on_token = (lambda piece: print(piece, end="", flush=True)) if opts.stream else None
+        try:
+            dp = self._docprompt(name, opts)
+            dp.k = DEFAULT_K if opts.k is None else opts.k
+            answer = ask_with_context(
+                dp,
+                request,
+                context,
+                module_aliases(ns),
+                language=opts.language,
+                verify=opts.verify is not False,
+                on_token=on_token,
+            )
+        except DocpromptError as e:
+            raise UsageError(str(e)) from None
+        if on_token:
+            print()
+        self.last = answer
+        ns["_dp"] = answer
+        if not answer.code.strip():
+            self._warn(f"the model wrote no code; its reply was:\n{answer.reply.strip()}")
+            return
+        shell.set_next_input(format_cell(answer), replace=False)
+        report = answer.verification
+        verdict = "not verified" if report is None else ("verified" if report.ok else "✗ " + report.summary())
+        seconds = answer.timings.get("total_s", 0.0)
+        print(
+            f"docprompt: {answer.language} code in a new cell below, from {len(answer.cited)} cited docs "
+            f"of {name!r} ({answer.backend} {answer.model}, {seconds:.1f} s); {_short(verdict, 160)}"
+        )
+
+    def _only_index(self) -> str:
+        from .store.registry import names
+
+        known = names()
+        if len(known) == 1:
+            self.index = known[0]
+            return known[0]
+        listing = ", ".join(known) or "none yet: build one with `docprompt index build NAME PATH...`"
+        raise UsageError(f"no index chosen: run %dp_use NAME first (indexes: {listing})")
+
+
+def load_ipython_extension(ip: Any) -> None:
+    """``%load_ext docprompt`` (through ``docprompt.load_ipython_extension``)."""
+    ip.register_magics(DocPromptMagics)
+
+
+def unload_ipython_extension(ip: Any) -> None:
+    """``%unload_ext docprompt``: the magics go away with their state."""
+    magics = ip.magics_manager.magics
+    for kind, names in (("line", ("dp_use", "dp")), ("cell", ("dp",))):
+        for name in names:
+            magics[kind].pop(name, None)
+    ip.magics_manager.registry.pop("DocPromptMagics", None)
