@@ -25,8 +25,10 @@ def eval_() -> None:
 @click.option("--mode", type=click.Choice([*MODES, "all"]), default="all", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="evaluate the first N rows only")
 @click.option("--embedder", help="embedding model for the pool index [all-MiniLM-L6-v2]")
+@click.option("--fusion", type=click.Choice(["rrf", "convex"]), default="rrf", show_default=True)
+@click.option("--sparse-weight", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
-def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, as_json):
+def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, fusion, sparse_weight, as_json):
     """Recall@1/5/10/20 (doc ids) or command hit@1/5/10 + flag recall@10 (tldr), per mode.
 
     The pool index is built from the sources given (defaults: ../shared/data, or
@@ -58,7 +60,8 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, as_
         "docs_per_second": round(m.counts["documents"] / max(m.build_seconds, 1e-9), 1),
         "loaded_seconds": round(time.perf_counter() - t, 2),
     }
-    results = evaluate(index, shape, rows, MODES if mode == "all" else [mode], reporter)
+    modes = MODES if mode == "all" else [mode]
+    results = evaluate(index, shape, rows, modes, reporter, fusion=fusion, sparse_weight=sparse_weight)
     if as_json:
         out = {
             "dataset": str(dataset),
@@ -66,6 +69,8 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, as_
             "rows": len(rows),
             "pool": build,
             "embedder": m.embedder.name,
+            "fusion": fusion,
+            "sparse_weight": sparse_weight,
             "results": [{"mode": r.mode, **r.metrics, "latency_ms": r.latency_ms} for r in results],
         }
         click.echo(json.dumps(out, indent=2))
