@@ -45,6 +45,8 @@ def _looks_like_prose(line: str) -> bool:
     return bool(_PROSE_START.match(s)) and len(words) > 3 or (s.endswith((".", ":")) and len(words) > 4)
 
 
+# A man page title echoed from the prompt's documents ("tar(1) — -x, --extract"): not a command.
+_DOC_TITLE = re.compile(r"^[\w.+-]+\(\d\w*\)(\s|$)")
 _SCAFFOLD = re.compile(
     r"^(if|then|else|elif|fi|for|while|until|do|done|case|esac|echo|printf|exit|set)\b|^\["
 )
@@ -74,6 +76,8 @@ def extract_bash(text: str) -> str:
             continue
         if _INLINE.fullmatch(line.strip()):
             line = line.strip()[1:-1]
+        if not out and _DOC_TITLE.match(line.strip()):
+            continue
         if not out and _SCAFFOLD.match(line.strip()) and _has_real_command(body):
             continue
         out.append(line.strip())

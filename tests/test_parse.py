@@ -21,6 +21,12 @@ BASH_CASES = [
         "tar -xzvf a.tgz -C /tmp",
     ),
     ("```bash\necho hello\n```", "echo hello"),
+    # Qwen 0.5B echoing a document's title instead of answering (seen in eval generate)
+    ("```bash\ngradle(1) — --continue\n```", ""),
+    (
+        "```bash\nsemver(1) Ranges — X-Ranges 1.2.x\nsemver 1.2.3 --range ^1.0\n```",
+        "semver 1.2.3 --range ^1.0",
+    ),
 ]
 
 

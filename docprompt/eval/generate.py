@@ -73,6 +73,7 @@ def run(
         max_tokens=settings.max_tokens,
     )
     preds: list[str] = []
+    details: list[dict] = []
     before = after = repaired = flags_total = 0
     t0 = time.perf_counter()
     with reporter.task(f"generate: {len(chosen)} requests", total=len(chosen)) as advance:
@@ -95,6 +96,12 @@ def run(
                     i.kind == "unknown-flag" for i in final.issues
                 )
             repaired += ans.repaired
+            report = ans.verification
+            details.append({
+                "nl": row.nl, "reference": row.cmd, "prediction": preds[-1],
+                "first_prediction": ans.first_code, "repaired": ans.repaired,
+                "issues": [i.message for i in report.issues] if report else [],
+            })  # fmt: skip
             advance(1)
     seconds = time.perf_counter() - t0
     refs = [r.cmd for r in chosen]
