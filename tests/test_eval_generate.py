@@ -39,6 +39,10 @@ def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, 
     assert set(out["metrics"]) == {"cmd_acc", "exact_match", "token_f1", "char_bleu"}
     assert out["metrics"]["cmd_acc"] == 100.0 and 33 < out["metrics"]["exact_match"] < 34
     assert out["hallucinated_flags"] == {"before_repair": 2, "after_repair": 1, "flags_used": 6}
+    second = out["predictions"][1]
+    assert second["first_prediction"] == "tar --extrakt -zf x.tgz"
+    assert second["prediction"] == "tar -xzf x.tgz"
+    assert second["repaired"] and out["predictions"][2]["issues"]
 
 
 def test_python_rows_score_bleu(man_index, monkeypatch):  # noqa: F811

@@ -119,9 +119,7 @@ def run(
         "repaired": repaired,
         "seconds": round(seconds, 1),
         "seconds_per_row": round(seconds / max(len(chosen), 1), 2),
-        "examples": [
-            {"nl": r.nl, "reference": r.cmd, "prediction": p} for r, p in zip(chosen[:5], preds[:5])
-        ],
+        "predictions": details,
     }
     if language == "bash":
         out["hallucinated_flags"] = {
