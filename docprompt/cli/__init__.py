@@ -41,16 +41,20 @@ def _register() -> None:
     from .ask import ask
     from .corpora import corpora
     from .doctor import doctor
+    from .dp import cmd
     from .eval import eval_
     from .index import index
     from .search import search
+    from .shell_init import shell_init
 
     main.add_command(ask)
+    main.add_command(cmd)
     main.add_command(corpora)
     main.add_command(doctor)
     main.add_command(eval_)
     main.add_command(index)
     main.add_command(search)
+    main.add_command(shell_init)
 
 
 _register()

@@ -1,0 +1,603 @@
+"""The ``dp`` bash helper: CliRunner tests with a scripted generator, and real-terminal tests
+(pexpect) of ``python -m docprompt.cli.dp`` against a fake Ollama server."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docprompt.cli import dp as dp_cli
+from docprompt.cli.dp import MENU, cmd
+from docprompt.cli.shell_init import parse_key, script, shell_init
+from docprompt.config import BuildSettings
+from docprompt.models import Document
+from docprompt.store.build import build_index
+from docprompt.store.registry import path_of
+
+PAGES = {
+    "tar": [
+        ("tar - an archiving utility", "NAME", []),
+        ("Tar saves many files together into a single tape or disk archive.", "DESCRIPTION", []),
+        ("-c, --create\n    Create a new archive.", "OPTIONS", ["-c", "--create"]),
+        ("-x, --extract, --get\n    Extract files from an archive.", "OPTIONS", ["-x", "--extract", "--get"]),
+        ("-z, --gzip, --gunzip\n    Filter the archive through gzip.", "OPTIONS", ["-z", "--gzip"]),
+        ("-f, --file=ARCHIVE\n    Use archive file ARCHIVE.", "OPTIONS", ["-f", "--file"]),
+        ("-C, --directory=DIR\n    Change to DIR before doing anything.", "OPTIONS", ["-C", "--directory"]),
+    ],
+    "find": [
+        ("find - search for files in a directory hierarchy", "NAME", []),
+        ("-size n[cwbkMG]\n    File uses n units of space, rounding up.", "TESTS", ["-size"]),
+        ("-mtime n\n    File's data was last modified n*24 hours ago.", "TESTS", ["-mtime"]),
+        ("•\n  Find files named core in /tmp. Then more.\n\n      $ find /tmp -name core", "EXAMPLES", []),
+    ],
+    "touch": [
+        ("touch - change file timestamps", "NAME", []),
+        ("-m     change only the modification time", "OPTIONS", ["-m"]),
+    ],
+    "shred": [
+        ("shred - overwrite a file to hide its contents, and optionally delete it", "NAME", []),
+        ("-u     deallocate and remove file after overwriting", "OPTIONS", ["-u"]),
+    ],
+}  # fmt: skip
+EXAMPLE = ("Extract a gzipped archive:\ntar xzf {{archive.tar.gz}}", ["-x", "-z", "-f"])
+
+
+def build_tiny_index(name: str = "man") -> None:
+    docs = [
+        Document(
+            id=f"man/{command}.1/{i:03d}",
+            text=text,
+            kind="doc",
+            language="bash",
+            title=f"{command}(1) — {flags[-1]}" if flags else f"{command}(1) {heading}",
+            metadata={
+                "command": command,
+                "section": "1",
+                "page": f"{command}.1",
+                "heading": heading,
+                "flags": flags,
+            },
+        )  # fmt: skip
+        for command, paras in PAGES.items()
+        for i, (text, heading, flags) in enumerate(paras)
+    ]
+    docs.append(
+        Document(id="tldr/common/tar#ex1", text=EXAMPLE[0], kind="example", language="bash", title="tar",
+                 metadata={"command": "tar", "platform": "common", "page": "tldr/common/tar",
+                           "flags": EXAMPLE[1]})
+    )  # fmt: skip
+    build_index(path_of(name), docs, name=name, indexer="manpages", roots=[], skipped={},
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+
+
+@pytest.fixture
+def man_index():
+    build_tiny_index("man")
+    return "man"
+
+
+class Scripted:
+    backend = "fake"
+    model = "scripted"
+    context_length = 4096
+
+    def __init__(self, *replies: str):
+        self.replies = list(replies)
+        self.calls = 0
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4 + 1
+
+    def generate(self, prompt, *, stream=False, **options):
+        self.calls += 1
+        reply = self.replies.pop(0)
+        return reply if not stream else iter([w + " " for w in reply.split(" ")])
+
+
+@pytest.fixture
+def reply(monkeypatch):
+    """Make the model answer with ``reply(text)``; returns the generator."""
+    import docprompt.generate as generate
+
+    def set_reply(*texts: str) -> Scripted:
+        gen = Scripted(*texts)
+        monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+        return gen
+
+    return set_reply
+
+
+def fenced(command: str) -> str:
+    return f"Here you go:\n```bash\n{command}\n```"
+
+
+def dp(*args: str, input: str | None = None):
+    return CliRunner().invoke(cmd, list(args), input=input)
+
+
+# -- the menu ---------------------------------------------------------------------------------------
+
+
+def test_enter_quits_and_nothing_runs(man_index, reply, tmp_path):
+    marker = tmp_path / "marker"
+    reply(fenced(f"touch -m {marker}"))
+    result = dp("make", "a", "file", input="\n")
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    out = result.output
+    assert out.index("docs (man):") < out.index("Here you go")  # the docs come before the model's reply
+    assert "touch(1)" in out and MENU in out
+    assert f"touch -m {marker}" in out
+    assert "touch: change file timestamps" in out  # the one-line explanation
+    assert "touch -m" in out and "change only the modification time" in out  # the flag's man line
+    assert "✓ every command and flag is in the docs" in out
+
+
+def test_every_flag_gets_its_man_line_old_style_bundles_too(man_index, reply):
+    reply(fenced("tar xzf a.tgz -C /tmp"))
+    out = dp("extract a.tgz into /tmp", input="\n").output
+    for line in (
+        "tar -x  -x, --extract, --get  Extract files from an archive.",
+        "tar -z  -z, --gzip, --gunzip  Filter the archive through gzip.",
+        "tar -f  -f, --file=ARCHIVE  Use archive file ARCHIVE.",
+        "tar -C  -C, --directory=DIR  Change to DIR before doing anything.",
+    ):
+        assert f"  {line}" in out, out
+
+
+@pytest.mark.parametrize("keys", ["q\n", "quit\n", "Q\n", "zz\n\n"])
+def test_quit_and_unknown_keys_run_nothing(man_index, reply, tmp_path, keys):
+    marker = tmp_path / "marker"
+    reply(fenced(f"touch -m {marker}"))
+    result = dp("make a file", input=keys)
+    assert result.exit_code == 0 and not marker.exists(), result.output
+    if keys.startswith("zz"):
+        assert "choose r, e, c, x or q" in result.output
+
+
+def test_end_of_input_quits(man_index, reply, tmp_path):
+    marker = tmp_path / "marker"
+    reply(fenced(f"touch -m {marker}"))
+    result = dp("make a file", input="")
+    assert result.exit_code == 0 and not marker.exists()
+
+
+def test_r_runs_it_with_bash(man_index, reply, tmp_path):
+    marker = tmp_path / "marker"
+    reply(fenced(f"touch -m {marker} && exit 3"))
+    result = dp("make a file", input="r\n")
+    assert marker.exists(), result.output
+    assert result.exit_code == 3  # dp exits with the command's status
+
+
+def test_a_dangerous_command_is_run_only_when_typed_back(man_index, reply, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("secret")
+    command = f"shred -u {victim}"
+    reply(fenced(command))
+    result = dp("destroy the file", input="r\nshred -u victim.txt\n\n")
+    assert victim.exists(), result.output
+    assert "DANGER: shred overwrites files" in result.output
+    assert "not run: what you typed is not the command" in result.output
+    reply(fenced(command))
+    empty = dp("destroy the file", input="r\n\n\n")  # Enter at the type-back prompt cancels
+    assert victim.exists() and "not run" in empty.output
+    reply(fenced(command))
+    typed = dp("destroy the file", input=f"r\n{command}\n")
+    assert typed.exit_code == 0 and not victim.exists(), typed.output
+
+
+def test_edit_reverifies_and_reassesses(man_index, reply, tmp_path):
+    marker = tmp_path / "marker"
+    reply(fenced(f"touch -m {marker}"))
+    result = dp("make a file", input=f"e\ntouch --bogus {marker}\n\n")
+    assert result.exit_code == 0 and not marker.exists()
+    assert "`touch` has no option --bogus" in result.output
+    reply(fenced(f"touch -m {marker}"))
+    risky = dp("make a file", input="e\nrm -rf ~\n\n")
+    assert "DANGER: rm -r on your home directory" in risky.output
+
+
+def test_edit_then_run_runs_the_edited_command(man_index, reply, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    reply(fenced(f"touch -m {first}"))
+    result = dp("make a file", input=f"e\ntouch -m {second}\nr\n")
+    assert second.exists() and not first.exists(), result.output
+
+
+def test_copy_prints_the_command_without_a_clipboard(man_index, reply, tmp_path, monkeypatch):
+    for var in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    marker = tmp_path / "marker"
+    reply(fenced(f"touch -m {marker}"))
+    result = dp("make a file", input="c\n")
+    assert result.exit_code == 0 and not marker.exists()
+    assert result.output.rstrip().endswith(f"touch -m {marker}")
+
+
+def test_copy_uses_a_clipboard_tool(man_index, reply, tmp_path, monkeypatch):
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/xclip" if name == "xclip" else None)
+    got: list = []
+    monkeypatch.setattr(subprocess, "run", lambda argv, **kw: got.append((argv, kw["input"])))
+    reply(fenced("tar -xzf a.tgz"))
+    result = dp("extract", input="c\n")
+    assert got == [(["xclip", "-selection", "clipboard"], b"tar -xzf a.tgz")]
+    assert "copied with xclip" in result.output
+
+
+def test_explain_shows_the_whole_paragraphs(man_index, reply):
+    reply(fenced("tar -xzf a.tgz -C /tmp"))
+    result = dp("extract a.tgz into /tmp", input="x\n\n")
+    assert result.exit_code == 0
+    after = result.output.split("e[x]plain", 1)[1]
+    assert "── tar(1) -C" in after and "Change to DIR before doing anything." in after
+    assert after.count(MENU) == 1  # back to the menu after explaining
+
+
+def test_a_repaired_answer_says_so(man_index, reply):
+    gen = reply(fenced("tar --extrakt -f a.tar"), fenced("tar --extract -f a.tar"))
+    result = dp("extract a.tar", input="\n")
+    assert gen.calls == 2 and "[repairing: `tar` has no option --extrakt" in result.output
+    assert "the first try, `tar --extrakt -f a.tar`, failed the check" in result.output
+    assert "\ntar --extract -f a.tar\n" in result.output
+
+
+def test_no_command_from_the_model(man_index, reply):
+    reply("I am not sure what you mean.")
+    result = dp("do the thing", input="r\n")
+    assert result.exit_code == 1 and "gave no command" in result.output
+
+
+# -- --print-only ------------------------------------------------------------------------------------
+
+
+def test_print_only_prints_just_the_command(man_index, reply):
+    reply(fenced("tar -xzf a.tgz -C /tmp"))
+    result = dp("--print-only", "extract a.tgz into /tmp")
+    assert result.exit_code == 0
+    assert result.stdout == "tar -xzf a.tgz -C /tmp\n" and result.stderr == ""
+
+
+def test_print_only_failures_exit_1_with_a_message(man_index, reply, monkeypatch):
+    reply("I am not sure what you mean.")
+    result = dp("--print-only", "do the thing")
+    assert result.exit_code == 1 and result.stdout == "" and "gave no command" in result.stderr
+    missing = dp("--print-only", "--index", "nope", "x")
+    assert missing.exit_code == 1 and missing.stdout == "" and "no index named 'nope'" in missing.stderr
+
+
+def test_print_only_comments_out_a_dangerous_command(man_index, reply):
+    reply(fenced("rm -rf ~"))
+    result = dp("--print-only", "clean my home")
+    assert result.exit_code == 0 and result.stdout == "# rm -rf ~\n"
+    assert "DANGER: rm -r on your home directory" in result.stderr
+
+
+def test_print_only_warns_about_unverified_flags(man_index, reply):
+    reply(fenced("tar --frobnicate a.tgz"), fenced("tar --frobnicate a.tgz"))
+    result = dp("--print-only", "extract")
+    assert result.stdout == "tar --frobnicate a.tgz\n" and "no option --frobnicate" in result.stderr
+
+
+# -- --explain and --page (no model) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    import docprompt.generate as generate
+
+    def fail(*a, **kw):
+        raise AssertionError("no model may be loaded")
+
+    monkeypatch.setattr(generate, "get_generator", fail)
+
+
+def test_explain_an_existing_command(man_index, no_model):
+    result = dp("--explain", "tar xzf a.tgz -C /tmp --zstd | find . -size +1G")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "tar xzf a.tgz -C /tmp --zstd | find . -size +1G"
+    assert "tar — an archiving utility  (tar(1), index man)" in lines
+    assert "  -x      -x, --extract, --get  Extract files from an archive." in lines  # old-style bundle
+    assert "  -C      -C, --directory=DIR  Change to DIR before doing anything." in lines
+    assert "  --zstd  ✗ not in tar(1)" in lines
+    assert any(line.startswith("find — search for files") for line in lines)
+    assert "  -size  -size n[cwbkMG]  File uses n units of space, rounding up." in lines
+
+
+def test_explain_without_quotes_and_long_option_prefixes(man_index, no_model):
+    result = dp("--explain", "tar", "--extr", "--file=a.tar", "--no-gzip")
+    assert result.exit_code == 0, result.output
+    assert "--extr     -x, --extract, --get" in result.output
+    assert "--file     -f, --file=ARCHIVE" in result.output
+    assert "--no-gzip  -z, --gzip, --gunzip" in result.output
+
+
+def test_explain_builtins_and_unknown_commands(man_index, no_model):
+    result = dp("--explain", "cd /tmp && frobnicate-xyz --now")
+    assert "cd — a shell builtin: see `help cd`" in result.output
+    assert "frobnicate-xyz — no man page in the index or here" in result.output
+
+
+def test_page_is_tldr_style(man_index, no_model):
+    result = dp("--page", "tar")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("tar — an archiving utility\n(tar(1), index man)")
+    assert "Tar saves many files together" in out
+    assert "  Extract a gzipped archive:\n    tar xzf {{archive.tar.gz}}" in out
+    options = out.split("Options\n", 1)[1].splitlines()
+    # the options the examples use come first, then the page's order
+    assert [o.split()[0] for o in options] == ["-x,", "-z,", "-f,", "-c,", "-C,"]
+
+
+def test_explain_without_an_index_reads_this_machines_man_pages(no_model):
+    if dp_cli._local_page("tar") is None:
+        pytest.skip("no man page for tar on this machine")
+    result = dp("--explain", "tar -xzf a.tgz --frobnicate")
+    assert result.exit_code == 0, result.output
+    assert "tar — an archiving utility  (man tar, this machine)" in result.output
+    assert "-x, --extract, --get  Extract files from an archive." in result.output
+    assert "--frobnicate  ✗ not in man tar" in result.output
+
+
+def test_page_takes_examples_from_the_man_pages_examples_section(man_index, no_model):
+    result = dp("--page", "find")
+    assert result.exit_code == 0, result.output
+    assert "Examples\n  Find files named core in /tmp.\n    find /tmp -name core\n" in result.output
+
+
+def test_page_of_an_unknown_command(man_index, no_model, monkeypatch):
+    monkeypatch.setattr(dp_cli, "_local_page", lambda command: None)
+    result = dp("--page", "frobnicate-xyz")
+    assert result.exit_code == 2 and "no page for 'frobnicate-xyz'" in result.output
+
+
+# -- which index ---------------------------------------------------------------------------------
+
+
+def test_index_option_and_env(reply, monkeypatch):
+    build_tiny_index("mine")
+    reply(fenced("tar -xf a.tar"))
+    assert "docs (mine):" in dp("--index", "mine", "extract", input="\n").output
+    monkeypatch.setenv("DOCPROMPT_INDEX", "mine")
+    reply(fenced("tar -xf a.tar"))
+    assert "docs (mine):" in dp("extract", input="\n").output
+    missing = dp("--index", "nope", "extract")
+    assert missing.exit_code == 2 and "no index named 'nope'; known indexes: mine" in missing.output
+
+
+def test_the_first_default_index_that_exists_is_used(reply):
+    build_tiny_index("tldr")
+    build_tiny_index("linux-man")
+    reply(fenced("tar -xf a.tar"))
+    assert "docs (linux-man):" in dp("extract", input="\n").output
+
+
+def test_no_index_non_interactive_prints_the_command_to_build_one(reply):
+    result = dp("extract")
+    assert result.exit_code == 2
+    assert "docprompt index build linux-man --corpus linux-man" in result.output
+
+
+def test_no_index_interactive_offers_to_build_one(reply, monkeypatch):
+    monkeypatch.setattr(dp_cli, "_interactive", lambda: True)
+    built: list = []
+
+    def fake_build(tldr):
+        built.append(tldr)
+        build_tiny_index("linux-man")
+
+    monkeypatch.setattr(dp_cli, "build_default_indexes", fake_build)
+    declined = dp("extract", input="n\n")
+    assert declined.exit_code == 2 and "build one later with" in declined.output and not built
+    reply(fenced("tar -xf a.tar"))
+    result = dp("extract", input="\n\n")  # Enter: yes to building (the default), then Enter: quit
+    assert result.exit_code == 0, result.output
+    assert "Build one now from this machine's man pages" in result.output and len(built) == 1
+    assert "docs (linux-man):" in result.output
+
+
+def test_default_index_build_uses_the_linux_man_recipe(monkeypatch):
+    import docprompt.cli.index as index_cli
+
+    calls: list = []
+    monkeypatch.setattr(index_cli, "_build", lambda *args: calls.append(args[:4]))
+    dp_cli.build_default_indexes(Path("/data/tldr/pages"))
+    (man_name, man_paths, man_indexer, _), (t_name, t_paths, t_indexer, _) = calls
+    assert (man_name, man_indexer, t_name, t_indexer) == ("linux-man", "manpages", "tldr", "tldr")
+    assert t_paths == ["/data/tldr/pages"] and man_paths  # MANPATH folders
+
+
+# -- shell-init ------------------------------------------------------------------------------------
+
+
+def test_shell_init_bash_is_valid_and_binds_ctrl_g():
+    result = CliRunner().invoke(shell_init, ["bash"])
+    assert result.exit_code == 0
+    text = result.output
+    assert "bind -m emacs -x '\"\\C-g\": __docprompt_widget'" in text
+    assert '--print-only -- "$request"' in text and "READLINE_LINE=$out" in text
+    if shutil.which("bash"):
+        check = subprocess.run(["bash", "-n"], input=text, capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+
+
+def test_shell_init_zsh_uses_a_zle_widget():
+    result = CliRunner().invoke(shell_init, ["zsh", "--key", "alt-k"])
+    assert result.exit_code == 0
+    text = result.output
+    assert "zle -N __docprompt_widget" in text and "bindkey -M emacs '^[k' __docprompt_widget" in text
+    assert "BUFFER=$out" in text and "local out err rc" in text  # $status is read-only in zsh
+    if shutil.which("zsh"):
+        check = subprocess.run(["zsh", "-n"], input=text, capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "bash", "zsh"),
+    [("ctrl-g", "\\C-g", "^G"), ("C-x", "\\C-x", "^X"), ("^O", "\\C-o", "^O"), ("alt-d", "\\ed", "^[d")],
+)
+def test_keys(key, bash, zsh):
+    assert parse_key(key)[1:] == (bash, zsh)
+
+
+@pytest.mark.parametrize("key", ["ctrl-m", "f1", "ctrl-gg"])
+def test_bad_keys(key):
+    result = CliRunner().invoke(shell_init, ["bash", "--key", key])
+    assert result.exit_code == 2 and "--key" in result.output
+
+
+# -- a real terminal (pexpect) against a fake Ollama server ------------------------------------------
+
+try:
+    import pexpect
+except ImportError:  # pragma: no cover
+    pexpect = None
+terminal = pytest.mark.skipif(pexpect is None, reason="pexpect not installed: pip install pexpect")
+
+
+@pytest.fixture
+def ollama(httpserver, monkeypatch):
+    """A fake Ollama answering every chat with ``ollama.reply``."""
+    from werkzeug import Request, Response
+
+    state = {"reply": ""}
+
+    def chat(request: Request) -> Response:
+        body = json.loads(request.get_data())
+        message = {"model": "m", "message": {"role": "assistant", "content": state["reply"]}, "done": True}
+        if not body.get("stream"):
+            return Response(json.dumps(message), content_type="application/json")
+        pieces = [state["reply"][i : i + 8] for i in range(0, len(state["reply"]), 8)]
+        lines = [{**message, "message": {"role": "assistant", "content": p}, "done": False} for p in pieces]
+        lines.append({**message, "message": {"role": "assistant", "content": ""}})
+        return Response("".join(json.dumps(x) + "\n" for x in lines), content_type="application/x-ndjson")
+
+    info = {"model_info": {"general.architecture": "qwen2", "qwen2.context_length": 4096}, "parameters": ""}
+    httpserver.expect_request("/api/show").respond_with_json(info)
+    httpserver.expect_request("/api/chat").respond_with_handler(chat)
+    build_tiny_index("man")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "TERM": "xterm",
+        "HISTFILE": os.devnull,
+        "LC_ALL": "C.UTF-8",
+        "DOCPROMPT_HOME": os.environ["DOCPROMPT_HOME"],
+        "OLLAMA_HOST": f"http://127.0.0.1:{httpserver.port}",
+        "DOCPROMPT_BACKEND": "ollama",
+    }
+
+    class Fake:
+        def __init__(self):
+            self.env = env
+
+        @property
+        def reply(self) -> str:
+            return state["reply"]
+
+        @reply.setter
+        def reply(self, text: str) -> None:
+            state["reply"] = text
+
+    return Fake()
+
+
+def spawn(env: dict, *args: str):
+    return pexpect.spawn(
+        sys.executable, ["-m", "docprompt.cli.dp", *args], env=env, encoding="utf-8", timeout=60,
+        dimensions=(40, 120),
+    )  # fmt: skip
+
+
+@terminal
+def test_terminal_menu_and_enter_quits(ollama, tmp_path):
+    marker = tmp_path / "marker"
+    ollama.reply = fenced(f"touch -m {marker}")
+    child = spawn(ollama.env, "make a file")
+    child.expect("docs \\(man\\):")
+    child.expect("change only the modification time")
+    child.expect_exact("[q]uit (Enter: quit) ›")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and not marker.exists()
+
+
+@terminal
+def test_terminal_dangerous_command_needs_typing_back(ollama, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("secret")
+    command = f"shred -u {victim}"
+    ollama.reply = fenced(command)
+    child = spawn(ollama.env, "destroy the file")
+    child.expect("DANGER: shred overwrites files")
+    child.expect_exact("(Enter: quit) ›")
+    child.sendline("r")
+    child.expect("Type it exactly to run it")
+    child.sendline("shred victim.txt")
+    child.expect("not run")
+    child.expect_exact("(Enter: quit) ›")
+    child.sendline("r")
+    child.expect("Type it exactly to run it")
+    child.sendline(command)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and not victim.exists()
+
+
+@terminal
+def test_terminal_bash_widget_puts_the_command_on_the_line(ollama, tmp_path):
+    marker = tmp_path / "marker"
+    ollama.reply = fenced(f"touch -m {marker}")
+    rc = tmp_path / "rc.bash"
+    rc.write_text(script("bash", dp=f"{sys.executable} -m docprompt.cli.dp") + "PS1='READY$ '\n")
+    child = pexpect.spawn(
+        "bash", ["--noprofile", "--rcfile", str(rc), "-i"], env=ollama.env, encoding="utf-8", timeout=60
+    )
+    child.expect_exact("READY$ ")
+    child.send("make a file called marker")
+    child.sendcontrol("g")
+    child.expect_exact(f"touch -m {marker}")
+    assert not marker.exists()  # on the line, not run
+    child.send("\r")
+    child.expect_exact("READY$ ")
+    assert marker.exists()  # Enter ran it
+    child.sendline("history 2")
+    child.expect_exact(f"touch -m {marker}")  # and it is in the history
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+@terminal
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh not installed")
+def test_terminal_zsh_widget_puts_the_command_on_the_line(ollama, tmp_path):
+    marker = tmp_path / "marker"
+    ollama.reply = fenced(f"touch -m {marker}")
+    zdot = tmp_path / "zdot"
+    zdot.mkdir()
+    widget = script("zsh", dp=f"{sys.executable} -m docprompt.cli.dp")
+    (zdot / ".zshrc").write_text(widget + "PROMPT='READY%% '\nunsetopt beep\n")
+    child = pexpect.spawn(
+        "zsh", ["-i"], env={**ollama.env, "ZDOTDIR": str(zdot)}, encoding="utf-8", timeout=60
+    )
+    child.expect_exact("READY% ")
+    child.send("make a file called marker")
+    child.sendcontrol("g")
+    child.expect_exact(f"touch -m {marker}")
+    assert not marker.exists()
+    child.send("\r")
+    child.expect_exact("READY% ")
+    assert marker.exists()
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
