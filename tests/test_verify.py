@@ -102,3 +102,30 @@ def test_importing_never_runs_in_this_process(tmp_path, monkeypatch):
     report = verify_python("import sideeffect_mod\nsideeffect_mod.X\n")
     assert report.ok and "sideeffect_mod.X" in report.checked
     assert "docprompt_touched" not in sys.modules and "sideeffect_mod" not in sys.modules
+
+
+def test_imports_must_name_modules(tmp_path):
+    assert verify_python("import json\nimport os.path\n").ok
+    [issue] = verify_python("import json.loads\n").issues
+    assert issue.kind == "unknown-module" and issue.name == "json.loads"
+
+
+def test_a_documented_package_s_fake_submodule_is_caught():
+    class Symbols:
+        names = {"acme", "acme.customers", "acme.customers.export"}
+        modules = {"acme", "acme.customers"}
+        roots = {"acme"}
+
+        def knows(self, name):
+            return name in self.names
+
+        def knows_module(self, name):
+            return name in self.modules
+
+        def close(self, name):
+            return ["acme.customers"]
+
+    code = "import acme.customers.export\nimport acme.customers\n"
+    report = verify_python(code, Symbols())  # type: ignore[arg-type]
+    assert [i.name for i in report.issues] == ["acme.customers.export"]
+    assert "is not a module" in report.issues[0].message

@@ -22,6 +22,12 @@ _RESOLVER = r"""
 import importlib, json, sys
 out = {}
 for name in json.loads(sys.argv[1]):
+    if name.startswith("module:"):  # `import a.b` needs a.b to be a module, not an attribute
+        try:
+            importlib.import_module(name[7:]); out[name] = "ok"
+        except Exception:
+            out[name] = "no-module"
+        continue
     parts = name.split(".")
     obj, found = None, 0
     for i in range(len(parts), 0, -1):
@@ -83,6 +89,7 @@ class IndexSymbols:
 
     def __init__(self, index) -> None:
         self.names: set[str] = set()
+        self.modules: set[str] = set()  # known to be modules (python indexer's "module" metadata)
         sql = "SELECT title, metadata FROM chunks"
         for title, meta in index.store.con.execute(sql):
             if title and _DOTTED.match(title.removesuffix("()")):
@@ -91,11 +98,17 @@ class IndexSymbols:
                 m = json.loads(meta)
                 if isinstance(m.get("symbol"), str):
                     self.names.add(m["symbol"])
+                if isinstance(m.get("module"), str):
+                    self.modules.add(m["module"])
                 self.names.update(a for a in m.get("aliases") or [] if isinstance(a, str))
         self.roots = {n.split(".")[0] for n in self.names}
 
     def knows(self, name: str) -> bool:
         return name in self.names
+
+    def knows_module(self, name: str) -> bool:
+        """A module by the index's own account, or (no module info, e.g. DevDocs) any known name."""
+        return name in self.modules if self.modules else name in self.names
 
     def close(self, name: str) -> list[str]:
         prefix = name.rsplit(".", 1)[0] + "."
@@ -138,12 +151,20 @@ def verify_python(
     root_known = {
         m.split(".")[0] for m in modules if symbols is not None and m.split(".")[0] in symbols.roots
     }
-    resolved = resolve_by_import(pending + modules, python=python) if use_import and pending + modules else {}
+    asked = pending + [f"module:{m}" for m in modules]
+    resolved = resolve_by_import(asked, python=python) if use_import and asked else {}
     for mod in modules:
-        if resolved.get(mod) == "no-module" and mod.split(".")[0] not in root_known:
+        if resolved.get(f"module:{mod}") == "ok" or (symbols is not None and symbols.knows_module(mod)):
+            continue
+        if mod.split(".")[0] not in root_known:
             report.issues.append(
                 Issue("unknown-module", mod, f"no module named {mod!r} (not in the docs either)")
             )
+        elif "." in mod:  # the package is documented, this submodule is not
+            close = symbols.close(mod) if symbols is not None else []
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            issue = Issue("unknown-module", mod, f"{mod} is not a module{hint}", suggestions=close)
+            report.issues.append(issue)
     bad_modules = {i.name for i in report.issues}
     for name in pending:
         state = resolved.get(name, "error")
