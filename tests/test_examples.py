@@ -39,10 +39,9 @@ def test_bash_helper_example_explains_without_a_model(tmp_path, shared_data):
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "DOCPROMPT_HOME": str(home), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     # a small man-page index (hash embedder) so the example's build step is skipped
-    subprocess.run(
-        [str(bin_dir / "docprompt"), "index", "build", "man", "--corpus", "manpages", "--embedder", "hash:64"],
-        check=True, capture_output=True, env=env, cwd=ROOT, timeout=600,
-    )  # fmt: skip
+    build = ["index", "build", "man", "--corpus", "manpages", "--embedder", "hash:64"]
+    subprocess.run([str(bin_dir / "docprompt"), *build], check=True, capture_output=True, env=env, cwd=ROOT,
+                   timeout=600)  # fmt: skip
     script = (ROOT / "examples" / "bash_helper.sh").read_text()
     explain_and_page = "\n".join(line for line in script.splitlines() if "--print-only" not in line)
     out = subprocess.run(["bash", "-c", explain_and_page], capture_output=True, text=True, env=env,
