@@ -615,27 +615,9 @@ class Lookup:
 
 def _local_page(command: str) -> Page | None:
     """This machine's man page for ``command``, split the way the man indexer splits pages."""
-    import shutil
-    import subprocess
+    from ..verify.bash import local_man_paragraphs
 
-    if not shutil.which("man") or not re.fullmatch(r"[\w.+-]+", command):
-        return None
-    env = {k: v for k, v in os.environ.items() if k not in ("MANOPT", "MAN_KEEP_FORMATTING", "MANROFFOPT")}
-    env.update(MANWIDTH="80", LC_ALL="C.UTF-8", MANPAGER="cat", PAGER="cat")
-    try:
-        proc = subprocess.run(
-            ["man", "--no-hyphenation", "--no-justification", command],
-            capture_output=True,
-            env=env,
-            timeout=15,
-        )
-        from docprompt.indexers.manpages import split_page
-    except (OSError, subprocess.SubprocessError, ImportError):
-        return None
-    if proc.returncode != 0 or not proc.stdout.strip():
-        return None
-    text = re.sub(r".\x08", "", proc.stdout.decode("utf-8", "replace"))
-    paras = [Para(p.heading, p.text, list(p.flags)) for p in split_page(text)]
+    paras = [Para(p.heading, p.text, list(p.flags)) for p in local_man_paragraphs(command) or ()]
     return Page(command, f"man {command}", "this machine", paras) if paras else None
 
 

@@ -170,8 +170,9 @@ def _first_lines(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def local_man_lines(command: str) -> dict[str, str] | None:
-    """{flag: the first lines of the paragraph defining it} from this machine's man page."""
+def local_man_paragraphs(command: str) -> tuple | None:
+    """This machine's man page for ``command``, split as the man indexer splits pages (its
+    ``Paragraph``s: heading, text, flags); None when there is no page."""
     if not shutil.which("man") or not re.fullmatch(r"[\w.+-]+", command):
         return None
     env = {k: v for k, v in os.environ.items() if k not in ("MANOPT", "MAN_KEEP_FORMATTING", "MANROFFOPT")}
@@ -183,18 +184,22 @@ def local_man_lines(command: str) -> dict[str, str] | None:
             env=env,
             timeout=15,
         )
-    except (OSError, subprocess.SubprocessError):
+        from docprompt.indexers.manpages import split_page
+    except (OSError, subprocess.SubprocessError, ImportError):
         return None
     if proc.returncode != 0 or not proc.stdout.strip():
         return None
-    try:
-        from docprompt.indexers.manpages import split_page
-    except ImportError:
-        return None
-
     text = re.sub(r".\x08", "", proc.stdout.decode("utf-8", "replace"))
+    return tuple(split_page(text))
+
+
+def local_man_lines(command: str) -> dict[str, str] | None:
+    """{flag: the first lines of the paragraph defining it} from this machine's man page."""
+    paragraphs = local_man_paragraphs(command)
+    if paragraphs is None:
+        return None
     out: dict[str, str] = {}
-    for para in split_page(text):
+    for para in paragraphs:
         for flag in para.flags:
             out.setdefault(flag, _first_lines(para.text))
     return out
