@@ -84,3 +84,33 @@ def decode_text(data: bytes, skipped: Skips) -> str | None:
 def read_text(root: Path, file: Path, skipped: Skips, max_bytes: int) -> str | None:
     data = read_bytes(root, file, skipped, max_bytes)
     return None if data is None else decode_text(data, skipped)
+
+
+def chosen_extensions(indexer: str, extensions, formats) -> set[str]:
+    """The lower-case suffixes an indexer was asked to read (default: all it can); one it
+    cannot read is a clear error."""
+    if isinstance(extensions, str):
+        extensions = [extensions]
+    exts = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in (extensions or formats)}
+    unknown = sorted(exts - set(formats))
+    if unknown:
+        raise BadInput(
+            f"the {indexer} indexer cannot read {unknown[0]!r} files; it reads {', '.join(formats)}"
+        )
+    return exts
+
+
+class Excluder:
+    """Glob patterns matched against a path's names (``_build``) or, with a slash, the whole
+    relative path (``docs/_static/*``)."""
+
+    def __init__(self, patterns, default) -> None:
+        self.patterns = (
+            (patterns,) if isinstance(patterns, str) else tuple(default if patterns is None else patterns)
+        )
+
+    def __call__(self, rel: str) -> bool:
+        from fnmatch import fnmatch
+
+        parts = rel.split("/")
+        return any(fnmatch(rel, p) if "/" in p else any(fnmatch(x, p) for x in parts) for p in self.patterns)

@@ -13,7 +13,6 @@ import textwrap
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 
 from lxml import etree
@@ -21,7 +20,16 @@ from lxml import etree
 from docprompt.errors import BadInput
 from docprompt.models import Document
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, decode_text, existing_paths, read_bytes, walk
+from ._fs import (
+    DEFAULT_MAX_FILE_BYTES,
+    Excluder,
+    Skips,
+    chosen_extensions,
+    decode_text,
+    existing_paths,
+    read_bytes,
+    walk,
+)
 
 FORMATS = {
     ".md": "markdown", ".markdown": "markdown", ".mdx": "markdown",
@@ -631,20 +639,12 @@ class DocsFolderIndexer:
         max_level: int = 4,
     ):
         self.paths = existing_paths(paths)
-        if isinstance(extensions, str):
-            extensions = [extensions]
-        exts = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in (extensions or FORMATS)}
-        unknown = sorted(exts - set(FORMATS))
-        if unknown:
-            raise BadInput(
-                f"the docs indexer cannot read {unknown[0]!r} files; it reads {', '.join(FORMATS)}"
-            )
+        exts = chosen_extensions("docs", extensions, FORMATS)
         if not 1 <= int(max_level) <= 6:
             raise BadInput(f"max_level must be between 1 and 6, got {max_level}")
         self.extensions = exts
-        self.exclude = (
-            (exclude,) if isinstance(exclude, str) else tuple(DEFAULT_EXCLUDE if exclude is None else exclude)
-        )
+        self._excluded = Excluder(exclude, DEFAULT_EXCLUDE)
+        self.exclude = self._excluded.patterns
         self.examples = bool(examples)
         self.max_level = int(max_level)
         self.max_file_bytes = max_file_bytes
@@ -653,12 +653,6 @@ class DocsFolderIndexer:
     @property
     def roots(self) -> list[str]:
         return [str(p.resolve()) for p in self.paths]
-
-    def _excluded(self, rel: str) -> bool:
-        parts = rel.split("/")
-        return any(
-            fnmatch(rel, pat) if "/" in pat else any(fnmatch(p, pat) for p in parts) for pat in self.exclude
-        )
 
     def iter_documents(self) -> Iterator[Document]:
         for root, file in walk(self.paths, self.extensions):

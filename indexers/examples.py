@@ -13,14 +13,13 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
 from docprompt.errors import BadInput
 from docprompt.models import Document
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, read_text, walk
+from ._fs import DEFAULT_MAX_FILE_BYTES, Excluder, Skips, chosen_extensions, existing_paths, read_text, walk
 from .docsfolder import DESCRIPTION_CHARS, describe, md_inline, normalize_language
 
 FORMATS = {".py": "python", ".ipynb": "notebook", ".sh": "shell", ".bash": "shell"}
@@ -97,19 +96,12 @@ class CodeExamplesIndexer:
         split_chars: int = 3000,
     ):
         self.paths = existing_paths(paths)
-        if isinstance(extensions, str):
-            extensions = [extensions]
-        exts = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in (extensions or FORMATS)}
-        unknown = sorted(exts - set(FORMATS))
-        if unknown:
-            known = ", ".join(FORMATS)
-            raise BadInput(f"the examples indexer cannot read {unknown[0]!r} files; it reads {known}")
+        exts = chosen_extensions("examples", extensions, FORMATS)
         if split_chars < 200:
             raise BadInput(f"split_chars must be at least 200, got {split_chars}")
         self.extensions = exts
-        self.exclude = (
-            (exclude,) if isinstance(exclude, str) else tuple(DEFAULT_EXCLUDE if exclude is None else exclude)
-        )
+        self._excluded = Excluder(exclude, DEFAULT_EXCLUDE)
+        self.exclude = self._excluded.patterns
         self.split_chars = split_chars
         self.max_file_bytes = max_file_bytes
         self.skipped = Skips()
@@ -117,10 +109,6 @@ class CodeExamplesIndexer:
     @property
     def roots(self) -> list[str]:
         return [str(p.resolve()) for p in self.paths]
-
-    def _excluded(self, rel: str) -> bool:
-        parts = rel.split("/")
-        return any(fnmatch(rel, p) if "/" in p else any(fnmatch(x, p) for x in parts) for p in self.exclude)
 
     def iter_documents(self) -> Iterator[Document]:
         for root, file in walk(self.paths, self.extensions):
