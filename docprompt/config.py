@@ -51,12 +51,68 @@ class BuildSettings(BaseModel):
 class SearchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["hybrid", "sparse", "dense"] = "hybrid"
+    mode: Literal["hybrid", "sparse", "dense", "two-stage"] = "hybrid"
     fusion: Literal["rrf", "convex"] = "rrf"
     k: int = Field(default=5, ge=1, le=1000)
     sparse_weight: float = Field(default=0.5, ge=0, le=1)
     rrf_c: int = Field(default=60, ge=1)
     fetch_factor: int = Field(default=10, ge=1, le=1000)
+
+
+class GenerateSettings(BaseModel):
+    """How ``ask``, ``dp`` and the magic generate (CLI options and env vars win over these)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: Literal["auto", "ollama", "embedded"] = "auto"
+    model: str | None = Field(default=None, description="Ollama model, embedded model name or .gguf path")
+    ollama_host: str | None = None
+    k: int = Field(default=5, ge=0, le=50, description="docs in the prompt")
+    examples: int = Field(default=3, ge=0, le=20, description="few-shot examples in the prompt")
+    max_tokens: int = Field(default=256, ge=16, le=4096)
+    verify: bool = True
+
+
+class Settings(BaseModel):
+    """``$DOCPROMPT_HOME/config.toml`` (or ``$DOCPROMPT_CONFIG``): [build], [search], [generate]."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    build: BuildSettings = Field(default_factory=BuildSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    generate: GenerateSettings = Field(default_factory=GenerateSettings)
+
+
+def config_path() -> Path:
+    env = os.environ.get("DOCPROMPT_CONFIG")
+    return Path(env).expanduser() if env else home() / "config.toml"
+
+
+_CACHE: dict[tuple[str, float], Settings] = {}
+
+
+def settings() -> Settings:
+    """The user's settings file, validated (a bad key or value is a one-line error); defaults
+    when there is none. Read again only when the file changes."""
+    path = config_path()
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        if os.environ.get("DOCPROMPT_CONFIG"):
+            raise BadInput(f"DOCPROMPT_CONFIG points to {path}, which does not exist") from None
+        return Settings()
+    key = (str(path), stamp)
+    if key not in _CACHE:
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            import tomli as tomllib
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise BadInput(f"{path}: not a valid TOML file: {e}") from None
+        _CACHE[key] = validated(Settings, data, str(path))  # type: ignore[assignment]
+    return _CACHE[key]
 
 
 def validated(model: type[BaseModel], data: dict, what: str) -> BaseModel:

@@ -80,13 +80,20 @@ class DocPrompt:
         backend: str | None = None,
         model: str | None = None,
         language: str | None = None,
-        k: int = 5,
-        examples: int = 3,
+        k: int | None = None,
+        examples: int | None = None,
         mode: str = "hybrid",
         template: str | None = None,
-        max_tokens: int = 256,
+        max_tokens: int | None = None,
     ):
+        """``k``, ``examples`` and ``max_tokens`` default to the settings file's [generate]."""
+        from .config import settings
         from .retrieve import Retriever
+
+        conf = settings().generate
+        k = conf.k if k is None else k
+        examples = conf.examples if examples is None else examples
+        max_tokens = conf.max_tokens if max_tokens is None else max_tokens
 
         self.index = index
         self._generator = generator

@@ -11,13 +11,13 @@ import click
 @click.option("--lang", type=click.Choice(["bash", "python"]), help="language [from the index's sources]")
 @click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
 @click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
-@click.option("-k", "k", type=click.IntRange(0, 50), default=5, show_default=True, help="docs in the prompt")
+@click.option("-k", "k", type=click.IntRange(0, 50), help="docs in the prompt [5]")
 @click.option(
     "--examples", type=click.IntRange(0, 20), default=3, show_default=True, help="few-shot examples"
 )
-@click.option("--no-verify", is_flag=True, help="skip checking flags / APIs against the docs")
+@click.option("--verify/--no-verify", default=None, help="check flags / APIs against the docs [verify]")
 @click.option("--no-repair", is_flag=True, help="verify, but do not ask the model to fix what fails")
-@click.option("--max-tokens", type=click.IntRange(16, 4096), default=256, show_default=True)
+@click.option("--max-tokens", type=click.IntRange(16, 4096), help="longest answer, in tokens [256]")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False), help="a prompt template TOML")
 @click.option("--show-prompt", is_flag=True, help="print the prompt sent to the model")
 @click.option("--json", "as_json", is_flag=True, help="print the Answer as JSON (no streaming)")
@@ -29,7 +29,7 @@ def ask(
     model,
     k,
     examples,
-    no_verify,
+    verify,
     no_repair,
     max_tokens,
     template,
@@ -67,7 +67,7 @@ def ask(
             lang or dp.language,
             template=template,
             context_length=gen.context_length,
-            max_new_tokens=max_tokens,
+            max_new_tokens=dp.max_tokens,
             count_tokens=gen.count_tokens,
         ).build(request, dp.retrieve(request))
         err.rule("prompt")
@@ -78,10 +78,14 @@ def ask(
         sys.stdout.write(piece)
         sys.stdout.flush()
 
+    if verify is None:
+        from ..config import settings
+
+        verify = settings().generate.verify
     answer = dp.ask(
         request,
         language=lang,
-        verify=not no_verify,
+        verify=verify,
         repair=not no_repair,
         on_token=None if as_json else stream,
     )

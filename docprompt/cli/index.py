@@ -115,8 +115,10 @@ def build(
     from ..store.registry import check_name
 
     check_name(name)
+    from ..config import settings
+
     options: dict = {}
-    base = BuildSettings()
+    base: BuildSettings = settings().build
     if corpus:
         from ..recipes import load
 

@@ -20,19 +20,17 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
 @click.command()
 @click.argument("name")
 @click.argument("query")
-@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 1000), help="hits to show")
+@click.option("-k", type=click.IntRange(1, 1000), help="hits to show [5]")
 @click.option(
     "--mode",
     type=click.Choice(["hybrid", "sparse", "dense", "two-stage"]),
-    default="hybrid",
-    show_default=True,
-    help="two-stage: find the best pages first, then paragraphs inside them",
+    help="[hybrid]; two-stage: find the best pages first, then paragraphs inside them",
 )
 @click.option(
     "--pages", type=click.IntRange(1, 100), default=5, show_default=True, help="pages kept by two-stage"
 )
-@click.option("--fusion", type=click.Choice(["rrf", "convex"]), default="rrf", show_default=True)
-@click.option("--sparse-weight", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option("--fusion", type=click.Choice(["rrf", "convex"]), help="[rrf]")
+@click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[0.5]")
 @click.option(
     "--where",
     "where",
@@ -42,9 +40,19 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
 )
 @click.option("--json", "as_json", is_flag=True, help="print hits as JSON")
 def search(name, query, k, mode, pages, fusion, sparse_weight, where, as_json):
-    """Search the index NAME; each hit says why it ranked where it did."""
+    """Search the index NAME; each hit says why it ranked where it did.
+
+    Defaults in [brackets] come from the settings file's [search] table when it has one.
+    """
     import json
 
+    from ..config import settings
+
+    conf = settings().search
+    k = conf.k if k is None else k
+    mode = mode or conf.mode
+    fusion = fusion or conf.fusion
+    sparse_weight = conf.sparse_weight if sparse_weight is None else sparse_weight
     from ..retrieve import Retriever, check_query
     from ..store import registry
 

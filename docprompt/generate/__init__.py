@@ -50,25 +50,29 @@ DEFAULT_OLLAMA_MODEL = "qwen2.5-coder:1.5b"
 def get_generator(
     backend: str | None = None, model: str | None = None, *, host: str | None = None, n_ctx: int = 4096
 ) -> Generator:
-    """A generator by backend name. ``auto`` (the default, or ``$DOCPROMPT_BACKEND``) takes Ollama
-    when a server answers and has the model, else the embedded model when llama-cpp-python is
-    installed."""
+    """A generator by backend name. ``auto`` (the default; else ``$DOCPROMPT_BACKEND``, else the
+    settings file's ``[generate] backend``) takes Ollama when a server answers and has the
+    model, else the embedded model when llama-cpp-python is installed."""
     import os
 
-    backend = backend or os.environ.get("DOCPROMPT_BACKEND") or "auto"
+    from ..config import settings
+
+    conf = settings().generate
+    backend = backend or os.environ.get("DOCPROMPT_BACKEND") or conf.backend
     if backend not in BACKENDS:
         raise GeneratorError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if host is None and not os.environ.get("OLLAMA_HOST"):
+        host = conf.ollama_host
     from . import embedded
 
     if backend == "auto":
-        backend = _pick_backend(model, host)
+        backend = _pick_backend(model or conf.model, host)
     if backend == "embedded":
-        return embedded.EmbeddedGenerator(model or embedded.DEFAULT_MODEL, n_ctx=n_ctx)
+        return embedded.EmbeddedGenerator(model or conf.model or embedded.DEFAULT_MODEL, n_ctx=n_ctx)
     from .ollama import OllamaGenerator
 
-    return OllamaGenerator(
-        model or os.environ.get("DOCPROMPT_OLLAMA_MODEL") or DEFAULT_OLLAMA_MODEL, host=host
-    )
+    env_model = os.environ.get("DOCPROMPT_OLLAMA_MODEL")
+    return OllamaGenerator(model or env_model or conf.model or DEFAULT_OLLAMA_MODEL, host=host)
 
 
 def _pick_backend(model: str | None, host: str | None) -> str:
