@@ -152,12 +152,10 @@ class _SkipsOf(Mapping):
 
 
 def flags_by_command(index: Index) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = defaultdict(set)
-    for (meta,) in index.store.con.execute("SELECT metadata FROM chunks WHERE metadata LIKE '%\"flags\"%'"):
-        m = json.loads(meta)
-        if m.get("command") and m.get("flags"):
-            out[m["command"]].update(m["flags"])
-    return out
+    """The flags each command's man paragraphs define (what the verifier checks against)."""
+    from ..verify.bash import IndexFlags
+
+    return IndexFlags(index).flags
 
 
 def evaluate(
