@@ -246,7 +246,7 @@ class DocPrompt:
         extract = extract_bash if answer.language == "bash" else extract_python
         code = extract(reply)
         new = self.verify(code, answer.language) if code else None
-        if new is not None and len(new.issues) <= len(report.issues):
+        if new is not None and len(new.issues) < len(report.issues):
             answer.code, answer.reply, answer.verification, answer.repaired = code, reply, new, True
 
     def _repair_docs(self, request: str, report: Report, per_issue: int = 2) -> list[str]:
