@@ -19,3 +19,32 @@ def build(name: str, *paths: Path, embedder: str = "hash:64", **settings):
         skipped=idx.skipped,
         settings=BuildSettings(embedder=embedder, **settings),
     )
+
+
+class Scripted:
+    """A generator that replies from a script (an Exception is raised), recording its prompts."""
+
+    backend, model, context_length = "fake", "scripted", 4096
+
+    def __init__(self, *replies: str | Exception):
+        self.replies = list(replies)
+        self.prompts: list[list[dict[str, str]]] = []
+
+    @property
+    def calls(self) -> int:
+        return len(self.prompts)
+
+    @property
+    def user(self) -> str:
+        """The last user message it was sent."""
+        return self.prompts[-1][-1]["content"]
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4 + 1
+
+    def generate(self, prompt, *, stream=False, **options):
+        self.prompts.append(prompt)
+        reply = self.replies.pop(0)
+        if isinstance(reply, Exception):
+            raise reply
+        return reply if not stream else iter([w + " " for w in reply.split(" ")])

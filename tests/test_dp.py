@@ -20,6 +20,7 @@ from docprompt.config import BuildSettings
 from docprompt.models import Document
 from docprompt.store.build import build_index
 from docprompt.store.registry import path_of
+from tests.helpers import Scripted
 
 PAGES = {
     "tar": [
@@ -81,24 +82,6 @@ def build_tiny_index(name: str = "man") -> None:
 def man_index():
     build_tiny_index("man")
     return "man"
-
-
-class Scripted:
-    backend = "fake"
-    model = "scripted"
-    context_length = 4096
-
-    def __init__(self, *replies: str):
-        self.replies = list(replies)
-        self.calls = 0
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4 + 1
-
-    def generate(self, prompt, *, stream=False, **options):
-        self.calls += 1
-        reply = self.replies.pop(0)
-        return reply if not stream else iter([w + " " for w in reply.split(" ")])
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ import docprompt.eval.generate as eg
 from docprompt.cli import main
 from docprompt.eval.datasets import Row
 from docprompt.eval.retrieval import Sources
-from tests.test_pipeline import Scripted, man_index  # noqa: F401  (fixture)
+from tests.helpers import Scripted
+from tests.test_pipeline import man_index  # noqa: F401  (fixture)
 
 ROWS = [
     Row(nl="extract the archive {{a}}", cmd="tar -x -f {{a.tar}}", cmd_name="tar"),

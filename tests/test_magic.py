@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import Scripted
+
 pytest.importorskip("IPython", reason="the magics need IPython: pip install -e '.[jupyter]'")
 
 from IPython.core.error import UsageError  # noqa: E402
@@ -81,30 +83,6 @@ def build_py() -> None:
     ]  # fmt: skip
     build_index(path_of("py"), docs, name="py", indexer="python", roots=[], skipped={},
                 settings=BuildSettings(embedder="hash:64"))  # fmt: skip
-
-
-class Scripted:
-    """A generator replying from a script, recording the prompts it was given."""
-
-    backend, model, context_length = "fake", "scripted", 4096
-
-    def __init__(self, *replies: str | Exception):
-        self.replies = list(replies)
-        self.prompts: list[list[dict[str, str]]] = []
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4 + 1
-
-    def generate(self, prompt, *, stream=False, **options):
-        self.prompts.append(prompt)
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return reply if not stream else iter([w + " " for w in reply.split(" ")])
-
-    @property
-    def user(self) -> str:
-        return self.prompts[-1][-1]["content"]
 
 
 class Frame:

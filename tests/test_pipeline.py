@@ -12,6 +12,7 @@ from docprompt.models import Document
 from docprompt.pipeline import DocPrompt
 from docprompt.store.build import build_index
 from docprompt.store.registry import open_index, path_of
+from tests.helpers import Scripted
 
 TAR_PARAS = [
     ("tar - an archiving utility", "NAME", []),
@@ -24,26 +25,6 @@ TAR_PARAS = [
         ["-C", "--directory"],
     ),
 ]
-
-
-class Scripted:
-    """A generator that replies from a script and records the prompts it was given."""
-
-    backend = "fake"
-    model = "scripted"
-    context_length = 4096
-
-    def __init__(self, *replies: str):
-        self.replies = list(replies)
-        self.prompts: list[list[dict]] = []
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4 + 1
-
-    def generate(self, prompt, *, stream=False, **options):
-        self.prompts.append(prompt)
-        reply = self.replies.pop(0)
-        return reply if not stream else iter([w + " " for w in reply.split(" ")])
 
 
 @pytest.fixture
