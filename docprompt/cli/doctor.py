@@ -14,7 +14,7 @@ def doctor(as_json: bool) -> None:
 
     from ..config import home, models_dir
     from ..errors import DocpromptError
-    from ..generate import DEFAULT_OLLAMA_MODEL, GeneratorError, embedded
+    from ..generate import GeneratorError, embedded, ollama_model
     from ..generate.ollama import list_models, server_available
     from ..store.registry import describe_all
 
@@ -26,7 +26,7 @@ def doctor(as_json: bool) -> None:
             ollama_models = list_models()
         except GeneratorError as e:
             ollama_models = [f"error: {e}"]
-    wanted = os.environ.get("DOCPROMPT_OLLAMA_MODEL") or DEFAULT_OLLAMA_MODEL
+    wanted = ollama_model()
     cache = models_dir() / "gguf"
     packaged = {}
     for name, model in embedded.PACKAGED.items():

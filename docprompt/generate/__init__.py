@@ -66,24 +66,34 @@ def get_generator(
     from . import embedded
 
     if backend == "auto":
-        backend = _pick_backend(model or conf.model, host)
+        backend = _pick_backend(model, host)
     if backend == "embedded":
         return embedded.EmbeddedGenerator(model or conf.model or embedded.DEFAULT_MODEL, n_ctx=n_ctx)
     from .ollama import OllamaGenerator
 
-    env_model = os.environ.get("DOCPROMPT_OLLAMA_MODEL")
-    return OllamaGenerator(model or env_model or conf.model or DEFAULT_OLLAMA_MODEL, host=host)
+    return OllamaGenerator(ollama_model(model), host=host)
+
+
+def ollama_model(model: str | None = None) -> str:
+    """The Ollama model to use: given, else ``$DOCPROMPT_OLLAMA_MODEL``, else the settings file's
+    ``[generate] model``, else the default."""
+    import os
+
+    from ..config import settings
+
+    env = os.environ.get("DOCPROMPT_OLLAMA_MODEL")
+    return model or env or settings().generate.model or DEFAULT_OLLAMA_MODEL
 
 
 def _pick_backend(model: str | None, host: str | None) -> str:
-    import os
-
+    from ..config import settings
     from . import embedded
     from .ollama import list_models, server_available
 
-    local_model = model is not None and (model in embedded.PACKAGED or model.endswith(".gguf"))
+    candidate = model or settings().generate.model
+    local_model = candidate is not None and (candidate in embedded.PACKAGED or candidate.endswith(".gguf"))
     if not local_model and server_available(host):
-        wanted = model or os.environ.get("DOCPROMPT_OLLAMA_MODEL") or DEFAULT_OLLAMA_MODEL
+        wanted = ollama_model(model)
         try:
             names = list_models(host)
         except GeneratorError:

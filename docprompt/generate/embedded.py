@@ -173,10 +173,14 @@ class EmbeddedGenerator:
         self.model = model
         self.n_ctx = n_ctx
         self.n_threads = n_threads
+        self._llm: Any = None
 
     @property
     def llm(self) -> Any:
-        return _load(resolve_model(self.model), self.n_ctx, self.n_threads)
+        # Resolved once per generator: count_tokens runs many times while a prompt is fitted.
+        if self._llm is None:
+            self._llm = _load(resolve_model(self.model), self.n_ctx, self.n_threads)
+        return self._llm
 
     @property
     def context_length(self) -> int:
