@@ -282,23 +282,12 @@ def missing_imports(code: str, aliases: Mapping[str, str]) -> str:
 def ask_with_context(
     dp: DocPrompt, request: str, context: str, aliases: Mapping[str, str] | None = None, **options: Any
 ) -> Answer:
-    """``dp.ask`` with ``context`` shown to the model after the request but not used to retrieve,
+    """``dp.ask`` with ``context`` shown to the model after the request (not used to retrieve),
     and Python checked as if the notebook's ``aliases`` (``pd`` -> pandas) were imported.
 
-    Uses ``DocPrompt.ask(context=...)`` when the pipeline has it; otherwise the prompt gets
-    ``request + context`` while retrieval is pointed at the plain request. Both changes shadow
-    the instance's methods for this one call only.
+    The alias-aware check shadows the instance's ``verify`` for this one call only.
     """
-    ask: Any = dp.ask  # ``context`` is newer than some pipelines
-    native = "context" in inspect.signature(ask).parameters
     cls = type(dp)
-    shadows: dict[str, Callable[..., Any]] = {}
-    if context and not native:
-
-        def retrieve(_text: str, **kw: Any) -> Any:
-            return cls.retrieve(dp, request, **kw)
-
-        shadows["retrieve"] = retrieve
     if aliases:
 
         def verify(code: str, language: str) -> Any:
@@ -306,18 +295,11 @@ def ask_with_context(
             extra = missing_imports(code, aliases) if language == "python" else ""
             return cls.verify(dp, f"{code}\n{extra}" if extra else code, language)
 
-        shadows["verify"] = verify
-    vars(dp).update(shadows)
+        vars(dp)["verify"] = verify
     try:
-        if not context:
-            answer = dp.ask(request, **options)
-        elif native:
-            answer = ask(request, context=context, **options)
-        else:
-            answer = dp.ask(f"{request}\n\n{context}", **options)
+        answer = dp.ask(request, context=context, **options)
     finally:
-        for name in shadows:
-            vars(dp).pop(name, None)
+        vars(dp).pop("verify", None)
     answer.request = request
     return answer
 
