@@ -20,6 +20,7 @@ from .parse import extract_bash, extract_python
 from .verify import Report
 
 if TYPE_CHECKING:
+    from .prompt import BuiltPrompt
     from .verify.bash import IndexFlags
     from .verify.python import IndexSymbols
 
@@ -160,10 +161,14 @@ class DocPrompt:
         verify: bool = True,
         repair: bool = True,
         docs: bool = True,
+        hits: list[Hit] | None = None,
+        on_prompt: Callable[[BuiltPrompt], None] | None = None,
         on_token: Callable[[str], None] | None = None,
         temperature: float = 0.0,
         seed: int | None = 0,
     ) -> Answer:
+        """``hits``: already retrieved docs (e.g. shown to the user first), used instead of
+        retrieving again; ``on_prompt`` sees the prompt before it goes to the model."""
         from .prompt import PromptBuilder
 
         if not isinstance(request, str) or not request.strip():
@@ -173,7 +178,10 @@ class DocPrompt:
             raise BadInput(f"unknown language {language!r}: use bash or python")
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        hits = self.retrieve(request) if docs else []
+        if not docs:
+            hits = []
+        elif hits is None:
+            hits = self.retrieve(request)
         timings["retrieve_s"] = time.perf_counter() - t0
         gen = self.generator
         builder = PromptBuilder(
@@ -185,6 +193,8 @@ class DocPrompt:
         )
         # context (e.g. a notebook's variables) goes to the model, not to retrieval
         prompt = builder.build(f"{request}\n\n{context.strip()}" if context.strip() else request, hits)
+        if on_prompt is not None:
+            on_prompt(prompt)
         options = {"temperature": temperature, "max_tokens": self.max_tokens, "seed": seed}
         t = time.perf_counter()
         reply = self._generate(prompt.messages, options, on_token)

@@ -131,3 +131,22 @@ def test_cli_ask_streams_then_lists_the_evidence(man_index, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "✓ verified against the docs" in result.output
     assert "tar -C: -C, --directory=DIR" in result.output
+
+
+def test_given_hits_are_used_and_the_prompt_is_shown_before_generating(man_index):
+    dp = DocPrompt(man_index, generator=Scripted("```bash\ntar -xf a.tar\n```"))
+    hits = dp.retrieve("extract an archive")[:1]
+    seen: list = []
+    answer = dp.ask("something else entirely", hits=hits, on_prompt=seen.append)
+    assert [h.chunk.id for h in answer.hits] == [hits[0].chunk.id]
+    assert len(seen) == 1 and seen[0].docs == hits and "something else entirely" in seen[0].text
+
+
+def test_cli_ask_show_prompt(man_index, monkeypatch):
+    import docprompt.generate as generate
+
+    gen = Scripted("```bash\ntar -xf a.tar\n```")
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+    result = CliRunner().invoke(main, ["ask", "man", "extract an archive", "--show-prompt"])
+    assert result.exit_code == 0, result.output
+    assert "Potential documents" in result.output and len(gen.prompts) == 1

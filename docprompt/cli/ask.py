@@ -59,17 +59,7 @@ def ask(
     dp = DocPrompt.load(
         name, backend=backend, model=model, k=k, examples=examples, template=template, max_tokens=max_tokens
     )
-    if show_prompt:
-        from ..prompt import PromptBuilder
-
-        gen = dp.generator
-        built = PromptBuilder(
-            lang or dp.language,
-            template=template,
-            context_length=gen.context_length,
-            max_new_tokens=dp.max_tokens,
-            count_tokens=gen.count_tokens,
-        ).build(request, dp.retrieve(request))
+    def show(built) -> None:
         err.rule("prompt")
         err.print(built.text, markup=False)
         err.rule()
@@ -87,6 +77,7 @@ def ask(
         language=lang,
         verify=verify,
         repair=not no_repair,
+        on_prompt=show if show_prompt else None,
         on_token=None if as_json else stream,
     )
     if as_json:

@@ -28,7 +28,6 @@ import click
 from ..errors import BadInput, DocpromptError
 
 if TYPE_CHECKING:
-    from ..models import Hit
     from ..pipeline import Answer, DocPrompt
     from ..safety import Risk
     from ..verify import Report
@@ -194,17 +193,7 @@ def build_default_indexes(tldr: Path | None) -> None:
 def _load(name: str, backend: str | None, model: str | None, k: int) -> DocPrompt:
     from ..pipeline import DocPrompt
 
-    class RetrieveOnce(DocPrompt):
-        """Keeps the hits shown before generating, so ``ask`` does not retrieve again."""
-
-        shown: list[Hit] | None = None
-
-        def retrieve(self, request: str, *, k: int | None = None, examples: int | None = None) -> list[Hit]:
-            if self.shown is None:
-                self.shown = super().retrieve(request, k=k, examples=examples)
-            return self.shown
-
-    return RetrieveOnce.load(name, backend=backend, model=model, k=k, language="bash")
+    return DocPrompt.load(name, backend=backend, model=model, k=k, language="bash")
 
 
 def _print_only(name: str, request: str, backend, model, k) -> NoReturn:
@@ -237,7 +226,7 @@ def _ask(name: str, request: str, backend, model, k) -> int:
     def stream(piece: str) -> None:
         click.secho(piece, dim=True, nl=False)
 
-    answer = dp.ask(request, language="bash", on_token=stream)
+    answer = dp.ask(request, language="bash", hits=hits, on_token=stream)
     t_cmd = time.perf_counter() - _T0
     click.echo()
     t = answer.timings
