@@ -91,6 +91,8 @@ class EmbedderInfo(BaseModel):
     dim: int
     backend: str
     max_seq_length: int | None = None
+    fingerprint: str | None = None  # a local model folder's files: retrained in place, vectors redone
+    documents: str | None = None  # a query-only model: the model that embedded the documents
 
 
 class BM25Params(BaseModel):
@@ -122,3 +124,4 @@ class Manifest(BaseModel):
     build_seconds: float
     skipped: dict[str, int] = Field(default_factory=dict)
     settings: dict[str, Any] = Field(default_factory=dict)
+    search: dict[str, Any] = Field(default_factory=dict)  # defaults tuned on a dataset (eval --tune)

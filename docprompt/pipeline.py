@@ -83,7 +83,7 @@ class DocPrompt:
         language: str | None = None,
         k: int | None = None,
         examples: int | None = None,
-        mode: str = "hybrid",
+        mode: str | None = None,
         template: str | None = None,
         max_tokens: int | None = None,
     ):

@@ -21,6 +21,7 @@ MODES = ("hybrid", "sparse", "dense", "two-stage")
 Fusion = Literal["rrf", "convex"]
 
 MAX_QUERY_CHARS = 10_000
+TUNABLE = {"mode": "hybrid", "fusion": "rrf", "sparse_weight": 0.5, "pages": 5, "page_weight": 0.5}
 
 
 def check_query(query: str) -> str:
@@ -74,14 +75,22 @@ class Retriever:
         self,
         index,
         *,
-        mode: Mode = "hybrid",
-        fusion: Fusion = "rrf",
-        sparse_weight: float = 0.5,
+        mode: Mode | None = None,
+        fusion: Fusion | None = None,
+        sparse_weight: float | None = None,
         rrf_c: int = 60,
         fetch_factor: int = 10,
-        pages: int = 5,
-        page_weight: float = 0.5,
+        pages: int | None = None,
+        page_weight: float | None = None,
     ):
+        # What is not given comes from the index's tuned defaults (`eval retrieval --tune`),
+        # else the built-in ones.
+        tuned = {**TUNABLE, **(getattr(getattr(index, "manifest", None), "search", None) or {})}
+        mode = tuned["mode"] if mode is None else mode
+        fusion = tuned["fusion"] if fusion is None else fusion
+        sparse_weight = tuned["sparse_weight"] if sparse_weight is None else sparse_weight
+        pages = tuned["pages"] if pages is None else pages
+        page_weight = tuned["page_weight"] if page_weight is None else page_weight
         if mode not in MODES:
             raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}")
         if fusion not in ("rrf", "convex"):

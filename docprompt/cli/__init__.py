@@ -46,6 +46,7 @@ def _register() -> None:
     from .index import index
     from .search import search
     from .shell_init import shell_init
+    from .train import train
 
     main.add_command(ask)
     main.add_command(cmd)
@@ -55,6 +56,7 @@ def _register() -> None:
     main.add_command(index)
     main.add_command(search)
     main.add_command(shell_init)
+    main.add_command(train)
 
 
 _register()

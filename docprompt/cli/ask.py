@@ -59,6 +59,7 @@ def ask(
     dp = DocPrompt.load(
         name, backend=backend, model=model, k=k, examples=examples, template=template, max_tokens=max_tokens
     )
+
     def show(built) -> None:
         err.rule("prompt")
         err.print(built.text, markup=False)

@@ -25,14 +25,21 @@ def eval_() -> None:
 @click.option("--mode", type=click.Choice([*MODES, "all"]), default="all", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="evaluate the first N rows only")
 @click.option("--embedder", help="embedding model for the pool index [all-MiniLM-L6-v2]")
-@click.option("--fusion", type=click.Choice(["rrf", "convex"]), default="rrf", show_default=True)
-@click.option("--sparse-weight", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option("--index", "index_name", help="score this index (name or folder) instead of a built pool")
+@click.option("--fusion", type=click.Choice(["rrf", "convex"]), help="[the index's tuned fusion, else rrf]")
+@click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[the index's tuned weight, else 0.5]")
+@click.option(
+    "--tune",
+    is_flag=True,
+    help="try fusions, weights and two-stage; record the best in the index's manifest as its defaults",
+)
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
-def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, fusion, sparse_weight, as_json):
+def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, index_name, fusion,
+              sparse_weight, tune, as_json):  # fmt: skip
     """Recall@1/5/10/20 (doc ids) or command hit@1/5/10 + flag recall@10 (tldr), per mode.
 
     The pool index is built from the sources given (defaults: ../shared/data, or
-    $DOCPROMPT_DATA) and cached under $DOCPROMPT_HOME/eval.
+    $DOCPROMPT_DATA) and cached under $DOCPROMPT_HOME/eval; --index scores one of yours.
     """
     import json
     import time
@@ -51,8 +58,16 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, fus
     rows = rows[:limit] if limit else rows
     settings = BuildSettings(**({"embedder": embedder} if embedder else {}))
     t = time.perf_counter()
-    index = pool_index(shape, rows, Sources(devdocs, manpages, tldr_pages), settings, reporter)
+    if index_name:
+        from .train import open_index_arg
+
+        index = open_index_arg(index_name)
+    else:
+        index = pool_index(shape, rows, Sources(devdocs, manpages, tldr_pages), settings, reporter)
     m = index.manifest
+    if tune:
+        _tune(index, shape, rows, dataset, reporter, as_json)
+        return
     build = {
         "documents": m.counts["documents"],
         "chunks": m.counts["chunks"],
@@ -68,9 +83,11 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, fus
             "shape": shape,
             "rows": len(rows),
             "pool": build,
+            "index": str(index.path),
             "embedder": m.embedder.name,
             "fusion": fusion,
             "sparse_weight": sparse_weight,
+            "tuned": m.search,
             "results": [{"mode": r.mode, **r.metrics, "latency_ms": r.latency_ms} for r in results],
         }
         click.echo(json.dumps(out, indent=2))
@@ -92,6 +109,29 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, fus
     )
 
 
+def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..eval.retrieval import record_search_defaults, tune
+
+    scored = tune(index, shape, rows, reporter)
+    recorded = record_search_defaults(index, scored[0], dataset, shape)
+    if as_json:
+        click.echo(json.dumps({"index": str(index.path), "recorded": recorded, "grid": scored}, indent=2))
+        return
+    names = list(scored[0]["metrics"])
+    table = Table("mode", "fusion", "sparse w", *names, title=f"{dataset}: {len(rows)} rows, best first")
+    for s in scored:
+        table.add_row(s["mode"], s.get("fusion", "-"), str(s.get("sparse_weight", "-")),
+                      *(f"{s['metrics'].get(n, 0):.2f}" for n in names))  # fmt: skip
+    out = Console()
+    out.print(table)
+    out.print(f"recorded in {index.path / 'manifest.json'}: {recorded}")
+
+
 @eval_.command("generate")
 @click.option(
     "--dataset", required=True, type=click.Path(dir_okay=False), help="JSONL rows (tldr or CoNaLa shape)"
@@ -106,9 +146,10 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, fus
 @click.option("--manpages", help="rendered man pages folder or .tar.gz, or MANPATH (pool for tldr rows)")
 @click.option("--tldr-pages", help="tldr pages folder; the dataset's own commands are left out")
 @click.option("--max-tokens", type=click.IntRange(16, 2048), default=128, show_default=True)
+@click.option("--embedder", help="embedding model for the pool index, e.g. a trained one [all-MiniLM-L6-v2]")
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
 def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpages, tldr_pages, max_tokens,
-             as_json):  # fmt: skip
+             embedder, as_json):  # fmt: skip
     """End-to-end: retrieve, prompt, generate, verify; DocPrompting's metrics on the answers.
 
     Bash (tldr rows): cmd_acc, exact_match, token_f1, char_bleu, and hallucinated flags before
@@ -119,6 +160,7 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     from rich.console import Console
     from rich.table import Table
 
+    from ..config import BuildSettings
     from ..eval.datasets import load
     from ..eval.generate import GenerateSettings, run
     from ..eval.retrieval import Sources
@@ -128,8 +170,9 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     shape, rows = load(dataset)
     settings = GenerateSettings(sample=sample, seed=seed, backend=backend, model=model, docs=docs,
                                 verify=verify, max_tokens=max_tokens)  # fmt: skip
+    build = BuildSettings(**({"embedder": embedder} if embedder else {}))
     result = run(
-        shape, rows, Sources(devdocs, manpages, tldr_pages), settings, reporter=RichReporter(console)
+        shape, rows, Sources(devdocs, manpages, tldr_pages), settings, build, reporter=RichReporter(console)
     )
     result["dataset"] = str(dataset)
     if as_json:

@@ -24,13 +24,11 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option(
     "--mode",
     type=click.Choice(["hybrid", "sparse", "dense", "two-stage"]),
-    help="[hybrid]; two-stage: find the best pages first, then paragraphs inside them",
+    help="[the index's tuned mode, else hybrid]; two-stage: best pages first, then paragraphs in them",
 )
-@click.option(
-    "--pages", type=click.IntRange(1, 100), default=5, show_default=True, help="pages kept by two-stage"
-)
-@click.option("--fusion", type=click.Choice(["rrf", "convex"]), help="[rrf]")
-@click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[0.5]")
+@click.option("--pages", type=click.IntRange(1, 100), help="pages kept by two-stage [5]")
+@click.option("--fusion", type=click.Choice(["rrf", "convex"]), help="[the index's tuned fusion, else rrf]")
+@click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[the index's tuned weight, else 0.5]")
 @click.option(
     "--where",
     "where",
@@ -49,10 +47,12 @@ def search(name, query, k, mode, pages, fusion, sparse_weight, where, as_json):
     from ..config import settings
 
     conf = settings().search
+    written = conf.model_fields_set  # the file's keys win over the index's tuned defaults
     k = conf.k if k is None else k
-    mode = mode or conf.mode
-    fusion = fusion or conf.fusion
-    sparse_weight = conf.sparse_weight if sparse_weight is None else sparse_weight
+    mode = mode or (conf.mode if "mode" in written else None)
+    fusion = fusion or (conf.fusion if "fusion" in written else None)
+    if sparse_weight is None and "sparse_weight" in written:
+        sparse_weight = conf.sparse_weight
     from ..retrieve import Retriever, check_query
     from ..store import registry
 

@@ -35,6 +35,19 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+def folder_fingerprint(folder: Path) -> str | None:
+    import hashlib
+
+    if not folder.is_dir():
+        return None
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        if f.is_file():
+            st = f.stat()
+            h.update(f"{f.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:16]
+
+
 class SentenceTransformerEmbedder:
     backend = "sentence-transformers"
 
@@ -67,6 +80,26 @@ class SentenceTransformerEmbedder:
         dim = get()
         assert dim is not None
         return int(dim)
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Names, sizes and times of a user's model folder's files (None for the packaged
+        default and hub names, which do not change under the same name)."""
+        if self.name.lower() in ALIASES:
+            return None
+        return folder_fingerprint(Path(self.path))
+
+    @property
+    def documents(self) -> str | None:
+        """For a model trained with ``--tower query``: the model that embeds the documents."""
+        meta = Path(self.path) / "docprompt-train.json"
+        if not meta.exists():
+            return None
+        try:
+            info = json.loads(meta.read_text())
+        except (OSError, ValueError):
+            raise BadInput(f"{meta} is unreadable; train the model again") from None
+        return info.get("documents") if info.get("tower") == "query" else None
 
     @property
     def max_seq_length(self) -> int:

@@ -114,6 +114,7 @@ def run(
         "backend": gen.backend,
         "model": gen.model,
         "docs": settings.docs,
+        "embedder": index.manifest.embedder.name,
         "verify": settings.verify,
         "metrics": {k: round(v, 2) for k, v in scores.items()},
         "repaired": repaired,

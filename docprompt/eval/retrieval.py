@@ -213,3 +213,48 @@ def _score_tldr(row: Row, metas: list[dict], known: set[str], scores: dict[str, 
         found = {f for m in metas[:10] if m.get("command") == row.cmd_name for f in m.get("flags", [])}
         scores["flag_recall@10"].append(len(set(ref) & found) / len(ref))
         scores["flag_coverage"].append(len(set(ref) & known) / len(ref))
+
+
+def tuning_grid() -> list[dict]:
+    """The retriever settings `--tune` tries: each side alone, both fusions over a range of
+    sparse weights, and two-stage."""
+    grid: list[dict] = [{"mode": "sparse"}, {"mode": "dense"}]
+    for fusion in ("rrf", "convex"):
+        grid += [
+            {"mode": "hybrid", "fusion": fusion, "sparse_weight": w} for w in (0.2, 0.35, 0.5, 0.65, 0.8)
+        ]
+    grid += [{"mode": "two-stage", "fusion": "rrf", "sparse_weight": w} for w in (0.2, 0.5, 0.8)]
+    return grid
+
+
+def target_metric(shape: Shape) -> str:
+    return "recall@10" if shape == "docs" else "cmd_hit@5"
+
+
+def tune(index: Index, shape: Shape, rows: list[Row], reporter: Reporter | None = None) -> list[dict]:
+    """Score every setting of the grid; best first (by recall@10, or command hit@5 for tldr)."""
+    metric = target_metric(shape)
+    scored = []
+    for setting in tuning_grid():
+        options = {k: v for k, v in setting.items() if k != "mode"}
+        (result,) = evaluate(index, shape, rows, [setting["mode"]], reporter, **options)
+        scored.append({**setting, "metrics": result.metrics})
+    tie = "flag_recall@10" if shape == "tldr" else "recall@20"
+    return sorted(scored, key=lambda s: (-s["metrics"].get(metric, 0), -s["metrics"].get(tie, 0)))
+
+
+def record_search_defaults(index: Index, best: dict, dataset: str, shape: Shape) -> dict:
+    """Write the tuned settings into the index's manifest: its retrievers use them by default."""
+    search = {k: best[k] for k in ("mode", "fusion", "sparse_weight") if k in best}
+    search |= {
+        "tuned_on": str(dataset),
+        "metric": target_metric(shape),
+        "score": best["metrics"][target_metric(shape)],
+    }
+    manifest = index.manifest.model_copy(update={"search": search})
+    target = index.path / layout.MANIFEST
+    tmp = target.with_name(f".{layout.MANIFEST}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(manifest.model_dump(mode="json"), indent=2), encoding="utf-8")
+    os.replace(tmp, target)
+    index.manifest = manifest
+    return search

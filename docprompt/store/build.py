@@ -26,11 +26,20 @@ from . import dense, layout, sparse
 from .index import Index
 
 
-def _previous(path: Path, embedder: str) -> Index | None:
-    """The index being replaced, when its vectors can be reused."""
+def doc_identity(name: str, fingerprint: str | None) -> str:
+    """What decides a chunk's vector: the model that embeds documents, and its files."""
+    return name if fingerprint is None else f"{name}@{fingerprint}"
+
+
+def _identity_of(info: EmbedderInfo) -> str:
+    return info.documents or doc_identity(info.name, info.fingerprint)
+
+
+def _previous(path: Path, identity: str) -> Index | None:
+    """An index whose vectors can be reused: its documents were embedded by the same model."""
     try:
         old = Index(path)
-        if old.manifest.embedder.name == embedder:
+        if _identity_of(old.manifest.embedder) == identity:
             return old
     except DocpromptError:
         pass
@@ -52,13 +61,17 @@ def _reused_vectors(old: Index | None, keys: list[str]) -> dict[str, np.ndarray]
 
 
 def _onnx_source(embedder, old: Index | None) -> Path | None:
-    """A folder with the embedder's ONNX export, exported once into a cache; None when the
-    embedder has no ONNX form (Ollama, hashing)."""
+    """A folder with the embedder's ONNX export (the old index's, the one a trained model ships,
+    or one exported once into a cache); None when it has no ONNX form (Ollama, hashing)."""
     if not hasattr(embedder, "export_onnx"):
         return None
     if old is not None and (old.path / layout.EMBEDDER / "model.onnx").exists():
         return old.path / layout.EMBEDDER
-    key = hashlib.sha256(f"{embedder.name}|{embedder.path}".encode()).hexdigest()[:16]
+    shipped = Path(embedder.path) / "onnx"  # a model from `docprompt train retriever`
+    if (shipped / "model.onnx").exists() and (shipped / "embedder.json").exists():
+        return shipped
+    key = f"{embedder.name}|{embedder.path}|{embedder.fingerprint}"
+    key = hashlib.sha256(key.encode()).hexdigest()[:16]
     source = models_dir() / "onnx" / key
     if not (source / "embedder.json").exists():
         tmp = source.with_name(f"{key}.tmp-{os.getpid()}")
@@ -171,8 +184,18 @@ def build_index(
     texts = [search_text(c.title, c.text) for c in all_chunks]
     keys = [content_hash(t) for t in texts]
 
-    old = _previous(path, embedder.name)
-    onnx_dir = _onnx_source(embedder, old)
+    # A model trained with `--tower query` embeds queries only; its documents keep the base
+    # model's vectors, so an index built with the base is reused whole.
+    fingerprint = getattr(embedder, "fingerprint", None)
+    query_side = embedder
+    if getattr(embedder, "documents", None):
+        embedder = get_embedder(embedder.documents)
+    identity = doc_identity(embedder.name, getattr(embedder, "fingerprint", None))
+    old = _previous(path, identity)
+    symmetric = query_side is embedder
+    same_export = old is not None and old.manifest.embedder.name == embedder.name and symmetric
+    onnx_dir = _onnx_source(embedder, old if same_export else None)
+    query_onnx = onnx_dir if symmetric else _onnx_source(query_side, None)
     if onnx_dir is not None:
         # Documents go through the same ONNX graph as queries: same vectors, 2x faster
         # than torch here, and no torch import once the export is cached.
@@ -181,7 +204,7 @@ def build_index(
         embedder = OnnxEmbedder(onnx_dir, name=embedder.name)
     vectors_by_key = _reused_vectors(old, keys)
     for other in reuse_from:
-        donor = _previous(Path(other), embedder.name)
+        donor = _previous(Path(other), identity)
         if donor is not None:
             vectors_by_key.update(_reused_vectors(donor, [k for k in keys if k not in vectors_by_key]))
             donor.close()
@@ -224,8 +247,8 @@ def build_index(
             advance(1)
             _write_pages(build, tokens, vectors, page_of_chunk, len(page_keys), settings)
             advance(1)
-            if onnx_dir is not None:
-                _link_tree(onnx_dir, build / layout.EMBEDDER)
+            if query_onnx is not None:
+                _link_tree(query_onnx, build / layout.EMBEDDER)
             advance(1)
         if old is not None:
             old.close()
@@ -234,10 +257,12 @@ def build_index(
             docprompt_version=__version__,
             name=name,
             embedder=EmbedderInfo(
-                name=embedder.name,
+                name=query_side.name,
                 dim=dim,
                 backend=embedder.backend,
                 max_seq_length=getattr(embedder, "config", {}).get("max_seq_length"),
+                fingerprint=fingerprint,
+                documents=None if symmetric else identity,
             ),
             bm25=BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, tokenizer=TOKENIZER_VERSION),
             dense_index=kind,
@@ -259,6 +284,7 @@ def build_index(
             build_seconds=round(time.perf_counter() - started, 3),
             skipped=dict(skipped or {}),
             settings=settings.model_dump(),
+            search=old.manifest.search if old is not None else {},
         )
         chunk_counts = Counter(c.source for c in all_chunks)
         for rec in manifest.sources:

@@ -1,0 +1,1 @@
+"""Training the retriever on your own pairs (DocPrompting's contrastive step); needs torch."""
