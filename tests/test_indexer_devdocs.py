@@ -132,7 +132,7 @@ def test_examples_are_capped_and_optional(bundle):
 def test_text_is_capped(tmp_path):
     long = " ".join(["word"] * 2000)
     args = ", ".join(f"a{i}=None" for i in range(300))
-    page = f"<dl><dt id=\"f\"><code>f({args})</code></dt><dd><p>{long}</p></dd></dl>"
+    page = f'<dl><dt id="f"><code>f({args})</code></dt><dd><p>{long}</p></dd></dl>'
     lib = make_library(tmp_path, "big~1", {"p": page}, [("f()", "p#f", "t")])
     [doc] = entries(list(DevDocsIndexer([lib], max_chars=500).iter_documents()))
     assert len(doc.text) <= 500 and doc.text.startswith("f(a0=None") and "word word" in doc.text

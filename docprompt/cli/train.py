@@ -75,9 +75,17 @@ def pairs(source, path, index_name, exclude, count, seed, output):
 )
 @click.option("--index", "index_name", required=True, help="index the pairs point into; mines hard negatives")
 @click.option("--base", default="all-MiniLM-L6-v2", show_default=True, help="model to start from")
-@click.option("--epochs", type=click.IntRange(1), default=3, show_default=True)
+@click.option(
+    "--tower",
+    type=click.Choice(["query", "both"]),
+    default="query",
+    show_default=True,
+    help="query: train the query encoder only (the index keeps its vectors); both: re-embed all docs after",
+)
+@click.option("--epochs", type=click.IntRange(1), default=5, show_default=True)
+@click.option("--patience", type=click.IntRange(1), default=1, show_default=True, help="epochs without gain")
 @click.option("--batch-size", type=click.IntRange(2), default=32, show_default=True)
-@click.option("--lr", type=click.FloatRange(0, min_open=True), default=3e-5, show_default=True)
+@click.option("--lr", type=click.FloatRange(0, min_open=True), default=5e-5, show_default=True)
 @click.option("--holdout", type=click.FloatRange(0, 0.5), default=0.1, show_default=True)
 @click.option("--max-seq-length", type=click.IntRange(16), default=128, show_default=True)
 @click.option("--no-hard-negatives", is_flag=True, help="in-batch negatives only")
@@ -90,7 +98,9 @@ def retriever(
     synthetic,
     index_name,
     base,
+    tower,
     epochs,
+    patience,
     batch_size,
     lr,
     holdout,
@@ -119,7 +129,9 @@ def retriever(
         found += synthetic_pairs(index, synthetic, seed)
     options = TrainOptions(
         base=base,
+        tower=tower,
         epochs=epochs,
+        patience=patience,
         batch_size=batch_size,
         learning_rate=lr,
         seed=seed,

@@ -361,7 +361,7 @@ class BothTowers:
         try:
             from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
         except ImportError:  # sentence-transformers < 6
-            from sentence_transformers.losses import MultipleNegativesRankingLoss
+            from sentence_transformers.losses import MultipleNegativesRankingLoss  # type: ignore[no-redef]
 
         self.model, self.options = model, options
         self.loss_fn = MultipleNegativesRankingLoss(model, scale=options.scale)
