@@ -26,7 +26,7 @@ from docprompt.train.pairs import (
     synthetic_pairs,
     tldr_pairs,
 )
-from docprompt.train.retriever import Example, batches, resolve
+from docprompt.train.retriever import Example, QueryTower, batches, resolve
 
 from .conftest import have_model
 
@@ -116,7 +116,8 @@ def test_conala_pairs_and_exclusions(tmp_path):
             {"nl": "no docs", "oracle_man": []},
         ],
     )
-    assert conala_pairs(f) == [Pair(query="sum a list", positive_ids=["python.library.functions#sum"])]
+    api = "python.library.functions#sum"
+    assert conala_pairs(f) == [Pair(query="sum a list", positive_ids=[api], group=api)]
     tldr = jsonl(tmp_path / "t.jsonl", [{"nl": "x", "cmd": "tar x", "cmd_name": "tar"}])
     with pytest.raises(BadInput, match="not CoNaLa-shaped"):
         conala_pairs(tldr)
@@ -166,6 +167,31 @@ def test_batches_never_pair_a_group_or_positive_twice():
     for batch in batches(items, 8, random.Random(0)):
         assert len({e.group for e in batch}) == len(batch)
         assert len({e.positives[0] for e in batch}) == len(batch)
+
+
+def _tower_loss(query, rows, page=()):
+    """QueryTower's loss for one query vector against five fixed unit document vectors."""
+    torch = pytest.importorskip("torch")
+    tower = QueryTower.__new__(QueryTower)
+    tower.scale, tower.docs = 1.0, torch.eye(5)
+    ex = Example("q", ["p"], rows=list(rows))
+    tower.excluded = {id(ex): list(page)} if page else {}
+    tower._queries = lambda texts: torch.tensor([query], dtype=torch.float32)
+    return float(tower.loss([ex], random.Random(0))), torch
+
+
+def test_query_tower_loss_credits_the_page_but_asks_for_each_positive():
+    import math
+
+    plain, _ = _tower_loss([1, 0, 0, 0, 0], [0])  # one positive, no page: InfoNCE
+    assert plain == pytest.approx(math.log(math.e + 4) - 1, rel=1e-5)
+    # positives 0 (NAME) and 1 (a flag) of a page made of rows 0-2
+    on_name, _ = _tower_loss([1, 0, 0, 0, 0], [0, 1], page=[0, 1, 2])
+    between, _ = _tower_loss([0.7, 0.7, 0, 0, 0], [0, 1], page=[0, 1, 2])
+    on_page, _ = _tower_loss([0, 0, 1, 0, 0], [0, 1], page=[0, 1, 2])
+    elsewhere, _ = _tower_loss([0, 0, 0, 1, 0], [0, 1], page=[0, 1, 2])
+    assert between < on_name  # matching the NAME paragraph alone is not enough
+    assert on_page < elsewhere  # another paragraph of the right page beats a wrong page
 
 
 def test_resolve_ids_by_chunk_or_document(man_index):

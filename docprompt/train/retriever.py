@@ -287,9 +287,7 @@ def train_retriever(
 
 class QueryTower:
     """Only the query encoder learns; documents keep the index's vectors, so nothing is
-    re-embedded and every chunk of the index is a negative (a full softmax, not a sample):
-    loss = -log(sum over positives / sum over all chunks), with the other paragraphs of a
-    positive's document or man page left out of the sum."""
+    re-embedded and every chunk of the index is a negative (a full softmax, not a sample)."""
 
     def __init__(self, model, index, examples: list[Example], options: TrainOptions):
         import numpy as np
@@ -332,17 +330,26 @@ class QueryTower:
         return torch.nn.functional.normalize(out, dim=-1)
 
     def loss(self, batch: list[Example], rng: random.Random):
+        """Half "find the page": any row of a positive's document or man page counts; half
+        "find each positive" against the rows outside those pages. The second half alone lets
+        the one paragraph every pair of a command shares (its NAME) satisfy the loss, and the
+        model then answers every request with some NAME paragraph; the first half alone
+        ignores which paragraphs were asked for. One positive of a one-chunk document (CoNaLa)
+        makes both halves the plain InfoNCE loss."""
         import torch
 
         logits = self.scale * self._queries([ex.query for ex in batch]) @ self.docs.T
-        mask = torch.zeros_like(logits, dtype=torch.bool)
         positive = torch.zeros_like(logits, dtype=torch.bool)
+        own = torch.zeros_like(logits, dtype=torch.bool)
         for i, ex in enumerate(batch):
-            mask[i, self.excluded.get(id(ex), [])] = True
             positive[i, ex.rows] = True
-        logits = logits.masked_fill(mask & ~positive, float("-inf"))
-        pos = logits.masked_fill(~positive, float("-inf")).logsumexp(dim=1)
-        return (logits.logsumexp(dim=1) - pos).mean()
+            own[i, self.excluded.get(id(ex), [])] = True
+        own |= positive
+        page = logits.logsumexp(dim=1) - logits.masked_fill(~own, float("-inf")).logsumexp(dim=1)
+        outside = logits.masked_fill(own, float("-inf")).logsumexp(dim=1, keepdim=True)
+        each = torch.logaddexp(outside, logits) - logits
+        each = (each * positive).sum(dim=1) / positive.sum(dim=1)
+        return ((page + each) / 2).mean()
 
     def recall(self, held: list[Example], k: int = 10) -> float:
         import numpy as np
