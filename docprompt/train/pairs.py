@@ -73,13 +73,17 @@ def write_pairs(pairs: Iterable[Pair], path: str | Path) -> int:
 
 
 def conala_pairs(dataset: str | Path) -> list[Pair]:
-    """CoNaLa-shaped rows: ``nl`` -> its ``oracle_man`` DevDocs ids (rows without any are dropped)."""
+    """CoNaLa-shaped rows: ``nl`` -> its ``oracle_man`` DevDocs ids (rows without any are dropped).
+
+    Grouped by the first API, so the held-out slice asks about functions training never saw,
+    as DocPrompting's dev and test splits do.
+    """
     from ..eval.datasets import load
 
     shape, rows = load(dataset)
     if shape != "docs":
         raise BadInput(f"{dataset}: not CoNaLa-shaped (rows need 'oracle_man' doc ids)")
-    return [Pair(query=r.nl, positive_ids=r.oracle) for r in rows if r.oracle]
+    return [Pair(query=r.nl, positive_ids=r.oracle, group=r.oracle[0]) for r in rows if r.oracle]
 
 
 def excluded_commands(datasets: Iterable[str | Path]) -> set[str]:
@@ -174,6 +178,8 @@ def synthetic_pairs(index, n: int = 5000, seed: int = 0) -> list[Pair]:
     """Pairs from the index's own chunks, no labels: a doc chunk's first sentence as the query,
     the chunk without that sentence as the positive (so matching is not mere copying); an
     example's description as the query, its code as the positive."""
+    from ..chunking import search_text
+
     rng = random.Random(seed)
     rows = list(index.store.con.execute("SELECT kind, title, text, doc_id FROM chunks"))
     rng.shuffle(rows)
@@ -184,13 +190,13 @@ def synthetic_pairs(index, n: int = 5000, seed: int = 0) -> list[Pair]:
         if kind == "example":
             head, _, code = text.partition("\n")
             if len(head.split()) >= 3 and code.strip():
-                pairs.append(Pair(query=head.rstrip(":. "), positive=f"{title}\n{code}", group=doc_id))
+                pairs.append(Pair(query=head.rstrip(":. "), positive=search_text(title, code), group=doc_id))
             continue
         sentence = first_sentence(text)
         if sentence is None:
             continue
         rest = text.replace(sentence, "", 1).strip(" .\n")
-        pairs.append(Pair(query=sentence, positive=f"{title}\n{rest}" if rest else title, group=doc_id))
+        pairs.append(Pair(query=sentence, positive=search_text(title, rest) if rest else title, group=doc_id))
     return pairs
 
 
