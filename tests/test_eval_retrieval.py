@@ -87,3 +87,24 @@ def test_doc_recall(man_index):
     assert sparse.metrics["recall@1"] == two_stage.metrics["recall@1"] == 75.0  # 1/2 and 1/1
     assert sparse.metrics["recall@20"] == 75.0  # no shared word: BM25 never finds ls.1/2
     assert two_stage.metrics["recall@20"] == 100.0  # the dense side does
+
+
+def test_pool_key_follows_a_model_folder_retrained_in_place(tmp_path):
+    import os
+
+    from docprompt.config import BuildSettings
+    from docprompt.eval.retrieval import pool_key
+
+    src = tmp_path / "pages"
+    src.mkdir()
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "model.safetensors").write_bytes(b"a")
+    parts = [("manpages", str(src), {})]
+    named = pool_key(parts, BuildSettings(embedder="all-MiniLM-L6-v2"))
+    assert named == pool_key(parts, BuildSettings(embedder="all-MiniLM-L6-v2"))
+    before = pool_key(parts, BuildSettings(embedder=str(model)))
+    assert before != named
+    (model / "model.safetensors").write_bytes(b"bb")
+    os.utime(model / "model.safetensors", (1, 1))
+    assert pool_key(parts, BuildSettings(embedder=str(model))) != before

@@ -77,6 +77,24 @@ def _fingerprint(path: str) -> list:
     return [str(p), st.st_size, int(st.st_mtime)]
 
 
+def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str:
+    """What a cached pool was built from: sources (path, size, time), settings, versions, and
+    the files of a model folder (one trained again under the same path is another pool)."""
+    from ..embed.st import folder_fingerprint
+
+    data = {
+        "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
+        "settings": settings.model_dump(),
+        "format": layout.FORMAT_VERSION,
+        "tokenizer": TOKENIZER_VERSION,
+        "docprompt": __version__,
+    }
+    model_files = folder_fingerprint(Path(settings.embedder).expanduser())
+    if model_files:
+        data["embedder_files"] = model_files
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def pool_index(
     shape: Shape,
     rows: list[Row],
@@ -102,14 +120,7 @@ def pool_index(
             parts.append(("tldr", sources.tldr_pages, {"exclude_commands": held_out}))
         if not parts:
             raise BadInput("a tldr-shaped dataset needs --manpages and/or --tldr-pages")
-    key_data = {
-        "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
-        "settings": settings.model_dump(),
-        "format": layout.FORMAT_VERSION,
-        "tokenizer": TOKENIZER_VERSION,
-        "docprompt": __version__,
-    }
-    key = hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()[:16]
+    key = pool_key(parts, settings)
     path = home() / "eval" / f"pool-{key}"
     try:
         return Index(path)
