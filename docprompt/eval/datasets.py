@@ -26,14 +26,19 @@ class Row:
     oracle: list[str] = field(default_factory=list)
 
 
+def read_lines(path: Path, what: str) -> list[str]:
+    """A UTF-8 text file's lines; a missing or unreadable file is a one-line error naming ``what``."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise BadInput(f"{what} not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadInput(f"cannot read {what} {path}: {e}") from None
+
+
 def load(path: str | Path) -> tuple[Shape, list[Row]]:
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise BadInput(f"dataset not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise BadInput(f"cannot read dataset {path}: {e}") from None
+    lines = read_lines(path, "dataset")
     rows, shapes = [], set()
     for n, line in enumerate(lines, 1):
         if not line.strip():

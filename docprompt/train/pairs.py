@@ -40,13 +40,10 @@ class Pair(BaseModel):
 
 def load_pairs(path: str | Path) -> list[Pair]:
     """Pairs from a JSONL file; a bad line is a one-line error naming it."""
+    from ..eval.datasets import read_lines
+
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise BadInput(f"pairs file not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise BadInput(f"cannot read pairs file {path}: {e}") from None
+    lines = read_lines(path, "pairs file")
     pairs = []
     for n, line in enumerate(lines, 1):
         if not line.strip():
