@@ -73,7 +73,12 @@ def pairs(source, path, index_name, exclude, count, seed, output):
     flag_value=DEFAULT_SYNTHETIC,
     help=f"add N pairs made from the index's own docs (no labels) [{DEFAULT_SYNTHETIC}]",
 )
-@click.option("--index", "index_name", required=True, help="index the pairs point into; mines hard negatives")
+@click.option(
+    "--index",
+    "index_name",
+    required=True,
+    help="index the pairs point into (its vectors; its hits for hard negatives)",
+)
 @click.option("--base", default="all-MiniLM-L6-v2", show_default=True, help="model to start from")
 @click.option(
     "--tower",

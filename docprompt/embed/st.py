@@ -35,6 +35,9 @@ def resolve_model_path(name: str) -> str:
     return name
 
 
+TRAIN_FILE = "docprompt-train.json"  # written by `docprompt train retriever` into its model folder
+
+
 def folder_fingerprint(folder: Path) -> str | None:
     import hashlib
 
@@ -92,7 +95,7 @@ class SentenceTransformerEmbedder:
     @property
     def documents(self) -> str | None:
         """For a model trained with ``--tower query``: the model that embeds the documents."""
-        meta = Path(self.path) / "docprompt-train.json"
+        meta = Path(self.path) / TRAIN_FILE
         if not meta.exists():
             return None
         try:

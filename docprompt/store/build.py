@@ -31,7 +31,8 @@ def doc_identity(name: str, fingerprint: str | None) -> str:
     return name if fingerprint is None else f"{name}@{fingerprint}"
 
 
-def _identity_of(info: EmbedderInfo) -> str:
+def documents_identity(info: EmbedderInfo) -> str:
+    """Which model embedded an index's documents (for a query-tower index, its base model)."""
     return info.documents or doc_identity(info.name, info.fingerprint)
 
 
@@ -39,7 +40,7 @@ def _previous(path: Path, identity: str) -> Index | None:
     """An index whose vectors can be reused: its documents were embedded by the same model."""
     try:
         old = Index(path)
-        if _identity_of(old.manifest.embedder) == identity:
+        if documents_identity(old.manifest.embedder) == identity:
             return old
     except DocpromptError:
         pass

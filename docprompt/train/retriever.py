@@ -1,10 +1,11 @@
 """Contrastive fine-tuning of the embedder on (query, positive) pairs, on the CPU.
 
-DocPrompting trains its retriever with InfoNCE over in-batch negatives; this is the same
-loss (sentence-transformers' MultipleNegativesRankingLoss) with one hard negative per pair
-mined from the index's own hybrid results. A slice of the pairs (whole groups) is held out;
-after each epoch its recall@10 among the held-out positives, their hard negatives and a
-sample of the index decides whether to go on, and the best epoch is what is saved.
+DocPrompting trains its retriever with InfoNCE. ``tower="query"`` (the default) trains the
+query encoder only, against the index's own vectors: a softmax over every chunk
+(`QueryTower`). ``tower="both"`` trains one encoder for both sides with sentence-transformers'
+MultipleNegativesRankingLoss, in-batch negatives plus one hard negative per pair mined from
+the index's hybrid results (`BothTowers`). A slice of the pairs (whole groups) is held out;
+its recall@10 after each epoch decides whether to go on, and the best epoch is saved.
 
 The output folder is a sentence-transformers model (``docprompt index build --embedder DIR``)
 with its ONNX query export in ``onnx/`` and ``docprompt-train.json`` saying how it was made.
@@ -20,11 +21,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..embed.st import TRAIN_FILE
 from ..errors import BadInput
 from ..progress import Reporter, Silent
 from .pairs import Pair, split_holdout
-
-TRAIN_FILE = "docprompt-train.json"
 
 
 @dataclass
@@ -294,10 +294,9 @@ class QueryTower:
         import torch
 
         from ..embed.st import SentenceTransformerEmbedder
-        from ..store.build import doc_identity
+        from ..store.build import doc_identity, documents_identity
 
-        info = index.manifest.embedder
-        have = info.documents or doc_identity(info.name, info.fingerprint)
+        have = documents_identity(index.manifest.embedder)
         want = doc_identity(options.base, SentenceTransformerEmbedder(options.base).fingerprint)
         if have != want:
             raise BadInput(
