@@ -267,6 +267,22 @@ def test_cli_train_errors(man_index, tmp_path):
     )
     assert res.exit_code == 2 and "is not a docprompt-trained model" in res.output
     assert (tmp_path / "taken" / "thesis.tex").read_text() == "mine"
+    one = jsonl(tmp_path / "one.jsonl", [{"query": "extract files", "positive_ids": ["man/tar.1/002"]}])
+    args = ["--index", "man", "--pairs", str(one), "--holdout", "0", "--out", str(tmp_path / "m")]
+    res = run(main, ["train", "retriever", *args])
+    assert res.exit_code == 2 and "only 1 usable training pairs" in res.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_corrupt_training_record_is_named(tmp_path):
+    from docprompt.embed.st import TRAIN_FILE, SentenceTransformerEmbedder
+
+    (tmp_path / "config.json").write_text("{}")  # what makes the folder a model folder
+    (tmp_path / TRAIN_FILE).write_text("{not json")
+    with pytest.raises(BadInput, match=f"{TRAIN_FILE} is unreadable; train the model again"):
+        assert SentenceTransformerEmbedder(str(tmp_path)).documents is None
+    (tmp_path / TRAIN_FILE).write_text(json.dumps({"tower": "query", "documents": "all-MiniLM-L6-v2"}))
+    assert SentenceTransformerEmbedder(str(tmp_path)).documents == "all-MiniLM-L6-v2"
 
 
 def test_cli_train_pairs_writes_jsonl(man_index, tldr_pages, tmp_path):
