@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
+from .errors import BadInput
 from .models import Chunk, Document, content_hash
 from .textproc import unmnemonic
 
@@ -31,7 +32,7 @@ def _splitter(language: str, size: int, overlap: int):
 class Chunker:
     def __init__(self, chunk_size: int = 900, chunk_overlap: int = 120):
         if chunk_overlap >= chunk_size:
-            raise ValueError("chunk_overlap must be smaller than chunk_size")
+            raise BadInput(f"chunk_overlap ({chunk_overlap}) must be smaller than chunk_size ({chunk_size})")
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import BadInput
 
@@ -46,6 +46,14 @@ class BuildSettings(BaseModel):
     )
     max_file_bytes: int = Field(default=5_000_000, ge=1)
     batch_size: int = Field(default=64, ge=1)
+
+    @model_validator(mode="after")
+    def _overlap_fits(self) -> BuildSettings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError(
+                f"chunk_overlap ({self.chunk_overlap}) must be smaller than chunk_size ({self.chunk_size})"
+            )
+        return self
 
 
 class SearchSettings(BaseModel):
@@ -121,5 +129,6 @@ def validated(model: type[BaseModel], data: dict, what: str) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(root)"
-        raise BadInput(f"{what}: {loc}: {err['msg']}") from None
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        raise BadInput(f"{what}: {loc}: {msg}" if loc else f"{what}: {msg}") from None

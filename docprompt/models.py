@@ -123,5 +123,6 @@ class Manifest(BaseModel):
     built_at: datetime
     build_seconds: float
     skipped: dict[str, int] = Field(default_factory=dict)
+    skipped_files: dict[str, list[str]] = Field(default_factory=dict)  # reason -> the first inputs
     settings: dict[str, Any] = Field(default_factory=dict)
     search: dict[str, Any] = Field(default_factory=dict)  # defaults tuned on a dataset (eval --tune)

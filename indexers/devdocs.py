@@ -246,9 +246,9 @@ class DevDocsIndexer:
             elif path.is_dir():
                 yield from self._from_folder(path.resolve())
             else:
-                self.skipped.add("not a DevDocs folder or archive")
-        for _ in (self.libraries or set()) - self._matched:
-            self.skipped.add("requested library not found")
+                self.skipped.add("not a DevDocs folder or archive", path)
+        for wanted in sorted((self.libraries or set()) - self._matched):
+            self.skipped.add("requested library not found", wanted)
 
     # --- sources: each member is (library slug, path in library, source, loader) ---
 
@@ -263,7 +263,7 @@ class DevDocsIndexer:
     def _from_folder(self, root: Path) -> Iterator[Document]:
         single = (root / "index.json").is_file()
         libs: dict[str, _Library] = {}
-        for base, file in walk([root], {".html", ".json"}):
+        for base, file in walk([root], {".html", ".json"}, self.skipped):
             rel = file.relative_to(base).as_posix()
             slug, rel = (root.name, rel) if single else rel.partition("/")[::2]
             if not rel or not self._wanted(slug):
@@ -285,16 +285,16 @@ class DevDocsIndexer:
                     if member.isdir() or len(parts) < 2 or not parts[-1].endswith((".html", ".json")):
                         continue
                     if member.name.startswith("/") or ".." in parts:
-                        self.skipped.add("unsafe path in archive")
+                        self.skipped.add("unsafe path in archive", member.name)
                         continue
                     slug, rel = parts[0], "/".join(parts[1:])
                     if not self._wanted(slug):
                         continue
                     if not member.isfile():
-                        self.skipped.add("not a regular file")
+                        self.skipped.add("not a regular file", member.name)
                         continue
                     if member.size > self.max_file_bytes:
-                        self.skipped.add("too large")
+                        self.skipped.add("too large", member.name)
                         continue
                     entries = libs[slug].entries if slug in libs else None
                     if entries is not None and rel.endswith(".html") and rel[: -len(".html")] not in entries:
@@ -305,7 +305,7 @@ class DevDocsIndexer:
                     if self._all_read(libs):
                         break  # every requested library is complete: the rest of the stream is not needed
         except (tarfile.TarError, lzma.LZMAError, zlib.error, EOFError, OSError):
-            self.skipped.add("corrupt archive")
+            self.skipped.add("corrupt archive", archive)
         self._finish(libs)
 
     def _all_read(self, libs: dict[str, _Library]) -> bool:
@@ -336,7 +336,7 @@ class DevDocsIndexer:
 
     def _read_meta(self, lib: _Library, load: Load) -> None:
         data = load()
-        text = decode_text(data, self.skipped) if data is not None else None
+        text = decode_text(data, self.skipped, f"{lib.slug}/meta.json") if data is not None else None
         try:
             meta = json.loads(text) if text else {}
         except ValueError:
@@ -346,14 +346,14 @@ class DevDocsIndexer:
 
     def _read_index(self, lib: _Library, load: Load) -> Iterator[Document]:
         data = load()
-        text = decode_text(data, self.skipped) if data is not None else None
+        text = decode_text(data, self.skipped, f"{lib.slug}/index.json") if data is not None else None
         if text is None:
             return
         try:
             raw = json.loads(text)["entries"]
             entries = [e for e in raw if isinstance(e.get("name"), str) and isinstance(e.get("path"), str)]
         except (ValueError, KeyError, TypeError, AttributeError):
-            self.skipped.add("invalid index.json")
+            self.skipped.add("invalid index.json", lib.slug)
             return
         by_page: dict[str, dict[str, list[dict]]] = {}
         for e in entries:
@@ -370,10 +370,12 @@ class DevDocsIndexer:
         for lib in libs.values():
             if lib.entries is None:
                 if lib.pending:
-                    self.skipped.add("library without index.json")
+                    self.skipped.add("library without index.json", lib.slug)
                 continue
             for page in set(lib.entries) - lib.done:
-                self.skipped["missing page"] += sum(len(g) for g in lib.entries[page].values())
+                self.skipped.add(
+                    "missing page", f"{lib.slug}/{page}", sum(len(g) for g in lib.entries[page].values())
+                )
         libs.clear()
 
     # --- one page: parse once, then every entry that points into it ---
@@ -383,16 +385,17 @@ class DevDocsIndexer:
         groups = lib.entries[page] if lib.entries else {}
         n_entries = sum(len(g) for g in groups.values())
         data = load()
-        if data is None or decode_text(data, self.skipped) is None:  # decoded only to refuse bad UTF-8
-            self.skipped["entries of an unreadable page"] += n_entries
+        # decoded only to refuse bad UTF-8
+        if data is None or decode_text(data, self.skipped, source) is None:
+            self.skipped.add("entries of an unreadable page", source, n_entries)
             return
         try:
             root = etree.fromstring(data, _PARSER)
         except etree.LxmlError:
             root = None
         if root is None:
-            self.skipped.add("unparsable HTML")
-            self.skipped["entries of an unreadable page"] += n_entries
+            self.skipped.add("unparsable HTML", source)
+            self.skipped.add("entries of an unreadable page", source, n_entries)
             return
         # DevDocs' attribution footer, and the "[source]" and "¶" links in signatures and titles.
         junk = "//script | //style | //*[contains(@class, '_attribution')] | //a[@class='headerlink']"
@@ -408,18 +411,18 @@ class DevDocsIndexer:
             if anchor:
                 el = by_id.get(anchor)
                 if el is None:
-                    self.skipped["anchor not found"] += len(group)
+                    self.skipped.add("anchor not found", f"{source}#{anchor}", len(group))
                     continue
                 section = _anchor_section(el)
             else:
                 section = _top_section(body)
             doc_id = f"{page_id}#{anchor}" if anchor else page_id
             if doc_id in self._seen_ids:
-                self.skipped["duplicate id"] += len(group)
+                self.skipped.add("duplicate id", doc_id, len(group))
                 continue
             self._seen_ids.add(doc_id)
             if len(group) > 1:  # several names for one anchor (pygame: "mouse", "module-mouse")
-                self.skipped["duplicate id"] += len(group) - 1
+                self.skipped.add("duplicate id", doc_id, len(group) - 1)
             path = f"{page}#{anchor}" if anchor else page
             yield from self._entry_documents(lib, page_id, path, doc_id, group, section, source)
 

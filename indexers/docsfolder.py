@@ -655,12 +655,12 @@ class DocsFolderIndexer:
         return [str(p.resolve()) for p in self.paths]
 
     def iter_documents(self) -> Iterator[Document]:
-        for root, file in walk(self.paths, self.extensions):
+        for root, file in walk(self.paths, self.extensions, self.skipped):
             rel = file.relative_to(root).as_posix()
             if self._excluded(rel):
                 continue
             data = read_bytes(root, file, self.skipped, self.max_file_bytes)
-            text = decode_text(data, self.skipped) if data is not None else None
+            text = decode_text(data, self.skipped, file) if data is not None else None
             if data is None or text is None:
                 continue
             fmt = FORMATS[file.suffix.lower()]
@@ -676,11 +676,11 @@ class DocsFolderIndexer:
             except RecursionError:
                 title = None
             if title is None:
-                self.skipped.add("unparsable HTML")
+                self.skipped.add("unparsable HTML", file)
                 continue
             docs = list(self._documents(outline, root, file, rel, fmt, title))
             if not docs:
-                self.skipped.add("no text")
+                self.skipped.add("no text", file)
             yield from docs
 
     def _documents(

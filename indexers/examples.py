@@ -111,7 +111,7 @@ class CodeExamplesIndexer:
         return [str(p.resolve()) for p in self.paths]
 
     def iter_documents(self) -> Iterator[Document]:
-        for root, file in walk(self.paths, self.extensions):
+        for root, file in walk(self.paths, self.extensions, self.skipped):
             rel = file.relative_to(root).as_posix()
             if self._excluded(rel):
                 continue
@@ -134,7 +134,7 @@ class CodeExamplesIndexer:
                 continue
             units = [u for u in units if u.code.strip()]
             if not units:
-                self.skipped.add("no code")
+                self.skipped.add("no code", file)
             file_id = f"{root.name}/{rel}"
             for unit in units:
                 yield Document(
@@ -209,14 +209,14 @@ class CodeExamplesIndexer:
         except ValueError:
             nb = None
         if not isinstance(nb, dict):
-            self.skipped.add("invalid notebook")
+            self.skipped.add("invalid notebook", file)
             return None
         cells = nb.get("cells")
         if cells is None and isinstance(nb.get("worksheets"), list) and nb["worksheets"]:
             sheet = nb["worksheets"][0]  # nbformat 3
             cells = sheet.get("cells") if isinstance(sheet, dict) else None
         if not isinstance(cells, list):
-            self.skipped.add("invalid notebook")
+            self.skipped.add("invalid notebook", file)
             return None
         nb_meta = _dict(nb.get("metadata"))
         kernel, info = _dict(nb_meta.get("kernelspec")), _dict(nb_meta.get("language_info"))

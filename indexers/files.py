@@ -47,7 +47,7 @@ class FilesIndexer:
         return [str(p.resolve()) for p in self.paths]
 
     def iter_documents(self) -> Iterator[Document]:
-        for root, file in walk(self.paths, self.extensions):
+        for root, file in walk(self.paths, self.extensions, self.skipped):
             text = read_text(root, file, self.skipped, self.max_file_bytes)
             if text is None:
                 continue

@@ -402,7 +402,7 @@ def _packages(folder: Path, skipped: Skips) -> dict[str, str]:
                 commands = json.loads(text or "")["commands"]
                 return {Path(c["file"]).name: str(c.get("source", "")) for c in commands.values()}
             except (ValueError, KeyError, TypeError, AttributeError):
-                skipped.add("bad manifest.json")
+                skipped.add("bad manifest.json", candidate)
     return {}
 
 
@@ -422,10 +422,10 @@ def _render(root: Path, file: Path, max_bytes: int, timeout: float) -> tuple[str
             with opener(io.BytesIO(data)) as f:
                 data = f.read(max_bytes + 1)
         except (OSError, EOFError, lzma.LZMAError, zlib.error):
-            skipped.add("corrupt compressed page")
+            skipped.add("corrupt compressed page", file)
             return None, skipped
         if len(data) > max_bytes:
-            skipped.add("too large")
+            skipped.add("too large", file)
             return None, skipped
     env = {k: v for k, v in os.environ.items() if k not in ("MANOPT", "MAN_KEEP_FORMATTING", "MANROFFOPT")}
     env.update(MANWIDTH="80", LC_ALL="C.UTF-8", MANPAGER="cat", PAGER="cat")
@@ -440,12 +440,12 @@ def _render(root: Path, file: Path, max_bytes: int, timeout: float) -> tuple[str
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        skipped.add("render timeout")
+        skipped.add("render timeout", file)
         return None, skipped
     if not out.strip():
-        skipped.add("render failed")
+        skipped.add("render failed", file)
         return None, skipped
-    return decode_text(_col_bx(out), skipped), skipped
+    return decode_text(_col_bx(out), skipped, file), skipped
 
 
 class ManPagesIndexer:
@@ -549,7 +549,7 @@ class ManPagesIndexer:
             page.text, skip_headings=self.skip_headings, max_prose_chars=self.max_prose_chars
         )
         if not paragraphs:
-            self.skipped.add("no paragraphs")
+            self.skipped.add("no paragraphs", page.source)
         for i, para in enumerate(paragraphs):
             if para.flags or re.search(r"[^\W\d_]", para.tag):  # not a bullet's "•" or "1."
                 long = [f for f in para.flags if f.startswith("--")]
@@ -591,7 +591,7 @@ class ManPagesIndexer:
         seen: set[tuple[str, str]] = set()
         for page in self._pages():
             if (page.name, page.section) in seen:
-                self.skipped.add("duplicate page")
+                self.skipped.add("duplicate page", page.source)
                 continue
             seen.add((page.name, page.section))
             yield page
@@ -611,10 +611,10 @@ class ManPagesIndexer:
     def _text_pages(self, path: Path) -> Iterator[_Page]:
         folder = path.resolve() if path.is_dir() else path.resolve().parent
         packages = _packages(folder, self.skipped)
-        for root, file in walk([path], {".txt"}):
+        for root, file in walk([path], {".txt"}, self.skipped):
             m = _RENDERED.fullmatch(file.name)
             if m is None:
-                self.skipped.add("not NAME.SECTION.txt")
+                self.skipped.add("not NAME.SECTION.txt", file)
                 continue
             if not self._wanted(m["section"]):
                 continue
@@ -631,29 +631,29 @@ class ManPagesIndexer:
                         continue
                     name = member.name
                     if name.startswith("/") or ".." in Path(name).parts:
-                        self.skipped.add("unsafe path in archive")
+                        self.skipped.add("unsafe path in archive", name)
                         continue
                     if not member.isreg():
-                        self.skipped.add("not a regular file")
+                        self.skipped.add("not a regular file", name)
                         continue
                     m = _RENDERED.fullmatch(Path(name).name)
                     if m is None:
-                        self.skipped.add("not NAME.SECTION.txt")
+                        self.skipped.add("not NAME.SECTION.txt", name)
                         continue
                     if not self._wanted(m["section"]):
                         continue
                     if member.size > self.max_file_bytes:
-                        self.skipped.add("too large")
+                        self.skipped.add("too large", name)
                         continue
                     f = tar.extractfile(member)
-                    text = decode_text(f.read(), self.skipped) if f is not None else None
+                    text = decode_text(f.read(), self.skipped, name) if f is not None else None
                     if text is not None:
                         base = Path(name).name
                         yield _Page(
                             m["name"], m["section"], f"{archive}#{name}", text, packages.get(base, "")
                         )
         except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError):
-            self.skipped.add("corrupt archive")
+            self.skipped.add("corrupt archive", archive)
 
     def _roff_files(self, paths: list[Path]) -> list[tuple[Path, Path, str, str, list[str]]]:
         """(root, file, name, section, aliases) of each page to render, aliases grouped."""
@@ -666,12 +666,12 @@ class ManPagesIndexer:
             else:
                 root = path.resolve()
                 folders = [p for p in sorted(root.iterdir()) if _MANDIR.fullmatch(p.name) and p.is_dir()]
-            for _, file in walk(folders):
+            for _, file in walk(folders, None, self.skipped):
                 m = _ROFF.fullmatch(file.name)
                 if m is None or not self._wanted(m["section"]):
                     continue
                 if (m["name"], m["section"]) in seen:
-                    self.skipped.add("duplicate page")
+                    self.skipped.add("duplicate page", file)
                     continue
                 seen.add((m["name"], m["section"]))
                 try:
@@ -711,7 +711,7 @@ class ManPagesIndexer:
         try:
             text, skipped = fut.result()
         except (OSError, ValueError, subprocess.SubprocessError):  # man could not be started
-            self.skipped.add("render failed")
+            self.skipped.add("render failed", file)
             return
         self.skipped.update(skipped)
         if text is not None:

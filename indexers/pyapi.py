@@ -641,14 +641,14 @@ class PythonApiIndexer:
             if not is_package(parent) and any(
                 is_package(d) for d in parent.parents if d.is_relative_to(root)
             ):
-                self.skipped.add("not in a package")  # a data folder inside a package, not importable
+                self.skipped.add("not in a package", file)  # a data folder inside a package, not importable
                 continue
             parts = [] if file.name == "__init__.py" else [file.stem]
             while is_package(parent):
                 parts.insert(0, parent.name)
                 parent = parent.parent
             if not parts or not all(p.isidentifier() and not keyword.iskeyword(p) for p in parts):
-                self.skipped.add("not a module name")
+                self.skipped.add("not a module name", file)
                 continue
             self._files.setdefault(".".join(parts), (root, file))
 
@@ -676,12 +676,12 @@ class PythonApiIndexer:
         except SyntaxError:  # not UTF-8 without a coding cookie, or an unknown cookie
             encoding = "utf-8"
         if encoding in ("utf-8", "utf-8-sig"):
-            text = decode_text(data, self.skipped)
+            text = decode_text(data, self.skipped, file)
         else:
             try:
                 text = data.decode(encoding)
             except (LookupError, UnicodeDecodeError):
-                self.skipped.add("not decodable")
+                self.skipped.add("not decodable", file)
                 return None
         if text is None:
             return None
@@ -691,9 +691,9 @@ class PythonApiIndexer:
                 tree = ast.parse(text.lstrip("\ufeff"), filename=str(file))
             return parse_module(name, tree, str(file), is_package)
         except (SyntaxError, ValueError):
-            self.skipped.add("syntax error")
+            self.skipped.add("syntax error", file)
         except (RecursionError, MemoryError):
-            self.skipped.add("too deeply nested")
+            self.skipped.add("too deeply nested", file)
         return None
 
     # -- resolving public names (ast mode) ------------------------------------------------------
@@ -822,7 +822,7 @@ class PythonApiIndexer:
             with _quiet_import(path):
                 return importlib.import_module(name)
         except (Exception, SystemExit):
-            self.skipped.add("import failed")
+            self.skipped.add("import failed", name)
             return None
 
     def _imported_modules(self) -> Iterator[object]:
@@ -884,7 +884,7 @@ class PythonApiIndexer:
             try:
                 found = self._object_symbol(obj, n, listed is not None, constants, not file.endswith(".py"))
             except Exception:  # a lazy attribute that fails, an odd descriptor
-                self.skipped.add("unreadable attribute")
+                self.skipped.add("unreadable attribute", f"{file}:{n}")
                 continue
             if found is not None:
                 sym, owner = found

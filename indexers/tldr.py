@@ -224,27 +224,27 @@ class TldrIndexer:
 
     def iter_documents(self) -> Iterator[Document]:
         seen: set[str] = set()
-        for root, file in walk(self._inputs(), {".md"}):
+        for root, file in walk(self._inputs(), {".md"}, self.skipped):
             command, platform = file.stem, _platform(file)
             if self.platforms is not None and platform not in self.platforms:
-                self.skipped.add("other platform")
+                self.skipped.add("other platform", file)
                 continue
             if command in self.exclude_commands:
-                self.skipped.add("excluded command")
+                self.skipped.add("excluded command", file)
                 continue
             page_id = f"tldr/{platform}/{command}"
             if page_id in seen:
-                self.skipped.add("duplicate page")
+                self.skipped.add("duplicate page", file)
                 continue
             text = read_text(root, file, self.skipped, self.max_file_bytes)
             if text is None:
                 continue
             page = parse_page(text)
             if not page.title or not (page.description or page.examples):
-                self.skipped.add("not a tldr page")
+                self.skipped.add("not a tldr page", file)
                 continue
             if page.title.replace(" ", "-") in self.exclude_commands:
-                self.skipped.add("excluded command")
+                self.skipped.add("excluded command", file)
                 continue
             seen.add(page_id)
             self.pages += 1

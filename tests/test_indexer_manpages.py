@@ -347,7 +347,7 @@ def test_tarball_is_read_in_place_and_unsafe_members_are_skipped(rendered, tmp_p
         {
             "pages/tar.1.txt": TAR_PAGE.encode(),
             "pages/big.1.txt": page("big", "x" * 3000).encode(),
-            "pages/bad.1.txt": b"\xff\xfe bad",
+            "pages/bad.1.txt": b"\xff\xfd bad",
             "../evil.1.txt": page("evil").encode(),
             "/abs.1.txt": page("abs").encode(),
             "pages/notes.md": b"# notes",

@@ -111,8 +111,16 @@ def main() -> None:
 # -- which index ----------------------------------------------------------------------------------
 
 
+def _tty(stream) -> bool:
+    """A terminal; False for a closed stream (``dp ... <&-`` leaves ``sys.stdin`` None)."""
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    return _tty(sys.stdin) and _tty(sys.stdout)
 
 
 def _width() -> int:
@@ -322,7 +330,7 @@ def _menu(dp: DocPrompt, answer: Answer, lookup: Lookup) -> int:
 
 def _flush_typeahead() -> None:
     """Drop keys typed while the model was writing, so they cannot answer the menu."""
-    if sys.stdin.isatty():
+    if _tty(sys.stdin):
         try:
             import termios
 
@@ -336,7 +344,7 @@ def _choose() -> str:
     while True:
         try:
             raw = click.prompt(f"{MENU} (Enter: quit)", default="", show_default=False, prompt_suffix=" › ")
-        except click.Abort:
+        except (click.Abort, EOFError, RuntimeError, OSError):  # no stdin at all: quit
             click.echo()
             return "quit"
         choice = CHOICES.get(raw.strip().lower())
@@ -366,7 +374,7 @@ def _run(code: str) -> int:
 
 
 def _edit(code: str) -> str:
-    if sys.stdin.isatty() and "\n" not in code:
+    if _tty(sys.stdin) and "\n" not in code:
         try:
             import readline
         except ImportError:
@@ -379,7 +387,7 @@ def _edit(code: str) -> str:
                 return code
             finally:
                 readline.set_startup_hook(None)
-    if sys.stdin.isatty() and (os.environ.get("VISUAL") or os.environ.get("EDITOR")):
+    if _tty(sys.stdin) and (os.environ.get("VISUAL") or os.environ.get("EDITOR")):
         return (click.edit(code + "\n", extension=".sh") or "").strip() or code
     try:
         return click.prompt("edit", default=code).strip() or code
@@ -407,7 +415,7 @@ def _copy(code: str) -> None:
                 continue
             click.secho(f"copied with {argv[0]}", fg="green")
             return
-    if sys.stdout.isatty():  # OSC 52: the terminal sets its clipboard (works over ssh in most)
+    if _tty(sys.stdout):  # OSC 52: the terminal sets its clipboard (works over ssh in most)
         payload = base64.b64encode(code.encode()).decode()
         sys.stdout.write(f"\033]52;c;{payload}\a")
         sys.stdout.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 
-def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold):
+def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes=None):
     """The recipe's build settings with the options given on the command line on top."""
     from ..config import BuildSettings, validated
 
@@ -14,6 +14,7 @@ def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold):
         "chunk_size": chunk_size,
         "chunk_overlap": chunk_overlap,
         "hnsw_threshold": hnsw_threshold,
+        "max_file_bytes": max_file_bytes,
     }
     overrides = {k: v for k, v in given.items() if v is not None}
     return validated(BuildSettings, base.model_dump() | overrides, "option")
@@ -39,8 +40,22 @@ def _build(name, paths, indexer_name, options, settings, console):
         f"({c['embedded']} embedded, {c['reused_vectors']} reused) in {manifest.build_seconds:.1f}s"
     )
     if manifest.skipped:
-        why = ", ".join(f"{n} {r}" for r, n in sorted(manifest.skipped.items()))
-        console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} inputs: {why}")
+        console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} inputs:")
+        for line in skip_lines(manifest, limit=3):
+            console.print(f"  {line}", markup=False, highlight=False)
+        console.print(f"  (all of them: docprompt index info {name} --skipped)", style="dim")
+
+
+def skip_lines(manifest, limit: int | None = None) -> list[str]:
+    """One line per skip reason: its count and the inputs it was given for (the first ``limit``)."""
+    out = []
+    for reason, n in sorted(manifest.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
+        names = manifest.skipped_files.get(reason, [])
+        shown = names if limit is None else names[:limit]
+        more = n - len(shown)
+        listing = ", ".join(shown) + (f", … {more} more" if shown and more > 0 else "")
+        out.append(f"{n} {reason}" + (f": {listing}" if listing else ""))
+    return out
 
 
 build_options = [
@@ -53,6 +68,7 @@ build_options = [
     click.option("--chunk-size", type=int, help="characters per chunk [900]"),
     click.option("--chunk-overlap", type=int, help="characters of overlap [120]"),
     click.option("--hnsw-threshold", type=int, help="use HNSW from this many chunks on [200000]"),
+    click.option("--max-file-bytes", type=int, help="skip files larger than this [5000000]"),
     click.option(
         "-o",
         "--option",
@@ -100,8 +116,9 @@ def index() -> None:
 @click.argument("paths", nargs=-1)
 @_with(build_options)
 def build(
-    name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold, indexer_options
-):
+    name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes,
+    indexer_options,
+):  # fmt: skip
     """Index PATHS (files or folders) as NAME, replacing any index of that name.
 
     With --corpus, the recipe gives the indexer, paths and options (PATHS, if given,
@@ -130,7 +147,7 @@ def build(
     if not paths:
         raise BadInput("give the PATHS to index, or a recipe with --corpus")
     options = {**options, **_parse_options(indexer_options)}
-    settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold)
+    settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes)
     _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True))
 
 
@@ -199,7 +216,8 @@ def list_(as_json):
 @index.command("info")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="print the whole manifest as JSON")
-def info(name, as_json):
+@click.option("--skipped", "show_skipped", is_flag=True, help="list every input the build skipped, by reason")
+def info(name, as_json, show_skipped):
     """Show how NAME was built (its manifest)."""
     import json
 
@@ -217,8 +235,17 @@ def info(name, as_json):
     click.echo(f"sparse:     bm25 k1={m.bm25.k1} b={m.bm25.b} {m.bm25.method} tokenizer={m.bm25.tokenizer}")
     click.echo("counts:     " + ", ".join(f"{k}={v}" for k, v in m.counts.items()))
     click.echo(f"sources:    {len(m.sources)} from {', '.join(m.roots) or '-'} ({m.indexer} indexer)")
-    if m.skipped:
-        click.echo("skipped:    " + ", ".join(f"{n} {r}" for r, n in sorted(m.skipped.items())))
+    if m.skipped and show_skipped:
+        click.echo("skipped:")
+        for reason, n in sorted(m.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
+            click.echo(f"  {n} {reason}")
+            for file in m.skipped_files.get(reason, []):
+                click.echo(f"    {file}")
+            if n > len(m.skipped_files.get(reason, [])) and m.skipped_files.get(reason):
+                click.echo(f"    … {n - len(m.skipped_files[reason])} more not recorded")
+    elif m.skipped:
+        click.echo("skipped:    " + "; ".join(skip_lines(m, limit=3)))
+        click.echo(f"            (every file: docprompt index info {name} --skipped)")
     click.echo(
         f"built:      {m.built_at.isoformat()} in {m.build_seconds:.1f}s by docprompt {m.docprompt_version}"
     )

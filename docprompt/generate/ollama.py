@@ -40,8 +40,13 @@ def resolve_host(host: str | None = None) -> str:
     raw = (host or os.environ.get("OLLAMA_HOST") or DEFAULT_HOST).strip().rstrip("/")
     if "://" not in raw:
         raw = "http://" + raw
-    parts = urlsplit(raw)
-    name = parts.hostname or "127.0.0.1"
+    try:
+        parts = urlsplit(raw)
+        name = parts.hostname or "127.0.0.1"
+    except ValueError as e:  # "Invalid IPv6 URL" and the like
+        raise GeneratorError(
+            f"bad Ollama host {raw!r} ({e}): give it as HOST:PORT, e.g. 127.0.0.1:11434 or [::1]:11434"
+        ) from None
     if name == "0.0.0.0":  # what `ollama serve` listens on, not an address to connect to
         name = "127.0.0.1"
     if ":" in name:

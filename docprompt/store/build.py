@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter, defaultdict
@@ -128,9 +129,39 @@ def _write_pages(
     np.save(build / layout.PAGE_OF_CHUNK, page_of_chunk, allow_pickle=False)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_text(value):
+    """``value`` with strings that UTF-8 cannot encode (a file name's undecodable bytes, kept by
+    Python as lone surrogates) repaired: those bytes become U+FFFD."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, dict):
+        return {_valid_text(k): _valid_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_valid_text(v) for v in value]
+    return value
+
+
+def _sane(doc: Document) -> Document:
+    fixed = {}
+    for field in ("id", "text", "source", "title", "uri", "metadata", "paragraphs"):
+        value = getattr(doc, field)
+        clean = _valid_text(value)
+        if clean is not value and clean != value:
+            fixed[field] = clean
+    return doc.model_copy(update=fixed) if fixed else doc
+
+
 def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
     seen: Counter[str] = Counter()
     for doc in docs:
+        doc = _sane(doc)
         seen[doc.id] += 1
         if seen[doc.id] > 1:
             doc = doc.model_copy(update={"id": f"{doc.id}~{seen[doc.id]}"})
@@ -138,6 +169,28 @@ def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
 
 
 def build_index(
+    path: Path,
+    documents: Iterable[Document],
+    *,
+    name: str | None = None,
+    **options,
+) -> Manifest:
+    """Write the index for ``documents`` at ``path`` and swap it in atomically.
+
+    Chunks whose text is unchanged since the previous build at ``path`` keep their vectors;
+    so do chunks found in the indexes ``reuse_from`` (same embedder), e.g. sibling pools.
+    One build per path at a time: a second one fails with a message naming the first.
+    Options: indexer, indexer_options, roots, skipped, settings, embedder, reporter, reuse_from.
+    """
+    path = Path(path)
+    try:
+        with layout.writer_lock(path):
+            return _build(path, documents, name=name, **options)
+    except layout.Busy as e:
+        raise BadInput(e.message(name or path.name)) from None
+
+
+def _build(
     path: Path,
     documents: Iterable[Document],
     *,
@@ -151,19 +204,12 @@ def build_index(
     reporter: Reporter | None = None,
     reuse_from: Iterable[Path] = (),
 ) -> Manifest:
-    """Write the index for ``documents`` at ``path`` and swap it in atomically.
-
-    Chunks whose text is unchanged since the previous build at ``path`` keep their vectors;
-    so do chunks found in the indexes ``reuse_from`` (same embedder), e.g. sibling pools.
-    """
     from ..embed import get_embedder
 
     started = time.perf_counter()
     settings = settings or BuildSettings()
     reporter = reporter or Silent()
-    path = Path(path)
     name = name or path.name
-    path.parent.mkdir(parents=True, exist_ok=True)
     layout.clean_stale(path)
     embedder = embedder or get_embedder(settings.embedder)  # a bad name fails before any work
 
@@ -284,6 +330,7 @@ def build_index(
             built_at=datetime.now(timezone.utc),
             build_seconds=round(time.perf_counter() - started, 3),
             skipped=dict(skipped or {}),
+            skipped_files={k: list(v) for k, v in getattr(skipped, "files", {}).items()},
             settings=settings.model_dump(),
             search=old.manifest.search if old is not None else {},
         )

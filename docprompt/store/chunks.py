@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import IndexCorrupt
 from ..models import Chunk
 
 SCHEMA = """
@@ -85,6 +86,15 @@ def page_key(chunk: Chunk) -> str:
 
 
 def _chunk(r: tuple) -> Chunk:
+    try:
+        metadata = json.loads(r[10])
+    except (TypeError, ValueError):
+        raise IndexCorrupt(
+            f"chunk {r[0]!r} has metadata that is not JSON: the chunk store is damaged; rebuild the index "
+            "with `docprompt index build`"
+        ) from None
+    if not isinstance(metadata, dict):
+        raise IndexCorrupt(f"chunk {r[0]!r} has metadata that is not an object: rebuild the index")
     return Chunk(
         id=r[0],
         doc_id=r[1],
@@ -96,7 +106,7 @@ def _chunk(r: tuple) -> Chunk:
         uri=r[7],
         text=r[8],
         content_hash=r[9],
-        metadata=json.loads(r[10]),
+        metadata=metadata,
     )
 
 

@@ -19,9 +19,15 @@ def _rebuild_hint(name: str) -> str:
     return f"rebuild it with `docprompt index build {name} PATH...`"
 
 
-def read_manifest(path: Path) -> Manifest:
-    name = path.name
+def read_manifest(path: Path, name: str | None = None) -> Manifest:
+    """The manifest of the index directory ``path`` (``name``: how to call it in messages)."""
+    name = name or path.name
     file = path / layout.MANIFEST
+    if path.is_symlink() and not path.exists():
+        raise IndexCorrupt(
+            f"index {name!r}: its build directory is gone; remove it with `docprompt index rm {name}` "
+            f"or {_rebuild_hint(name)}"
+        )
     if not path.exists():
         raise IndexNotFound(f"no index at {path}")
     try:
@@ -34,10 +40,11 @@ def read_manifest(path: Path) -> Manifest:
             f"{_rebuild_hint(name)}"
         ) from None
     version = raw.get("format_version") if isinstance(raw, dict) else None
-    if version != layout.FORMAT_VERSION:
+    if version != layout.FORMAT_VERSION or isinstance(version, bool):
+        what = "has no format version" if version is None else f"has format version {version!r}"
         raise IndexIncompatible(
-            f"index {name!r} has format version {version}, this docprompt reads version "
-            f"{layout.FORMAT_VERSION}; {_rebuild_hint(name)}"
+            f"index {name!r} {what}, this docprompt reads format version {layout.FORMAT_VERSION} "
+            f"(an int); {_rebuild_hint(name)}"
         )
     try:
         return Manifest.model_validate(raw)
@@ -49,11 +56,25 @@ def read_manifest(path: Path) -> Manifest:
 
 
 class Index:
-    """A built index. Parts load on first use, so a sparse-only search never loads FAISS."""
+    """A built index. Parts load on first use, so a sparse-only search never loads FAISS.
+
+    ``path`` may be the ``indexes/NAME`` link: the index pins the build it points to when it
+    opens, and every part is read from that build until :meth:`close`, however many builds
+    are swapped in meanwhile.
+    """
+
+    _pin: int | None = None
 
     def __init__(self, path: Path, *, embedder: str | None = None):
-        self.path = Path(path)
-        self.manifest = read_manifest(self.path)
+        self.link = Path(path)
+        if self.link.is_symlink() and not self.link.exists():
+            read_manifest(self.link)  # raises: the build it points to is gone
+        self.path, self._pin = layout.pin(self.link)
+        try:
+            self.manifest = read_manifest(self.path, self.link.name)
+        except BaseException:
+            self.close()
+            raise
         self.name = self.manifest.name
         if embedder is not None and embedder != self.manifest.embedder.name:
             raise IndexIncompatible(
@@ -120,13 +141,22 @@ class Index:
     def dense(self):
         return self._dense(layout.DENSE, self.count)
 
+    def _pages_count(self) -> int:
+        pages = self.manifest.counts.get("pages")
+        if pages is None:
+            raise IndexIncompatible(
+                f"index {self.name!r} has no page-level parts (built by an older docprompt), so it "
+                f"cannot search in two-stage mode; {_rebuild_hint(self.name)}, or use another --mode"
+            )
+        return pages
+
     @cached_property
     def pages_sparse(self):
-        return self._sparse(layout.PAGES_SPARSE, self.manifest.counts["pages"])
+        return self._sparse(layout.PAGES_SPARSE, self._pages_count())
 
     @cached_property
     def pages_dense(self):
-        return self._dense(layout.PAGES_DENSE, self.manifest.counts["pages"])
+        return self._dense(layout.PAGES_DENSE, self._pages_count())
 
     @cached_property
     def page_of_chunk(self) -> np.ndarray:
@@ -161,5 +191,18 @@ class Index:
         return Retriever(self, **options).retrieve(query, k=k, filters=filters)
 
     def close(self) -> None:
+        """Release the build this index pinned (a later swap may then delete it)."""
         if "store" in self.__dict__:
             self.store.close()
+            del self.__dict__["store"]
+        layout.unpin(self._pin)
+        self._pin = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        layout.unpin(self._pin)

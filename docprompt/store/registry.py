@@ -35,8 +35,9 @@ def path_of(name: str) -> Path:
 
 
 def resolve(name: str) -> Path:
+    """The index's path; a dangling link counts (``index rm`` removes it, opening it explains)."""
     path = path_of(name)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         known = names()
         listing = (
             ", ".join(known) if known else "none yet; build one with `docprompt index build NAME PATH...`"
@@ -61,4 +62,9 @@ def describe_all() -> list[tuple[str, Manifest | DocpromptError]]:
 
 
 def remove(name: str) -> None:
-    layout.remove(resolve(name))
+    path = resolve(name)
+    try:
+        with layout.writer_lock(path):
+            layout.remove(path)
+    except layout.Busy as e:
+        raise BadInput(e.message(name)) from None

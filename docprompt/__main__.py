@@ -1,0 +1,5 @@
+"""``python -m docprompt``: the ``docprompt`` command."""
+
+from .cli import main
+
+main()
