@@ -10,6 +10,7 @@ from importlib.metadata import entry_points
 
 from docprompt.errors import BadInput
 
+from ._base import FileTreeIndexer, IndexerOptions
 from ._fs import Skips
 
 GROUP = "docprompt.indexers"
@@ -46,20 +47,21 @@ def get_indexer(name: str):
 
 
 def make_indexer(name: str, paths: list[str], options: dict | None = None, *, max_file_bytes: int):
-    """An indexer instance; an option it does not take is a one-line error."""
-    import inspect
+    """An indexer instance; an option it does not take is a one-line error.
 
+    Indexers with an ``Options`` model (every built-in one) validate their options with it; a
+    plain class gets them as keyword arguments.
+    """
     cls = get_indexer(name)
     options = dict(options or {})
-    params = inspect.signature(cls).parameters
-    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        unknown = sorted(set(options) - set(params))
-        if unknown:
-            takes = sorted(p for p in params if p not in ("paths", "max_file_bytes"))
-            raise BadInput(
-                f"indexer {name!r} takes no option {unknown[0]!r}; its options: {', '.join(takes) or 'none'}"
-            )
-    return cls(paths, max_file_bytes=max_file_bytes, **options)
+    if isinstance(getattr(cls, "Options", None), type) and issubclass(cls.Options, IndexerOptions):
+        return cls(paths, max_file_bytes=max_file_bytes, **options)  # validated by its Options
+    try:
+        return cls(paths, max_file_bytes=max_file_bytes, **options)
+    except TypeError as e:
+        raise BadInput(f"indexer {name!r} refused its options: {e}") from None
 
 
-__all__ = ["GROUP", "Skips", "available", "get_indexer", "make_indexer"]
+__all__ = [
+    "GROUP", "FileTreeIndexer", "IndexerOptions", "Skips", "available", "get_indexer", "make_indexer",
+]  # fmt: skip

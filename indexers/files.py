@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+
+from pydantic import field_validator
 
 from docprompt.models import Document
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, read_text, walk
+from ._base import FileTreeIndexer, IndexerOptions
+from ._fs import read_text
 
 LANGUAGES = {".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text", ".py": "python"}
 
@@ -21,7 +23,17 @@ def _title(path: Path, text: str, language: str) -> str:
     return path.stem if path.name != "__init__.py" else path.parent.name
 
 
-class FilesIndexer:
+class FilesOptions(IndexerOptions):
+    extensions: list[str] = list(LANGUAGES)
+
+    @field_validator("extensions", mode="before")
+    @classmethod
+    def _dotted(cls, value):
+        values = [value] if isinstance(value, str) else list(value or LANGUAGES)
+        return [v if v.startswith(".") else f".{v}" for v in values]
+
+
+class FilesIndexer(FileTreeIndexer):
     """Yields one Document per readable file under the given paths.
 
     Unreadable, binary, non-UTF-8, empty and oversized files are skipped and counted in
@@ -29,25 +41,11 @@ class FilesIndexer:
     """
 
     name = "files"
-
-    def __init__(
-        self,
-        paths: Iterable[str | os.PathLike],
-        *,
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        extensions: Iterable[str] | None = None,
-    ):
-        self.paths = existing_paths(paths)
-        self.max_file_bytes = max_file_bytes
-        self.extensions = {e if e.startswith(".") else f".{e}" for e in (extensions or LANGUAGES)}
-        self.skipped = Skips()
-
-    @property
-    def roots(self) -> list[str]:
-        return [str(p.resolve()) for p in self.paths]
+    Options = FilesOptions
+    options: FilesOptions
 
     def iter_documents(self) -> Iterator[Document]:
-        for root, file in walk(self.paths, self.extensions, self.skipped):
+        for root, file in self.files(set(self.options.extensions)):
             text = read_text(root, file, self.skipped, self.max_file_bytes)
             if text is None:
                 continue
