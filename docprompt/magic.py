@@ -319,7 +319,8 @@ def format_cell(answer: Answer) -> str:
         head.append("# not verified (--no-verify)")
     elif report.ok:
         checked = _short(", ".join(report.checked), 120) or "nothing to check"
-        head.append(f"# verified: {checked}" + (" (after one repair)" if answer.repaired else ""))
+        label = "verified" if report.verified else "checked"
+        head.append(f"# {label}: {checked}" + (" (after one repair)" if answer.repaired else ""))
     else:
         head += [f"# ✗ {_short(issue.message, 150)}" for issue in report.issues[:5]]
     if report is not None and report.unverifiable:
@@ -458,7 +459,12 @@ class DocPromptMagics(Magics):
             return
         shell.set_next_input(format_cell(answer), replace=False)
         report = answer.verification
-        verdict = "not verified" if report is None else ("verified" if report.ok else "✗ " + report.summary())
+        verdict = (
+            "not verified" if report is None
+            else "verified" if report.verified
+            else report.summary() if report.ok
+            else "✗ " + report.summary()
+        )  # fmt: skip
         seconds = answer.timings.get("total_s", 0.0)
         print(
             f"docprompt: {answer.language} code in a new cell below, from {len(answer.cited)} cited docs "

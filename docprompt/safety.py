@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from dataclasses import dataclass
 from typing import Literal
+
+from .shell import SHELLS
 
 Level = Literal["safe", "caution", "danger"]
 _ORDER = {"safe": 0, "caution": 1, "danger": 2}
@@ -43,16 +44,7 @@ class Risk:
         return self.level != "safe"
 
 
-# Words that run the next word as the command; some take options (and values) of their own.
-_WRAPPERS = {"sudo", "doas", "env", "nice", "nohup", "time", "command", "exec", "builtin", "xargs"}
-_WRAPPER_VALUE_OPTS = {
-    "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"},
-    "nice": {"-n"},
-    "xargs": {"-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s"},
-    "env": {"-u", "-C", "-S"},
-}
-_SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "mksh", "fish", "ash", "csh", "tcsh"}
-_INTERPRETERS = _SHELLS | {"python", "python2", "python3", "perl", "ruby", "node", "php", "source", "."}
+_INTERPRETERS = set(SHELLS) | {"python", "python2", "python3", "perl", "ruby", "node", "php", "source", "."}
 _FETCHERS = {"curl", "wget", "fetch", "aria2c", "http", "https", "xh"}
 _SYSTEM_DIRS = {
     "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "libx32", "mnt", "opt", "proc",
@@ -77,87 +69,16 @@ Words = list[str]
 
 @dataclass
 class _Segment:
-    words: Words
+    words: Words  # the command's argv, wrappers taken off (see docprompt.shell)
     redirects: list[tuple[str, str]]  # (operator, target)
 
 
-def _tokens(command: str) -> list[str]:
-    text = command.replace("\\\n", " ")
-    out: list[str] = []
-    try:
-        for line in text.split("\n"):  # shlex treats a newline as a space: keep it a separator
-            lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-            lexer.whitespace_split = True
-            lexer.commenters = "#"
-            out.extend(lexer)
-            out.append(";")
-    except ValueError:  # unbalanced quotes: judge the words as written
-        out = text.replace(";", " ; ").replace("|", " | ").split()
-    return out
-
-
 def _pipelines(command: str) -> list[list[_Segment]]:
-    """The command as pipelines (split at ``;``, ``&&``, ``||``, ``&``) of simple commands."""
-    pipelines: list[list[_Segment]] = []
-    pipeline: list[_Segment] = []
-    seg = _Segment([], [])
-    tokens = _tokens(command)
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok and set(tok) <= set("|&;()<>"):
-            if "<" in tok or ">" in tok:
-                target = tokens[i + 1] if i + 1 < len(tokens) else ""
-                if seg.words and seg.words[-1].isdigit():  # "2>" lexed as "2", ">"
-                    seg.words.pop()
-                if tok.endswith("&") and target.isdigit():  # 2>&1: a descriptor, not a file
-                    i += 2
-                    continue
-                seg.redirects.append((tok.rstrip("&") or tok, target))
-                i += 2
-                continue
-            if seg.words or seg.redirects:
-                pipeline.append(seg)
-            seg = _Segment([], [])
-            if tok not in ("|", "|&"):
-                if pipeline:
-                    pipelines.append(pipeline)
-                pipeline = []
-        else:
-            seg.words.append(tok)
-        i += 1
-    if seg.words or seg.redirects:
-        pipeline.append(seg)
-    if pipeline:
-        pipelines.append(pipeline)
-    for pl in pipelines:
-        for s in pl:
-            s.words = _unwrap(s.words)
-    return pipelines
+    """The command as pipelines of simple commands, read by the shell model; the scripts given
+    to ``sh -c`` and ``eval`` and the commands of ``$(...)`` are pipelines of their own."""
+    from .shell import parse, pipelines
 
-
-def _unwrap(words: Words) -> Words:
-    words = list(words)
-    while words:
-        head = os.path.basename(words[0])
-        if re.match(r"^[A-Za-z_]\w*=", words[0]):
-            words.pop(0)
-        elif head in _WRAPPERS:
-            words.pop(0)
-            takes_value = _WRAPPER_VALUE_OPTS.get(head, set())
-            while words and (words[0].startswith("-") or (head == "env" and "=" in words[0])):
-                opt = words.pop(0)
-                if opt in takes_value and words:
-                    words.pop(0)
-        elif head == "timeout":
-            words.pop(0)
-            while words and words[0].startswith("-"):
-                words.pop(0)
-            if words:
-                words.pop(0)  # the duration
-        else:
-            break
-    return words
+    return [[_Segment(c.argv, c.redirects) for c in group] for group in pipelines(parse(command))]
 
 
 def _short_flags(words: Words) -> set[str]:
@@ -361,7 +282,7 @@ _RULES = {
 }
 
 
-def _segment_risks(seg: _Segment, depth: int) -> list[tuple[Level, str]]:
+def _segment_risks(seg: _Segment) -> list[tuple[Level, str]]:
     out: list[tuple[Level, str]] = []
     for op, target in seg.redirects:
         if ">" not in op:
@@ -386,16 +307,6 @@ def _segment_risks(seg: _Segment, depth: int) -> list[tuple[Level, str]]:
         name == "systemctl" and set(seg.words[1:]) & {"reboot", "poweroff", "halt"}
     ):
         out.append(("caution", f"{name} stops or restarts the machine"))
-    # The script given to sh -c / bash -c / eval is a command too.
-    if depth < 3:
-        script = None
-        if name in _SHELLS and "-c" in seg.words[1:]:
-            i = seg.words.index("-c")
-            script = seg.words[i + 1] if i + 1 < len(seg.words) else None
-        elif name == "eval":
-            script = " ".join(seg.words[1:])
-        if script:
-            out.extend((lvl, why) for lvl, why in _assess(script, depth + 1))
     return out
 
 
@@ -414,7 +325,7 @@ def _reads_stdin_as_code(words: Words) -> bool:
     return not [a for a in args if not a.startswith("-")]
 
 
-def _assess(command: str, depth: int) -> list[tuple[Level, str]]:
+def _assess(command: str) -> list[tuple[Level, str]]:
     out: list[tuple[Level, str]] = []
     unquoted = _QUOTED.sub("''", command)
     if _FORK_BOMB.search(unquoted):
@@ -425,7 +336,7 @@ def _assess(command: str, depth: int) -> list[tuple[Level, str]]:
     for pipeline in _pipelines(command):
         fetched = False
         for seg in pipeline:
-            out.extend(_segment_risks(seg, depth))
+            out.extend(_segment_risks(seg))
             if not seg.words:
                 continue
             name = os.path.basename(seg.words[0])
@@ -437,7 +348,7 @@ def _assess(command: str, depth: int) -> list[tuple[Level, str]]:
 
 def assess(command: str) -> Risk:
     """The risk of running ``command`` in Bash, with one reason per thing found (no duplicates)."""
-    found = _assess(command or "", 0)
+    found = _assess(command or "")
     if not found:
         return Risk("safe")
     level = max((lvl for lvl, _ in found), key=_ORDER.__getitem__)

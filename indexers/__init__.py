@@ -56,10 +56,17 @@ def make_indexer(name: str, paths: list[str], options: dict | None = None, *, ma
     options = dict(options or {})
     if isinstance(getattr(cls, "Options", None), type) and issubclass(cls.Options, IndexerOptions):
         return cls(paths, max_file_bytes=max_file_bytes, **options)  # validated by its Options
-    try:
-        return cls(paths, max_file_bytes=max_file_bytes, **options)
-    except TypeError as e:
-        raise BadInput(f"indexer {name!r} refused its options: {e}") from None
+    import inspect  # a plugin without an Options model: its constructor says what it takes
+
+    params = inspect.signature(cls).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        unknown = sorted(set(options) - set(params))
+        if unknown:
+            takes = sorted(p for p in params if p not in ("paths", "max_file_bytes"))
+            raise BadInput(
+                f"indexer {name!r} takes no option {unknown[0]!r}; its options: {', '.join(takes) or 'none'}"
+            )
+    return cls(paths, max_file_bytes=max_file_bytes, **options)
 
 
 __all__ = [

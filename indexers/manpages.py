@@ -12,29 +12,26 @@ import lzma
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tarfile
-import textwrap
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, PositiveFloat, PositiveInt, field_validator
 
 from docprompt.errors import BadInput
+from docprompt.manpage import DEFAULT_SKIP_HEADINGS, render_roff, split_page
 from docprompt.models import Document
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, decode_text, existing_paths, read_bytes, read_text, walk
+from ._base import FileTreeIndexer, IndexerOptions
+from ._fs import Skips, decode_text, existing_paths, read_bytes, read_text, walk
 
 MANPATH = "MANPATH"
-DEFAULT_SKIP_HEADINGS = frozenset(
-    {"AUTHOR", "AUTHORS", "COPYRIGHT", "COPYING", "LICENSE", "LICENCE", "REPORTING BUGS", "SEE ALSO"}
-    | {"COLOPHON", "TRANSLATION", "TRANSLATIONS", "TRANSLATOR", "TRANSLATORS"}
-)
-_WHOLE_SECTIONS = {"NAME", "SYNOPSIS"}
 
 _RENDERED = re.compile(r"(?P<name>.+)\.(?P<section>[1-9n]\w*)\.txt")
 _ROFF = re.compile(r"(?P<name>.+)\.(?P<section>[1-9n]\w*?)(?P<comp>\.gz|\.bz2|\.xz|\.lzma)?")
@@ -45,298 +42,6 @@ _DECOMPRESS: dict[str, Callable[..., Any]] = {
     ".xz": lzma.open,
     ".lzma": lzma.open,
 }
-
-# ---------------------------------------------------------------------------------------------
-# Splitting a rendered page
-# ---------------------------------------------------------------------------------------------
-
-_OVERSTRIKE = re.compile(r".\x08")
-_SGR = re.compile(r"\x1b\[[0-9;]*m")
-_HEADER = re.compile(r"\S.*\S\(\w+\)")  # "TAR(1)   GNU TAR Manual   TAR(1)" and the footer line
-_FLAG_START = re.compile(r"--?(?:\[no-?\])?[A-Za-z0-9?#@]")
-_TAG_FLAG = re.compile(r"(?:^|(?<=[\s,|({/]))(--?)(\[no-?\])?([A-Za-z0-9?#@][\w-]*)")
-_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-"})
-_GAP = re.compile(r"\S( {2,})(?=\S)")
-# A flag token opening a run-together paragraph: "-i,", "--dirs=[/proc]", not "-rw-r--r--".
-_LEAD_FLAG = re.compile(r"--?[A-Za-z0-9?#@](?:\w|-(?!-))*(?:[=\[]\S*)?,?")
-_TP_INDENT = 7  # where groff puts a .TP description by default
-
-
-@dataclass
-class Paragraph:
-    """One paragraph of a man page: prose, or an entry (an option and its description)."""
-
-    heading: str
-    text: str
-    subheading: str = ""
-    tag: str = ""
-    flags: list[str] = field(default_factory=list)
-
-
-def parse_flags(tag: str) -> list[str]:
-    """The flags an option entry's tag line defines: ``-C DIR, --directory=DIR`` -> -C, --directory;
-    ``--[no-]verify`` -> --verify, --no-verify; ``-S[<keyid>]`` -> -S."""
-    out: list[str] = []
-    for dash, neg, name in _TAG_FLAG.findall(tag):
-        name = name.rstrip("-")
-        if not name:
-            continue
-        for flag in (dash + name, dash + neg.strip("[]") + name if neg else ""):
-            if flag and flag not in out:
-                out.append(flag)
-    return out
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _clean_lines(text: str) -> list[str]:
-    """The page's lines without overstrike/colour, tabs, and the running header and footer."""
-    # groff may set "-" as a hyphen or minus sign (U+2010, U+2011, U+2212): flags need ASCII.
-    text = _SGR.sub("", _OVERSTRIKE.sub("", text)).expandtabs().translate(_DASHES)
-    lines = [ln.rstrip() for ln in text.splitlines()]
-    filled = [i for i, ln in enumerate(lines) if ln]
-    for i in filled[:1] + filled[-1:]:
-        if _HEADER.fullmatch(lines[i]) and re.search(r"\s{2,}", lines[i]):
-            lines[i] = ""
-    # Some generators indent the whole page, headings included ("   NAME"): shift it left.
-    indents = {_indent(ln) for ln in lines if ln}
-    base = min(indents, default=0)
-    return [ln[base:] for ln in lines] if base and len(indents) > 1 else lines
-
-
-@dataclass
-class _Block:
-    lines: list[str]
-    subheading: str
-    tag: str = ""
-    flaggy: bool = False
-
-
-def _plain_tag(tag: str) -> bool:
-    """A tag that is not a flag (a subcommand, a variable, a file) must look like a label."""
-    return len(tag) <= 60 and not tag.endswith((":", ".", ",", ";")) and len(tag.split()) <= 6
-
-
-def _split_at(line: str, ind: int, col: int) -> tuple[str, str] | None:
-    """``TAG  description`` split where the description starts at column ``col``."""
-    if len(line) <= col or col - ind < 2 or line[col - 1] != " " or line[col] == " ":
-        return None
-    head = line[ind:col].strip()
-    if not head:
-        return None
-    # One space only: the tag fills the indent exactly ("-empty File is empty"), so it must be
-    # a whole flag, not the first half of "-a, --all".
-    if line[col - 2] != " " and (
-        not _FLAG_START.match(head) or head.endswith((",", "|")) or line[col] in "-[<{=|"
-    ):
-        return None
-    return head, line[col:]
-
-
-def _entry_at(lines: list[str], i: int, ind: int) -> tuple[str, list[str], int] | None:
-    """If an entry (``.TP``-style tag and indented description) starts at line ``i``, its tag,
-    its description lines so far, and the index of the next line to read."""
-    n, line = len(lines), lines[i]
-    content = line[ind:]
-    flaggy = bool(_FLAG_START.match(content))
-    # Several tag lines stacked over one description (BSD ``-L`` forms, ``.TQ``).
-    if flaggy and not _GAP.search(content):
-        j = i
-        while (
-            j + 1 < n
-            and j - i < 8
-            and lines[j + 1].strip()
-            and _indent(lines[j + 1]) == ind
-            and _FLAG_START.match(lines[j + 1][ind:])
-            and not _GAP.search(lines[j + 1][ind:])
-        ):
-            j += 1
-        if j > i and j + 1 < n and lines[j + 1].strip() and _indent(lines[j + 1]) > ind:
-            return "\n".join(ln.strip() for ln in lines[i : j + 1]), [], j + 1
-    nxt = lines[i + 1] if i + 1 < n else ""
-    after = lines[i + 2] if i + 2 < n else ""
-    # A tag, a blank line, then its description (x11vnc, cvs); a one-line entry ("-v   verbose")
-    # is followed by a blank line too, but has its description on its own line.
-    lone_tag = flaggy and not _GAP.search(content) and len(content.split()) <= 4
-    if lone_tag and not nxt.strip() and after.strip() and _indent(after) > ind:
-        return content.strip(), [], i + 1
-    if nxt.strip() and _indent(nxt) > ind:
-        col = _indent(nxt)
-        # The description may start on the tag line, aligned with the lines below it.
-        split = _split_at(line, ind, col)
-        tag, desc = (split[0], [" " * col + split[1]]) if split else (content.strip(), [])
-        if not flaggy and not _plain_tag(tag):
-            return None
-        return tag, desc, i + 1
-    if flaggy and (not nxt.strip() or (_indent(nxt) == ind and _FLAG_START.match(nxt[ind:]))):
-        # A one-line entry ("-v     verbose") followed by a blank line or the next entry.
-        gap = _GAP.search(content)
-        col = ind + gap.end() if gap and gap.start() < 60 else ind + _TP_INDENT
-        split = _split_at(line, ind, col)
-        if split and not split[0].endswith(".") and len(split[0].split()) <= 3:
-            return split[0], [" " * col + split[1]], i + 1
-    return None
-
-
-def _blocks(body: list[str]) -> list[_Block]:
-    """A section's body as prose blocks (split at blank lines) and entries."""
-    out: list[_Block] = []
-    prose: list[str] = []
-    entry: _Block | None = None
-    entry_ind = -1
-    sub = ""
-    prev_blank = True
-    closed_at = -1  # indentation of an entry that the current line has just closed
-    row_ind = -1  # indentation of the previous line when it was prose starting with a flag
-
-    def flush_prose() -> None:
-        if prose:
-            out.append(_Block(list(prose), sub))
-            prose.clear()
-
-    i = 0
-    while i < len(body):
-        line = body[i]
-        if not line.strip():
-            if entry is not None:
-                entry.lines.append("")
-            else:
-                flush_prose()
-            prev_blank, i = True, i + 1
-            continue
-        ind = _indent(line)
-        if entry is not None:
-            if ind > entry_ind:
-                entry.lines.append(line)
-                prev_blank, i = False, i + 1
-                continue
-            out.append(entry)
-            entry, closed_at = None, entry_ind
-        if 0 < ind < 5 and not prose and len(line) <= 80 and not _FLAG_START.match(line[ind:]):
-            flush_prose()
-            sub = line.strip()
-            prev_blank, closed_at, i = True, -1, i + 1
-            continue
-        flaggy = bool(_FLAG_START.match(line[ind:]))
-        # An entry starts after a blank line, where an entry at its indentation just ended, or
-        # in a table of one-line entries after a row that did not parse (a very long tag).
-        try_entry = prev_blank or closed_at == ind or (flaggy and row_ind == ind)
-        found = _entry_at(body, i, ind) if try_entry else None
-        closed_at = -1
-        if found:
-            flush_prose()
-            tag, desc, i = found
-            entry = _Block(desc, sub, tag, bool(_FLAG_START.match(tag)))
-            entry_ind = ind
-        else:
-            prose.append(line)
-            i += 1
-        row_ind = ind if flaggy else -1
-        prev_blank = False
-    if entry is not None:
-        out.append(entry)
-    flush_prose()
-    return out
-
-
-def _squeeze(text: str) -> str:
-    return re.sub(r"\n{3,}", "\n\n", text)
-
-
-def _entry_text(block: _Block) -> str:
-    """Tag line(s), then the description indented by four spaces."""
-    lines = block.lines
-    while lines and not lines[-1].strip():
-        lines.pop()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    base = min((_indent(ln) for ln in lines if ln.strip()), default=0)
-    desc = "\n".join("    " + ln[base:] if ln.strip() else "" for ln in lines)
-    return f"{block.tag}\n{_squeeze(desc)}" if desc else block.tag
-
-
-def _lead_tag(block: _Block, base: int) -> str:
-    """The flags a prose paragraph opens with, at the section's own indentation, when a page
-    runs an option and its description together ("-h, --help[=false] help for gdu")."""
-    first = block.lines[0]
-    if _indent(first) != base or not _FLAG_START.match(first[base:]):
-        return ""
-    tokens: list[str] = []
-    for token in first.split():
-        if not (_LEAD_FLAG.fullmatch(token) or (tokens and token == "|")):
-            break
-        tokens.append(token)
-    return " ".join(tokens)
-
-
-def _section_paragraphs(heading: str, body: list[str], max_prose_chars: int) -> list[Paragraph]:
-    whole = heading.upper() in _WHOLE_SECTIONS
-    if whole:
-        text = _squeeze(textwrap.dedent("\n".join(body)).strip())
-        # A NAME that runs on for pages (a generator's mistake) is split like any section.
-        if heading.upper() == "SYNOPSIS" or len(text) <= 4 * max_prose_chars:
-            return [Paragraph(heading, text)] if text else []
-    out: list[Paragraph] = []
-    pending: list[_Block] = []
-    base = min((_indent(ln) for ln in body if ln.strip()), default=0)
-
-    def flush() -> None:
-        if pending:
-            joined = textwrap.dedent("\n\n".join("\n".join(b.lines) for b in pending)).strip()
-            out.append(Paragraph(heading, joined, pending[0].subheading))
-            pending.clear()
-
-    for block in _blocks(body):
-        if block.tag:
-            flush()
-            flags = parse_flags(block.tag) if block.flaggy else []
-            out.append(Paragraph(heading, _entry_text(block), block.subheading, block.tag, flags))
-            continue
-        lead = "" if whole else _lead_tag(block, base)
-        if lead:
-            flush()
-            text = textwrap.dedent("\n".join(block.lines)).strip()
-            out.append(Paragraph(heading, text, block.subheading, lead, parse_flags(lead)))
-            continue
-        size = sum(len(ln) + 1 for b in pending for ln in b.lines) + sum(len(ln) + 1 for ln in block.lines)
-        if pending and (block.subheading != pending[0].subheading or size > max_prose_chars):
-            flush()
-        pending.append(block)
-    flush()
-    return out
-
-
-def split_page(
-    text: str, *, skip_headings: Iterable[str] = DEFAULT_SKIP_HEADINGS, max_prose_chars: int = 800
-) -> list[Paragraph]:
-    """A rendered (plain-text) man page as paragraphs, in page order.
-
-    Section headings start in column 0. NAME and SYNOPSIS are one paragraph each; elsewhere an
-    entry (a tag line, or stacked tag lines, over an indented description; a one-line
-    ``-v   verbose``; a tag, a blank line and its description) is a paragraph of its own, with
-    ``flags`` parsed from a tag that starts with a dash; a prose paragraph that opens with flags
-    gets them too; other prose is merged up to ``max_prose_chars`` within one subheading.
-    """
-    skip = {h.upper() for h in skip_headings}
-    sections: list[tuple[str, list[str]]] = []
-    for line in _clean_lines(text):
-        if line and not line[0].isspace():
-            sections.append((line.strip(), []))
-        elif sections:
-            sections[-1][1].append(line)
-    out: list[Paragraph] = []
-    for n, (heading, body) in enumerate(sections):
-        if n == 0 and " - " in heading and not any(ln.strip() for ln in body):
-            # The NAME line without its heading (pages written without ``.SH NAME``).
-            heading, body = "NAME", [heading]
-        if heading.upper() in _WHOLE_SECTIONS:
-            heading = heading.upper()  # "Name", "Synopsis" in some pages
-        if heading.upper() not in skip:
-            out.extend(_section_paragraphs(heading, body, max_prose_chars))
-    return out
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading pages: rendered text, a tarball of rendered text, roff sources rendered by man(1)
@@ -351,20 +56,6 @@ class _Page:
     text: str
     package: str = ""
     aliases: list[str] = field(default_factory=list)
-
-
-def _strings(value: Iterable[str] | str, option: str) -> list[str]:
-    """A list of strings from an option ("1" alone, or ["1", "8"])."""
-    items: list = (
-        [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else [None]
-    )
-    if not all(isinstance(v, str) and v for v in items):
-        raise BadInput(f"manpages option {option} must be a list of non-empty strings, not {value!r}")
-    return items
-
-
-def _positive(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
 def _machine_manpath() -> list[Path]:
@@ -406,10 +97,6 @@ def _packages(folder: Path, skipped: Skips) -> dict[str, str]:
     return {}
 
 
-def _col_bx(data: bytes) -> bytes:
-    return _OVERSTRIKE.sub("", data.decode("utf-8", "replace")).expandtabs().encode("utf-8")
-
-
 def _render(root: Path, file: Path, max_bytes: int, timeout: float) -> tuple[str | None, Skips]:
     """Render one roff page with ``man -l`` (runs in a worker thread; its own skip counter)."""
     skipped = Skips()
@@ -427,28 +114,32 @@ def _render(root: Path, file: Path, max_bytes: int, timeout: float) -> tuple[str
         if len(data) > max_bytes:
             skipped.add("too large", file)
             return None, skipped
-    env = {k: v for k, v in os.environ.items() if k not in ("MANOPT", "MAN_KEEP_FORMATTING", "MANROFFOPT")}
-    env.update(MANWIDTH="80", LC_ALL="C.UTF-8", MANPAGER="cat", PAGER="cat")
-    cmd = ["man", "--no-hyphenation", "--no-justification", "-l", "-"]
-    # Its own process group, so a timeout also ends groff and the rest of man's pipeline.
-    proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        cwd=root, env=env, start_new_session=True,
-    )  # fmt: skip
     try:
-        out, _ = proc.communicate(data, timeout=timeout)
+        text = render_roff(data, cwd=root, timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
         skipped.add("render timeout", file)
         return None, skipped
-    if not out.strip():
+    if text is None:
         skipped.add("render failed", file)
         return None, skipped
-    return decode_text(_col_bx(out), skipped, file), skipped
+    return decode_text(text.encode("utf-8"), skipped, file), skipped
 
 
-class ManPagesIndexer:
+class ManPagesOptions(IndexerOptions):
+    sections: list[Annotated[str, Field(min_length=1)]] | None = None
+    skip_headings: list[Annotated[str, Field(min_length=1)]] | None = None
+    max_prose_chars: PositiveInt = 800
+    workers: PositiveInt | None = None
+    timeout: PositiveFloat = 30.0
+    progress: Callable[[int], object] | None = None
+
+    @field_validator("sections", "skip_headings", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class ManPagesIndexer(FileTreeIndexer):
     """Yields one Document per paragraph of each man page (see :func:`split_page`).
 
     Each path is read according to what it is:
@@ -488,20 +179,26 @@ class ManPagesIndexer:
 
     name = "manpages"
 
-    def __init__(
-        self,
-        paths: Iterable[str | os.PathLike],
-        *,
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        sections: Iterable[str] | None = None,
-        skip_headings: Iterable[str] | None = None,
-        max_prose_chars: int = 800,
-        workers: int | None = None,
-        timeout: float = 30.0,
-        progress: Callable[[int], object] | None = None,
-    ):
+    Options = ManPagesOptions
+    options: ManPagesOptions
+
+    def __init__(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, **options: Any):
+        super().__init__(paths, **options)
+        o = self.options
+        self.sections = None if o.sections is None else tuple(o.sections)
+        self.skip_headings = frozenset(DEFAULT_SKIP_HEADINGS if o.skip_headings is None else o.skip_headings)
+        self.max_prose_chars = o.max_prose_chars
+        # man's pipeline (preconv, tbl, groff, grotty) waits on itself: two pages per core
+        # render about twice as fast as one.
+        self.workers = o.workers or min(32, 2 * (os.cpu_count() or 1))
+        self.timeout = o.timeout
+        self.progress = o.progress
+        if any(_is_roff_root(p) or _is_roff_file(p) for p in self.paths) and shutil.which("man") is None:
+            raise BadInput("rendering roff man pages needs the `man` command (man-db); install it")
+
+    def resolve_paths(self, items: list[str | os.PathLike]) -> list[Path]:
         expanded: list[str | os.PathLike] = []
-        for p in [paths] if isinstance(paths, str | os.PathLike) else paths:
+        for p in items:
             if isinstance(p, str) and p == MANPATH:
                 found = _machine_manpath()
                 if not found:
@@ -509,30 +206,7 @@ class ManPagesIndexer:
                 expanded.extend(found)
             else:
                 expanded.append(p)
-        self.paths = existing_paths(expanded)
-        self.max_file_bytes = max_file_bytes
-        self.sections = None if sections is None else tuple(_strings(sections, "sections"))
-        self.skip_headings = frozenset(
-            DEFAULT_SKIP_HEADINGS if skip_headings is None else _strings(skip_headings, "skip_headings")
-        )
-        for opt, value in (("max_prose_chars", max_prose_chars), ("timeout", timeout), ("workers", workers)):
-            if value is not None and not _positive(value):
-                raise BadInput(f"manpages option {opt} must be a positive number, not {value!r}")
-        if progress is not None and not callable(progress):
-            raise BadInput("manpages option progress must be a callable taking a count")
-        self.max_prose_chars = int(max_prose_chars)
-        # man's pipeline (preconv, tbl, groff, grotty) waits on itself: two pages per core
-        # render about twice as fast as one.
-        self.workers = int(workers or min(32, 2 * (os.cpu_count() or 1)))
-        self.timeout = float(timeout)
-        self.progress = progress
-        self.skipped = Skips()
-        if any(_is_roff_root(p) or _is_roff_file(p) for p in self.paths) and shutil.which("man") is None:
-            raise BadInput("rendering roff man pages needs the `man` command (man-db); install it")
-
-    @property
-    def roots(self) -> list[str]:
-        return [str(p.resolve()) for p in self.paths]
+        return existing_paths(expanded)
 
     # -- documents -------------------------------------------------------------------------
 

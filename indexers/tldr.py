@@ -37,12 +37,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from docprompt.errors import BadInput
+from pydantic import field_validator
+
 from docprompt.models import Document
 from docprompt.textproc import unmnemonic
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, read_text, walk
+from ._base import FileTreeIndexer, IndexerOptions
+from ._fs import read_text, walk
 
 PLATFORMS = frozenset(
     [
@@ -62,11 +65,7 @@ PLATFORMS = frozenset(
 
 # The mnemonics docprompt.textproc.unmnemonic strips, read here for the letters they mark.
 _MNEMONIC = re.compile(r"(?<=[A-Za-z])\[([A-Za-z])\]|\[([A-Za-z])\](?=[A-Za-z])")
-_OPTION_PLACEHOLDER = re.compile(r"\{\{\[([^\[\]{}]*\|[^\[\]{}]*)\]\}\}")
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 _FLAG = re.compile(r"--?[A-Za-z0-9?@#][\w.+@#-]*")
-_SEGMENTS = re.compile(r"\|\||&&|[|;]|\$\(|`")
-_ENV = re.compile(r"[A-Za-z_]\w*=\S*")
 _URL = re.compile(r"More information:\s*<?(\S+?)>?\.?\s*$", re.IGNORECASE)
 _SETEXT = re.compile(r"^=+\s*$")
 
@@ -116,21 +115,27 @@ def parse_page(text: str) -> Page:
 
 def render_command(command: str) -> str:
     """The command as shown: ``{{[-o|--output]}}`` -> ``-o|--output``; other placeholders kept."""
-    return _OPTION_PLACEHOLDER.sub(lambda m: m.group(1).strip(), command)
+    from docprompt.shell import OPTION_PLACEHOLDER
+
+    return OPTION_PLACEHOLDER.sub(lambda m: m.group(1).strip(), command)
 
 
 def mnemonic_letters(description: str) -> set[str]:
     return {a or b for a, b in _MNEMONIC.findall(description)}
 
 
-def _flag(token: str) -> str | None:
-    m = _FLAG.match(token.strip("'\"()"))
-    return m.group(0).split("=", 1)[0] if m else None
-
-
 def command_flags(command: str, names: Iterable[str] = (), mnemonics: Iterable[str] = ()) -> list[str]:
-    """The options ``command`` (tldr syntax) uses, in order, without duplicates (see the module doc)."""
+    """The options ``command`` (tldr syntax) uses, in order, without duplicates (see the module doc).
+
+    Read with the shell model: the simple commands that run one of ``names`` (wrappers such as
+    sudo taken off), else the first one. A bundle (``-xzf``, ``tar xzf``) is split when every
+    letter is a mnemonic the description marks (``e[x]tract``).
+    """
+    from docprompt.shell import OPTION_PLACEHOLDER, parse
+
     names, letters = set(names), set(mnemonics)
+    cmds = [c for c in parse(command) if c.argv and not c.argv[0].startswith("{{")]
+    picked = [c for c in cmds if c.name in names] or cmds[:1]
     out: list[str] = []
 
     def add(flag: str | None) -> None:
@@ -142,36 +147,25 @@ def command_flags(command: str, names: Iterable[str] = (), mnemonics: Iterable[s
             for c in body:
                 add(f"-{c}")
 
-    # Each placeholder becomes a word of its own, so that "|" or ";" inside one splits nothing.
-    placeholders = iter(_PLACEHOLDER.findall(command))
-    segments = [
-        [next(placeholders, "") if w == "\x00" else w for w in seg.split()]
-        for seg in _SEGMENTS.split(_PLACEHOLDER.sub(" \x00 ", command))
-    ]
-
-    def program(words: list[str]) -> int:
-        """Where the program's name is in ``words`` (after sudo and VAR=value), or -1."""
-        for i, w in enumerate(words):
-            if w != "sudo" and not _ENV.fullmatch(w):
-                return i if w in names else -1
-        return -1
-
-    picked = [s for s in segments if program(s) >= 0] or segments[:1]
-    for words in picked:
-        start = program(words)
-        for j, word in enumerate(words):
-            if word.startswith("{{"):
-                m = _OPTION_PLACEHOLDER.fullmatch(word)
-                for alt in m.group(1).replace("|", " ").split() if m else ():
+    for cmd in picked:
+        for j, word in enumerate(cmd.argv[1:], start=1):
+            m = OPTION_PLACEHOLDER.fullmatch(word)
+            if m:
+                for alt in m.group(1).replace("|", " ").split():
                     add(_flag(alt) if alt.startswith("-") else None)
             elif word.startswith("-"):
                 flag = _flag(word)
                 add(flag)
                 if flag and not flag.startswith("--"):
                     add_bundle(flag[1:])
-            elif start >= 0 and j == start + 1 and re.fullmatch(r"[A-Za-z]{2,}", word):
+            elif j == 1 and re.fullmatch(r"[A-Za-z]{2,}", word):
                 add_bundle(word)  # tar xzf
     return out
+
+
+def _flag(token: str) -> str | None:
+    m = _FLAG.match(token.strip("'\"()"))
+    return m.group(0).split("=", 1)[0] if m else None
 
 
 def _platform(file: Path) -> str:
@@ -181,42 +175,39 @@ def _platform(file: Path) -> str:
     return "common"
 
 
-def _names(values: Iterable[str] | str | None, option: str) -> set[str] | None:
+def _names(values: Any) -> list[str] | None:
     if values is None:
         return None
     if isinstance(values, str):
         values = [values]
-    try:
-        out = {str(v).strip() for v in values}
-    except TypeError:
-        raise BadInput(f"tldr option {option!r} takes a list of names") from None
-    return {v for v in out if v}
+    if not isinstance(values, (list, tuple, set, frozenset)):
+        raise ValueError("takes a list of names")
+    return sorted({str(v).strip() for v in values} - {""})
 
 
-class TldrIndexer:
+class TldrOptions(IndexerOptions):
+    exclude_commands: list[str] = []
+    platforms: list[str] | None = None
+
+    @field_validator("exclude_commands", "platforms", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> list[str] | None:
+        return _names(value)
+
+
+class TldrIndexer(FileTreeIndexer):
     """Yields a ``doc`` per tldr page and an ``example`` per example (see the module doc)."""
 
     name = "tldr"
+    Options = TldrOptions
+    options: TldrOptions
 
-    def __init__(
-        self,
-        paths: Iterable[str | os.PathLike],
-        *,
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        exclude_commands: Iterable[str] = (),
-        platforms: Iterable[str] | None = None,
-    ):
-        self.paths = existing_paths(paths)
-        self.max_file_bytes = max_file_bytes
-        self.exclude_commands = _names(exclude_commands, "exclude_commands") or set()
-        self.platforms = _names(platforms, "platforms")
-        self.skipped = Skips()
+    def __init__(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, **options: Any):
+        super().__init__(paths, **options)
+        self.exclude_commands = set(self.options.exclude_commands or ())
+        self.platforms = None if self.options.platforms is None else set(self.options.platforms)
         self.pages = 0
         self.examples = 0
-
-    @property
-    def roots(self) -> list[str]:
-        return [str(p.resolve()) for p in self.paths]
 
     def _inputs(self) -> list[Path]:
         """A checkout's ``pages/`` folder instead of the checkout (its README is no page)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from docprompt import cmdref
 from docprompt.cli import dp as dp_cli
 from docprompt.cli.dp import MENU, cmd
 from docprompt.cli.shell_init import parse_key, script, shell_init
@@ -206,15 +207,25 @@ def test_copy_prints_the_command_without_a_clipboard(man_index, reply, tmp_path,
     assert result.output.rstrip().endswith(f"touch -m {marker}")
 
 
-def test_copy_uses_a_clipboard_tool(man_index, reply, tmp_path, monkeypatch):
-    monkeypatch.setenv("DISPLAY", ":0")
-    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/xclip" if name == "xclip" else None)
+def test_copy_uses_the_clipboard_through_pyperclip(man_index, reply, monkeypatch):
+    pyperclip = pytest.importorskip("pyperclip")
     got: list = []
-    monkeypatch.setattr(subprocess, "run", lambda argv, **kw: got.append((argv, kw["input"])))
+    monkeypatch.setattr(pyperclip, "copy", got.append)
     reply(fenced("tar -xzf a.tgz"))
     result = dp("extract", input="c\n")
-    assert got == [(["xclip", "-selection", "clipboard"], b"tar -xzf a.tgz")]
-    assert "copied with xclip" in result.output
+    assert got == ["tar -xzf a.tgz"] and "copied to the clipboard" in result.output
+
+
+def test_copy_without_a_clipboard_prints_the_command(man_index, reply, monkeypatch):
+    pyperclip = pytest.importorskip("pyperclip")
+
+    def no_clipboard(text):
+        raise pyperclip.PyperclipException("no clipboard mechanism")
+
+    monkeypatch.setattr(pyperclip, "copy", no_clipboard)
+    reply(fenced("tar -xzf a.tgz"))
+    result = dp("extract", input="c\n")
+    assert result.exit_code == 0 and result.output.rstrip().endswith("tar -xzf a.tgz")
 
 
 def test_explain_shows_the_whole_paragraphs(man_index, reply):
@@ -324,7 +335,7 @@ def test_page_is_tldr_style(man_index, no_model):
 
 
 def test_explain_without_an_index_reads_this_machines_man_pages(no_model):
-    if dp_cli._local_page("tar") is None:
+    if cmdref.local_page("tar") is None:
         pytest.skip("no man page for tar on this machine")
     result = dp("--explain", "tar -xzf a.tgz --frobnicate")
     assert result.exit_code == 0, result.output
@@ -340,7 +351,7 @@ def test_page_takes_examples_from_the_man_pages_examples_section(man_index, no_m
 
 
 def test_page_of_an_unknown_command(man_index, no_model, monkeypatch):
-    monkeypatch.setattr(dp_cli, "_local_page", lambda command: None)
+    monkeypatch.setattr(cmdref, "local_page", lambda command: None)
     result = dp("--page", "frobnicate-xyz")
     assert result.exit_code == 2 and "no page for 'frobnicate-xyz'" in result.output
 

@@ -86,7 +86,7 @@ def test_flags_of_reuses_command_flags():
     assert M.flags_of("sudo apt -y install {{pkg}}") == ["-y"]
     assert M.flags_of("sudo mount -t {{t}} {{dev}}") == ["-t"] == command_flags("mount -t {{t}} {{dev}}")
     assert M.flags_of("find . -name '*.py'", known={"-name"}) == ["-name"]
-    assert M.flags_of("tar xf {{a.tar}}") == []
+    assert M.flags_of("tar xf {{a.tar}}") == ["-x", "-f"]  # old-style bundles, as the shell model reads them
 
 
 # --- CoNaLa BLEU -----------------------------------------------------------------------------

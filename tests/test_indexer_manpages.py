@@ -12,7 +12,8 @@ import pytest
 from docprompt.errors import BadInput
 from docprompt.indexers import get_indexer, make_indexer
 from docprompt.indexers import manpages as mp
-from docprompt.indexers.manpages import ManPagesIndexer, parse_flags, split_page
+from docprompt.indexers.manpages import ManPagesIndexer
+from docprompt.manpage import parse_flags, split_page
 
 TARBALL = ("manpages", "manpages.tar.gz")
 
@@ -275,7 +276,7 @@ def test_registered_and_bad_options(rendered):
     ix = make_indexer("manpages", [str(rendered)], {"sections": ["1"]}, max_file_bytes=1_000_000)
     assert isinstance(ix, ManPagesIndexer) and ix.max_file_bytes == 1_000_000
     for bad in ({"sections": 1}, {"skip_headings": [""]}, {"workers": 0}, {"timeout": "x"}, {"progress": 3}):
-        with pytest.raises(BadInput, match="manpages option"):
+        with pytest.raises(BadInput, match="'manpages' option"):
             make_indexer("manpages", [str(rendered)], bad, max_file_bytes=1000)
     with pytest.raises(BadInput, match="does not exist"):
         ManPagesIndexer([rendered / "nope"])

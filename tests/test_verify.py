@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from docprompt.verify.bash import flags_used, simple_commands, verify_bash
+from docprompt.verify.bash import verify_bash
 from docprompt.verify.python import used_apis, verify_python
 
 TAR = {"-x", "-z", "-v", "-f", "-C", "--extract", "--file", "--directory", "--gzip", "-c", "--create"}
@@ -13,26 +13,6 @@ FIND = {"-name", "-mtime", "-type", "-exec", "-size"}
 
 def source(table):
     return lambda cmd: table.get(cmd)
-
-
-def test_simple_commands_strip_wrappers_pipes_and_redirects():
-    cmds = simple_commands('sudo FOO=1 find . -name "*.py" | xargs -0 grep -l foo > out.txt; echo done')
-    assert [c[0] for c in cmds] == ["find", "grep", "echo"]
-    assert simple_commands("tar xf {{archive.tar}} && ls") == [["tar", "xf", "X"], ["ls"]]
-    assert simple_commands("echo 'unbalanced") == [["echo", "'unbalanced"]]
-
-
-def test_flags_used_splits_bundles_only_when_each_letter_is_defined():
-    assert flags_used(["tar", "-xzvf", "a.tgz", "--directory=/tmp"], TAR) == [
-        "-x",
-        "-z",
-        "-v",
-        "-f",
-        "--directory",
-    ]
-    assert flags_used(["find", ".", "-name", "x", "-mtime", "-7"], FIND) == ["-name", "-mtime"]
-    assert flags_used(["head", "-n5"], {"-n"}) == ["-n"]
-    assert flags_used(["grep", "--", "-v"], {"-v"}) == []
 
 
 def test_known_flags_verify_and_unknown_ones_are_named_with_suggestions():
@@ -62,6 +42,37 @@ def test_subcommand_pages_are_used():
     flags = source({"git-commit": {"-m", "--amend"}, "git": {"--version"}})
     assert verify_bash("git commit --amend -m x", [flags], use_local_man=False).ok
     assert not verify_bash("git commit --amned", [flags], use_local_man=False).ok
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["sudo -u root tar -xf a.tar", "nice -n 10 tar -xf a.tar", "watch -n 1 tar -tf a.tar",
+     "env A=1 tar -xf a.tar", "timeout 5 tar -xf a.tar", "find . -print0 | xargs -0 tar -rf a.tar",
+     "sudo -u root nice -n 10 timeout 5 tar --extract -f a.tar"],
+)  # fmt: skip
+def test_wrappers_and_their_option_values_are_not_commands(command, monkeypatch):
+    """A wrapper's option value (`root`, `10`, `1`, `5`) is neither a command nor sent to repair."""
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    flags = source({"tar": TAR | {"-t", "-r"}, "find": FIND | {"-print0"}})
+    report = verify_bash(command, [flags], use_local_man=False)
+    assert report.ok, report.issues
+    assert "tar" in report.sources and not {"root", "10", "1", "5"} & set(report.sources)
+
+
+def test_flags_a_page_cannot_vouch_for_are_unverified_not_verified():
+    """A page without option entries (a tldr page) proves the command, not its flags."""
+    command = "psgrep -i6TCP:8080 -sTCP:LISTEN -n -P"
+    report = verify_bash(command, [source({"psgrep": set()})], use_local_man=False)
+    assert report.ok and not report.verified
+    assert report.unverifiable and "not checked" in report.summary()
+    assert "verified against the docs" not in report.summary()
+
+
+def test_a_subcommand_is_checked_against_its_own_page():
+    flags = source({"git-commit-graph": {"--reachable", "--split"}, "git": {"--version"}})
+    assert verify_bash("git commit-graph write --reachable", [flags], use_local_man=False).ok
+    bad = verify_bash("git commit-graph write --reachabel", [flags], use_local_man=False)
+    assert bad.issues[0].command == "git-commit-graph"
 
 
 @pytest.mark.skipif(not shutil.which("man"), reason="man is not installed")

@@ -89,8 +89,10 @@ def ask(
     out.print(answer.code or "[red](the model gave no code)", markup=not answer.code)
     report = answer.verification
     if report is not None:
-        if report.ok:
+        if report.verified:
             out.print(f"[green]✓ {report.summary()}")
+        elif report.ok:
+            out.print(f"[yellow]? {report.summary()}")
         else:
             out.print(f"[red]✗ {report.summary()}")
         if answer.repaired:

@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -64,32 +63,17 @@ def load(path: str | Path) -> tuple[Shape, list[Row]]:
     return shapes.pop(), rows  # type: ignore[return-value]
 
 
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
-_FLAG = re.compile(r"^(--?[A-Za-z0-9][\w-]*)")
-
-
 def command_flags(cmd: str, known: set[str] | frozenset[str] = frozenset()) -> list[str]:
     """The flags of the first command in ``cmd``, in order, without duplicates.
 
     ``--out=FILE`` gives ``--out``; a bundle like ``-xvf`` is split into ``-x -v -f`` unless the
-    command's documentation (``known``) defines it whole (``find -name``).
+    command's documentation (``known``) defines it whole (``find -name``); with no
+    documentation, bundles of letters are split.
     """
-    first = re.split(r"\|\||&&|[|;]", _PLACEHOLDER.sub(" X ", cmd))[0]
-    out: list[str] = []
-    for token in first.split()[1:]:
-        m = _FLAG.match(token.strip("'\""))
-        if not m:
-            continue
-        flag = m.group(1)
-        if (
-            not flag.startswith("--")
-            and len(flag) > 2
-            and flag not in known
-            and flag[1:].isalpha()
-            and (not known or all(f"-{c}" in known for c in flag[1:]))
-        ):
-            parts = [f"-{c}" for c in flag[1:]]
-        else:
-            parts = [flag]
-        out.extend(p for p in parts if p not in out)
-    return out
+    from ..shell import flags_used, parse
+
+    cmds = [c for c in parse(cmd) if not c.nested]
+    if not cmds:
+        return []
+    words = cmds[0].argv
+    return flags_used(words, known, split_unknown=True) if words else []

@@ -40,7 +40,6 @@ from collections.abc import Sequence
 from .datasets import command_flags
 
 VAR_STR = "[[VAR]]"
-_PLACEHOLDER = re.compile(r"{{(.*?)}}")
 
 
 # --- tldr / Bash -------------------------------------------------------------------------------
@@ -56,11 +55,13 @@ def clean_command(s: str) -> str:
 
 def _anonymize(s: str, fmt: str) -> str:
     s = s.replace("={", " {")
+    from ..shell import placeholders
+
     ids: dict[str, int] = {}
-    for var in _PLACEHOLDER.findall(s):
+    for var in placeholders(s):
         ids.setdefault(var, len(ids))
     for var, i in ids.items():
-        s = s.replace("{{" + var + "}}", fmt.format(i))
+        s = s.replace(var, fmt.format(i))
     return s
 
 

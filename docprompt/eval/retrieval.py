@@ -164,9 +164,12 @@ class _SkipsOf(Mapping):
 
 def flags_by_command(index: Index) -> dict[str, set[str]]:
     """The flags each command's man paragraphs define (what the verifier checks against)."""
-    from ..verify.bash import IndexFlags
+    from ..store.chunks import ANY
 
-    return IndexFlags(index).flags
+    out: dict[str, set[str]] = {}
+    for _, chunk in index.store.chunks(kind="doc", command=ANY):
+        out.setdefault(chunk.metadata["command"], set()).update(chunk.metadata.get("flags") or [])
+    return out
 
 
 def evaluate(

@@ -1,4 +1,10 @@
-"""The chunk store: one SQLite table; the row number is the chunk's id in FAISS and BM25."""
+"""The chunk store: one SQLite table; the row number is the chunk's id in FAISS and BM25.
+
+Only this module knows the schema. ``command`` (a man page's or tldr page's command) and
+``symbol`` (a Python API entry's dotted name) are typed, indexed columns written at build time,
+so looking up one command's paragraphs or one symbol reads only their rows. Stores written
+before those columns existed are read through their JSON metadata instead.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +34,9 @@ CREATE TABLE chunks (
     content_hash TEXT NOT NULL,
     vec_key TEXT NOT NULL,
     metadata TEXT NOT NULL,
-    page INTEGER NOT NULL
+    page INTEGER NOT NULL,
+    command TEXT NOT NULL DEFAULT '',
+    symbol TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE pages (
     row INTEGER PRIMARY KEY,
@@ -38,10 +46,12 @@ CREATE TABLE pages (
 CREATE INDEX chunks_page ON chunks(page);
 CREATE INDEX chunks_doc ON chunks(doc_id);
 CREATE INDEX chunks_vec_key ON chunks(vec_key);
+CREATE INDEX chunks_command ON chunks(command) WHERE command != '';
+CREATE INDEX chunks_symbol ON chunks(symbol) WHERE symbol != '';
 """
 
 COLUMNS = "id, doc_id, position, source, kind, language, title, uri, text, content_hash, metadata"
-FILTER_COLUMNS = {"kind", "language", "source", "doc_id", "title", "uri"}
+FILTER_COLUMNS = {"kind", "language", "source", "doc_id", "title", "uri", "command", "symbol"}
 
 
 def create(path: Path) -> sqlite3.Connection:
@@ -52,7 +62,7 @@ def create(path: Path) -> sqlite3.Connection:
 
 def insert(con: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str, int]]) -> None:
     con.executemany(
-        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             (
                 row,
@@ -69,10 +79,16 @@ def insert(con: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str, int]])
                 vec_key,
                 json.dumps(c.metadata, ensure_ascii=False, sort_keys=True),
                 page,
+                _text(c.metadata.get("command")),
+                _text(c.metadata.get("symbol")),
             )
             for row, c, vec_key, page in rows
         ),
     )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def insert_pages(con: sqlite3.Connection, pages: Iterable[tuple[int, str, str]]) -> None:
@@ -115,6 +131,11 @@ class ChunkStore:
         # Read-only, so a reader can never alter an index another process is using.
         self.con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self.count = self.con.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        columns = {r[1] for r in self.con.execute("PRAGMA table_info(chunks)")}
+        self._col = {
+            name: name if name in columns else f"ifnull(json_extract(metadata, '$.{name}'), '')"
+            for name in ("command", "symbol")
+        }
 
     def get(self, rows: list[int]) -> list[Chunk]:
         if not rows:
@@ -126,21 +147,55 @@ class ChunkStore:
         }
         return [found[r] for r in rows]
 
-    def texts(self) -> Iterable[tuple[str, str]]:
-        """(title, text) of every chunk, in row order."""
-        yield from self.con.execute("SELECT title, text FROM chunks ORDER BY row")
+    def chunks(self, **where: Any) -> list[tuple[int, Chunk]]:
+        """(row, chunk) of the chunks whose columns equal ``where`` (``command="tar"``,
+        ``kind="doc"``, ``position=0``, ``doc_id=[...]``; a list matches any of its items), in
+        row order."""
+        sql, args = self._where(where)
+        return [
+            (r[0], _chunk(r[1:]))
+            for r in self.con.execute(f"SELECT row, {COLUMNS} FROM chunks{sql} ORDER BY row", args)
+        ]
+
+    def values(self, *columns: str, **where: Any) -> list[tuple]:
+        """Just some columns (``row``, ``id``, ``doc_id``, ``title``, ``text``, ``kind``, ``command``,
+        ``symbol``, ...) of the matching chunks, in row order: cheap scans of a large store."""
+        bad = [c for c in columns if c not in _READABLE]
+        if bad:
+            raise ValueError(f"no column {bad[0]!r}")
+        sql, args = self._where(where)
+        cols = ", ".join(self._col.get(c, c) for c in columns)
+        return list(self.con.execute(f"SELECT {cols} FROM chunks{sql} ORDER BY row", args))
+
+    def has(self, **where: Any) -> bool:
+        sql, args = self._where(where)
+        return self.con.execute(f"SELECT 1 FROM chunks{sql} LIMIT 1", args).fetchone() is not None
+
+    def _where(self, where: dict[str, Any]) -> tuple[str, list]:
+        parts, args = [], []
+        for key, value in where.items():
+            if key not in _READABLE:
+                raise ValueError(f"no column {key!r}")
+            expr = self._col.get(key, key)
+            if value is ANY:
+                parts.append(f"{expr} != ''")
+                continue
+            values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            if not values:
+                return " WHERE 0", []
+            parts.append(f"{expr} IN ({','.join('?' * len(values))})")
+            args.extend(values)
+        return (" WHERE " + " AND ".join(parts) if parts else ""), args
 
     def vec_keys(self) -> dict[str, int]:
         return {k: r for r, k in self.con.execute("SELECT row, vec_key FROM chunks")}
 
     def rows_matching(self, filters: Mapping[str, Any]) -> np.ndarray:
-        """Rows whose columns (kind, language, source, ...) or metadata keys equal the filters.
-
-        A list value matches any of its items.
-        """
+        """Rows whose columns (kind, language, source, command, ...) or metadata keys equal the
+        filters. A list value matches any of its items."""
         where, args = [], []
         for key, value in filters.items():
-            column = key if key in FILTER_COLUMNS else None
+            column = self._col.get(key, key) if key in FILTER_COLUMNS else None
             expr = column or "json_extract(metadata, ?)"
             values = value if isinstance(value, (list, tuple, set)) else [value]
             if column is None:
@@ -157,3 +212,15 @@ class ChunkStore:
 
     def close(self) -> None:
         self.con.close()
+
+
+class _Any:
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY: Any = _Any()  # ``chunks(command=ANY)``: any non-empty value
+_READABLE = {
+    "row", "id", "doc_id", "position", "source", "kind", "language", "title", "uri", "text",
+    "content_hash", "metadata", "page", "command", "symbol",
+}  # fmt: skip

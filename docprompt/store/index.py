@@ -111,7 +111,7 @@ class Index:
             sparse = BM25S(self.path / folder)
         except Exception as e:  # noqa: BLE001
             raise self._corrupt(f"the BM25 index {folder}/", e) from None
-        n = sparse.model.scores["num_docs"]
+        n = sparse.count
         if n != expected:
             raise self._corrupt(f"the BM25 index {folder}/", ValueError(f"{n} docs, expected {expected}"))
         return sparse

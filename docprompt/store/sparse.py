@@ -48,10 +48,15 @@ class BM25S:
 
         self.model = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
 
+    @property
+    def count(self) -> int:
+        """How many documents the BM25 index holds."""
+        return int(self.model.scores["num_docs"])
+
     def scores(self, tokens: Sequence[str]) -> np.ndarray:
         ids = self.model.get_tokens_ids(list(tokens))
         if not ids:
-            return np.zeros(self.model.scores["num_docs"], dtype=np.float32)
+            return np.zeros(self.count, dtype=np.float32)
         return self.model.get_scores_from_ids(ids)
 
 

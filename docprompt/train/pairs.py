@@ -9,7 +9,6 @@ false negative.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections import defaultdict
@@ -139,18 +138,16 @@ def tldr_pairs(pages: str | Path, index, exclude: Iterable[str] = ()) -> tuple[l
 def _man_chunks(index) -> dict[str, dict]:
     """Per command: its summary chunk ids (first NAME and DESCRIPTION chunks) and flag -> chunk ids."""
     out: dict[str, dict] = {}
-    sql = (
-        "SELECT id, json_extract(metadata, '$.command'), json_extract(metadata, '$.heading'), "
-        "json_extract(metadata, '$.flags') FROM chunks WHERE json_extract(metadata, '$.command') "
-        "IS NOT NULL AND kind = 'doc' ORDER BY row"
-    )
-    for chunk_id, command, heading, flags in index.store.con.execute(sql):
+    from ..store.chunks import ANY
+
+    for _, chunk in index.store.chunks(command=ANY, kind="doc"):
+        command, heading = chunk.metadata["command"], chunk.metadata.get("heading")
         entry = out.setdefault(command, {"summary": [], "headings": set(), "flags": defaultdict(list)})
         if heading in SUMMARY_HEADINGS and heading not in entry["headings"]:
             entry["headings"].add(heading)
-            entry["summary"].append(chunk_id)
-        for flag in json.loads(flags or "[]"):
-            entry["flags"][flag].append(chunk_id)
+            entry["summary"].append(chunk.id)
+        for flag in chunk.metadata.get("flags") or []:
+            entry["flags"][flag].append(chunk.id)
     return out
 
 
@@ -178,7 +175,7 @@ def synthetic_pairs(index, n: int = 5000, seed: int = 0) -> list[Pair]:
     from ..chunking import search_text
 
     rng = random.Random(seed)
-    rows = list(index.store.con.execute("SELECT kind, title, text, doc_id FROM chunks"))
+    rows = index.store.values("kind", "title", "text", "doc_id")
     rng.shuffle(rows)
     pairs: list[Pair] = []
     for kind, title, text, doc_id in rows:

@@ -63,16 +63,12 @@ def resolve(pairs: list[Pair], index) -> tuple[list[Example], dict[str, int]]:
 
     ids = sorted({i for p in pairs for i in p.positive_ids})
     found: dict[str, tuple[str, str, str | None, int]] = {}  # id -> (text, doc_id, command, row)
-    con = index.store.con
+    columns = ("id", "doc_id", "title", "text", "command", "position", "row")
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
-        marks = ",".join("?" * len(part))
-        sql = (
-            f"SELECT id, doc_id, title, text, json_extract(metadata, '$.command'), row FROM chunks "
-            f"WHERE id IN ({marks}) OR doc_id IN ({marks}) ORDER BY position DESC"
-        )
-        for chunk_id, doc_id, title, text, command, row in con.execute(sql, part + part):
-            entry = (search_text(title, text), doc_id, command, row)
+        rows = set(index.store.values(*columns, id=part)) | set(index.store.values(*columns, doc_id=part))
+        for chunk_id, doc_id, title, text, command, _, row in sorted(rows, key=lambda r: -r[5]):
+            entry = (search_text(title, text), doc_id, command or None, row)
             found[chunk_id] = entry
             found[doc_id] = entry  # a document id stands for its first chunk
     stats = {"pairs": len(pairs), "unknown ids": 0, "dropped pairs": 0}
@@ -392,8 +388,7 @@ def _excluded_rows(index, examples: list[Example]) -> dict[int, list[int]]:
     commands = {c for ex in examples for c in ex.commands}
     by_doc: dict[str, list[int]] = {}
     by_command: dict[str, list[int]] = {}
-    sql = "SELECT row, doc_id, json_extract(metadata, '$.command') FROM chunks"
-    for row, doc_id, command in index.store.con.execute(sql):
+    for row, doc_id, command in index.store.values("row", "doc_id", "command"):
         if doc_id in docs:
             by_doc.setdefault(doc_id, []).append(row)
         if command in commands:

@@ -31,14 +31,23 @@ class Report:
     def ok(self) -> bool:
         return not self.issues
 
+    @property
+    def verified(self) -> bool:
+        """No problem found, and nothing left unchecked."""
+        return self.ok and not self.unverifiable
+
     def summary(self) -> str:
-        if self.ok:
-            what = ", ".join(self.checked) or "nothing to check"
-            return f"verified against the docs: {what}"
-        return "; ".join(i.message for i in self.issues)
+        if not self.ok:
+            return "; ".join(i.message for i in self.issues)
+        what = ", ".join(self.checked) or "nothing to check"
+        if self.unverifiable:
+            return f"checked against the docs: {what}; not checked (no docs define them): " + ", ".join(
+                self.unverifiable
+            )
+        return f"verified against the docs: {what}"
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "ok": self.ok}
+        return {**asdict(self), "ok": self.ok, "verified": self.verified}
 
 
 __all__ = ["Issue", "Report"]

@@ -90,17 +90,17 @@ class IndexSymbols:
     def __init__(self, index) -> None:
         self.names: set[str] = set()
         self.modules: set[str] = set()  # known to be modules (python indexer's "module" metadata)
-        sql = "SELECT title, metadata FROM chunks"
-        for title, meta in index.store.con.execute(sql):
+        from ..store.chunks import ANY
+
+        for (title,) in index.store.values("title"):
             if title and _DOTTED.match(title.removesuffix("()")):
                 self.names.add(title.removesuffix("()"))
-            if '"symbol"' in meta or '"aliases"' in meta:
-                m = json.loads(meta)
-                if isinstance(m.get("symbol"), str):
-                    self.names.add(m["symbol"])
-                if isinstance(m.get("module"), str):
-                    self.modules.add(m["module"])
-                self.names.update(a for a in m.get("aliases") or [] if isinstance(a, str))
+        for _, chunk in index.store.chunks(symbol=ANY):
+            m = chunk.metadata
+            self.names.add(m["symbol"])
+            if isinstance(m.get("module"), str):
+                self.modules.add(m["module"])
+            self.names.update(a for a in m.get("aliases") or [] if isinstance(a, str))
         self.roots = {n.split(".")[0] for n in self.names}
 
     def knows(self, name: str) -> bool:

@@ -1,0 +1,255 @@
+"""``dp``: a shell command for a request in plain English, shown with the man page line behind
+each flag. Nothing runs until you choose [r]un (Enter quits).
+
+    dp find files larger than 1G modified this week
+    dp --explain 'tar xzf a.tgz -C /tmp'     # each flag's defining man line; no model
+    dp --page tar                            # a tldr-style page from the index; no model
+    dp --print-only "..."                    # just the command (the shell widget uses this)
+
+``docprompt cmd`` is the same command. The docs come from ``--index NAME``, else
+``$DOCPROMPT_INDEX``, else the first of man, linux-man, tldr that exists; on a fresh machine dp
+offers to build one from the local man pages. Only click and the standard library load with
+this module: the docs are on screen before the model is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from ...errors import BadInput, DocpromptError
+from .menu import MENU as MENU  # re-exported for tests and the shell widget
+from .menu import tty, width
+
+if TYPE_CHECKING:
+    from ...pipeline import DocPrompt
+
+_T0 = time.perf_counter()
+DEFAULT_INDEXES = ("man", "linux-man", "tldr")
+TLDR_PLACES = (
+    "../shared/data/tldr/pages",
+    "~/.local/share/tldr/pages",
+    "~/.cache/tldr/pages",
+    "~/.tldr/cache/pages",
+    "~/.cache/tealdeer/tldr-pages/pages",
+)
+
+
+class _Command(click.Command):
+    """User errors as one line on stderr (exit 2, or 1 with --print-only); Ctrl-C as exit 130."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DocpromptError as e:
+            prefix = "dp: " if ctx.params.get("print_only") else "error: "
+            click.secho(f"{prefix}{e}", fg="red", err=True)
+            sys.exit(1 if ctx.params.get("print_only") else 2)
+        except KeyboardInterrupt:
+            click.secho("interrupted; nothing was run", fg="yellow", err=True)
+            sys.exit(130)
+
+
+@click.command(
+    "cmd",
+    cls=_Command,
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]},
+)
+@click.argument("request", nargs=-1, required=True)
+@click.option(
+    "--explain", "mode", flag_value="explain", help="explain REQUEST, an existing command, flag by flag"
+)
+@click.option("--page", "mode", flag_value="page", help="show a tldr-style page for the command REQUEST")
+@click.option("--print-only", is_flag=True, help="print only the command (for scripts and the shell widget)")
+@click.option(
+    "--index", "index_name", metavar="NAME", help="the docs index [$DOCPROMPT_INDEX, man, linux-man, tldr]"
+)
+@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
+@click.option("-k", "k", type=click.IntRange(0, 50), default=5, show_default=True, help="docs in the prompt")
+def cmd(request, mode, print_only, index_name, backend, model, k):
+    """A shell command for REQUEST, with the man page line behind each flag; then
+    [r]un / [e]dit / [c]opy / e[x]plain / [q]uit. Enter quits: nothing runs unless you choose it.
+
+    \b
+      dp find files larger than 1G modified this week
+      dp --explain 'tar xzf a.tgz -C /tmp'
+      dp --page tar
+      eval "$(docprompt shell-init bash)"    # Ctrl-G on the prompt line
+    """
+    text = " ".join(request).strip()
+    if not text:
+        raise BadInput("say what the command should do, e.g. dp find files larger than 1G")
+    if mode:  # no model: the index if there is one, else this machine's man pages
+        from ...cmdref import explain, tldr_page
+
+        index = _existing_index(index_name)
+        if mode == "explain":
+            click.echo(explain(text, index, width(), style=click.style))
+        else:
+            others = [i for i in _default_indexes() if index is None or i.path != index.path]
+            click.echo(tldr_page(text, index, width(), style=click.style, others=others))
+        return
+    name = pick_index(index_name, interactive=not print_only and _interactive())
+    if print_only:
+        _print_only(name, text, backend, model, k)
+    code = _ask(name, text, backend, model, k)
+    sys.exit(code)
+
+
+def main() -> None:
+    """The ``dp`` console script."""
+    cmd.main(prog_name="dp")
+
+
+# -- which index ----------------------------------------------------------------------------------
+
+
+def _interactive() -> bool:
+    return tty(sys.stdin) and tty(sys.stdout)
+
+
+def _existing_index(name: str | None):
+    """The named index, else the first default one that exists, else None (no offer to build)."""
+    from ...store import registry
+
+    name = name or os.environ.get("DOCPROMPT_INDEX")
+    if not name:
+        name = next((n for n in DEFAULT_INDEXES if registry.path_of(n).exists()), None)
+    return registry.open_index(name) if name else None
+
+
+def pick_index(name: str | None, *, interactive: bool) -> str:
+    """``name``, else ``$DOCPROMPT_INDEX``, else the first default that exists; none: offer to build."""
+    from ...store import registry
+
+    name = name or os.environ.get("DOCPROMPT_INDEX")
+    if name:
+        registry.resolve(name)  # a missing index is a one-line error naming the known ones
+        return name
+    for default in DEFAULT_INDEXES:
+        if registry.path_of(default).exists():
+            return default
+    return first_use(interactive)
+
+
+def tldr_pages() -> Path | None:
+    """A tldr pages folder on this machine (the shared data set, or a tldr client's cache)."""
+    root = Path(__file__).resolve().parents[3]
+    places = [
+        root.parent / "shared" / "data" / "tldr" / "pages",
+        *(Path(p).expanduser() for p in TLDR_PLACES),
+    ]
+    return next((p.resolve() for p in places if p.is_dir()), None)
+
+
+def first_use(interactive: bool) -> str:
+    """No index yet: build one from the local man pages (and tldr pages) if the user agrees."""
+    tldr = tldr_pages()
+    steps = ["docprompt index build linux-man --corpus linux-man"]
+    if tldr:
+        steps.append(f"docprompt index build tldr --corpus tldr {shlex.quote(str(tldr))}")
+    howto = " and ".join(f"`{s}`" for s in steps)
+    if not interactive:
+        raise BadInput(f"no docs index yet: build one with {howto} (a few minutes), or name one with --index")
+    click.echo("dp answers from an index of docs, and there is none yet.")
+    what = "this machine's man pages" + (" and the tldr pages" if tldr else "")
+    if not click.confirm(f"Build one now from {what}? It takes a few minutes", default=True):
+        raise BadInput(f"no docs index: build one later with {howto}")
+    build_default_indexes(tldr)
+    return "linux-man"
+
+
+def build_default_indexes(tldr: Path | None) -> None:
+    """What `docprompt index build linux-man --corpus linux-man` (and tldr) do, with progress bars."""
+    from rich.console import Console
+
+    from ...recipes import load
+    from ..index import _build
+
+    console = Console(stderr=True)
+    jobs = [("linux-man", None)] + ([("tldr", [str(tldr)])] if tldr else [])
+    for name, paths in jobs:
+        recipe = load(name)
+        console.print(f"building index [bold]{name}[/]: {recipe.description}")
+        _build(name, paths or recipe.expanded_paths(), recipe.indexer, recipe.options, recipe.build, console)
+
+
+# -- asking ---------------------------------------------------------------------------------------
+
+
+def _load(name: str, backend: str | None, model: str | None, k: int) -> DocPrompt:
+    from ...pipeline import DocPrompt
+
+    return DocPrompt.load(name, backend=backend, model=model, k=k, language="bash")
+
+
+def _print_only(name: str, request: str, backend, model, k) -> NoReturn:
+    from ...safety import assess
+
+    dp = _load(name, backend, model, k)
+    answer = dp.ask(request, language="bash")
+    if not answer.code:
+        click.echo("dp: the model gave no command; say it differently", err=True)
+        sys.exit(1)
+    report, risk = answer.verification, assess(answer.code)
+    if report is not None and not report.ok:
+        click.echo(f"dp: check it: {report.summary()}", err=True)
+    if risk.dangerous:
+        # Commented out: Enter alone does nothing, removing the '#' is the explicit choice.
+        click.echo(f"dp: DANGER: {'; '.join(risk.reasons)} (commented out: remove the # to run it)", err=True)
+        click.echo("\n".join("# " + line for line in answer.code.splitlines()))
+    else:
+        click.echo(answer.code)
+    sys.exit(0)
+
+
+def _ask(name: str, request: str, backend, model, k) -> int:
+    dp = _load(name, backend, model, k)
+    hits = dp.retrieve(request)
+    t_docs = time.perf_counter() - _T0
+    titles = list(dict.fromkeys(h.chunk.title or h.chunk.doc_id for h in hits))
+    click.secho(f"docs ({name}): " + " · ".join(titles) if titles else f"no docs found in {name}", fg="cyan")
+
+    def stream(piece: str) -> None:
+        click.secho(piece, dim=True, nl=False)
+
+    answer = dp.ask(request, language="bash", hits=hits, on_token=stream)
+    t_cmd = time.perf_counter() - _T0
+    click.echo()
+    t = answer.timings
+    model_s = t.get("generate_s", 0) + t.get("repair_s", 0)
+    repair = f", {t['repair_s']:.1f}s of it a repair round" if "repair_s" in t else ""
+    click.secho(
+        f"{answer.backend}:{answer.model} · docs {t_docs:.2f}s · command {t_cmd:.1f}s "
+        f"(model {model_s:.1f}s{repair})",
+        dim=True,
+        err=True,
+    )
+    if not answer.code:
+        click.secho("the model gave no command; say it differently", fg="red", err=True)
+        return 1
+    from ...cmdref import Lookup
+    from .menu import menu
+
+    return menu(dp, answer, Lookup(dp.index))
+
+
+def _default_indexes() -> list:
+    """The default indexes that exist (for examples a man index lacks)."""
+    from ...store import registry
+
+    out = []
+    for name in DEFAULT_INDEXES:
+        if registry.path_of(name).exists():
+            try:
+                out.append(registry.open_index(name))
+            except DocpromptError:
+                continue
+    return out
