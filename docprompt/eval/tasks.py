@@ -11,6 +11,7 @@ import ast
 import codeop
 import contextlib
 import json
+import keyword
 import os
 import re
 import signal
@@ -174,7 +175,8 @@ def _prose(code: str) -> bool:
     wordy = 0
     for line in lines:
         words = line.split()
-        wordy += len(words) >= 4 and sum(bool(_WORD.fullmatch(w)) for w in words) >= 0.75 * len(words)
+        natural = sum(bool(_WORD.fullmatch(w)) for w in words) >= 0.75 * len(words)
+        wordy += len(words) >= 4 and natural and not keyword.iskeyword(words[0])
     return bool(lines) and wordy * 2 >= len(lines)
 
 
@@ -210,29 +212,30 @@ def static_category(code: str) -> str | None:
         return "malformed"
     try:
         tree = ast.parse(code)
-    except SyntaxError as err:
-        if _prose(code):
+    except (SyntaxError, ValueError) as err:  # ValueError: null bytes
+        if not isinstance(err, SyntaxError) or _prose(code):
             return "malformed"
         return "truncated" if _truncated(code, err) else "syntax"
-    except ValueError:  # null bytes
-        return "malformed"
     if not tree.body or all(isinstance(s, ast.Expr) and _inert(s.value) for s in tree.body):
         return "malformed"
     return None
 
 
-def reimplements(code: str, setup: str, src_dir: str | Path) -> bool:
-    """The answer defines a class or function named like the library's, or never touches the library."""
+def reimplements(code: str, setup: str, src_dir: str | Path, *, ran: bool = True) -> bool:
+    """The answer defines a class or function named like the library's, or (``ran`` through without an
+    exception) never touches the library: no import of it, none of its names, no variable of the setup."""
     packages, public = library_names(str(Path(src_dir).resolve()))
     tree = ast.parse(code)
     if any(isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in public
            for n in ast.walk(tree)):  # fmt: skip
         return True
+    if not ran:
+        return False
     for node in ast.walk(tree):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] in packages for a in node.names):
-            return False
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in packages:
-            return False
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            if any(m.split(".")[0] in packages for m in modules):
+                return False
     given: set[str] = set(packages) | set(public)
     with contextlib.suppress(SyntaxError):
         for node in ast.walk(ast.parse(setup)):
@@ -244,14 +247,11 @@ def reimplements(code: str, setup: str, src_dir: str | Path) -> bool:
 
 
 def _category(report: dict) -> str:
-    stage = report.get("stage")
-    if stage == "variables":
-        return "variable-missing"
-    if stage == "check":
-        return "wrong-result"
+    stage, kind = report.get("stage"), report.get("type", "")
+    if stage in ("variables", "check"):
+        return "variable-missing" if stage == "variables" else "wrong-result"
     if stage != "answer":
         return "runtime-error"  # the setup failed: a broken task
-    kind = report.get("type", "")
     if report.get("import_error"):
         return "wrong-import"
     if kind == "NameError" or (kind == "AttributeError" and report.get("library_object")):
@@ -309,7 +309,7 @@ def run_answer(task: Task, code: str, src_dir: str | Path, timeout: float = 20) 
         error = "not assigned: " + ", ".join(report.get("missing", []))
     else:
         error = f"{report.get('type', 'Error')}: {report.get('message', '')}".strip().splitlines()[0][:300]
-    if stage not in ("setup", "") and reimplements(code, task.setup, src):
+    if stage not in ("setup", "") and reimplements(code, task.setup, src, ran=stage != "answer"):
         return Outcome("reimplemented", stage, error, seconds)
     return Outcome(_category(report), stage, error, seconds)
 
@@ -353,8 +353,8 @@ def evaluate(
          "answer_seconds": round(seconds, 3), **asdict(o)}
         for t, (code, seconds), o in zip(tasks, codes, outcomes)
     ]  # fmt: skip
-    seconds = [s for _, s in codes]
-    median = statistics.median(seconds) if seconds else 0.0
+    times = [s for _, s in codes]
+    median = statistics.median(times) if times else 0.0
     pass_at_1 = {"all": _percent([o.passed for o in outcomes])}
     for level in DIFFICULTIES:
         pass_at_1[level] = _percent([o.passed for t, o in zip(tasks, outcomes) if t.difficulty == level])
@@ -364,7 +364,7 @@ def evaluate(
         "passed": sum(o.passed for o in outcomes),
         "pass_at_1": pass_at_1,
         "n_by_difficulty": {lv: sum(t.difficulty == lv for t in tasks) for lv in DIFFICULTIES},
-        "seconds": {"median": round(median, 3), "p95": round(_p95(seconds), 3)},
+        "seconds": {"median": round(median, 3), "p95": round(_p95(times), 3)},
         "failures": {c: failures[c] for c in CATEGORIES if failures[c]},
         "tasks": rows,
     }
