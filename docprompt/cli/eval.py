@@ -190,3 +190,94 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
         out.print(f"hallucinated flags: {h['before_repair']} before repair, {h['after_repair']} after "
                   f"({h['flags_used']} flags used); {result['repaired']} answers repaired")  # fmt: skip
     out.print(f"{result['rows']} of {result['of']} rows (seed {seed}) in {result['seconds']:.0f}s")
+
+
+@eval_.command("tasks")
+@click.option("--tasks", "tasks_path", required=True, type=click.Path(dir_okay=False), help="JSONL tasks")
+@click.option("--src", required=True, type=click.Path(file_okay=False), help="the library's source folder")
+@click.option("--index", "index_name", help="index (name or folder) to retrieve from and verify against")
+@click.option("--split", type=click.Choice(["tune", "report", "all"]), default="all", show_default=True)
+@click.option("--docs", type=click.Choice(["none", "retrieved"]), default="retrieved", show_default=True)
+@click.option("--verify/--no-verify", default=True, show_default=True, help="verify and repair once")
+@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--model", help="Ollama model, embedded model name or .gguf path")
+@click.option("--max-tokens", type=click.IntRange(16, 2048), default=256, show_default=True)
+@click.option("--limit", type=click.IntRange(1), help="the first N tasks of the split only")
+@click.option("--timeout", type=click.FloatRange(1), default=20, show_default=True, help="seconds per run")
+@click.option("--reference", is_flag=True, help="score the tasks' own solutions (no model): all must pass")
+@click.option("--json", "as_json", is_flag=True, help="print all as JSON, with each task's code and outcome")
+def tasks(tasks_path, src, index_name, split, docs, verify, backend, model, max_tokens, limit, timeout,
+          reference, as_json):  # fmt: skip
+    """pass@1 of executable tasks on a private library: each answer runs with the task's setup and check.
+
+    The answer comes from the pipeline (retrieve from --index unless --docs none, generate, and with
+    --verify check it against the index and repair once); failures are sorted into categories (syntax,
+    unknown-api, wrong-arguments, wrong-result, ...).
+    """
+    import json
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..errors import BadInput
+    from ..eval.tasks import (
+        Task,
+        evaluate,
+        load_tasks,
+        pipeline_answerer,
+        python_path,
+        reference_answerer,
+        select,
+    )
+
+    chosen = select(load_tasks(tasks_path), split, limit)
+    if not Path(src).is_dir():
+        raise BadInput(f"--src {src}: no such folder (the library's source, e.g. benchmarks/privlib/src)")
+    console = Console(stderr=True)
+    backend_name = model_name = "reference"
+    answer: Callable[[Task], tuple[str, float]] = reference_answerer
+    if not reference:
+        if not index_name:
+            raise BadInput("--index is required (a registered name or an index folder), or use --reference")
+        from ..generate import get_generator
+        from .train import open_index_arg
+
+        index = open_index_arg(index_name)  # a bad name fails before the model loads
+        gen = get_generator(backend, model)
+        backend_name, model_name = gen.backend, gen.model
+        answer = pipeline_answerer(index, gen, docs=docs == "retrieved", verify=verify, max_tokens=max_tokens)
+    done = []
+
+    def progress(task) -> None:
+        done.append(task.id)
+        if not as_json and not reference:
+            console.print(f"[dim]{len(done)}/{len(chosen)} {task.id} answered[/dim]")
+
+    with python_path(src):
+        result = evaluate(chosen, answer, src_dir=src, timeout=timeout, workers=2 if reference else 1,
+                          on_answer=progress)  # fmt: skip
+    result.update(tasks_file=str(tasks_path), split=split, docs=docs, verify=verify, backend=backend_name,
+                  model=model_name, index=index_name)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        if reference and result["passed"] < result["n"]:
+            raise SystemExit(1)
+        return
+    pct = result["pass_at_1"]
+    table = Table("docs", "verify", "pass@1", "easy", "medium", "hard", "n", "median s", "p95 s",
+                  title=f"{tasks_path} ({split}): {backend_name}:{model_name}")  # fmt: skip
+    secs = result["seconds"]
+    table.add_row("reference" if reference else docs, "-" if reference else str(verify),
+                  *("-" if pct[k] is None else f"{pct[k]:.1f}" for k in ("all", "easy", "medium", "hard")),
+                  str(result["n"]), f"{secs['median']:.1f}", f"{secs['p95']:.1f}")  # fmt: skip
+    out = Console()
+    out.print(table)
+    failures = ", ".join(f"{k} {v}" for k, v in result["failures"].items()) or "none"
+    out.print(f"{result['passed']} of {result['n']} passed; failures: {failures}")
+    for row in result["tasks"]:
+        if row["category"] != "pass":
+            out.print(f"  {row['id']} {row['category']}: {row['error']}", markup=False, highlight=False)
+    if reference and result["passed"] < result["n"]:
+        raise SystemExit(1)  # a task its own solution does not pass is a broken task

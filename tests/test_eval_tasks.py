@@ -1,0 +1,235 @@
+"""``docprompt eval tasks`` and the seedloft benchmark it scores (benchmarks/privlib)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from docprompt.cli import main
+from docprompt.errors import BadInput
+from docprompt.eval.tasks import (
+    CATEGORIES,
+    Task,
+    evaluate,
+    load_tasks,
+    reference_answerer,
+    run_answer,
+    select,
+    static_category,
+)
+from tests.helpers import Scripted
+
+ROOT = Path(__file__).resolve().parent.parent
+PRIVLIB = ROOT / "benchmarks" / "privlib"
+SRC = PRIVLIB / "src"
+TASKS = PRIVLIB / "tasks.jsonl"
+BANK = "import seedloft\nbank = seedloft.starter_ledger()"
+
+
+@pytest.fixture(scope="module")
+def tasks() -> list[Task]:
+    return load_tasks(TASKS)
+
+
+def task(**fields) -> Task:
+    base = {"id": "x", "split": "tune", "difficulty": "easy", "request": "r", "variables": ["w"],
+            "setup": BANK, "check": "import seedloft\nassert w == 'SL-0009'"}  # fmt: skip
+    return Task(**{**base, **fields})
+
+
+def test_the_benchmark_is_large_balanced_and_phrased_without_api_names(tasks):
+    assert len(tasks) >= 60 and len({t.id for t in tasks}) == len(tasks)
+    levels = {lv: [t for t in tasks if t.difficulty == lv] for lv in ("easy", "medium", "hard")}
+    assert len(levels["easy"]) >= 18 and len(levels["medium"]) >= 22 and len(levels["hard"]) >= 15
+    for group in levels.values():  # stratified 50/50
+        assert abs(sum(t.split == "tune" for t in group) - sum(t.split == "report" for t in group)) <= 1
+    api = ["starter_ledger", "sift(", "tally", "dispatch", "withdraw", "draft(", "seal", "Ledger", "Keeping"]
+    for t in tasks:
+        assert t.variables and t.solution and not any(name in t.request for name in api), t.id
+
+
+def test_every_reference_solution_passes_and_a_no_op_fails_every_task(tasks):
+    result = evaluate(tasks, reference_answerer, src_dir=SRC, workers=2)
+    failed = {r["id"]: (r["category"], r["error"]) for r in result["tasks"] if r["category"] != "pass"}
+    assert failed == {}
+    assert result["pass_at_1"] == {"all": 100.0, "easy": 100.0, "medium": 100.0, "hard": 100.0}
+    noop = evaluate(tasks, lambda t: ("import seedloft", 0.0), src_dir=SRC, workers=2)
+    assert noop["passed"] == 0 and noop["failures"] == {"variable-missing": len(tasks)}
+
+
+def test_placeholder_values_fail_every_check(tasks):
+    def nones(t: Task) -> tuple[str, float]:
+        return "import seedloft\n" + "\n".join(f"{v} = None" for v in t.variables), 0.0
+
+    result = evaluate(tasks, nones, src_dir=SRC, workers=2)
+    assert result["passed"] == 0 and set(result["failures"]) == {"wrong-result"}
+
+
+@pytest.mark.parametrize(
+    "code, category",
+    [
+        ("", "empty"),
+        ("   \n", "empty"),
+        ("[1]", "malformed"),
+        ("[1][3]", "malformed"),
+        ("seedloft.Ledger.free_code", "malformed"),
+        ("# Ledger > free_code", "malformed"),
+        ("The next code is given by the ledger's free code method [2].", "malformed"),
+        ("w = bank.free_code(\n", "truncated"),
+        ("w = (bank.free_code()\n     .upper(", "truncated"),
+        ("for lot in bank:", "truncated"),
+        ("w = bank.", "truncated"),
+        ("w = = bank.free_code()\nx = 1", "syntax"),
+        ("def f(:\n    pass\nw = 1", "syntax"),
+        ("w = bank.free_code()", None),
+    ],
+)
+def test_static_categories(code, category):
+    assert static_category(code) == category
+
+
+@pytest.mark.parametrize(
+    "code, category, stage",
+    [
+        ("w = bank.free_code()", "pass", ""),
+        ("import seedloft\nw = seedloft.starter_ledger().free_code()", "pass", ""),
+        ("[1]", "malformed", ""),
+        ("w = bank.free_code(", "truncated", ""),
+        (
+            "class Ledger:\n    def free_code(self):\n        return 'SL-0001'\nw = Ledger().free_code()",
+            "reimplemented",
+            "check",
+        ),
+        ("w = 'SL-0001'", "reimplemented", "check"),
+        ("from seedloft import next_code\nw = next_code(bank)", "wrong-import", "answer"),
+        ("import seedlot\nw = seedlot.next_code()", "wrong-import", "answer"),
+        ("w = bank.next_free_code()", "unknown-api", "answer"),
+        ("import seedloft\nw = seedloft.Keeping.FREEZER", "unknown-api", "answer"),
+        ("w = SeedBank().free_code()", "unknown-api", "answer"),
+        ("w = bank.free_code(series='SL')", "wrong-arguments", "answer"),
+        ("bank.free_code()", "variable-missing", "variables"),
+        ("w = bank.pluck('SL-0999')", "library-error", "answer"),
+        ("w = bank.free_code()[99]", "runtime-error", "answer"),
+        ("w = bank.free_code(prefix='KEW')", "wrong-result", "check"),
+        ("w = [].nope", "runtime-error", "answer"),
+    ],
+)
+def test_answers_land_in_their_category(code, category, stage):
+    outcome = run_answer(task(), code, SRC)
+    assert (outcome.category, outcome.stage) == (category, stage), outcome.error
+    assert outcome.category == "pass" or outcome.category in CATEGORIES
+    if stage == "answer":
+        assert ":" in outcome.error and "\n" not in outcome.error
+
+
+def test_a_runaway_answer_times_out_and_fixtures_are_written():
+    outcome = run_answer(task(), "while True:\n    pass", SRC, timeout=2)
+    assert outcome.category == "timeout" and outcome.stage == "answer" and outcome.run_seconds < 10
+    with_file = task(files={"data/in.txt": "SL-0009"}, setup="", check="assert w == 'SL-0009'")
+    assert run_answer(with_file, "import seedloft\nw = open('data/in.txt').read()", SRC).passed
+
+
+def test_evaluate_aggregates(tasks):
+    easy, hard = task(id="a"), task(id="b", difficulty="hard")
+    replies = iter([("w = bank.free_code()", 1.0), ("w = bank.nope()", 3.0)])
+    result = evaluate([easy, hard], lambda t: next(replies), src_dir=SRC)
+    assert result["pass_at_1"] == {"all": 50.0, "easy": 100.0, "medium": None, "hard": 0.0}
+    assert result["seconds"] == {"median": 2.0, "p95": 3.0}
+    assert result["failures"] == {"unknown-api": 1}
+    assert [r["category"] for r in result["tasks"]] == ["pass", "unknown-api"]
+    assert len(select(tasks, "report")) + len(select(tasks, "tune")) == len(tasks)
+    assert len(select(tasks, "all", 3)) == 3
+
+
+GOOD = '{"id": "a", "split": "tune", "difficulty": "easy", "request": "r", "check": "c"'
+OTHER = GOOD.replace('"a"', '"b"')
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("{not json", "t.jsonl:2: not a JSON object"),
+        (OTHER + ', "extra": 1}', "t.jsonl:2: extra: Extra inputs are not permitted"),
+        (OTHER.replace("tune", "train") + "}", "t.jsonl:2: split:"),
+        (OTHER.replace(', "check": "c"', "") + "}", "t.jsonl:2: check: Field required"),
+        (
+            OTHER + ', "variables": ["a b"]}',
+            "t.jsonl:2: variables: Value error, 'a b' is not a Python variable",
+        ),
+        (OTHER + ', "files": {"../x": ""}}', "t.jsonl:2: files: Value error, fixture file '../x'"),
+        (GOOD + "}", "t.jsonl:2: task id 'a' repeats line 1"),
+    ],
+)
+def test_task_file_errors_are_one_line(tmp_path, line, message):
+    path = tmp_path / "t.jsonl"
+    path.write_text(GOOD + "}\n" + line + "\n")
+    with pytest.raises(BadInput) as err:
+        load_tasks(path)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_missing_or_empty_task_files(tmp_path):
+    with pytest.raises(BadInput, match="cannot read the tasks file"):
+        load_tasks(tmp_path / "none.jsonl")
+    (tmp_path / "e.jsonl").write_text("\n")
+    with pytest.raises(BadInput, match="no tasks in the file"):
+        load_tasks(tmp_path / "e.jsonl")
+
+
+def test_the_library_doctests_pass():
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules", "--rootdir",
+         str(SRC), "-c", "/dev/null", str(SRC / "seedloft")],
+        capture_output=True, text=True, cwd=SRC, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert " passed" in proc.stdout
+
+
+def test_cli_end_to_end_with_a_scripted_model(monkeypatch, tmp_path):
+    import docprompt.generate as generate
+
+    runner = CliRunner()
+    index = ["index", "build", "privlib-src", str(SRC / "seedloft"), "--indexer", "python"]
+    build = runner.invoke(main, [*index, "--embedder", "hash:64"])
+    assert build.exit_code == 0, build.output
+    two = tmp_path / "two.jsonl"
+    two.write_text("".join(line + "\n" for line in TASKS.read_text().splitlines()[:2]))
+    gen = Scripted(
+        "```python\nimport seedloft\nbank = seedloft.starter_ledger()\n```\nI used [1].",
+        "```python\nimport seedloft\nn = seedloft.seed_count(3.2, thousand=4)\n```",  # wrong keyword ...
+        "```python\nimport seedloft\nn = seedloft.seed_count(3.2, thousand=4)\n```",  # ... kept on repair
+    )
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+    args = ["eval", "tasks", "--tasks", str(two), "--src", str(SRC), "--index", "privlib-src"]
+    result = runner.invoke(main, [*args, "--json", "--no-verify"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["n"] == 2 and out["passed"] == 1 and out["failures"] == {"wrong-arguments": 1}
+    assert out["pass_at_1"]["easy"] == 50.0 and out["backend"] == "fake"
+    assert [t["category"] for t in out["tasks"]] == ["pass", "wrong-arguments"]
+    assert "seedloft.starter_ledger()" in out["tasks"][0]["code"] and "[1]" not in out["tasks"][0]["code"]
+    assert "starter_ledger" in gen.prompts[0][-1]["content"]  # the retrieved docs went into the prompt
+    gen.replies = ["```python\nimport seedloft\nbank = seedloft.starter_ledger()\n```"]
+    table = runner.invoke(main, [*args, "--limit", "1", "--docs", "none"])
+    assert table.exit_code == 0, table.output
+    assert "pass@1" in table.output and "1 of 1 passed; failures: none" in table.output
+
+
+def test_cli_reference_and_user_errors(tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(main, ["eval", "tasks", "--tasks", str(TASKS), "--src", str(SRC), "--reference",
+                              "--split", "tune", "--limit", "4"])  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    assert "4 of 4 passed" in ok.output
+    no_index = runner.invoke(main, ["eval", "tasks", "--tasks", str(TASKS), "--src", str(SRC)])
+    assert no_index.exit_code == 2 and "--index is required" in no_index.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n')
+    broken = runner.invoke(main, ["eval", "tasks", "--tasks", str(bad), "--src", str(SRC), "--reference"])
+    assert broken.exit_code == 2 and f"{bad}:1:" in broken.output
