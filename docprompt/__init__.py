@@ -2,8 +2,8 @@
 
 The public names load lazily, so ``import docprompt`` stays fast and pulls in no torch::
 
-    from docprompt import DocPrompt, open_index
-    hits = open_index("tldr").search("extract a gzipped archive", k=3)
+    from docprompt import DocPrompt, search
+    hits = search("tldr", "extract a gzipped archive", k=3)
     answer = DocPrompt.load("tldr").ask("extract a gzipped archive into /tmp")
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 _EXPORTS = {
     "Document": "docprompt.models",
@@ -23,6 +23,7 @@ _EXPORTS = {
     "open_index": "docprompt.store.registry",
     "build_index": "docprompt.store.build",
     "Retriever": "docprompt.retrieve",
+    "search": "docprompt.retrieve",
     "BuildSettings": "docprompt.config",
     "DocpromptError": "docprompt.errors",
     "DocPrompt": "docprompt.pipeline",
@@ -47,6 +48,7 @@ __all__ = [
     "build_index",
     "get_generator",
     "open_index",
+    "search",
 ]
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ if TYPE_CHECKING:
     from .models import Chunk, Document, Hit, Manifest
     from .pipeline import Answer, DocPrompt
     from .prompt import PromptBuilder
-    from .retrieve import Retriever
+    from .retrieve import Retriever, search
     from .store.build import build_index
     from .store.index import Index
     from .store.registry import open_index

@@ -21,8 +21,6 @@ from .verify import Report
 
 if TYPE_CHECKING:
     from .prompt import BuiltPrompt
-    from .verify.bash import IndexFlags
-    from .verify.python import IndexSymbols
 
 BASH_INDEXERS = ("manpages", "tldr")
 _CITE = re.compile(r"\[(\d{1,2})\]")
@@ -104,8 +102,7 @@ class DocPrompt:
         self.retriever = Retriever(index, mode=mode)  # type: ignore[arg-type]
         self.template = template
         self.max_tokens = max_tokens
-        self._flags: IndexFlags | None = None
-        self._symbols: IndexSymbols | None = None
+        self._verifiers: dict[str, Callable[[str], Report]] = {}
 
     @classmethod
     def load(cls, name: str, **options: Any) -> DocPrompt:
@@ -138,17 +135,12 @@ class DocPrompt:
         return docs + exs
 
     def verify(self, code: str, language: str) -> Report:
-        if language == "bash":
-            from .verify.bash import IndexFlags, verify_bash
+        """``code`` checked by the verifier registered for ``language`` (against this index)."""
+        if language not in self._verifiers:
+            from .plugins import load
 
-            if self._flags is None:
-                self._flags = IndexFlags(self.index)
-            return verify_bash(code, [self._flags])
-        from .verify.python import IndexSymbols, verify_python
-
-        if self._symbols is None:
-            self._symbols = IndexSymbols(self.index)
-        return verify_python(code, self._symbols)
+            self._verifiers[language] = load("verifiers", language)(self.index)
+        return self._verifiers[language](code)
 
     # -- the whole request --------------------------------------------------------------------
 

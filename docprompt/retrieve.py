@@ -55,7 +55,6 @@ def convex(scored: list[tuple[np.ndarray, np.ndarray, float]]) -> dict[int, floa
 
 
 Side = tuple[np.ndarray, np.ndarray]  # rows, scores (best first)
-EMPTY: Side = (np.empty(0, np.int64), np.empty(0, np.float32))
 
 
 def _ranks(side: Side) -> dict[int, tuple[int, float]]:
@@ -120,12 +119,8 @@ class Retriever:
         return convex([(sparse[0], sparse[1], w), (dense[0], dense[1], 1 - w)])
 
     def _search(self, level: str, tokens, qvec, n, allowed, mode):
-        """Search chunks (level "") or pages (level "pages_"); loads only the parts it uses."""
-        from .store.sparse import top_n
-
-        index = self.index
-        s = top_n(getattr(index, level + "sparse").scores(tokens), n, allowed) if mode != "dense" else EMPTY
-        d = getattr(index, level + "dense").search(qvec, n, allowed) if mode != "sparse" else EMPTY
+        """Search chunks or pages; the index loads only the parts the mode uses."""
+        s, d = self.index.sides(tokens, qvec, n, allowed, mode, level)
         return self._fuse(s, d, mode), s, d
 
     def retrieve(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
@@ -133,7 +128,9 @@ class Retriever:
         if k < 1:
             raise BadInput(f"k must be at least 1, not {k}")
         index = self.index
-        allowed = index.store.rows_matching(filters) if filters else None
+        if self.mode == "two-stage" and not getattr(index, "pages_supported", False):
+            raise BadInput(f"index {index.name!r} has no two-stage search: use hybrid, sparse or dense")
+        allowed = index.allowed(filters)
         if allowed is not None and len(allowed) == 0:
             return []
         n = max(k * self.fetch_factor, k)
@@ -144,13 +141,13 @@ class Retriever:
         page_rank: dict[int, int] = {}
         if self.mode == "two-stage":
             page_allowed = None if allowed is None else np.unique(index.page_of_chunk[allowed])
-            fused_pages, _, _ = self._search("pages_", tokens, qvec, self.pages * 4, page_allowed, "hybrid")
+            fused_pages, _, _ = self._search("pages", tokens, qvec, self.pages * 4, page_allowed, "hybrid")
             top_pages = sorted(fused_pages.items(), key=lambda kv: (-kv[1], kv[0]))[: self.pages]
             page_rank = {p: i + 1 for i, (p, _) in enumerate(top_pages)}
-            in_pages = index.store.rows_of_pages(list(page_rank))
+            in_pages = index.rows_of_pages(list(page_rank))
             allowed = in_pages if allowed is None else np.intersect1d(allowed, in_pages)
 
-        fused, s, d = self._search("", tokens, qvec, n, allowed, chunk_mode)
+        fused, s, d = self._search("chunks", tokens, qvec, n, allowed, chunk_mode)
         if page_rank:
             order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
             c, w = self.rrf_c, self.page_weight
@@ -169,3 +166,16 @@ class Retriever:
                 Hit(chunk=chunk, score=score, sparse_rank=sr, sparse_score=ss, dense_rank=dr, dense_score=ds)
             )
         return hits
+
+
+def search(index, query: str, k: int = 5, *, filters: Mapping[str, Any] | None = None, **options: Any):
+    """The ``k`` best hits for ``query`` in ``index`` (an :class:`~docprompt.store.index.Index` or
+    an index name); options as :class:`Retriever` takes them (mode, fusion, sparse_weight, ...)::
+
+        search("tldr", "extract a gzipped archive", k=3, mode="hybrid")
+    """
+    if isinstance(index, str):
+        from .store.registry import open_index
+
+        index = open_index(index)
+    return Retriever(index, **options).retrieve(query, k=k, filters=filters)

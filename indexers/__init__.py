@@ -6,44 +6,25 @@ user's own indexer plugs in with one line of their pyproject.toml.
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
-
 from docprompt.errors import BadInput
 
 from ._base import FileTreeIndexer, IndexerOptions
 from ._fs import Skips
 
 GROUP = "docprompt.indexers"
-BUILTIN = {
-    "files": "docprompt.indexers.files:FilesIndexer",
-    "manpages": "docprompt.indexers.manpages:ManPagesIndexer",
-    "tldr": "docprompt.indexers.tldr:TldrIndexer",
-    "devdocs": "docprompt.indexers.devdocs:DevDocsIndexer",
-    "python": "docprompt.indexers.pyapi:PythonApiIndexer",
-    "docs": "docprompt.indexers.docsfolder:DocsFolderIndexer",
-    "examples": "docprompt.indexers.examples:CodeExamplesIndexer",
-}
 
 
 def available() -> dict[str, str]:
-    found = dict(BUILTIN)
-    for ep in entry_points(group=GROUP):
-        found.setdefault(ep.name, ep.value)
-    return found
+    from docprompt.plugins import available as registered
+
+    return registered("indexers")
 
 
 def get_indexer(name: str):
     """The indexer class registered as ``name``."""
-    known = available()
-    if name not in known:
-        raise BadInput(f"unknown indexer {name!r}; known: {', '.join(sorted(known))}")
-    module, _, attr = known[name].partition(":")
-    import importlib
+    from docprompt.plugins import load
 
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as e:
-        raise BadInput(f"indexer {name!r} ({known[name]}) cannot be loaded: {e}") from None
+    return load("indexers", name)
 
 
 def make_indexer(name: str, paths: list[str], options: dict | None = None, *, max_file_bytes: int):

@@ -13,6 +13,7 @@ from docprompt.errors import BadInput
 from docprompt.indexers import get_indexer
 from docprompt.indexers.devdocs import DevDocsIndexer
 from docprompt.models import Document
+from docprompt.retrieve import search
 
 TARBALL = ("devdocs", "devdocs-13libs.tar.xz")
 
@@ -294,7 +295,7 @@ def test_builds_an_index_with_one_chunk_per_entry(bundle):
     )
     assert manifest.counts["documents"] == len(docs) == manifest.counts["chunks"]
     assert manifest.counts["pages"] == 1  # every entry and example of api.html is one page
-    hit = open_index("dd").search("add two numbers sum", k=1, mode="sparse")[0]
+    hit = search(open_index("dd"), "add two numbers sum", k=1, mode="sparse")[0]
     assert hit.chunk.doc_id == "mylib.api#mylib.add"
 
 

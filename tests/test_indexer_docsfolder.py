@@ -11,6 +11,7 @@ from docprompt.errors import BadInput
 from docprompt.indexers import get_indexer, make_indexer
 from docprompt.indexers.docsfolder import DocsFolderIndexer, describe, guess_language, slugify
 from docprompt.models import Document
+from docprompt.retrieve import search
 from docprompt.store import registry
 from docprompt.store.build import build_index
 
@@ -416,9 +417,9 @@ def test_index_build_and_search_finds_an_example(tree, home):
     )
     assert manifest.counts["documents"] >= 15 and manifest.indexer == "docs"
     index = registry.open_index("docs")
-    hits = index.search("git clone then make install", k=3)
+    hits = search(index, "git clone then make install", k=3)
     assert "mydocs/guide.md#ex1" in [h.chunk.doc_id for h in hits]
-    examples = index.search("git clone then make install", k=3, filters={"kind": "example"})
+    examples = search(index, "git clone then make install", k=3, filters={"kind": "example"})
     top = examples[0].chunk
     assert top.doc_id == "mydocs/guide.md#ex1" and top.language == "bash" and "git clone" in top.text
     assert top.metadata["section_id"] == "mydocs/guide.md#from-source"

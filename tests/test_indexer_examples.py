@@ -10,6 +10,7 @@ from docprompt.errors import BadInput
 from docprompt.indexers import get_indexer, make_indexer
 from docprompt.indexers.examples import CodeExamplesIndexer, leading_comments
 from docprompt.models import Document
+from docprompt.retrieve import search
 from docprompt.store import registry
 from docprompt.store.build import build_index
 
@@ -268,6 +269,6 @@ def test_index_build_and_search_finds_a_notebook_cell(folder, home):
         settings=BuildSettings(embedder="hash:64"),
     )
     assert manifest.counts["documents"] == 1 + 11 + 3 + 1  # small.py, big.py split, 3 cells, backup.sh
-    hits = registry.open_index("ex").search("group rows by key and sum with pandas groupby", k=3)
+    hits = search(registry.open_index("ex"), "group rows by key and sum with pandas groupby", k=3)
     top = hits[0].chunk
     assert top.doc_id == "ex/notebooks/tour.ipynb#ex2" and top.kind == "example" and "groupby" in top.text

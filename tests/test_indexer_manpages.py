@@ -14,6 +14,7 @@ from docprompt.indexers import get_indexer, make_indexer
 from docprompt.indexers import manpages as mp
 from docprompt.indexers.manpages import ManPagesIndexer
 from docprompt.manpage import parse_flags, split_page
+from docprompt.retrieve import search
 
 TARBALL = ("manpages", "manpages.tar.gz")
 
@@ -475,7 +476,7 @@ def test_a_page_that_renders_too_slowly_is_skipped(roff_root):
 def test_builds_an_index_that_eval_can_score(rendered):
     from docprompt.config import BuildSettings
     from docprompt.eval.retrieval import flags_by_command
-    from docprompt.store.build import build_from_source
+    from docprompt.sources import build_from_source
     from docprompt.store.registry import open_index, path_of
 
     manifest = build_from_source(
@@ -483,7 +484,7 @@ def test_builds_an_index_that_eval_can_score(rendered):
     )
     assert manifest.counts["documents"] == manifest.counts["chunks"] > 10
     index = open_index("man")
-    hit = index.search("extract files from an archive", k=1, mode="sparse")[0]
+    hit = search(index, "extract files from an archive", k=1, mode="sparse")[0]
     assert hit.chunk.metadata["command"] == "tar"
     assert hit.chunk.metadata["flags"] == ["-x", "--extract", "--get"]
     assert hit.chunk.title == "tar(1) — --extract"

@@ -11,8 +11,9 @@ from docprompt.errors import BadInput
 from docprompt.indexers import make_indexer
 from docprompt.indexers.pyapi import PythonApiIndexer, docstring_examples
 from docprompt.recipes import load
+from docprompt.retrieve import search
+from docprompt.sources import build_from_source
 from docprompt.store import registry
-from docprompt.store.build import build_from_source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACME = FIXTURES / "acme_private"
@@ -406,7 +407,7 @@ def test_build_an_index_and_find_a_fixture_symbol():
     )
     assert manifest.indexer == "python" and manifest.counts["documents"] > 30
     idx = registry.open_index("acme")
-    hits = idx.search("retry a flaky call to the ledger service with backoff", k=3)
+    hits = search(idx, "retry a flaky call to the ledger service with backoff", k=3)
     assert "acme_private.RetryPolicy" in {h.chunk.metadata["symbol"] for h in hits}
-    hits = idx.search("invoice amount due tax included", k=5, filters={"kind": "doc"})
+    hits = search(idx, "invoice amount due tax included", k=5, filters={"kind": "doc"})
     assert "acme_private.billing.Invoice.total" in {h.chunk.metadata["symbol"] for h in hits}

@@ -10,6 +10,7 @@ from docprompt.config import BuildSettings
 from docprompt.errors import BadInput
 from docprompt.indexers import make_indexer
 from docprompt.indexers.tldr import TldrIndexer, command_flags, parse_page, render_command
+from docprompt.retrieve import search
 from docprompt.store.build import build_index
 from docprompt.store.registry import open_index, path_of
 
@@ -251,7 +252,7 @@ def test_build_and_search(tmp_path):
         settings=BuildSettings(embedder="hash:64"),
     )
     assert m.counts["documents"] == 4 + 7
-    hits = open_index("tldr").search("extract a tar archive", k=3)
+    hits = search(open_index("tldr"), "extract a tar archive", k=3)
     top = hits[0].chunk
     assert top.kind == "example" and top.metadata["command"] == "tar", [h.chunk.id for h in hits]
     assert top.doc_id == "tldr/common/tar#ex2" and "-x" in top.metadata["flags"]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from docprompt.retrieve import search
 from docprompt.store import registry
 from docprompt.store.sparse import BM25S, RankBM25, top_n
 from docprompt.textproc import tokenize
@@ -82,5 +83,5 @@ def test_tar_page_found_for_gzipped_archive(shared_data, minilm_onnx, tmp_path):
     idx = registry.open_index("tldr")
     assert idx.query_embedder.backend == "onnx"
     for mode, k in (("hybrid", 3), ("sparse", 3), ("dense", 10)):
-        top = [h.chunk.title for h in idx.search("extract a gzipped archive", k=k, mode=mode)]
+        top = [h.chunk.title for h in search(idx, "extract a gzipped archive", k=k, mode=mode)]
         assert "tar" in top, (mode, top)

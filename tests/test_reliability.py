@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from docprompt.cli import main
 from docprompt.errors import BadInput, DocpromptError, IndexCorrupt, IndexIncompatible
+from docprompt.retrieve import search
 from docprompt.store import layout, registry
 from docprompt.store.index import Index
 
@@ -36,8 +37,8 @@ def test_building_an_index_keeps_an_index_whose_name_extends_it(docs):
     )  # fmt: skip
     build("docs", docs)
     build("docs", docs)  # a rebuild cleans the stale builds of `docs`, and only those
-    assert registry.open_index("docs.v2").search("extract a gzipped archive", k=1)
-    assert registry.open_index("docs").search("extract a gzipped archive", k=1)
+    assert search(registry.open_index("docs.v2"), "extract a gzipped archive", k=1)
+    assert search(registry.open_index("docs"), "extract a gzipped archive", k=1)
     for name in ("docs.v2", "docs"):
         live = registry.path_of(name).resolve()
         assert live.is_dir() and (live / layout.MANIFEST).is_file()
@@ -77,9 +78,9 @@ def test_an_open_index_reads_the_build_it_opened_after_a_swap(tmp_path):
     a, b = _two_corpora(tmp_path)
     build("x", a)
     idx = registry.open_index("x")
-    first = {h.chunk.title for h in idx.search("archives tar", k=6, mode="sparse")}
+    first = {h.chunk.title for h in search(idx, "archives tar", k=6, mode="sparse")}
     build("x", b)  # swapped in while idx is open; idx has loaded nothing but its manifest yet
-    again = {h.chunk.title for h in idx.search("archives tar", k=6)}
+    again = {h.chunk.title for h in search(idx, "archives tar", k=6)}
     assert first and again <= {f"alpha{i}" for i in range(6)}
     assert idx.path.exists()  # the pinned build is kept for its reader
     idx.close()
@@ -103,7 +104,7 @@ def test_readers_across_many_swaps_never_fail_or_mix(tmp_path):
         while not stop.is_set():
             try:
                 with registry.open_index("x") as idx:
-                    titles = {h.chunk.title[:4] for h in idx.search("archives tar page", k=8)}
+                    titles = {h.chunk.title[:4] for h in search(idx, "archives tar page", k=8)}
             except DocpromptError as e:
                 errors.append(str(e))
                 continue
@@ -211,7 +212,7 @@ def test_a_file_name_that_is_not_utf8_is_indexed(tmp_path):
     (src / "good.md").write_text("# good\n\nA plain page.\n")
     m = build("t", src)
     assert m.counts["documents"] == 2
-    hits = registry.open_index("t").search("page whose name is not UTF-8", k=1)
+    hits = search(registry.open_index("t"), "page whose name is not UTF-8", k=1)
     assert "\ufffd" in hits[0].chunk.source and hits[0].chunk.title == "odd name"
 
 
@@ -225,7 +226,7 @@ def test_utf16_files_are_decoded_and_skips_name_their_files(tmp_path):
     assert m.counts["documents"] == 1
     assert m.skipped == {"binary": 1, "empty": 1}
     assert m.skipped_files["binary"][0].endswith("blob.md")
-    assert registry.open_index("t").search("widgets", k=1)[0].chunk.title == "wide"
+    assert search(registry.open_index("t"), "widgets", k=1)[0].chunk.title == "wide"
     out = run("index", "info", "t", "--skipped").output
     assert "blob.md" in out and "empty.md" in out
 
@@ -278,7 +279,7 @@ def test_two_stage_on_an_index_without_pages_says_rebuild(docs):
     del manifest["counts"]["pages"]
     (live / layout.MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(IndexIncompatible, match="two-stage"):
-        registry.open_index("t").search("tar", k=1, mode="two-stage")
+        search(registry.open_index("t"), "tar", k=1, mode="two-stage")
     result = CliRunner().invoke(main, ["search", "t", "tar", "--mode", "two-stage"])
     assert result.exit_code == 2 and "Traceback" not in result.output
 
@@ -291,7 +292,7 @@ def test_metadata_that_is_not_json_is_a_corrupt_index(docs):
     con.commit()
     con.close()
     with pytest.raises(IndexCorrupt, match="not JSON"):
-        registry.open_index("t").search("tar", k=1)
+        search(registry.open_index("t"), "tar", k=1)
 
 
 def test_chunk_overlap_larger_than_size_is_refused_up_front():

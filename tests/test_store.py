@@ -10,6 +10,7 @@ import pytest
 
 from docprompt.embed.hashing import HashingEmbedder
 from docprompt.errors import IndexCorrupt, IndexIncompatible, IndexNotFound
+from docprompt.retrieve import search
 from docprompt.store import layout, registry
 from docprompt.store.index import Index
 
@@ -26,9 +27,9 @@ def test_build_and_search(docs):
     assert m.embedder.name == "hash:64" and m.dense_index == "flat"
     idx = registry.open_index("t")
     for mode in ("hybrid", "sparse", "dense"):
-        hits = idx.search("extract a gzipped archive", k=3, mode=mode)
+        hits = search(idx, "extract a gzipped archive", k=3, mode=mode)
         assert titles(hits)[0] == "tar", mode
-    hit = idx.search("extract a gzipped archive", k=1)[0]
+    hit = search(idx, "extract a gzipped archive", k=1)[0]
     assert hit.sparse_rank == 1 and hit.dense_rank == 1 and "sparse #1" in hit.explain()
 
 
@@ -68,8 +69,8 @@ def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs):
     assert second.counts["embedded"] == 1
     assert second.counts["reused_vectors"] == second.counts["chunks"] - 1
     idx = registry.open_index("t")
-    assert "readme" not in {h.chunk.title for h in idx.search("disk usage directory size", k=10)}
-    assert idx.search("search text regular expression", k=1)[0].chunk.title == "grep"
+    assert "readme" not in {h.chunk.title for h in search(idx, "disk usage directory size", k=10)}
+    assert search(idx, "search text regular expression", k=1)[0].chunk.title == "grep"
     old_dirs = [p for p in registry.path_of("t").parent.iterdir() if p.name.startswith(".t.b-")]
     assert len(old_dirs) == 1, "the replaced build was deleted"
 
@@ -77,18 +78,18 @@ def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs):
 def test_hnsw_above_threshold(docs):
     m = build("t", docs, hnsw_threshold=2)
     assert m.dense_index == "hnsw"
-    hits = registry.open_index("t").search("gzipped archive", k=2, mode="dense")
+    hits = search(registry.open_index("t"), "gzipped archive", k=2, mode="dense")
     assert titles(hits)[0] == "tar"
 
 
 def test_filters(docs):
     build("t", docs)
     idx = registry.open_index("t")
-    hits = idx.search("json file", k=5, filters={"language": "python"})
+    hits = search(idx, "json file", k=5, filters={"language": "python"})
     assert hits and all(h.chunk.language == "python" for h in hits)
-    hits = idx.search("archive", k=5, filters={"path": ["tar.md", "grep.md"]})
+    hits = search(idx, "archive", k=5, filters={"path": ["tar.md", "grep.md"]})
     assert set(titles(hits)) <= {"tar", "grep"} and "tar" in titles(hits)
-    assert idx.search("archive", k=5, filters={"kind": "nothing"}) == []
+    assert search(idx, "archive", k=5, filters={"kind": "nothing"}) == []
 
 
 def test_unknown_index_lists_known(docs):
@@ -110,7 +111,7 @@ def test_corrupt_manifest_is_clear_and_other_indexes_untouched(docs, damage):
         manifest.unlink()
     with pytest.raises(IndexCorrupt, match="manifest.json .*rebuild it with `docprompt index build a"):
         registry.open_index("a")
-    assert titles(registry.open_index("b").search("gzipped archive", k=1)) == ["tar"]
+    assert titles(search(registry.open_index("b"), "gzipped archive", k=1)) == ["tar"]
 
 
 def test_truncated_faiss_file(docs):
@@ -118,9 +119,9 @@ def test_truncated_faiss_file(docs):
     dense = registry.path_of("a") / layout.DENSE
     dense.write_bytes(dense.read_bytes()[:200])
     idx = registry.open_index("a")
-    assert idx.search("gzipped archive", k=1, mode="sparse")  # the sparse side still works
+    assert search(idx, "gzipped archive", k=1, mode="sparse")  # the sparse side still works
     with pytest.raises(IndexCorrupt, match="dense.faiss is corrupt"):
-        idx.search("gzipped archive", k=1)
+        search(idx, "gzipped archive", k=1)
 
 
 def test_other_format_version_refused(docs):
@@ -162,7 +163,7 @@ SLOW_BUILD = textwrap.dedent(
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_interrupted_build_leaves_previous_index(docs, tmp_path, sig):
     build("t", docs)
-    before = registry.open_index("t").search("gzipped archive", k=1)[0].chunk.id
+    before = search(registry.open_index("t"), "gzipped archive", k=1)[0].chunk.id
     (docs / "new.md").write_text("# new\n\nsomething else entirely\n")
     proc = subprocess.Popen(
         [sys.executable, "-c", SLOW_BUILD, str(docs)],
@@ -176,7 +177,7 @@ def test_interrupted_build_leaves_previous_index(docs, tmp_path, sig):
     proc.wait(timeout=30)
     idx = registry.open_index("t")
     assert idx.manifest.counts["documents"] == 5
-    assert idx.search("gzipped archive", k=1)[0].chunk.id == before
+    assert search(idx, "gzipped archive", k=1)[0].chunk.id == before
     idx.close()  # an open index pins its build (see test_reliability)
     build("t", docs)  # and the next build cleans up and succeeds
     assert registry.open_index("t").manifest.counts["documents"] == 6
@@ -208,10 +209,10 @@ def test_two_stage_finds_the_page_then_its_paragraphs(tmp_path):
     m = build_index(registry.path_of("p"), docs, embedder=HashingEmbedder(64))
     assert m.counts["pages"] == 3
     idx = registry.open_index("p")
-    hits = idx.search("extract files from a gzip archive", k=4, mode="two-stage", pages=1)
+    hits = search(idx, "extract files from a gzip archive", k=4, mode="two-stage", pages=1)
     assert {h.chunk.metadata["command"] for h in hits} == {"tar"}
     assert hits[0].chunk.text.startswith("-x, --extract")
-    hits = idx.search("extract files from a gzip archive", k=6, mode="two-stage", pages=2)
+    hits = search(idx, "extract files from a gzip archive", k=6, mode="two-stage", pages=2)
     assert {h.chunk.metadata["command"] for h in hits} == {"tar", "gzip"}
-    only_ls = idx.search("archive", k=3, mode="two-stage", filters={"command": "ls"})
+    only_ls = search(idx, "archive", k=3, mode="two-stage", filters={"command": "ls"})
     assert only_ls and {h.chunk.metadata["command"] for h in only_ls} == {"ls"}

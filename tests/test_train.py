@@ -13,7 +13,7 @@ from docprompt.errors import BadInput
 from docprompt.eval.datasets import Row
 from docprompt.eval.retrieval import record_search_defaults, tune
 from docprompt.models import Document
-from docprompt.retrieve import Retriever
+from docprompt.retrieve import Retriever, search
 from docprompt.store import registry
 from docprompt.store.build import build_index
 from docprompt.train.pairs import (
@@ -346,7 +346,7 @@ def test_train_query_tower_reuses_the_index_vectors(real_index, man_index, tmp_p
     assert manifest.embedder.name == str(out) and manifest.embedder.documents == "all-MiniLM-L6-v2"
     tuned = registry.open_index("tuned")
     assert float(tuned.embed_query(text) @ trained.embed([text])[0]) > 0.999  # queries: the trained model
-    assert tuned.search("unpack an archive", k=3)
+    assert search(tuned, "unpack an archive", k=3)
     with pytest.raises(BadInput, match="holds vectors of 'hash:64', not of --base"):
         train_retriever(pairs, man_index, tmp_path / "m2", options)
 

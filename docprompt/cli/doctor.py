@@ -41,9 +41,9 @@ def doctor(as_json: bool) -> None:
                 state = f"not installed: {model.pip}"
         packaged[name] = state
     try:
-        from ..generate import _pick_backend
+        from ..generate.base import pick_backend
 
-        backend = _pick_backend(None, None)
+        backend = pick_backend(None, None)
     except DocpromptError as e:
         backend = f"none ({e})"
     indexes: list[dict] = []

@@ -22,8 +22,8 @@ def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_fil
 
 def _build(name, paths, indexer_name, options, settings, console):
     from ..progress import RichReporter
+    from ..sources import build_from_source
     from ..store import registry
-    from ..store.build import build_from_source
 
     manifest = build_from_source(
         registry.path_of(name),

@@ -11,65 +11,6 @@ index (onnxruntime + tokenizers), which gives the same vectors without importing
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol, runtime_checkable
+from .base import Embedder, embed_by_length, get_embedder, load_query_embedder
 
-import numpy as np
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    name: str
-    backend: str
-
-    @property
-    def dim(self) -> int: ...
-
-    def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
-        """Unit-normalised float32 vectors, one row per text."""
-        ...
-
-
-def embed_by_length(encode, texts: list[str], dim: int, batch_size: int, progress=None) -> np.ndarray:
-    """Run ``encode(batch) -> vectors`` over texts sorted by length, in original order out.
-
-    Batches of similar length waste little on padding: 2-4x faster on short paragraphs.
-    """
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), dim), dtype=np.float32)
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        out[rows] = encode([texts[i] for i in rows])
-        if progress is not None:
-            progress(len(rows))
-    return out
-
-
-def get_embedder(name: str) -> Embedder:
-    """The embedder used to index documents, by name."""
-    if name.startswith("hash:"):
-        from .hashing import HashingEmbedder
-
-        dim = name.removeprefix("hash:")
-        if not dim.isdigit() or not 8 <= int(dim) <= 4096:
-            from ..errors import BadInput
-
-            raise BadInput(f"bad embedder {name!r}: write hash:DIM with DIM from 8 to 4096")
-        return HashingEmbedder(int(dim))
-    if name.startswith("ollama:"):
-        from .ollama import OllamaEmbedder
-
-        return OllamaEmbedder(name.removeprefix("ollama:"))
-    from .st import SentenceTransformerEmbedder
-
-    return SentenceTransformerEmbedder(name)
-
-
-def load_query_embedder(name: str, index_dir: Path) -> Embedder:
-    """The embedder used at query time for an index: its stored ONNX export when present."""
-    onnx_dir = index_dir / "embedder"
-    if (onnx_dir / "model.onnx").exists():
-        from .onnx import OnnxEmbedder
-
-        return OnnxEmbedder(onnx_dir, name=name)
-    return get_embedder(name)
+__all__ = ["Embedder", "embed_by_length", "get_embedder", "load_query_embedder"]

@@ -33,3 +33,12 @@ class HashingEmbedder:
             progress(len(texts) % batch_size)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-12, None)
+
+
+def from_spec(spec: str) -> HashingEmbedder:
+    """``hash:DIM``'s DIM, from 8 to 4096."""
+    if not spec.isdigit() or not 8 <= int(spec) <= 4096:
+        from ..errors import BadInput
+
+        raise BadInput(f"bad embedder 'hash:{spec}': write hash:DIM with DIM from 8 to 4096")
+    return HashingEmbedder(int(spec))

@@ -42,7 +42,7 @@ class OnnxEmbedder:
         return int(self.config["dim"])
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
-        from . import embed_by_length
+        from .base import embed_by_length
 
         return embed_by_length(self._encode, texts, self.dim, batch_size, progress)
 

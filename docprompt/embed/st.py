@@ -109,7 +109,7 @@ class SentenceTransformerEmbedder:
         return int(self.model.max_seq_length)
 
     def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
-        from . import embed_by_length
+        from .base import embed_by_length
 
         def encode(batch: list[str]) -> np.ndarray:
             return self.model.encode(

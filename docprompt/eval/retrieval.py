@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..config import BuildSettings, home
 from ..errors import BadInput, DocpromptError
 from ..progress import Reporter, Silent

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import models_dir
-from . import GeneratorError, Messages, as_messages
+from .base import GeneratorError, Messages, as_messages
 
 INSTALL_HINT = "pip install 'docprompt[local]'"
 
@@ -213,3 +213,11 @@ class EmbeddedGenerator:
             piece = part["choices"][0]["delta"].get("content")
             if piece:
                 yield piece
+
+
+def from_settings(model: str | None = None, host: str | None = None, n_ctx: int = 4096) -> EmbeddedGenerator:
+    """The embedded backend as ``get_generator`` builds it: the model given, else the settings
+    file's, else the default."""
+    from ..config import settings
+
+    return EmbeddedGenerator(model or settings().generate.model or DEFAULT_MODEL, n_ctx=n_ctx)

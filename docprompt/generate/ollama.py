@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import GeneratorError, Messages, as_messages
+from .base import GeneratorError, Messages, as_messages
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 DEFAULT_PORT = 11434
@@ -249,3 +249,10 @@ class OllamaGenerator:
         for client in self._clients.values():
             client.close()
         self._clients.clear()
+
+
+def from_settings(model: str | None = None, host: str | None = None, n_ctx: int = 4096) -> OllamaGenerator:
+    """The Ollama backend as ``get_generator`` builds it (model: given, env, settings, default)."""
+    from .base import ollama_model
+
+    return OllamaGenerator(ollama_model(model), host=host)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..chunking import Chunker, search_text
 from ..config import BuildSettings, models_dir
 from ..errors import BadInput, DocpromptError
@@ -346,31 +346,3 @@ def _build(
         shutil.rmtree(build, ignore_errors=True)
         raise
     return manifest
-
-
-def build_from_source(
-    path: Path,
-    indexer: str,
-    paths: list[str],
-    *,
-    options: dict | None = None,
-    settings: BuildSettings | None = None,
-    name: str | None = None,
-    reporter: Reporter | None = None,
-) -> Manifest:
-    """Run a registered indexer over ``paths`` and build the index at ``path`` from it."""
-    from ..indexers import make_indexer
-
-    settings = settings or BuildSettings()
-    source = make_indexer(indexer, paths, options, max_file_bytes=settings.max_file_bytes)
-    return build_index(
-        path,
-        source.iter_documents(),
-        name=name,
-        indexer=indexer,
-        indexer_options=options,
-        roots=source.roots,
-        skipped=source.skipped,
-        settings=settings,
-        reporter=reporter,
-    )

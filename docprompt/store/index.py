@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,9 @@ from pydantic import ValidationError
 from ..errors import IndexCorrupt, IndexIncompatible, IndexNotFound
 from ..models import Manifest
 from . import layout
+
+Side = tuple[np.ndarray, np.ndarray]  # rows and scores, best first
+EMPTY: Side = (np.empty(0, np.int64), np.empty(0, np.float32))
 
 
 def _rebuild_hint(name: str) -> str:
@@ -183,12 +187,29 @@ class Index:
     def embed_query(self, text: str) -> np.ndarray:
         return self.query_embedder.embed([text])[0]
 
-    def search(self, query: str, k: int = 5, **options: Any):
-        """Hybrid search by default; see :class:`docprompt.retrieve.Retriever` for options."""
-        from ..retrieve import Retriever
+    # -- what a retriever asks of an index (docprompt.retrieve fuses the sides) ------------------
 
-        filters = options.pop("filters", None)
-        return Retriever(self, **options).retrieve(query, k=k, filters=filters)
+    pages_supported = True  # whole-page parts for two-stage retrieval
+
+    def allowed(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:
+        """The rows a filter allows (None: all of them)."""
+        return self.store.rows_matching(filters) if filters else None
+
+    def sides(self, tokens, qvec, n: int, allowed, mode: str, level: str = "chunks") -> tuple[Side, Side]:
+        """The ``n`` best (rows, scores) by BM25 over ``tokens`` and by the dense vectors for
+        ``qvec`` (an empty side where ``mode`` leaves it out), over chunks or whole pages."""
+        from .sparse import top_n
+
+        prefix = "pages_" if level == "pages" else ""
+        sparse, dense = EMPTY, EMPTY
+        if mode != "dense":
+            sparse = top_n(getattr(self, prefix + "sparse").scores(tokens), n, allowed)
+        if mode != "sparse":
+            dense = getattr(self, prefix + "dense").search(qvec, n, allowed)
+        return sparse, dense
+
+    def rows_of_pages(self, pages: list[int]) -> np.ndarray:
+        return self.store.rows_of_pages(pages)
 
     def close(self) -> None:
         """Release the build this index pinned (a later swap may then delete it)."""

@@ -151,3 +151,13 @@ def verify_bash(
                     Issue("unknown-flag", flag, f"`{page}` has no option {flag}{hint}", page, close)
                 )
     return report
+
+
+class BashVerifier:
+    """The verifier registered for ``bash``: flags against the index, then this machine's man."""
+
+    def __init__(self, index) -> None:
+        self.flags = IndexFlags(index) if index is not None else None
+
+    def __call__(self, code: str) -> Report:
+        return verify_bash(code, [self.flags] if self.flags is not None else [])

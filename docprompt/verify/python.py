@@ -186,3 +186,13 @@ def verify_python(
         elif not any(name.startswith(m + ".") or name == m for m in bad_modules):
             report.unverifiable.append(name)
     return report
+
+
+class PythonVerifier:
+    """The verifier registered for ``python``: names against the index's symbols, then imports."""
+
+    def __init__(self, index) -> None:
+        self.symbols = IndexSymbols(index) if index is not None else None
+
+    def __call__(self, code: str) -> Report:
+        return verify_python(code, self.symbols)
