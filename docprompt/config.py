@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import BadInput
+from .kinds import Fusion, Mode
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 
@@ -59,12 +61,14 @@ class BuildSettings(BaseModel):
 class SearchSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    mode: Literal["hybrid", "sparse", "dense", "two-stage"] = "hybrid"
-    fusion: Literal["rrf", "convex"] = "rrf"
+    mode: Mode = "hybrid"
+    fusion: Fusion = "rrf"
     k: int = Field(default=5, ge=1, le=1000)
     sparse_weight: float = Field(default=0.5, ge=0, le=1)
     rrf_c: int = Field(default=60, ge=1)
     fetch_factor: int = Field(default=10, ge=1, le=1000)
+    pages: int = Field(default=5, ge=1, le=100, description="pages kept by two-stage retrieval")
+    page_weight: float = Field(default=0.5, ge=0, le=1)
 
 
 class GenerateSettings(BaseModel):
@@ -72,7 +76,17 @@ class GenerateSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    backend: Literal["auto", "ollama", "embedded"] = "auto"
+    backend: str = Field(default="auto", description="auto, ollama, embedded, or a plugin's backend")
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        from .plugins import available
+
+        known = ["auto", *sorted(available("generators"))]
+        if value not in known:
+            raise ValueError(f"unknown backend {value!r}; choose one of {', '.join(known)}")
+        return value
     model: str | None = Field(default=None, description="Ollama model, embedded model name or .gguf path")
     ollama_host: str | None = None
     k: int = Field(default=5, ge=0, le=50, description="docs in the prompt")
@@ -132,3 +146,51 @@ def validated(model: type[BaseModel], data: dict, what: str) -> BaseModel:
         loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         raise BadInput(f"{what}: {loc}: {msg}" if loc else f"{what}: {msg}") from None
+
+
+# Environment variables, per setting (CLI options win over them; they win over the file).
+ENV = {
+    ("generate", "backend"): "DOCPROMPT_BACKEND",
+    ("generate", "model"): "DOCPROMPT_MODEL",
+    ("generate", "ollama_host"): "OLLAMA_HOST",
+    ("generate", "k"): "DOCPROMPT_K",
+    ("generate", "examples"): "DOCPROMPT_EXAMPLES",
+    ("generate", "max_tokens"): "DOCPROMPT_MAX_TOKENS",
+    ("search", "mode"): "DOCPROMPT_SEARCH_MODE",
+    ("build", "embedder"): "DOCPROMPT_EMBEDDER",
+}
+_MODELS: dict[str, type[BaseModel]] = {
+    "build": BuildSettings,
+    "search": SearchSettings,
+    "generate": GenerateSettings,
+}
+
+
+def resolve(
+    section: Literal["build", "search", "generate"],
+    given: Mapping[str, Any] | None = None,
+    tuned: Mapping[str, Any] | None = None,
+) -> Any:
+    """A section's settings, each key from the first place that sets it: ``given`` (CLI options
+    and call arguments; None means not given) -> environment (``ENV``) -> the settings file
+    (keys written there) -> ``tuned`` (an index's tuned search defaults) -> built-in default.
+
+    Every surface (CLI, ``DocPrompt``, the magic, ``dp``) resolves its settings here."""
+    model = _MODELS[section]
+    written = getattr(settings(), section)
+    layers: list[tuple[str, Mapping[str, Any]]] = [
+        ("option", {k: v for k, v in (given or {}).items() if v is not None}),
+        (
+            "environment",
+            {k: os.environ[var] for (sec, k), var in ENV.items() if sec == section and os.environ.get(var)},
+        ),
+        (str(config_path()), {k: getattr(written, k) for k in written.model_fields_set}),
+        ("index", {k: v for k, v in (tuned or {}).items() if k in model.model_fields}),
+    ]
+    out: dict[str, Any] = {}
+    for key in model.model_fields:
+        for _, layer in layers:
+            if key in layer:
+                out[key] = layer[key]
+                break
+    return validated(model, out, f"[{section}] settings")

@@ -86,13 +86,11 @@ class DocPrompt:
         max_tokens: int | None = None,
     ):
         """``k``, ``examples`` and ``max_tokens`` default to the settings file's [generate]."""
-        from .config import settings
+        from .config import resolve
         from .retrieve import Retriever
 
-        conf = settings().generate
-        k = conf.k if k is None else k
-        examples = conf.examples if examples is None else examples
-        max_tokens = conf.max_tokens if max_tokens is None else max_tokens
+        conf = resolve("generate", {"k": k, "examples": examples, "max_tokens": max_tokens})
+        k, examples, max_tokens = conf.k, conf.examples, conf.max_tokens
 
         self.index = index
         self._generator = generator

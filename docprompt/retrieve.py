@@ -8,20 +8,18 @@ convex combination. Every Hit keeps each side's rank and score.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from .errors import BadInput, BadQuery
+from .kinds import Fusion, Mode, choices
 from .models import Hit
 from .textproc import tokenize
 
-Mode = Literal["hybrid", "sparse", "dense", "two-stage"]
-MODES = ("hybrid", "sparse", "dense", "two-stage")
-Fusion = Literal["rrf", "convex"]
+MODES = tuple(choices(Mode))
 
 MAX_QUERY_CHARS = 10_000
-TUNABLE = {"mode": "hybrid", "fusion": "rrf", "sparse_weight": 0.5, "pages": 5, "page_weight": 0.5}
 
 
 def check_query(query: str) -> str:
@@ -77,36 +75,37 @@ class Retriever:
         mode: Mode | None = None,
         fusion: Fusion | None = None,
         sparse_weight: float | None = None,
-        rrf_c: int = 60,
-        fetch_factor: int = 10,
+        rrf_c: int | None = None,
+        fetch_factor: int | None = None,
         pages: int | None = None,
         page_weight: float | None = None,
     ):
-        # What is not given comes from the index's tuned defaults (`eval retrieval --tune`),
-        # else the built-in ones.
-        tuned = {**TUNABLE, **(getattr(getattr(index, "manifest", None), "search", None) or {})}
-        mode = tuned["mode"] if mode is None else mode
-        fusion = tuned["fusion"] if fusion is None else fusion
-        sparse_weight = tuned["sparse_weight"] if sparse_weight is None else sparse_weight
-        pages = tuned["pages"] if pages is None else pages
-        page_weight = tuned["page_weight"] if page_weight is None else page_weight
-        if mode not in MODES:
+        # What is not given comes from the environment, the settings file, the index's tuned
+        # defaults (`eval retrieval --tune`), else the built-in ones (docprompt.config.resolve).
+        from .config import resolve
+
+        if mode is not None and mode not in MODES:
             raise BadInput(f"unknown mode {mode!r}: use {', '.join(MODES)}")
-        if fusion not in ("rrf", "convex"):
+        if fusion is not None and fusion not in ("rrf", "convex"):
             raise BadInput(f"unknown fusion {fusion!r}: use rrf or convex")
         for label, w in (("sparse_weight", sparse_weight), ("page_weight", page_weight)):
-            if not 0 <= w <= 1:
+            if w is not None and not 0 <= w <= 1:
                 raise BadInput(f"{label} must be between 0 and 1, not {w}")
-        if pages < 1:
+        if pages is not None and pages < 1:
             raise BadInput(f"pages must be at least 1, not {pages}")
+        given = dict(mode=mode, fusion=fusion, sparse_weight=sparse_weight, rrf_c=rrf_c,
+                     fetch_factor=fetch_factor, pages=pages, page_weight=page_weight)  # fmt: skip
+        tuned = getattr(getattr(index, "manifest", None), "search", None) or {}
+        conf = resolve("search", given, tuned)
         self.index = index
-        self.mode = mode
-        self.fusion = fusion
-        self.sparse_weight = sparse_weight
-        self.rrf_c = rrf_c
-        self.fetch_factor = fetch_factor
-        self.pages = pages
-        self.page_weight = page_weight
+        self.mode = conf.mode
+        self.fusion = conf.fusion
+        self.sparse_weight = conf.sparse_weight
+        self.rrf_c = conf.rrf_c
+        self.fetch_factor = conf.fetch_factor
+        self.pages = conf.pages
+        self.page_weight = conf.page_weight
+        self.k = conf.k
 
     def _fuse(self, sparse: Side, dense: Side, mode: str) -> dict[int, float]:
         if mode == "sparse":
@@ -123,8 +122,11 @@ class Retriever:
         s, d = self.index.sides(tokens, qvec, n, allowed, mode, level)
         return self._fuse(s, d, mode), s, d
 
-    def retrieve(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[Hit]:
+    def retrieve(
+        self, query: str, k: int | None = None, filters: Mapping[str, Any] | None = None
+    ) -> list[Hit]:
         query = check_query(query)
+        k = self.k if k is None else k
         if k < 1:
             raise BadInput(f"k must be at least 1, not {k}")
         index = self.index
@@ -168,7 +170,9 @@ class Retriever:
         return hits
 
 
-def search(index, query: str, k: int = 5, *, filters: Mapping[str, Any] | None = None, **options: Any):
+def search(
+    index, query: str, k: int | None = None, *, filters: Mapping[str, Any] | None = None, **options: Any
+):
     """The ``k`` best hits for ``query`` in ``index`` (an :class:`~docprompt.store.index.Index` or
     an index name); options as :class:`Retriever` takes them (mode, fusion, sparse_weight, ...)::
 

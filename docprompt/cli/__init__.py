@@ -7,7 +7,6 @@ import sys
 
 import click
 
-from .._version import __version__
 from ..errors import DocpromptError
 
 
@@ -26,7 +25,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="docprompt")
+@click.version_option(package_name="docprompt", prog_name="docprompt")
 def main() -> None:
     """Grounded code from documentation a model has never seen.
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import click
 
+from ..kinds import Language, choices
+
 
 @click.command("ask")
 @click.argument("name")
 @click.argument("request")
-@click.option("--lang", type=click.Choice(["bash", "python"]), help="language [from the index's sources]")
-@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--lang", type=click.Choice(choices(Language)), help="language [from the index's sources]")
+@click.option("--backend", help="model backend: auto, ollama, embedded, or a plugin's [auto]")
 @click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
 @click.option("-k", "k", type=click.IntRange(0, 50), help="docs in the prompt [5]")
-@click.option(
-    "--examples", type=click.IntRange(0, 20), default=3, show_default=True, help="few-shot examples"
-)
+@click.option("--examples", type=click.IntRange(0, 20), help="few-shot examples in the prompt [3]")
 @click.option("--verify/--no-verify", default=None, help="check flags / APIs against the docs [verify]")
 @click.option("--no-repair", is_flag=True, help="verify, but do not ask the model to fix what fails")
 @click.option("--max-tokens", type=click.IntRange(16, 4096), help="longest answer, in tokens [256]")
@@ -70,9 +70,9 @@ def ask(
         sys.stdout.flush()
 
     if verify is None:
-        from ..config import settings
+        from ..config import resolve
 
-        verify = settings().generate.verify
+        verify = resolve("generate").verify
     answer = dp.ask(
         request,
         language=lang,

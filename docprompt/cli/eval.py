@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..kinds import Fusion, choices
+
 MODES = ["sparse", "dense", "hybrid", "two-stage"]
 
 
@@ -26,7 +28,7 @@ def eval_() -> None:
 @click.option("--limit", type=click.IntRange(1), help="evaluate the first N rows only")
 @click.option("--embedder", help="embedding model for the pool index [all-MiniLM-L6-v2]")
 @click.option("--index", "index_name", help="score this index (name or folder) instead of a built pool")
-@click.option("--fusion", type=click.Choice(["rrf", "convex"]), help="[the index's tuned fusion, else rrf]")
+@click.option("--fusion", type=click.Choice(choices(Fusion)), help="[the index's tuned fusion, else rrf]")
 @click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[the index's tuned weight, else 0.5]")
 @click.option(
     "--tune",
@@ -138,7 +140,7 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
 )
 @click.option("--sample", type=click.IntRange(1), help="score a random sample of N rows")
 @click.option("--seed", type=int, default=0, show_default=True, help="sampling and model seed")
-@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--backend", help="model backend: auto, ollama, embedded, or a plugin's [auto]")
 @click.option("--model", help="Ollama model, embedded model name or .gguf path")
 @click.option("--docs", type=click.Choice(["none", "retrieved"]), default="retrieved", show_default=True)
 @click.option("--verify/--no-verify", default=True, show_default=True, help="verify and repair once")
@@ -199,7 +201,7 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
 @click.option("--split", type=click.Choice(["tune", "report", "all"]), default="all", show_default=True)
 @click.option("--docs", type=click.Choice(["none", "retrieved"]), default="retrieved", show_default=True)
 @click.option("--verify/--no-verify", default=True, show_default=True, help="verify and repair once")
-@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--backend", help="model backend: auto, ollama, embedded, or a plugin's [auto]")
 @click.option("--model", help="Ollama model, embedded model name or .gguf path")
 @click.option("--max-tokens", type=click.IntRange(16, 2048), default=256, show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="the first N tasks of the split only")

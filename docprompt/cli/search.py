@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..kinds import Fusion, Mode, choices
+
 
 def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
     from ..errors import BadInput
@@ -23,11 +25,11 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("-k", type=click.IntRange(1, 1000), help="hits to show [5]")
 @click.option(
     "--mode",
-    type=click.Choice(["hybrid", "sparse", "dense", "two-stage"]),
+    type=click.Choice(choices(Mode)),
     help="[the index's tuned mode, else hybrid]; two-stage: best pages first, then paragraphs in them",
 )
 @click.option("--pages", type=click.IntRange(1, 100), help="pages kept by two-stage [5]")
-@click.option("--fusion", type=click.Choice(["rrf", "convex"]), help="[the index's tuned fusion, else rrf]")
+@click.option("--fusion", type=click.Choice(choices(Fusion)), help="[the index's tuned fusion, else rrf]")
 @click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[the index's tuned weight, else 0.5]")
 @click.option(
     "--where",

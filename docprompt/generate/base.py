@@ -47,12 +47,14 @@ def get_generator(
     model, else the embedded model when llama-cpp-python is installed."""
     import os
 
-    from ..config import settings
-
-    conf = settings().generate
-    backend = backend or os.environ.get("DOCPROMPT_BACKEND") or conf.backend
+    from ..config import resolve
     from ..plugins import available
 
+    if backend is not None and backend != "auto" and backend not in available("generators"):
+        known = ", ".join(["auto", *sorted(available("generators"))])
+        raise GeneratorError(f"unknown backend {backend!r}; choose one of {known}")
+    conf = resolve("generate", {"backend": backend})
+    backend = conf.backend
     if backend != "auto" and backend not in available("generators"):
         known = ", ".join(["auto", *sorted(available("generators"))])
         raise GeneratorError(f"unknown backend {backend!r}; choose one of {known}")

@@ -70,9 +70,9 @@ class _Command(click.Command):
 @click.option(
     "--index", "index_name", metavar="NAME", help="the docs index [$DOCPROMPT_INDEX, man, linux-man, tldr]"
 )
-@click.option("--backend", type=click.Choice(["auto", "ollama", "embedded"]), help="model backend [auto]")
+@click.option("--backend", help="model backend: auto, ollama, embedded, or a plugin's [auto]")
 @click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
-@click.option("-k", "k", type=click.IntRange(0, 50), default=5, show_default=True, help="docs in the prompt")
+@click.option("-k", "k", type=click.IntRange(0, 50), help="docs in the prompt [5]")
 def cmd(request, mode, print_only, index_name, backend, model, k):
     """A shell command for REQUEST, with the man page line behind each flag; then
     [r]un / [e]dit / [c]opy / e[x]plain / [q]uit. Enter quits: nothing runs unless you choose it.
