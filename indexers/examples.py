@@ -101,16 +101,11 @@ class CodeExamplesIndexer(FormatTreeIndexer):
             text = read_text(root, file, self.skipped, self.max_file_bytes)
             if text is None:
                 continue
-            if fmt == "notebook":
-                units = self._notebook(file, text)
-            elif fmt == "python":
-                units = self._python(file, text)
-            else:
-                description = leading_comments(text)
-                meta: dict[str, Any] = {"description": description}
-                units = [
-                    _Unit("", text.strip(), _summary(description) or file.name, description, "bash", meta)
-                ]
+            try:
+                units = self._units(file, text, fmt)
+            except Exception:  # a reader's failure on one file must not stop the build
+                self.skipped.add("invalid notebook" if fmt == "notebook" else f"unreadable {fmt}", file)
+                continue
             if units is None:
                 continue
             units = [u for u in units if u.code.strip()]
@@ -129,6 +124,15 @@ class CodeExamplesIndexer(FormatTreeIndexer):
                     metadata={"path": rel, "page": file_id, "format": fmt, **unit.metadata},
                     paragraphs=[unit.code],
                 )
+
+    def _units(self, file: Path, text: str, fmt: str) -> list[_Unit] | None:
+        if fmt == "notebook":
+            return self._notebook(file, text)
+        if fmt == "python":
+            return self._python(file, text)
+        description = leading_comments(text)
+        meta: dict[str, Any] = {"description": description}
+        return [_Unit("", text.strip(), _summary(description) or file.name, description, "bash", meta)]
 
     # --- Python files -------------------------------------------------------------------------
 
@@ -215,7 +219,8 @@ class CodeExamplesIndexer(FormatTreeIndexer):
             kind = cell.get("cell_type")
             if kind in ("markdown", "heading"):
                 if kind == "heading":  # nbformat 3
-                    source = "#" * int(cell.get("level") or 1) + " " + source
+                    level = cell.get("level")
+                    source = "#" * (level if isinstance(level, int) and 1 <= level <= 6 else 1) + " " + source
                 prose = []
                 for level, text in markdown_blocks(source):
                     if level and text.strip():
