@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-from collections import defaultdict
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -35,8 +34,17 @@ _RST_DROP = {
     "toctree", "index", "meta", "contents", "raw", "include", "literalinclude", "image", "figure",
     "currentmodule", "module", "sectionauthor", "moduleauthor", "tabularcolumns", "role", "default-role",
 }  # fmt: skip
-#: Any option is accepted (Sphinx's :caption:, :linenos:): docutils refuses a directive with an unknown one.
-_ANY_OPTION: dict[str, Any] = defaultdict(lambda: directives.unchanged, caption=directives.unchanged)
+
+
+class _AnyOption(dict):
+    """Sphinx's options (:caption:, :linenos:) accepted as text: docutils refuses a directive
+    with an option it does not list."""
+
+    def __missing__(self, key: str) -> Any:
+        return directives.unchanged
+
+
+_ANY_OPTION = _AnyOption(caption=directives.unchanged)  # (not empty: docutils skips an empty spec)
 
 
 class _highlight(nodes.Invisible, nodes.Element):
@@ -181,13 +189,8 @@ _RST_SKIP = (
     nodes.pending, nodes.image, nodes.figure, nodes.transition,
 )  # fmt: skip
 _RST_NESTED = (
-    nodes.Admonition,
-    nodes.container,
-    nodes.block_quote,
-    nodes.topic,
-    nodes.sidebar,
-    nodes.compound,
-)
+    nodes.Admonition, nodes.container, nodes.block_quote, nodes.topic, nodes.sidebar, nodes.compound,
+)  # fmt: skip
 _RST_CODE_NODES = (nodes.literal_block, nodes.doctest_block)
 
 
@@ -201,15 +204,14 @@ def _render(node: nodes.Node) -> str:
         items = []
         for n, item in enumerate(node.children, 1):
             mark = "- " if isinstance(node, nodes.bullet_list) else f"{n}. "
-            body = "\n".join(t for t in map(_render, item.children) if t)
-            items.append(mark + body.replace("\n", "\n" + " " * len(mark)))
+            lines = "\n".join(t for t in map(_render, item.children) if t).split("\n")
+            items.append(mark + ("\n" + " " * len(mark)).join(lines))
         return "\n".join(items)
     if isinstance(node, nodes.row):
         return " | ".join(t for t in (" ".join(e.astext().split()) for e in node.children) if t)
     if isinstance(node, (nodes.definition_list_item, nodes.field, nodes.option_list_item)):
-        head, *rest = [t for t in map(_render, node.children) if t] or [""]
-        body = "\n".join(rest)
-        return f"{head}\n  {body.replace(chr(10), chr(10) + '  ')}" if body else head
+        head, *rest = [t for t in map(_render, node.children) if t] or [""]  # a term, then its text
+        return "\n  ".join([head, *"\n".join(rest).split("\n")]) if rest else head
     if isinstance(node, nodes.TextElement) or not isinstance(node, nodes.Element):
         return node.astext()
     return "\n".join(t for t in map(_render, node.children) if t)
