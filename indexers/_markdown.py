@@ -18,7 +18,7 @@ from ._outline import NOT_CODE, Outline, guess_language, normalize_language
 
 _MYST_CODE = {"code-cell", "code-block", "code", "sourcecode"}
 _MD_ATTRS = re.compile(r"\s*\{#([\w.:-]{1,100})[^}\n]{0,100}\}\s*$")
-_HTML_COMMENT = re.compile(r"\s*<!--.*?-->\s*", re.DOTALL)
+_HTML_COMMENTS = re.compile(r"(?:\s*<!--(?:(?!-->).)*-->)+\s*", re.DOTALL)  # nothing but comments
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,300}>|<!--.{0,500}?-->", re.DOTALL)
 _CONTAINERS = {"bullet_list_open", "ordered_list_open", "blockquote_open", "table_open"}
 
@@ -149,7 +149,7 @@ class _MdReader:
                 i = _close(tokens, i)
             elif token.type in ("fence", "code_block"):
                 self.code(token, in_text=True)
-            elif token.type == "html_block" and not _HTML_COMMENT.fullmatch(token.content):
+            elif token.type == "html_block" and not _HTML_COMMENTS.fullmatch(token.content):
                 outline.text(self.raw(token))
                 self.prose = " ".join(_HTML_TAG.sub("", token.content).split()) or self.prose
             elif token.type in _CONTAINERS:  # a list, quote or table: one block of text, its code examples
