@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from docprompt.errors import BadInput
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, existing_paths, walk
+from ._fs import DEFAULT_MAX_FILE_BYTES, Excluder, Skips, chosen_extensions, existing_paths, walk
 
 
 class IndexerOptions(BaseModel):
@@ -49,6 +49,33 @@ def parse_options(indexer: str, model: type[IndexerOptions], given: dict[str, An
             raise BadInput(f"indexer {indexer!r} takes no option {key!r}; its options: {takes}") from None
         msg = err["msg"].removeprefix("Value error, ")
         raise BadInput(f"indexer {indexer!r} option {key}: {msg}") from None
+
+
+class FormatOptions(IndexerOptions):
+    """Options of an indexer that reads some file formats: which of them (``extensions``, checked
+    against ``formats``) and which files and folders to leave out (``exclude``: glob patterns for
+    names, or relative paths when they hold a "/")."""
+
+    indexer: ClassVar[str] = ""
+    formats: ClassVar[dict[str, str]] = {}
+    default_exclude: ClassVar[tuple[str, ...]] = ()
+
+    extensions: list[str] = Field(default=None, validate_default=True, description="file suffixes to read")
+    exclude: list[str] = Field(default=None, validate_default=True, description="glob patterns to leave out")
+
+    @field_validator("extensions", mode="before")
+    @classmethod
+    def _known_extensions(cls, value):
+        try:
+            exts = chosen_extensions(cls.indexer, value, cls.formats)
+        except BadInput as e:
+            raise ValueError(str(e)) from None
+        return [e for e in cls.formats if e in exts]
+
+    @field_validator("exclude", mode="before")
+    @classmethod
+    def _patterns(cls, value):
+        return list(Excluder(value, cls.default_exclude).patterns)
 
 
 class FileTreeIndexer:
@@ -82,3 +109,19 @@ class FileTreeIndexer:
 
     def iter_documents(self) -> Iterator[Any]:  # pragma: no cover - every indexer defines it
         raise NotImplementedError
+
+
+class FormatTreeIndexer(FileTreeIndexer):
+    """A file-tree indexer over the formats its :class:`FormatOptions` name."""
+
+    Options: ClassVar[type[IndexerOptions]] = FormatOptions
+    options: FormatOptions
+
+    def sources(self) -> Iterator[tuple[Path, Path, str, str]]:
+        """(root, file, its path relative to the root, its format) for each file to read."""
+        excluded = Excluder(self.options.exclude, ())
+        formats = self.options.formats
+        for root, file in self.files(set(self.options.extensions)):
+            rel = file.relative_to(root).as_posix()
+            if not excluded(rel):
+                yield root, file, rel, formats[file.suffix.lower()]

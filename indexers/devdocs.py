@@ -10,169 +10,26 @@ import json
 import lzma
 import os
 import tarfile
-import textwrap
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, takewhile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from lxml import etree
+from pydantic import Field, field_validator
 
-from docprompt.errors import BadInput
 from docprompt.models import Document
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Skips, decode_text, existing_paths, read_bytes, walk
+from . import _html
+from ._base import FileTreeIndexer, IndexerOptions
+from ._devdocs_page import Section, anchor_section, clean, compose, content, top_section
+from ._fs import decode_text, read_bytes, walk
 
 ARCHIVE_SUFFIXES = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar")
 # DocPrompting names scikit-learn's entries ``sklearn.*``; other libraries use the DevDocs slug.
 ID_PREFIXES = {"scikit_learn": "sklearn"}
-EXAMPLE_MAX_CHARS = 2000
-EXAMPLE_LANGUAGES = {"console": "bash", "bash": "bash", "sh": "bash", "shell": "bash", "sql": "sql", "c": "c"}
-
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_BLOCKS = _HEADINGS | {"p", "div", "pre", "ul", "ol", "dl", "dt", "dd", "li", "table", "section"}
-_SKIP_TAGS = {"table", "script", "style", "img", "svg", "form", "nav", "figure", "iframe"}
-# Side material that would crowd out the description: notes, see-also, parameter lists, TF's aliases.
-_SKIP_CLASSES = ("admonition", "seealso", "field-list", "expandable", "_attribution", "sphx-glr")
-_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
 
 Load = Callable[[], "bytes | None"]
-
-
-def _text(el: etree._Element) -> str:
-    return " ".join("".join(el.itertext()).split())
-
-
-def _classes(el: etree._Element) -> str:
-    return el.get("class") or ""
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove an element but keep the text that follows it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
-def _is_api_dl(el: etree._Element) -> bool:
-    """A Sphinx description list (``<dl><dt id=...>``): an API member with an entry of its own."""
-    first = next(iter(el), None)
-    return first is not None and first.tag == "dt" and first.get("id") is not None
-
-
-def _events(elements: Iterable[etree._Element]) -> Iterator[tuple[str, etree._Element, str]]:
-    """Walk content in document order, yielding (kind, element, text); kind is "p" (a paragraph's
-    text), "pre", "h" (a heading), "rubric" or "stop" (an API member's own entry begins)."""
-    for el in elements:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
-            continue
-        cls = _classes(el)
-        if cls and any(c in cls for c in _SKIP_CLASSES):
-            continue
-        if tag == "pre":
-            yield "pre", el, ""
-        elif "rubric" in cls:  # "Examples", "Notes": the description is over
-            yield "rubric", el, ""
-        elif tag in _HEADINGS:
-            yield "h", el, ""
-        elif tag == "dl" and _is_api_dl(el):
-            yield "stop", el, ""  # the members of a class or module begin: they are entries of their own
-            return
-        elif tag in ("p", "li", "dt") or not any(c.tag in _BLOCKS for c in el):
-            text = _text(el)
-            if text:
-                yield "p", el, f"- {text}" if tag == "li" else text
-        else:
-            yield from _events(el)
-
-
-def _truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 0)]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
-
-
-def _example_text(pre: etree._Element) -> str:
-    text = textwrap.dedent("".join(pre.itertext())).strip("\n").rstrip()
-    if len(text) > EXAMPLE_MAX_CHARS:
-        cut = text[:EXAMPLE_MAX_CHARS]
-        text = cut[: cut.rfind("\n")] if "\n" in cut else cut
-    return text
-
-
-@dataclass
-class _Section:
-    """Where an entry's content lies in its page."""
-
-    header: str = ""
-    signatures: list[str] = field(default_factory=list)
-    body: Iterable[etree._Element] = ()
-    stop_level: int = 0  # a heading at this level or above ends the section once text was found
-
-
-def _dt_section(dt: etree._Element, header: str = "") -> _Section:
-    sigs = [_text(dt)]
-    sib = dt.getnext()
-    while sib is not None and sib.tag == "dt":  # overloads: more signatures of one API
-        if len(sigs) < 3:
-            sigs.append(_text(sib))
-        sib = sib.getnext()
-    sigs = [s for s in sigs if s]
-    if sib is not None and sib.tag == "dd":
-        return _Section(header, sigs, list(sib))
-    # No <dd>: DevDocs left the description after the list, or in the <dd> of the last of
-    # several lists in a row that share it (numpy's C macros).
-    nxt = dt.getparent().getnext()
-    while nxt is not None and nxt.tag == "dl" and _is_api_dl(nxt) and nxt.find("dd") is None:
-        nxt = nxt.getnext()
-    if nxt is None:
-        return _Section(header, sigs)
-    if nxt.tag == "dl" and _is_api_dl(nxt):
-        return _Section(header, sigs, list(nxt.find("dd")))
-    return _Section(header, sigs, chain([nxt], nxt.itersiblings()), stop_level=6)
-
-
-def _anchor_section(el: etree._Element) -> _Section:
-    if el.tag == "dt":
-        return _dt_section(el)
-    if el.tag in _HEADINGS:
-        level = int(el.tag[1])
-        body = takewhile(lambda sib: sib.tag not in _HEADINGS or int(sib.tag[1]) > level, el.itersiblings())
-        return _Section(_text(el), [], body)
-    children = list(el)
-    if children and children[0].tag in _HEADINGS:  # <section id=...><h2>...
-        return _Section(_text(children[0]), [], children[1:], stop_level=int(children[0].tag[1]))
-    return _Section("", [], chain([el], el.itersiblings()), stop_level=6)
-
-
-def _top_section(body: etree._Element) -> _Section:
-    children = [c for c in body if isinstance(c.tag, str)]
-    header = ""
-    if children and children[0].tag == "h1":
-        header = _text(children[0])
-        children = children[1:]
-    # A page for one API (pandas, numpy, sklearn): the title, at most a word ("method"), then its <dl>.
-    lead = 0
-    for child in children:
-        if child.tag == "dl" and _is_api_dl(child):
-            return _dt_section(child[0], header)
-        if child.tag in _SKIP_TAGS:
-            continue
-        lead += len(_text(child))
-        if child.tag in _HEADINGS or lead > 40:
-            break
-    return _Section(header, [], children, stop_level=2)
 
 
 @dataclass
@@ -189,7 +46,21 @@ class _Library:
         return self.entries is not None and len(self.done) >= len(self.entries)
 
 
-class DevDocsIndexer:
+class DevDocsOptions(IndexerOptions):
+    libraries: list[str] | None = Field(default=None, description="only these libraries (pandas, python~3.9)")
+    examples: bool = Field(default=True, description="yield code examples too")
+    max_examples: int = Field(default=3, ge=0, description="code examples per entry")
+    max_chars: int = Field(default=900, ge=200, description="cap on an entry's text")
+
+    @field_validator("libraries", mode="before")
+    @classmethod
+    def _lower(cls, value):
+        if value is None:
+            return None
+        return [str(name).lower() for name in ([value] if isinstance(value, str) else value)]
+
+
+class DevDocsIndexer(FileTreeIndexer):
     """Yields one Document per entry of DevDocs ``index.json`` files, plus code examples.
 
     Inputs: a DevDocs bundle as a ``.tar.xz`` (read as a stream, never extracted), a folder
@@ -208,34 +79,16 @@ class DevDocsIndexer:
     """
 
     name = "devdocs"
+    Options = DevDocsOptions
+    options: DevDocsOptions
 
-    def __init__(
-        self,
-        paths: Iterable[str | os.PathLike],
-        *,
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        libraries: Iterable[str] | None = None,
-        examples: bool = True,
-        max_examples: int = 3,
-        max_chars: int = 900,
-    ):
-        self.paths = existing_paths(paths)
-        if max_chars < 200:
-            raise BadInput(f"max_chars must be at least 200, got {max_chars}")
-        if isinstance(libraries, str):
-            libraries = [libraries]
-        self.libraries = {name.lower() for name in libraries} if libraries is not None else None
-        self.max_file_bytes = max_file_bytes
-        self.examples = examples
-        self.max_examples = max(0, max_examples) if examples else 0
-        self.max_chars = max_chars
-        self.skipped = Skips()
+    def __init__(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, **options: Any):
+        super().__init__(paths, **options)
+        wanted = self.options.libraries
+        self.libraries = set(wanted) if wanted is not None else None
+        self.max_examples = self.options.max_examples if self.options.examples else 0
         self._seen_ids: set[str] = set()
         self._matched: set[str] = set()
-
-    @property
-    def roots(self) -> list[str]:
-        return [str(p.resolve()) for p in self.paths]
 
     def iter_documents(self) -> Iterator[Document]:
         self._seen_ids = set()
@@ -389,20 +242,12 @@ class DevDocsIndexer:
         if data is None or decode_text(data, self.skipped, source) is None:
             self.skipped.add("entries of an unreadable page", source, n_entries)
             return
-        try:
-            root = etree.fromstring(data, _PARSER)
-        except etree.LxmlError:
-            root = None
+        root = _html.parse(data)
         if root is None:
             self.skipped.add("unparsable HTML", source)
             self.skipped.add("entries of an unreadable page", source, n_entries)
             return
-        # DevDocs' attribution footer, and the "[source]" and "¶" links in signatures and titles.
-        junk = "//script | //style | //*[contains(@class, '_attribution')] | //a[@class='headerlink']"
-        for el in root.xpath(f"{junk} | //a[.//*[contains(@class, 'viewcode-link')]]"):
-            _drop(el)
-        body = root.find("body")
-        body = body if body is not None else root
+        body = clean(root)
         by_id = {}
         if any(groups.keys() - {""}):
             by_id = {el.get("id"): el for el in root.xpath("//*[@id]")}
@@ -413,9 +258,9 @@ class DevDocsIndexer:
                 if el is None:
                     self.skipped.add("anchor not found", f"{source}#{anchor}", len(group))
                     continue
-                section = _anchor_section(el)
+                section = anchor_section(el)
             else:
-                section = _top_section(body)
+                section = top_section(body)
             doc_id = f"{page_id}#{anchor}" if anchor else page_id
             if doc_id in self._seen_ids:
                 self.skipped.add("duplicate id", doc_id, len(group))
@@ -433,13 +278,13 @@ class DevDocsIndexer:
         path: str,
         doc_id: str,
         group: list[dict],
-        section: _Section,
+        section: Section,
         source: str,
     ) -> Iterator[Document]:
         names = sorted((e["name"] for e in group), key=len)
         entry = next(e for e in group if e["name"] == names[0])
-        signatures, paragraphs, examples = self._content(section)
-        text = self._compose(entry["name"], section.header, signatures, paragraphs)
+        signatures, paragraphs, examples = content(section, self.options.max_chars, self.max_examples)
+        text = compose(entry["name"], section.header, signatures, paragraphs, self.options.max_chars)
         metadata = {
             "library": lib.prefix,
             "version": lib.version,
@@ -460,47 +305,3 @@ class DevDocsIndexer:
                 metadata={**metadata, "example_of": doc_id},
                 **{**common, "language": language},
             )
-
-    def _content(self, section: _Section) -> tuple[list[str], list[str], list[tuple[str, str]]]:
-        """The section's signatures, its first paragraphs and its code examples (code, language)."""
-        signatures = list(section.signatures)
-        paragraphs: list[str] = []
-        examples: list[tuple[str, str]] = []
-        size, target = 0, self.max_chars // 2
-        for kind, el, text in _events(section.body):
-            if kind == "stop":
-                break
-            if kind == "h":
-                if int(el.tag[1]) <= section.stop_level and (paragraphs or examples):
-                    break
-            elif kind == "pre":
-                if "signature" in _classes(el) and not signatures:
-                    # TensorFlow writes the signature as a <pre> after the summary
-                    signatures.append(_text(el).replace("( ", "(").replace(" )", ")"))
-                elif len(examples) < self.max_examples and len(code := _example_text(el)) >= 20:
-                    language = (el.get("data-language") or "").lower()
-                    examples.append((code, EXAMPLE_LANGUAGES.get(language, "python")))
-            elif kind == "rubric":
-                size = target
-            elif size < target:
-                paragraphs.append(text)
-                size += len(text) + 1
-            if size >= target and len(examples) >= self.max_examples:
-                break
-        return signatures, paragraphs, examples
-
-    def _compose(self, name: str, header: str, signatures: list[str], paragraphs: list[str]) -> str:
-        lines: list[str] = []
-        core = name.removesuffix("()")
-        if core not in header and not any(core in s for s in signatures):
-            lines.append(name)
-        if header:
-            lines.append(header)
-        lines.extend(_truncate(s, self.max_chars // 2) for s in signatures)
-        text = "\n".join(lines)
-        for para in paragraphs:
-            room = self.max_chars - len(text) - 1
-            if room < 40:
-                break
-            text = f"{text}\n{_truncate(para, room)}" if text else _truncate(para, room)
-        return text[: self.max_chars] or name

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from docprompt.errors import BadInput
+from pydantic import Field
+
 from docprompt.models import Document
 
-from ._fs import DEFAULT_MAX_FILE_BYTES, Excluder, Skips, chosen_extensions, existing_paths, read_text, walk
-from .docsfolder import DESCRIPTION_CHARS, describe, md_inline, normalize_language
+from ._base import FormatOptions, FormatTreeIndexer
+from ._fs import read_text
+from ._outline import DESCRIPTION_CHARS, describe, normalize_language
 
 FORMATS = {".py": "python", ".ipynb": "notebook", ".sh": "shell", ".bash": "shell"}
 DEFAULT_EXCLUDE = ("__pycache__", "node_modules", "site-packages", "dist-packages")
@@ -34,7 +35,6 @@ _CELL_MAGICS = {
 _CODING = re.compile(r"^#.*coding[:=]")
 _LICENSE = re.compile(r"copyright|licen[sc]e|spdx|all rights reserved|^[-=#*\s]*$", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z_]\w*")
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")
 
 
 def leading_comments(text: str) -> str:
@@ -69,7 +69,15 @@ class _Unit:
     metadata: dict[str, Any]
 
 
-class CodeExamplesIndexer:
+class ExamplesOptions(FormatOptions):
+    indexer: ClassVar[str] = "examples"
+    formats: ClassVar[dict[str, str]] = FORMATS
+    default_exclude: ClassVar[tuple[str, ...]] = DEFAULT_EXCLUDE
+
+    split_chars: int = Field(default=3000, ge=200, description="a longer .py file is split per definition")
+
+
+class CodeExamplesIndexer(FormatTreeIndexer):
     """Yields ``example`` Documents from the ``.py``, ``.sh`` and ``.ipynb`` files under the paths.
 
     A Python file up to ``split_chars`` characters (or one that does not parse) is one example,
@@ -85,51 +93,19 @@ class CodeExamplesIndexer:
     """
 
     name = "examples"
-
-    def __init__(
-        self,
-        paths: Iterable[str | os.PathLike],
-        *,
-        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
-        extensions: Iterable[str] | None = None,
-        exclude: Iterable[str] | None = None,
-        split_chars: int = 3000,
-    ):
-        self.paths = existing_paths(paths)
-        exts = chosen_extensions("examples", extensions, FORMATS)
-        if split_chars < 200:
-            raise BadInput(f"split_chars must be at least 200, got {split_chars}")
-        self.extensions = exts
-        self._excluded = Excluder(exclude, DEFAULT_EXCLUDE)
-        self.exclude = self._excluded.patterns
-        self.split_chars = split_chars
-        self.max_file_bytes = max_file_bytes
-        self.skipped = Skips()
-
-    @property
-    def roots(self) -> list[str]:
-        return [str(p.resolve()) for p in self.paths]
+    Options = ExamplesOptions
+    options: ExamplesOptions
 
     def iter_documents(self) -> Iterator[Document]:
-        for root, file in walk(self.paths, self.extensions, self.skipped):
-            rel = file.relative_to(root).as_posix()
-            if self._excluded(rel):
-                continue
+        for root, file, rel, fmt in self.sources():
             text = read_text(root, file, self.skipped, self.max_file_bytes)
             if text is None:
                 continue
-            text = text.lstrip("\ufeff")
-            fmt = FORMATS[file.suffix.lower()]
-            if fmt == "notebook":
-                units = self._notebook(file, text)
-            elif fmt == "python":
-                units = self._python(file, text)
-            else:
-                description = leading_comments(text)
-                meta: dict[str, Any] = {"description": description}
-                units = [
-                    _Unit("", text.strip(), _summary(description) or file.name, description, "bash", meta)
-                ]
+            try:
+                units = self._units(file, text, fmt)
+            except Exception:  # a reader's failure on one file must not stop the build
+                self.skipped.add("invalid notebook" if fmt == "notebook" else f"unreadable {fmt}", file)
+                continue
             if units is None:
                 continue
             units = [u for u in units if u.code.strip()]
@@ -149,6 +125,15 @@ class CodeExamplesIndexer:
                     paragraphs=[unit.code],
                 )
 
+    def _units(self, file: Path, text: str, fmt: str) -> list[_Unit] | None:
+        if fmt == "notebook":
+            return self._notebook(file, text)
+        if fmt == "python":
+            return self._python(file, text)
+        description = leading_comments(text)
+        meta: dict[str, Any] = {"description": description}
+        return [_Unit("", text.strip(), _summary(description) or file.name, description, "bash", meta)]
+
     # --- Python files -------------------------------------------------------------------------
 
     def _python(self, file: Path, text: str) -> list[_Unit]:
@@ -160,7 +145,7 @@ class CodeExamplesIndexer:
         description = (docstring or leading_comments(text)).strip()
         module_title = _summary(description) or file.stem
         defs = [] if tree is None else [n for n in tree.body if isinstance(n, _DEFS)]
-        if tree is None or len(text) <= self.split_chars or not defs:
+        if tree is None or len(text) <= self.options.split_chars or not defs:
             whole = {"description": describe(description, DESCRIPTION_CHARS), "symbol": ""}
             return [_Unit("", text.strip(), module_title, description, "python", whole)]
         lines = text.splitlines()
@@ -204,6 +189,8 @@ class CodeExamplesIndexer:
     # --- notebooks ----------------------------------------------------------------------------
 
     def _notebook(self, file: Path, text: str) -> list[_Unit] | None:
+        from ._markdown import markdown_blocks
+
         try:
             nb = json.loads(text)
         except ValueError:
@@ -232,17 +219,16 @@ class CodeExamplesIndexer:
             kind = cell.get("cell_type")
             if kind in ("markdown", "heading"):
                 if kind == "heading":  # nbformat 3
-                    source = "#" * int(cell.get("level") or 1) + " " + source
+                    level = cell.get("level")
+                    source = "#" * (level if isinstance(level, int) and 1 <= level <= 6 else 1) + " " + source
                 prose = []
-                for line in source.splitlines():
-                    m = _ATX.match(line)
-                    if m:
-                        level = len(m[1])
+                for level, text in markdown_blocks(source):
+                    if level and text.strip():
                         while stack and stack[-1][0] >= level:
                             stack.pop()
-                        stack.append((level, " ".join(md_inline(m[2]).split())))
-                    else:
-                        prose.append(line)
+                        stack.append((level, " ".join(text.split())))
+                    elif not level:
+                        prose.append(text)
                 pending.append("\n".join(prose))
                 continue
             if kind != "code":
@@ -251,7 +237,7 @@ class CodeExamplesIndexer:
             code = source.strip("\n").rstrip()
             if not code.strip():
                 continue
-            description = describe(md_inline("\n".join(pending)))
+            description = describe("\n".join(pending))
             if (
                 units
                 and not pending

@@ -9,7 +9,8 @@ import pytest
 from docprompt.config import BuildSettings
 from docprompt.errors import BadInput
 from docprompt.indexers import get_indexer, make_indexer
-from docprompt.indexers.docsfolder import DocsFolderIndexer, describe, guess_language, slugify
+from docprompt.indexers._outline import describe, guess_language, slugify
+from docprompt.indexers.docsfolder import DocsFolderIndexer
 from docprompt.models import Document
 from docprompt.retrieve import search
 from docprompt.store import registry
