@@ -25,7 +25,7 @@ _EXPORTS = {
     "BuildSettings": "docprompt.config",
     "DocpromptError": "docprompt.errors",
     "DocPrompt": "docprompt.pipeline",
-    "Answer": "docprompt.pipeline",
+    "Answer": "docprompt.answer",
     "PromptBuilder": "docprompt.prompt",
     "get_generator": "docprompt.generate",
 }
@@ -50,11 +50,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .answer import Answer
     from .config import BuildSettings
     from .errors import DocpromptError
     from .generate import get_generator
     from .models import Chunk, Document, Hit, Manifest
-    from .pipeline import Answer, DocPrompt
+    from .pipeline import DocPrompt
     from .prompt import PromptBuilder
     from .retrieve import Retriever, search
     from .store.build import build_index

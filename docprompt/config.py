@@ -87,12 +87,22 @@ class GenerateSettings(BaseModel):
         if value not in known:
             raise ValueError(f"unknown backend {value!r}; choose one of {', '.join(known)}")
         return value
+
     model: str | None = Field(default=None, description="Ollama model, embedded model name or .gguf path")
     ollama_host: str | None = None
     k: int = Field(default=5, ge=0, le=50, description="docs in the prompt")
     examples: int = Field(default=3, ge=0, le=20, description="few-shot examples in the prompt")
     max_tokens: int = Field(default=256, ge=16, le=4096)
     verify: bool = True
+    # the answer stage (docs/generation.md)
+    samples: int = Field(default=1, ge=1, le=10, description="answers sampled; the best-verified wins")
+    repair_rounds: int = Field(default=2, ge=0, le=5, description="model rounds after the docs' own fixes")
+    time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
+    command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
+    draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
+    choice: Literal["model", "retrieval"] = Field(default="model", description="Bash: who picks the command")
+    candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
+    fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
 
 
 class Settings(BaseModel):

@@ -17,7 +17,6 @@ load on the first ``%dp_use`` or ``%dp``.
 
 from __future__ import annotations
 
-import ast
 import inspect
 import re
 import sys
@@ -37,7 +36,6 @@ except ImportError as e:  # pragma: no cover - only without IPython
 if TYPE_CHECKING:
     from .pipeline import Answer, DocPrompt
 
-DEFAULT_K = 5
 MAX_VARS, MAX_CHARS, MAX_LINE = 20, 1500, 200
 MAX_VALUE = 500  # characters a {name} may put in a request
 IGNORED = {"In", "Out", "exit", "quit", "get_ipython", "open"}
@@ -64,28 +62,55 @@ class Options:
         return replace(base, **given)
 
 
-# option -> (field, value for a flag or None when it takes a value)
-_OPTIONS: dict[str, tuple[str, Any]] = {
-    "--index": ("index", None), "-i": ("index", None),
-    "--lang": ("language", None), "--language": ("language", None), "-l": ("language", None),
-    "--backend": ("backend", None), "-b": ("backend", None),
-    "--model": ("model", None), "-m": ("model", None),
-    "-k": ("k", None), "--k": ("k", None),
-    "--verify": ("verify", True), "--no-verify": ("verify", False),
-    "--vars": ("variables", True), "--no-vars": ("variables", False),
-    "--stream": ("stream", True), "--no-stream": ("stream", False),
-}  # fmt: skip
+def _switch(name: str, what: str, dest: str | None = None) -> list:
+    from IPython.core.magic_arguments import argument
+
+    dest = dest or name
+    return [
+        argument(f"--{name}", dest=dest, action="store_const", const=True, help=what),
+        argument(f"--no-{name}", dest=dest, action="store_const", const=False, help="the opposite"),
+    ]
+
+
+def _arguments(func):
+    """The options ``%dp`` and ``%dp_use`` take, declared once with IPython's magic_arguments."""
+    from IPython.core.magic_arguments import argument, magic_arguments
+
+    decorators = [
+        magic_arguments(),
+        argument("--index", "-i", dest="index", help="the index to answer from"),
+        argument("--lang", "--language", "-l", dest="language", help="python or bash"),
+        argument("--backend", "-b", dest="backend", help="auto, ollama, embedded, or a plugin's"),
+        argument("--model", "-m", dest="model", help="Ollama model, embedded model name or .gguf path"),
+        argument("-k", "--k", dest="k", help="docs to retrieve"),
+        *_switch("verify", "check the code against the docs (default)"),
+        *_switch("vars", "show the model the notebook's variables (default)", dest="variables"),
+        *_switch("stream", "print the reply as it comes"),
+    ]
+    for deco in reversed(decorators):
+        func = deco(func)
+    return func
+
+
+@_arguments
+def _options_spec(line: str) -> None:
+    """The options of the docprompt magics (parsed by :func:`parse_line`)."""
+
+
 _TOKEN = re.compile(r"\s*(\S+)")
 
 
 def parse_line(line: str) -> tuple[Options, str]:
     """The leading options of a magic's line, and the rest of it (the request) verbatim.
 
-    Options end at the first word not starting with ``-``, or at ``--``. Raises UsageError.
+    Options (declared with magic_arguments) end at the first word not starting with ``-``, or
+    at ``--``. Raises UsageError.
     """
     from .generate import BACKENDS
 
-    opts: dict[str, Any] = {}
+    parser = _options_spec.parser  # type: ignore[attr-defined]
+    takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
+    words: list[str] = []
     pos = 0
     while m := _TOKEN.match(line, pos):
         word = m.group(1)
@@ -94,24 +119,26 @@ def parse_line(line: str) -> tuple[Options, str]:
         pos = m.end()
         if word == "--":
             break
-        name, eq, value = word.partition("=")
-        if name not in _OPTIONS:
+        name, eq, _ = word.partition("=")
+        if name not in takes_value:
             raise UsageError(
                 f"unknown option {name}; options: --index -i, --lang -l, --backend -b, --model -m, -k, "
                 "--no-verify, --no-vars, --stream"
             )
-        field_name, flag = _OPTIONS[name]
-        if flag is not None:
-            if eq:
-                raise UsageError(f"option {name} takes no value")
-            opts[field_name] = flag
-            continue
-        if not eq:
+        if not takes_value[name] and eq:
+            raise UsageError(f"option {name} takes no value")
+        words.append(word)
+        if takes_value[name] and not eq:
             nxt = _TOKEN.match(line, pos)
             if not nxt:
                 raise UsageError(f"option {name} needs a value")
-            value, pos = nxt.group(1), nxt.end()
-        opts[field_name] = value
+            words.append(nxt.group(1))
+            pos = nxt.end()
+    try:
+        args = parser.parse_args(words)
+    except SystemExit:  # argparse's way of saying no
+        raise UsageError(f"bad options: {' '.join(words)}") from None
+    opts = {k: v for k, v in vars(args).items() if v is not None}
     if "language" in opts and opts["language"] not in ("python", "bash"):
         raise UsageError(f"unknown language {opts['language']!r}: use python or bash")
     if "backend" in opts and opts["backend"] not in BACKENDS:
@@ -252,56 +279,20 @@ def describe_variables(
 # -- asking, and the cell that comes back --------------------------------------------------------
 
 
-def module_aliases(ns: Mapping[str, Any]) -> dict[str, str]:
-    """``{"pd": "pandas", "plt": "matplotlib.pyplot"}``: the notebook's public module variables."""
-    return {n: v.__name__ for n, v in ns.items() if isinstance(v, types.ModuleType) and not n.startswith("_")}
-
-
-def missing_imports(code: str, aliases: Mapping[str, str]) -> str:
-    """Import lines for the notebook modules ``code`` uses (``pd.read_csv``) without importing them."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return ""
-    bound = {
-        a.asname or a.name.split(".")[0]
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for a in node.names
-    }
-    used = {
-        n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
-    }
-    return "".join(
-        f"import {mod}\n" if alias == mod else f"import {mod} as {alias}\n"
-        for alias, mod in aliases.items()
-        if alias in used and alias not in bound
-    )
-
-
-def ask_with_context(
-    dp: DocPrompt, request: str, context: str, aliases: Mapping[str, str] | None = None, **options: Any
-) -> Answer:
-    """``dp.ask`` with ``context`` shown to the model after the request (not used to retrieve),
-    and Python checked as if the notebook's ``aliases`` (``pd`` -> pandas) were imported.
-
-    The alias-aware check shadows the instance's ``verify`` for this one call only.
-    """
-    cls = type(dp)
-    if aliases:
-
-        def verify(code: str, language: str) -> Any:
-            # appended, so the line numbers of a syntax error stay the model's own
-            extra = missing_imports(code, aliases) if language == "python" else ""
-            return cls.verify(dp, f"{code}\n{extra}" if extra else code, language)
-
-        vars(dp)["verify"] = verify
-    try:
-        answer = dp.ask(request, context=context, **options)
-    finally:
-        vars(dp).pop("verify", None)
-    answer.request = request
-    return answer
+def namespace_of(ns: Mapping[str, Any]) -> dict[str, str]:
+    """What the notebook already holds, for the verifier: ``{"pd": "module:pandas", "bank":
+    "seedloft.ledger.Ledger"}`` (modules by name, other values by their class's dotted name)."""
+    out: dict[str, str] = {}
+    for name, value in ns.items():
+        if name.startswith("_") or name in IGNORED:
+            continue
+        if isinstance(value, types.ModuleType):
+            out[name] = f"module:{value.__name__}"
+        elif not isinstance(value, type) and not inspect.isroutine(value):
+            cls = type(value)
+            if cls.__module__ not in ("builtins", "__main__"):
+                out[name] = f"{cls.__module__}.{cls.__qualname__}"
+    return out
 
 
 def format_cell(answer: Answer) -> str:
@@ -352,15 +343,16 @@ class DocPromptMagics(Magics):
         from .store.registry import resolve
 
         built = read_manifest(resolve(name)).built_at
-        key = (name, built, opts.backend, opts.model)
+        key = (name, built, opts.backend, opts.model, opts.k)
         if key not in self._cache:
             for old in [k for k in self._cache if k[0] == name and k[1] != built]:
                 del self._cache[old]
-            self._cache[key] = DocPrompt.load(name, backend=opts.backend, model=opts.model)
+            self._cache[key] = DocPrompt.load(name, backend=opts.backend, model=opts.model, k=opts.k)
         return self._cache[key]
 
     @line_magic
     @no_var_expand
+    @_arguments
     def dp_use(self, line: str) -> None:
         """``%dp_use NAME [options]``: answer from index NAME; the options become the defaults.
 
@@ -410,6 +402,7 @@ class DocPromptMagics(Magics):
 
     @line_cell_magic
     @no_var_expand
+    @_arguments
     def dp(self, line: str, cell: str | None = None) -> None:
         """``%%dp [options]`` (the cell is the request) or ``%dp [options] request``: write the code
         into a new cell below, not run, with its cited docs and verification as comments.
@@ -438,12 +431,10 @@ class DocPromptMagics(Magics):
         on_token = (lambda piece: print(piece, end="", flush=True)) if opts.stream else None
         try:
             dp = self._docprompt(name, opts)
-            dp.k = DEFAULT_K if opts.k is None else opts.k
-            answer = ask_with_context(
-                dp,
+            answer = dp.ask(
                 request,
-                context,
-                module_aliases(ns),
+                context=context,
+                namespace=namespace_of(ns),
                 language=opts.language,
                 verify=opts.verify is not False,
                 on_token=on_token,

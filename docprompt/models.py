@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Kind = Literal["doc", "example"]
+Kind = Literal["doc", "example", "card"]  # card: one short summary per command, for choosing it
 
 
 def content_hash(text: str) -> str:

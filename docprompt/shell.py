@@ -434,37 +434,3 @@ def _fallback(script: str, found: list[str]) -> Iterator[SimpleCommand]:
         i += 1
     flush()
     yield from close_pipeline()
-
-
-# -- what a reply is ----------------------------------------------------------------------------
-
-_NOT_A_COMMAND = re.compile(
-    r"^(\[\d+\]|[-*•·]|\d+[.)]|#|>|[A-Z][a-z]+:|[\w.+-]+\(\d\w*\)|-{1,2}[A-Za-z])"  # citation, bullet...
-)
-_COMMAND_NAME = re.compile(r"^[\w.+/-]*[\w+]$|^\{\{[^}]*\}\}$")
-
-
-def malformed(command: str) -> str | None:
-    """Why ``command`` is not a command line (a citation, a title, a bullet, a bare flag,
-    prose, empty), or None when it reads as one."""
-    text = command.strip()
-    if not text:
-        return "empty"
-    if _NOT_A_COMMAND.match(text):
-        return "not a command: " + text.split()[0]
-    cmds = [c for c in parse(text) if not c.nested]
-    if not cmds or not cmds[0].argv:
-        return "no command in it"
-    head = cmds[0].argv[0]
-    if not _COMMAND_NAME.match(head) and not head.startswith(("$", "./", "/", "~")):
-        return f"{head!r} is not a command name"
-    words = text.split()
-    if len(words) > 6 and sum(w.isalpha() and w.islower() for w in words) > 0.8 * len(words):
-        return "prose, not a command"
-    return None
-
-
-__all__ = [
-    "BUILTINS", "OLD_STYLE", "PLACEHOLDER", "SHELLS", "SimpleCommand", "WRAPPERS", "flags_used",
-    "malformed", "parse", "placeholders", "unwrap",
-]  # fmt: skip

@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from pydantic import Field, PositiveFloat, PositiveInt, field_validator
 
 from docprompt.errors import BadInput
-from docprompt.manpage import DEFAULT_SKIP_HEADINGS, render_roff, split_page
+from docprompt.manpage import DEFAULT_SKIP_HEADINGS, Paragraph, render_roff, split_page
 from docprompt.models import Document
 
 from ._base import FileTreeIndexer, IndexerOptions
@@ -123,6 +123,18 @@ def _render(root: Path, file: Path, max_bytes: int, timeout: float) -> tuple[str
         skipped.add("render failed", file)
         return None, skipped
     return decode_text(text.encode("utf-8"), skipped, file), skipped
+
+
+def _card(name: str, paragraphs: list[Paragraph]) -> str:
+    """What the command is, in a few lines: its NAME line and the opening of its DESCRIPTION."""
+    from docprompt.cards import command_card
+
+    whatis = next((" ".join(p.text.split()) for p in paragraphs if p.heading == "NAME"), "")
+    whatis = whatis.split(" - ", 1)[1] if " - " in whatis else whatis
+    description = next(
+        (" ".join(p.text.split()) for p in paragraphs if p.heading == "DESCRIPTION" and not p.flags), ""
+    )
+    return command_card(name, whatis, [description] if description else [])
 
 
 class ManPagesOptions(IndexerOptions):
@@ -253,6 +265,15 @@ class ManPagesIndexer(FileTreeIndexer):
                 uri=f"man:{label}",
                 metadata=meta,
             )
+        card = _card(page.name, paragraphs)
+        if card:
+            meta = {"command": page.name, "section": page.section, "page": key, "heading": "CARD"}
+            if page.aliases:
+                meta["aliases"] = page.aliases
+            yield Document(
+                id=f"man/{key}/card", text=card, source=page.source, kind="card", language="bash",
+                title=label, uri=f"man:{label}", metadata=meta,
+            )  # fmt: skip
 
     # -- pages -----------------------------------------------------------------------------
 

@@ -266,6 +266,15 @@ class TldrIndexer(FileTreeIndexer):
             paragraphs=[text],
             **common,
         )
+        from docprompt.cards import command_card
+
+        summary_line = " ".join(d for d in description if not d.startswith("More information:"))
+        things = [unmnemonic(ex.description).rstrip(" .:") for ex in page.examples]
+        things = [t[:1].upper() + t[1:] for t in things]
+        yield Document(
+            id=f"{page_id}#card", text=command_card(page.title, summary_line, things), kind="card",
+            metadata={**meta, "heading": "CARD"}, paragraphs=None, **common,
+        )  # fmt: skip
         names = {command, page.title.split()[0]}
         # An example's title carries the page's summary: "Extract an archive" alone does not say
         # that tar is "often combined with ... gzip", and retrieval needs that context.

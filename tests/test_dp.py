@@ -238,15 +238,22 @@ def test_explain_shows_the_whole_paragraphs(man_index, reply):
 
 
 def test_a_repaired_answer_says_so(man_index, reply):
-    gen = reply(fenced("tar --extrakt -f a.tar"), fenced("tar --extract -f a.tar"))
+    gen = reply(fenced("tar --unpack -f a.tar"), fenced("tar --extract -f a.tar"))
     result = dp("extract a.tar", input="\n")
-    assert gen.calls == 2 and "[repairing: `tar` has no option --extrakt" in result.output
-    assert "the first try, `tar --extrakt -f a.tar`, failed the check" in result.output
+    assert gen.calls == 2 and "[repairing: `tar` has no option --unpack" in result.output
+    assert "the first try, `tar --unpack -f a.tar`, failed the check" in result.output
+    assert "\ntar --extract -f a.tar\n" in result.output
+
+
+def test_a_misspelt_flag_is_fixed_from_the_docs(man_index, reply):
+    gen = reply(fenced("tar --extrakt -f a.tar"))
+    result = dp("extract a.tar", input="\n")
+    assert gen.calls == 1 and "the first try, `tar --extrakt -f a.tar`, failed the check" in result.output
     assert "\ntar --extract -f a.tar\n" in result.output
 
 
 def test_no_command_from_the_model(man_index, reply):
-    reply("I am not sure what you mean.")
+    reply("I am not sure what you mean.", "Could you say more?")  # asked twice: a bad reply is retried once
     result = dp("do the thing", input="r\n")
     assert result.exit_code == 1 and "gave no command" in result.output
 
@@ -262,7 +269,7 @@ def test_print_only_prints_just_the_command(man_index, reply):
 
 
 def test_print_only_failures_exit_1_with_a_message(man_index, reply, monkeypatch):
-    reply("I am not sure what you mean.")
+    reply("I am not sure what you mean.", "Could you say more?")
     result = dp("--print-only", "do the thing")
     assert result.exit_code == 1 and result.stdout == "" and "gave no command" in result.stderr
     missing = dp("--print-only", "--index", "nope", "x")

@@ -29,10 +29,10 @@ def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, 
     monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
     gen = Scripted(
         "```bash\ntar -x -f {{a.tar}}\n```",  # exact
-        "```bash\ntar --extrakt -zf x.tgz\n```",  # hallucinated flag ...
-        "```bash\ntar -xzf x.tgz\n```",  # ... repaired
-        "```bash\ntar --kreate x\n```",  # hallucinated, and the repair is no better
-        "```bash\ntar --kreate --bad x\n```",
+        "```bash\ntar --unpack -zf x.tgz\n```",  # hallucinated flag ...
+        "```bash\ntar -xzf x.tgz\n```",  # ... repaired by the model
+        "```bash\ntar --make x\n```",  # hallucinated, and the repairs are no better
+        "```bash\ntar --make --bad x\n```",
     )
     settings = eg.GenerateSettings(sample=None, verify=True)
     out = eg.run("tldr", ROWS, Sources(), settings, generator=gen)
@@ -41,7 +41,7 @@ def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, 
     assert out["metrics"]["cmd_acc"] == 100.0 and 33 < out["metrics"]["exact_match"] < 34
     assert out["hallucinated_flags"] == {"before_repair": 2, "after_repair": 1, "flags_used": 6}
     second = out["predictions"][1]
-    assert second["first_prediction"] == "tar --extrakt -zf x.tgz"
+    assert second["first_prediction"] == "tar --unpack -zf x.tgz"
     assert second["prediction"] == "tar -xzf x.tgz"
     assert second["repaired"] and out["predictions"][2]["issues"]
 

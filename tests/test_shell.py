@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from docprompt.shell import flags_used, malformed, parse, placeholders
+from docprompt.extract import malformed
+from docprompt.shell import flags_used, parse, placeholders
 
 TAR = {"-x", "-z", "-v", "-f", "-C", "--extract", "--file", "--directory", "--gzip", "-c", "--create"}
 FIND = {"-name", "-mtime", "-type", "-exec", "-size"}

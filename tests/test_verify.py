@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -121,22 +122,39 @@ def test_imports_must_name_modules(tmp_path):
     assert issue.kind == "unknown-module" and issue.name == "json.loads"
 
 
-def test_a_documented_package_s_fake_submodule_is_caught():
-    class Symbols:
-        names = {"acme", "acme.customers", "acme.customers.export"}
-        modules = {"acme", "acme.customers"}
-        roots = {"acme"}
+@pytest.fixture
+def acme():
+    """The API of the private fixture package, from an index of its source."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
 
-        def knows(self, name):
-            return name in self.names
+    src = Path(__file__).parent / "fixtures" / "acme_private"
+    ix = make_indexer("python", [str(src)], {}, max_file_bytes=1_000_000)
+    build_index(path_of("acme"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    return IndexSymbols(open_index("acme"))
 
-        def knows_module(self, name):
-            return name in self.modules
 
-        def close(self, name):
-            return ["acme.customers"]
-
-    code = "import acme.customers.export\nimport acme.customers\n"
-    report = verify_python(code, Symbols())  # type: ignore[arg-type]
-    assert [i.name for i in report.issues] == ["acme.customers.export"]
+def test_a_documented_package_s_fake_submodule_is_caught(acme):
+    code = "import acme_private.customers.export\nimport acme_private.customers\n"
+    report = verify_python(code, acme, use_import=False)
+    assert [i.name for i in report.issues] == ["acme_private.customers.export"]
     assert "is not a module" in report.issues[0].message
+
+
+def test_notebook_modules_become_imports_for_the_check_only_where_used_and_missing():
+    from docprompt.verify.python import missing_imports
+
+    aliases = {"js": "json", "np": "numpy"}
+    assert missing_imports("s = js.dumps(x)\nnp.zeros(3)", aliases) == "import json as js\nimport numpy as np\n"
+    assert missing_imports("import numpy as np\nnp.zeros(3)", aliases) == ""
+    assert missing_imports("import simplejson as js\njs.dumps(1)", aliases) == ""
+    assert missing_imports("js.dumps(", aliases) == ""  # the check reports the syntax error itself
+    assert missing_imports("import json\njson.dumps(1)", {"json": "json"}) == ""
+
+
+def test_a_notebook_alias_counts_as_imported():
+    report = verify_python("out = js.dumps({'a': 1})", namespace={"js": "module:json"})
+    assert report.ok and "json.dumps" in report.checked

@@ -62,7 +62,7 @@ def ask(
 
     def show(built) -> None:
         err.rule("prompt")
-        err.print(built.text, markup=False)
+        err.print("\n\n".join(f"<{m['role']}>\n{m['content']}" for m in built), markup=False)
         err.rule()
 
     def stream(piece: str) -> None:

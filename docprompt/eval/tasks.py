@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections import Counter
@@ -74,6 +75,15 @@ for stage in ("setup", "answer", "check"):
         sys.exit(0)
 report(stage="done")
 """
+
+_AST_LOCK = threading.Lock()
+
+
+def _parse(source: str) -> ast.Module:
+    """``ast.parse`` one thread at a time: CPython 3.11's parser can fail with "AST constructor
+    recursion depth mismatch" when threads parse at once (the scoring runs in a thread pool)."""
+    with _AST_LOCK:
+        return ast.parse(source)
 
 
 class Task(BaseModel):
@@ -164,7 +174,7 @@ def library_names(src_dir: str) -> tuple[frozenset[str], frozenset[str]]:
     names: set[str] = set()
     for file in [*root.glob("*.py"), *(f for init in inits for f in init.parent.rglob("*.py"))]:
         with contextlib.suppress(SyntaxError, OSError, UnicodeDecodeError, ValueError):
-            tree = ast.parse(file.read_text(encoding="utf-8"))
+            tree = _parse(file.read_text(encoding="utf-8"))
             names.update(n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef)))
     packages = {p.parent.name for p in inits} | {p.stem for p in root.glob("*.py")}
     return frozenset(packages), frozenset(n for n in names if not n.startswith("_"))
@@ -211,7 +221,7 @@ def static_category(code: str) -> str | None:
     if _CITATION.fullmatch(code):
         return "malformed"
     try:
-        tree = ast.parse(code)
+        tree = _parse(code)
     except (SyntaxError, ValueError) as err:  # ValueError: null bytes
         if not isinstance(err, SyntaxError) or _prose(code):
             return "malformed"
@@ -225,7 +235,7 @@ def reimplements(code: str, setup: str, src_dir: str | Path, *, ran: bool = True
     """The answer defines a class or function named like the library's, or (``ran`` through without an
     exception) never touches the library: no import of it, none of its names, no variable of the setup."""
     packages, public = library_names(str(Path(src_dir).resolve()))
-    tree = ast.parse(code)
+    tree = _parse(code)
     if any(isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and n.name in public
            for n in ast.walk(tree)):  # fmt: skip
         return True
@@ -238,7 +248,7 @@ def reimplements(code: str, setup: str, src_dir: str | Path, *, ran: bool = True
                 return False
     given: set[str] = set(packages) | set(public)
     with contextlib.suppress(SyntaxError):
-        for node in ast.walk(ast.parse(setup)):
+        for node in ast.walk(_parse(setup)):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 given.add(node.id)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -174,6 +174,7 @@ class EmbeddedGenerator:
         self.n_ctx = n_ctx
         self.n_threads = n_threads
         self._llm: Any = None
+        self._formatter: Any = None
 
     @property
     def llm(self) -> Any:
@@ -192,27 +193,77 @@ class EmbeddedGenerator:
     def generate(
         self, prompt: str | Messages, *, stream: bool = False, **options: Any
     ) -> str | Iterator[str]:
+        """The reply to ``prompt``. ``prefix``: the reply is made to start with it (the text
+        returned is what follows it); ``grammar``: a GBNF grammar the rest of the reply keeps."""
         kwargs: dict[str, Any] = {
             "temperature": options.get("temperature", 0.0),
             "max_tokens": options.get("max_tokens", 256),
         }
-        if options.get("stop"):
-            kwargs["stop"] = list(options["stop"])
         if options.get("seed") is not None:
             kwargs["seed"] = int(options["seed"])
-        messages = as_messages(prompt)
+        if options.get("grammar"):
+            kwargs["grammar"] = _grammar(options["grammar"])
+        text, stop = self._prompt(as_messages(prompt), options.get("prefix") or "")
+        kwargs["stop"] = stop + list(options.get("stop") or [])
         llm = self.llm
         if not stream:
-            out = llm.create_chat_completion(messages=messages, **kwargs)
-            return out["choices"][0]["message"]["content"] or ""
-        return self._stream(llm, messages, kwargs)
+            out = llm.create_completion(text, **kwargs)
+            return out["choices"][0]["text"] or ""
+        return self._stream(llm, text, kwargs)
+
+    def choose(self, prompt: str | Messages, options: list[str], *, prefix: str = "", **settings: Any) -> str:
+        """The one of ``options`` the model writes first after ``prefix`` (held to them by a grammar)."""
+        alternatives = " | ".join(_gbnf_literal(o) for o in dict.fromkeys(options))
+        reply = self.generate(
+            prompt, prefix=prefix, grammar=f"root ::= ({alternatives})", max_tokens=16, temperature=0.0,
+            **{k: v for k, v in settings.items() if k not in ("max_tokens", "temperature", "grammar")},
+        )  # fmt: skip
+        return str(reply)
+
+    def _prompt(self, messages: Messages, prefix: str) -> tuple[str, list[str]]:
+        """The chat template applied (the GGUF's own), the assistant's turn opened, ``prefix`` in it."""
+        if self._formatter is None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            meta = self.llm.metadata
+            template = meta.get("tokenizer.chat_template")
+            if not template:
+                raise GeneratorError(f"{self.model} has no chat template in its GGUF: use a chat model")
+            llm = self.llm
+            eos = llm.detokenize([llm.token_eos()]).decode("utf-8", "replace")
+            bos = llm.detokenize([llm.token_bos()]).decode("utf-8", "replace") if llm.token_bos() >= 0 else ""
+            self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        out = self._formatter(messages=messages)
+        stop = out.stop if isinstance(out.stop, list) else [out.stop] if out.stop else []
+        return out.prompt + prefix, [s for s in stop if s]
 
     @staticmethod
-    def _stream(llm: Any, messages: Messages, kwargs: dict[str, Any]) -> Iterator[str]:
-        for part in llm.create_chat_completion(messages=messages, stream=True, **kwargs):
-            piece = part["choices"][0]["delta"].get("content")
+    def _stream(llm: Any, text: str, kwargs: dict[str, Any]) -> Iterator[str]:
+        for part in llm.create_completion(text, stream=True, **kwargs):
+            piece = part["choices"][0].get("text")
             if piece:
                 yield piece
+
+
+def _gbnf_literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_GRAMMARS: dict[str, Any] = {}
+
+
+def _grammar(source: str) -> Any:
+    """A compiled GBNF grammar (cached: the same candidates come back within a session)."""
+    if source not in _GRAMMARS:
+        from llama_cpp import LlamaGrammar
+
+        if len(_GRAMMARS) > 64:
+            _GRAMMARS.clear()
+        try:
+            _GRAMMARS[source] = LlamaGrammar.from_string(source, verbose=False)
+        except ValueError as e:
+            raise GeneratorError(f"bad grammar: {e}") from None
+    return _GRAMMARS[source]
 
 
 def from_settings(model: str | None = None, host: str | None = None, n_ctx: int = 4096) -> EmbeddedGenerator:

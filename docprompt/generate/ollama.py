@@ -131,6 +131,28 @@ def _translate(e: BaseException, host: str, model: str | None, timeout: float) -
     return GeneratorError(f"Ollama at {host} failed: {type(e).__name__}: {_one_line(e)}")
 
 
+def _after(reply: str, prefix: str) -> str:
+    """What follows ``prefix``: servers that restart the assistant's turn instead of continuing it
+    repeat the prefix first."""
+    return reply[len(prefix) :] if prefix and reply.startswith(prefix) else reply
+
+
+def _strip_echo(pieces: Iterator[str], prefix: str) -> Iterator[str]:
+    head = ""
+    for piece in pieces:
+        if head is None:
+            yield piece
+            continue
+        head += piece
+        if len(head) >= len(prefix) or not prefix.startswith(head):
+            rest = _after(head, prefix)
+            head = None  # type: ignore[assignment]
+            if rest:
+                yield rest
+    if head:
+        yield _after(head, prefix)
+
+
 class OllamaGenerator:
     """A model served by Ollama. ``options`` are defaults for every call (same names as
     :meth:`generate` takes); ``timeout`` is in seconds, per request (for a streamed reply: the
@@ -204,33 +226,65 @@ class OllamaGenerator:
     def generate(
         self, prompt: str | Messages, *, stream: bool = False, **options: Any
     ) -> str | Iterator[str]:
+        """``prefix``: the reply continues an assistant message that starts with it (the text
+        returned is what follows it); ``grammar`` is not supported by Ollama and is ignored;
+        ``format``: Ollama's structured-output JSON schema."""
         merged = {**self.options, **options}
         timeout = float(merged.pop("timeout", None) or self.timeout)
+        prefix = merged.pop("prefix", None) or ""
+        merged.pop("grammar", None)
+        fmt = merged.pop("format", None)
         opts = self._ollama_options(merged)
         if "num_ctx" not in opts:
             opts["num_ctx"] = self.context_length
         messages = as_messages(prompt)
+        if prefix:
+            messages = [*messages, {"role": "assistant", "content": prefix}]
         client = self._get_client(timeout)
+        extra = {"format": fmt} if fmt is not None else {}
         if stream:
-            return self._stream(client, messages, opts, timeout)
+            return self._stream(client, messages, opts, timeout, prefix, extra)
         try:
-            reply = client.chat(model=self.model, messages=messages, options=opts, stream=False)
+            reply = client.chat(model=self.model, messages=messages, options=opts, stream=False, **extra)
             content = reply.message.content
         except Exception as e:
             raise _translate(e, self.host, self.model, timeout) from None
         if content is None:
             raise GeneratorError(f"malformed reply from Ollama at {self.host}: no message content")
-        return str(content)
+        return _after(str(content), prefix)
 
-    def _stream(self, client: Any, messages: Messages, opts: dict[str, Any], timeout: float) -> Iterator[str]:
+    def choose(self, prompt: str | Messages, options: list[str], *, prefix: str = "", **settings: Any) -> str:
+        """The one of ``options`` the model picks, held to them by a JSON-schema enum."""
+        import json
+
+        schema = {"type": "object", "properties": {"answer": {"enum": list(dict.fromkeys(options))}},
+                  "required": ["answer"]}  # fmt: skip
+        messages = as_messages(prompt)
+        if prefix:  # say in words what the prefix would have started
+            messages = [
+                *messages[:-1],
+                {**messages[-1], "content": messages[-1]["content"] + f"\n\n{prefix}"},
+            ]
+        rest = {k: v for k, v in settings.items() if k not in ("max_tokens", "temperature")}
+        reply = self.generate(messages, format=schema, temperature=0.0, max_tokens=32, **rest)
+        try:
+            answer = json.loads(str(reply)).get("answer")
+        except (ValueError, AttributeError):
+            answer = None
+        return answer if answer in options else options[0]
+
+    def _stream(
+        self, client: Any, messages: Messages, opts: dict[str, Any], timeout: float, prefix: str, extra: dict
+    ) -> Iterator[str]:
         """Ask for the reply and wait for its first piece here, so that a missing server or model
         raises from ``generate`` itself; later failures raise from the iterator, the same errors."""
         try:
-            parts = iter(client.chat(model=self.model, messages=messages, options=opts, stream=True))
+            parts = iter(client.chat(model=self.model, messages=messages, options=opts, stream=True, **extra))
             first = next(parts, None)
         except Exception as e:
             raise _translate(e, self.host, self.model, timeout) from None
-        return self._pieces(first, parts, timeout)
+        pieces = self._pieces(first, parts, timeout)
+        return _strip_echo(pieces, prefix) if prefix else pieces
 
     def _pieces(self, first: Any, parts: Iterator[Any], timeout: float) -> Iterator[str]:
         part = first

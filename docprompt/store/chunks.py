@@ -167,6 +167,17 @@ class ChunkStore:
         cols = ", ".join(self._col.get(c, c) for c in columns)
         return list(self.con.execute(f"SELECT {cols} FROM chunks{sql} ORDER BY row", args))
 
+    def under(self, column: str, prefix: str, **where: Any) -> list[tuple[int, Chunk]]:
+        """(row, chunk) whose ``column`` starts with ``prefix`` (``symbol``, "seedloft.Ledger.")."""
+        if column not in _READABLE:
+            raise ValueError(f"no column {column!r}")
+        sql, args = self._where(where)
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        cond = f"{self._col.get(column, column)} LIKE ? ESCAPE '\\'"
+        sql = f"{sql} AND {cond}" if sql else f" WHERE {cond}"
+        query = f"SELECT row, {COLUMNS} FROM chunks{sql} ORDER BY row"
+        return [(r[0], _chunk(r[1:])) for r in self.con.execute(query, [*args, escaped + "%"])]
+
     def has(self, **where: Any) -> bool:
         sql, args = self._where(where)
         return self.con.execute(f"SELECT 1 FROM chunks{sql} LIMIT 1", args).fetchone() is not None

@@ -11,11 +11,18 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Issue:
-    kind: str  # "unknown-command" | "unknown-flag" | "unknown-api" | "unknown-module" | "syntax"
+    """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module,
+    import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
+    variable-missing, reimplemented or syntax."""
+
+    kind: str
     name: str  # the command, flag or dotted API at fault
-    message: str  # one line for the user and the model
+    message: str  # one line for the user and the model; it names the fix
     command: str = ""  # for flags: the command they were given to
     suggestions: list[str] = field(default_factory=list)
+    line: int = 0  # where in the code (Python), 1-based; 0: not known
+    card: str = ""  # the card of the symbol that fixes it
+    fix: tuple[int, str, str] | None = None  # (line, old line, new line): a fix the docs determine
 
 
 @dataclass

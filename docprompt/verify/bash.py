@@ -147,9 +147,10 @@ def verify_bash(
             else:
                 close = difflib.get_close_matches(flag, sorted(known), n=3, cutoff=0.5)
                 hint = f" (did you mean {', '.join(close)}?)" if close else ""
-                report.issues.append(
-                    Issue("unknown-flag", flag, f"`{page}` has no option {flag}{hint}", page, close)
-                )
+                sure = close and difflib.SequenceMatcher(None, flag, close[0]).ratio() >= 0.85
+                issue = Issue("unknown-flag", flag, f"`{page}` has no option {flag}{hint}", page, close)
+                issue.fix = (0, flag, close[0]) if sure and flag.startswith("--") else None
+                report.issues.append(issue)
     return report
 
 

@@ -8,15 +8,13 @@ timeout, never in the caller's process: the code under test may be a private pac
 from __future__ import annotations
 
 import ast
-import difflib
 import json
-import re
 import subprocess
 import sys
+from collections.abc import Mapping
 
 from . import Issue, Report
-
-_DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+from .api import IndexSymbols
 
 _RESOLVER = r"""
 import importlib, json, sys
@@ -84,38 +82,6 @@ def used_apis(code: str) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(modules)), longest
 
 
-class IndexSymbols:
-    """Dotted names an index knows: ``symbol``/``aliases`` metadata and dotted titles."""
-
-    def __init__(self, index) -> None:
-        self.names: set[str] = set()
-        self.modules: set[str] = set()  # known to be modules (python indexer's "module" metadata)
-        from ..store.chunks import ANY
-
-        for (title,) in index.store.values("title"):
-            if title and _DOTTED.match(title.removesuffix("()")):
-                self.names.add(title.removesuffix("()"))
-        for _, chunk in index.store.chunks(symbol=ANY):
-            m = chunk.metadata
-            self.names.add(m["symbol"])
-            if isinstance(m.get("module"), str):
-                self.modules.add(m["module"])
-            self.names.update(a for a in m.get("aliases") or [] if isinstance(a, str))
-        self.roots = {n.split(".")[0] for n in self.names}
-
-    def knows(self, name: str) -> bool:
-        return name in self.names
-
-    def knows_module(self, name: str) -> bool:
-        """A module by the index's own account, or (no module info, e.g. DevDocs) any known name."""
-        return name in self.modules if self.modules else name in self.names
-
-    def close(self, name: str) -> list[str]:
-        prefix = name.rsplit(".", 1)[0] + "."
-        same_owner = [n for n in self.names if n.startswith(prefix)] or list(self.names)
-        return difflib.get_close_matches(name, same_owner, n=3, cutoff=0.6)
-
-
 def resolve_by_import(names: list[str], *, python: str | None = None, timeout: float = 20) -> dict[str, str]:
     """{name: "ok" | "missing" | "no-module" | "error"} from a fresh interpreter."""
     if not names:
@@ -133,24 +99,48 @@ def resolve_by_import(names: list[str], *, python: str | None = None, timeout: f
 
 
 def verify_python(
-    code: str, symbols: IndexSymbols | None = None, *, use_import: bool = True, python: str | None = None
+    code: str,
+    symbols: IndexSymbols | None = None,
+    *,
+    use_import: bool = True,
+    python: str | None = None,
+    variables: list[str] | tuple[str, ...] = (),
+    namespace: Mapping[str, str] | None = None,
 ) -> Report:
+    """Check ``code``: its imports and dotted names resolve (index, else a fresh interpreter), and,
+    against the index's API entries, its calls, members, requested ``variables`` and
+    re-definitions (see :mod:`docprompt.verify.pycheck`). ``namespace``: variable -> the dotted
+    class of what it already holds (a notebook's variables)."""
     report = Report(language="python")
+    aliases = {k: v[7:] for k, v in (namespace or {}).items() if v.startswith("module:")}
     try:
-        modules, names = used_apis(code)
+        extra = missing_imports(code, aliases) if aliases else ""
+        modules, names = used_apis(f"{code}\n{extra}" if extra else code)  # appended: line numbers stay
     except SyntaxError as e:
-        report.issues.append(Issue("syntax", "", f"the code does not parse: {e.msg} (line {e.lineno})"))
+        report.issues.append(
+            Issue("syntax", "", f"the code does not parse: {e.msg} (line {e.lineno})", line=e.lineno or 0)
+        )
         return report
+    if symbols is not None:
+        from .pycheck import check
+
+        report.issues += check(code, symbols, variables=variables, namespace=namespace)
+    elif variables:
+        from .pycheck import check_variables
+
+        report.issues += check_variables(code, variables)
+    covered = {i.name for i in report.issues if i.kind in ("import-path", "unknown-member")}
     pending = []
     for name in names:
-        if symbols is not None and symbols.knows(name):
+        if symbols is not None and (symbols.knows(name) or symbols.resolve(name)):
             report.checked.append(name)
             report.sources[name] = "index"
-        else:
+        elif not any(name == c or name.startswith(c + ".") for c in covered):
             pending.append(name)
     root_known = {
         m.split(".")[0] for m in modules if symbols is not None and m.split(".")[0] in symbols.roots
     }
+    modules = [m for m in modules if m not in covered]
     asked = pending + [f"module:{m}" for m in modules]
     resolved = resolve_by_import(asked, python=python) if use_import and asked else {}
     for mod in modules:
@@ -160,11 +150,20 @@ def verify_python(
             report.issues.append(
                 Issue("unknown-module", mod, f"no module named {mod!r} (not in the docs either)")
             )
+        elif symbols is not None and symbols.is_class(mod):
+            right = symbols.import_of(mod) or f"from {mod.rsplit('.', 1)[0]} import {mod.rsplit('.', 1)[1]}"
+            report.issues.append(
+                Issue(
+                    "import-path",
+                    mod,
+                    f"{mod} is a class, not a module: import it with `{right}`",
+                    card=symbols.card(mod),
+                )
+            )
         elif "." in mod:  # the package is documented, this submodule is not
-            close = symbols.close(mod) if symbols is not None else []
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            issue = Issue("unknown-module", mod, f"{mod} is not a module{hint}", suggestions=close)
-            report.issues.append(issue)
+            report.issues.append(
+                _unknown("unknown-module", mod, symbols, f"{mod} is not a module of the docs")
+            )
     bad_modules = {i.name for i in report.issues}
     for name in pending:
         state = resolved.get(name, "error")
@@ -172,27 +171,50 @@ def verify_python(
             report.checked.append(name)
             report.sources[name] = "import"
         elif state == "missing":
-            close = symbols.close(name) if symbols is not None else []
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            report.issues.append(
-                Issue("unknown-api", name, f"{name} does not exist{hint}", suggestions=close)
-            )
+            report.issues.append(_unknown("unknown-api", name, symbols, f"{name} does not exist"))
         elif symbols is not None and name.split(".")[0] in symbols.roots:
-            close = symbols.close(name)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            report.issues.append(
-                Issue("unknown-api", name, f"{name} is not in the docs{hint}", suggestions=close)
-            )
+            report.issues.append(_unknown("unknown-api", name, symbols, f"{name} is not in the docs"))
         elif not any(name.startswith(m + ".") or name == m for m in bad_modules):
             report.unverifiable.append(name)
     return report
 
 
+def _unknown(kind: str, name: str, symbols: IndexSymbols | None, what: str) -> Issue:
+    """An unknown name, with the documented names it may have meant (never itself)."""
+    close = [c for c in (symbols.close(name) if symbols is not None else []) if c != name]
+    hint = f": use {' or '.join(close[:2])}" if close else ""
+    card = symbols.card(close[0]) if symbols is not None and close else ""
+    return Issue(kind, name, what + hint, suggestions=close, card=card)
+
+
+def missing_imports(code: str, aliases: Mapping[str, str]) -> str:
+    """Import lines for the notebook modules ``code`` uses (``pd.read_csv``) without importing them."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ""
+    bound = {
+        a.asname or a.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for a in node.names
+    }
+    used = {
+        n.value.id for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)
+    }
+    return "".join(
+        f"import {mod}\n" if alias == mod else f"import {mod} as {alias}\n"
+        for alias, mod in aliases.items()
+        if alias in used and alias not in bound
+    )
+
+
 class PythonVerifier:
-    """The verifier registered for ``python``: names against the index's symbols, then imports."""
+    """The verifier registered for ``python``: names against the index's symbols, then imports;
+    calls, members and re-definitions against the index's API entries."""
 
     def __init__(self, index) -> None:
         self.symbols = IndexSymbols(index) if index is not None else None
 
-    def __call__(self, code: str) -> Report:
-        return verify_python(code, self.symbols)
+    def __call__(self, code: str, **context) -> Report:
+        return verify_python(code, self.symbols, **context)

@@ -116,5 +116,78 @@ def extract_python(text: str) -> str:
     return body.strip("\n").rstrip()
 
 
-def extract_code(text: str, language: str) -> str:
-    return extract_bash(text) if language == "bash" else extract_python(text)
+# -- is it a command at all --------------------------------------------------------------------
+
+_NOT_A_COMMAND = re.compile(
+    r"^(\[\d+\]|[-*•·]|\d+[.)]|#|>|[A-Z][a-z]+:|[\w.+-]+\(\d\w*\)|-{1,2}[A-Za-z])"  # citation, bullet...
+)
+_COMMAND_NAME = re.compile(r"^[\w.+/-]*[\w+]$|^\{\{[^}]*\}\}$")
+
+
+def malformed(command: str) -> str | None:
+    """Why ``command`` is not a command line (a citation, a title, a bullet, a bare flag,
+    prose, empty), or None when it reads as one."""
+    text = command.strip()
+    if not text:
+        return "empty"
+    if _NOT_A_COMMAND.match(text):
+        return "not a command: " + text.split()[0]
+    from .shell import parse
+
+    cmds = [c for c in parse(text) if not c.nested]
+    if not cmds or not cmds[0].argv:
+        return "no command in it"
+    head = cmds[0].argv[0]
+    if not _COMMAND_NAME.match(head) and not head.startswith(("$", "./", "/", "~")):
+        return f"{head!r} is not a command name"
+    words = text.split()
+    if len(words) > 6 and sum(w.isalpha() and w.islower() for w in words) > 0.8 * len(words):
+        return "prose, not a command"
+    if text.endswith((":", "?")) or (len(words) > 2 and text.endswith((".", "!")) and words[0][:1].isupper()):
+        return "prose, not a command"
+    return None
+
+
+# -- replies written after a prefix (the answer stage opens the code block itself) ----------------
+
+_CITATION_LINE = re.compile(
+    r"^\s*(#\s*)?(\[\d{1,2}\](\s*[\w.,()\[\] -]*)?|(documents?|docs?|sources?)\s*:.*)$", re.I
+)
+_EOF_ERRORS = ("was never closed", "unexpected EOF", "expected an indented block", "unterminated")
+
+
+def bash_answer(reply: str, prefix: str = "") -> tuple[str, str | None]:
+    """(the command, why it is not one or None) from a reply that continues ``prefix``."""
+    tries = [reply] if "```" in reply or not prefix else []  # the model opened a block of its own
+    tries.append(prefix + reply + ("" if "```" in reply else "\n```"))
+    found = [extract_bash(t) for t in tries]
+    good = [c for c in found if malformed(c) is None]
+    command = good[0] if good else found[0]
+    return command, malformed(command)
+
+
+def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ()) -> tuple[str, str | None]:
+    """(the code, why it cannot be used or None) from a reply that continues ``prefix``: the code
+    block's content without citation lines or echoed document titles; ``truncated`` when it stops
+    mid-statement, ``prose`` or ``empty`` when there is no code in it."""
+    import ast
+
+    if reply.lstrip().startswith("```") or "```" not in prefix:  # the block restarted, or no prefix
+        body = extract_python(reply)
+    else:
+        body = reply.split("```", 1)[0]
+    lines = [ln for ln in body.splitlines() if not _CITATION_LINE.match(ln) and ln.strip() not in titles]
+    code = "\n".join(lines).strip("\n").rstrip()
+    if any(ln.lstrip().startswith(">>> ") for ln in code.splitlines()):
+        code = extract_python(code)
+    if not code.strip():
+        return "", "empty"
+    try:
+        ast.parse(code)
+    except SyntaxError as e:
+        if _looks_like_prose(code.splitlines()[0]) or len(code.split()) > 3 and code.rstrip().endswith("."):
+            return code, "prose"
+        if any(m in (e.msg or "") for m in _EOF_ERRORS) or (e.lineno or 0) >= len(code.splitlines()):
+            return code, "truncated"
+        return code, f"syntax error: {e.msg} (line {e.lineno})"
+    return code, None

@@ -1,6 +1,6 @@
 import pytest
 
-from docprompt.parse import extract_bash, extract_python
+from docprompt.extract import extract_bash, extract_python
 
 BASH_CASES = [
     ("```bash\ntar -xzf archive.tar.gz\n```\nThis uses [1] and [2].", "tar -xzf archive.tar.gz"),

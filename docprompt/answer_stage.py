@@ -1,0 +1,216 @@
+"""One request through the answer stage: prompt, samples, verification, fixes, repair."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .answer import Answer, Sample, cite, pick
+from .extract import bash_answer, python_answer
+from .models import Hit
+from .repair import apply_fixes, better, repair_messages
+from .verify import Report
+
+FENCES = {"bash": "```bash\n", "python": "```python\n"}
+
+
+class Stage:
+    def __init__(self, dp, request: str, language: str, *, verify: bool, repair: bool, temperature: float,
+                 seed: int | None, samples: int, on_token: Callable[[str], None] | None,
+                 namespace: Mapping[str, str] | None) -> None:  # fmt: skip
+        self.dp, self.request, self.language = dp, request, language
+        self.do_verify, self.do_repair = verify, repair
+        self.temperature, self.seed, self.n = temperature, seed, samples
+        self.on_token, self.namespace = on_token, namespace
+        self.settings = dp.settings
+        self.timings: dict[str, float] = {}
+        self.command: dict[str, Any] = {}
+        self.t0 = time.perf_counter()
+
+    def _tick(self, name: str, since: float) -> float:
+        now = time.perf_counter()
+        self.timings[name] = round(self.timings.get(name, 0.0) + now - since, 3)
+        return now
+
+    # -- prompts ------------------------------------------------------------------------------------
+
+    def prompt(self, context: str, docs: bool, hits: list[Hit] | None) -> tuple[list[dict], str, list[Hit]]:
+        """(messages, the reply's prefix, the hits shown)."""
+        dp, request = self.dp, self.request
+        fence = FENCES[self.language]
+        if self.language == "bash" and docs and hits is None and self.settings.command_first:
+            from .bash_answer import CommandFirst
+
+            s = self.settings
+            cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
+                              choice=s.choice, examples=s.examples)  # fmt: skip
+            if cf.available():
+                t = time.perf_counter()
+                draft = cf.draft(request) if s.draft else ""
+                t = self._tick("draft_s", t)
+                candidates = cf.candidates(request, draft)
+                t = self._tick("retrieve_s", t)
+                name = cf.choose(request, candidates)
+                t = self._tick("choose_s", t)
+                card = next((c.card for c in candidates if c.name == name), "")
+                ctx = cf.context(request, name, card)
+                self._tick("retrieve_s", t)
+                self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name}
+                shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
+                return cf.messages(request, ctx), fence + name, shown
+        if self.language == "python" and docs:
+            from .python_answer import PythonPrompt
+
+            t = time.perf_counter()
+            pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2))
+            api = pp.context(request, hits)
+            self._tick("retrieve_s", t)
+            if api.cards:
+                return pp.messages(request, api, context=context), fence, api.hits
+        t = time.perf_counter()
+        if not docs:
+            hits = []
+        elif hits is None:
+            hits = dp.retrieve(request)
+        self._tick("retrieve_s", t)
+        from .prompt import PromptBuilder
+
+        gen = dp.generator
+        builder = PromptBuilder(self.language, template=dp.template, context_length=gen.context_length,
+                                max_new_tokens=dp.max_tokens, count_tokens=gen.count_tokens)  # fmt: skip
+        text = f"{request}\n\n{context.strip()}" if context.strip() else request
+        built = builder.build(text, hits)
+        return built.messages, fence, built.docs + built.examples
+
+    # -- sampling, checking, fixing ---------------------------------------------------------------------
+
+    def _extract(self, reply: str, prefix: str) -> tuple[str, str | None]:
+        if self.language == "bash":
+            return bash_answer(reply, prefix)
+        return python_answer(reply, prefix)
+
+    def _check(self, code: str) -> Report | None:
+        if not self.do_verify or not code:
+            return None
+        t = time.perf_counter()
+        if self.language == "python":
+            from .python_answer import requested_variables
+
+            report = self.dp.verify(code, "python", variables=requested_variables(self.request),
+                                    namespace=self.namespace)  # fmt: skip
+        else:
+            report = self.dp.verify(code, "bash")
+        self._tick("verify_s", t)
+        return report
+
+    def _fix(self, sample: Sample) -> Sample:
+        """The fixes the docs determine, applied while they lower the number of problems."""
+        for _ in range(3):
+            if sample.report is None or not any(i.fix for i in sample.report.issues):
+                break
+            code, applied = apply_fixes(sample.code, sample.report.issues)
+            report = self._check(code) if applied else None
+            if not better(report, sample.report):
+                break
+            sample = Sample(code, sample.reply, None, report, sample.first or sample.code,
+                            sample.first_report or sample.report)  # fmt: skip
+        return sample
+
+    def generate(self, messages, prefix: str, *, temperature: float, seed: int | None, stream: bool) -> str:
+        options = {
+            "temperature": temperature,
+            "max_tokens": self.dp.max_tokens,
+            "seed": seed,
+            "prefix": prefix,
+        }
+        if self.language == "bash":
+            options["stop"] = ["\n", "```"]
+        else:
+            options["stop"] = ["```"]
+        gen = self.dp.generator
+        if not stream or self.on_token is None:
+            return str(gen.generate(messages, **options))
+        self.on_token(_written(prefix))
+        pieces = []
+        for piece in gen.generate(messages, stream=True, **options):
+            pieces.append(piece)
+            self.on_token(piece)
+        return "".join(pieces)
+
+    def sample(self, messages, prefix: str) -> list[Sample]:
+        out: list[Sample] = []
+        for i in range(self.n):
+            temperature = self.temperature if i == 0 else max(self.temperature, 0.7)
+            seed = None if self.seed is None else self.seed + i
+            reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=i == 0)
+            code, problem = self._extract(reply, prefix)
+            if problem and i == 0 and self.n == 1:  # an empty or malformed reply: once more, sampled
+                reply = self.generate(messages, prefix, temperature=0.7, seed=(seed or 0) + 100, stream=False)
+                code, problem = self._extract(reply, prefix)
+            report = self._check(code) if not problem else None
+            out.append(self._fix(Sample(code, _written(prefix) + reply, problem, report)))
+        return out
+
+    def repair(self, best: Sample, messages, prefix: str) -> tuple[Sample, bool]:
+        rounds = self.settings.repair_rounds if self.do_repair and self.do_verify else 0
+        deadline = time.perf_counter() + self.settings.time_budget
+        repaired = False
+        for _ in range(rounds):
+            if best.problem or best.report is None or best.report.ok or time.perf_counter() > deadline:
+                break
+            convo = repair_messages(messages, best.code, best.report, self.language)
+            start = prefix if self.language == "bash" else FENCES[self.language]
+            if self.on_token:
+                self.on_token("\n[repairing: " + best.report.summary() + "]\n")
+            reply = self.generate(convo, start, temperature=0.0, seed=self.seed, stream=False)
+            code, problem = self._extract(reply, start)
+            new = self._fix(
+                Sample(code, _written(start) + reply, problem, self._check(code) if not problem else None)
+            )
+            if problem or not better(new.report, best.report):
+                break
+            best, repaired = new, True
+        return best, repaired
+
+    # -- the whole -------------------------------------------------------------------------------------
+
+    def run(self, *, context: str, docs: bool, hits: list[Hit] | None, on_prompt) -> Answer:
+        messages, prefix, shown = self.prompt(context, docs, hits)
+        if on_prompt is not None:
+            on_prompt(messages)
+        t = time.perf_counter()
+        samples = self.sample(messages, prefix)
+        t = self._tick("generate_s", t)
+        best = pick(samples, self.language)
+        first_code, first_report = (best.first, best.first_report) if best.first else (best.code, best.report)
+        best, repaired = self.repair(best, messages, prefix)
+        repaired = repaired or bool(best.first)
+        self._tick("repair_s", t)
+        code = best.code if not best.problem or best.problem == "truncated" else ""
+        placeholders: list[str] = []
+        if self.language == "bash" and code:
+            from .placeholders import fill, remaining
+
+            if self.settings.fill_placeholders:
+                code = fill(code, self.request)
+            placeholders = remaining(code)
+        gen = self.dp.generator
+        report = best.report
+        answer = Answer(
+            request=self.request, language=self.language, code=code, reply=best.reply, hits=shown,
+            cited=cite(code, self.language, shown, report) if code else [], verification=report,
+            evidence=dict(report.evidence) if report else {}, repaired=repaired, first_code=first_code,
+            first_verification=first_report, backend=gen.backend, model=gen.model,
+            problem=best.problem, command=self.command, placeholders=placeholders,
+            samples=[{"code": s.code, "problem": s.problem, "issues": s.issues if not s.problem else None}
+                     for s in samples],
+        )  # fmt: skip
+        self.timings["total_s"] = round(time.perf_counter() - self.t0, 3)
+        answer.timings = self.timings
+        return answer
+
+
+def _written(prefix: str) -> str:
+    """What of a prefix the reader sees as the answer's start: the text after the opening fence."""
+    return prefix.split("\n", 1)[1] if prefix.startswith("```") and "\n" in prefix else prefix

@@ -1,0 +1,181 @@
+"""The Bash answer stage: choose the command first, then write it from that command's own docs.
+
+1. **Candidates**: hybrid retrieval over one short card per command (the man-page and tldr
+   indexers write them), plus the command of a quick draft the model writes with no docs.
+2. **Choice**: the model picks one of the candidates (held to their names by a grammar, or an
+   enum schema on Ollama), or the retrieval ranking decides (``choice = "retrieval"``).
+3. **Write**: a short prompt with that command's summary, synopsis, the option paragraphs of its
+   page that match the request, and examples; the reply starts inside a ```bash block with the
+   command's name already written, so it is a command line every time.
+
+Every stage can be switched off (settings ``command_first``, ``draft``, ``choice``) to measure
+what it brings; without cards in the index the stage falls back to the plain docs prompt.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+
+from .cards import first_sentences
+from .cmdref import option_line
+from .models import Chunk, Hit
+from .shell import parse
+
+FENCE = "```bash\n"
+STOP = ["\n", "```"]
+SYSTEM_DRAFT = "You write one Bash command that does what the user asks. Reply with the command only."
+SYSTEM_CHOOSE = "You pick the command-line tool that does what the user asks. Reply with its name only."
+SYSTEM_WRITE = (
+    "You write one Bash command line that does what the user asks, with the command shown below. "
+    "Use only options its documentation shows. Where the request does not give a value, write a "
+    "placeholder in double braces, like {{path/to/file}}, as the examples do."
+)
+
+
+@dataclass
+class Candidate:
+    name: str
+    card: str
+    rank: int  # 0-based place in the merged list
+    sources: list[str] = field(default_factory=list)  # "cards", "draft"
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What the write prompt shows of the chosen command."""
+
+    name: str
+    summary: str
+    synopsis: str
+    options: list[Hit]
+    examples: list[Hit]
+    others: list[Hit]  # examples of other commands: the form of an answer, placeholders and all
+
+    @property
+    def hits(self) -> list[Hit]:
+        return self.options + self.examples + self.others
+
+
+def command_of(line: str) -> str:
+    """The name of the first command a command line runs ('' when none)."""
+    cmds = [c for c in parse(line) if c.is_external and not c.nested]
+    return cmds[0].name if cmds else ""
+
+
+class CommandFirst:
+    """The stages above over one index, a retriever and a generator."""
+
+    def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
+                 choice: str = "model", examples: int = 3, options: int = 4) -> None:  # fmt: skip
+        self.index, self.retriever, self.gen = index, retriever, generator
+        self.k, self.use_draft, self.choice = candidates, draft, choice
+        self.n_examples, self.n_options = examples, options
+
+    def available(self) -> bool:
+        """The index has command cards (built by a recent man-page or tldr indexer)."""
+        if not hasattr(self, "_available"):
+            try:
+                self._available = bool(self.index.store.has(kind="card"))
+            except Exception:  # noqa: BLE001 - a store without the column: no cards
+                self._available = False
+        return self._available
+
+    # -- 1. candidates ---------------------------------------------------------------------------
+
+    def draft(self, request: str, **options) -> str:
+        messages = [{"role": "system", "content": SYSTEM_DRAFT}, {"role": "user", "content": request}]
+        reply = self.gen.generate(
+            messages, prefix=FENCE, stop=STOP, max_tokens=40, temperature=0.0, **options
+        )
+        return str(reply).strip()
+
+    def candidates(self, request: str, draft: str = "") -> list[Candidate]:
+        by_name: dict[str, Candidate] = {}
+        for hit in self.retriever.retrieve(request, k=4 * self.k, filters={"kind": "card"}):
+            name = hit.chunk.metadata.get("command") or hit.chunk.title
+            if name not in by_name:
+                by_name[name] = Candidate(name, hit.chunk.text, len(by_name), ["cards"], [hit])
+            else:
+                by_name[name].hits.append(hit)
+        ranked = list(by_name.values())
+        drafted = command_of(draft) if draft else ""
+        if drafted:
+            known = by_name.get(drafted)
+            if known is not None:
+                known.sources.append("draft")
+                ranked.remove(known)
+                ranked.insert(0, known)
+            elif self.index.store.has(command=drafted) or shutil.which(drafted):
+                ranked.insert(0, Candidate(drafted, self._card(drafted), 0, ["draft"]))
+        for i, c in enumerate(ranked):
+            c.rank = i
+        return ranked[: self.k]
+
+    def _card(self, name: str) -> str:
+        from .cmdref import Lookup
+
+        page = Lookup(self.index).page(name)
+        summary = page.summary() if page else ""
+        return f"{name}: {summary}." if summary else f"{name}."
+
+    # -- 2. choice -------------------------------------------------------------------------------
+
+    def choose(self, request: str, candidates: list[Candidate], **options) -> str:
+        if not candidates:
+            return ""
+        if self.choice == "retrieval" or len(candidates) == 1:
+            return candidates[0].name
+        lines = "\n".join(f"- {first_sentences(c.card, 200)}" for c in candidates)
+        messages = [
+            {"role": "system", "content": SYSTEM_CHOOSE},
+            {"role": "user", "content": f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"},
+        ]
+        names = [c.name for c in candidates]
+        if hasattr(self.gen, "choose"):
+            picked = self.gen.choose(messages, names, prefix="", **options)
+        else:
+            picked = command_of(str(self.gen.generate(messages, prefix=FENCE, stop=STOP, max_tokens=16)))
+        return picked if picked in names else names[0]
+
+    # -- 3. write --------------------------------------------------------------------------------
+
+    def context(self, request: str, name: str, card: str = "") -> Context:
+        r = self.retriever
+        mine = {"command": name, "kind": "doc"}
+        found = r.retrieve(request, k=2 * self.n_options, filters=mine)
+        options = [h for h in found if h.chunk.metadata.get("flags")][: self.n_options]
+        examples = r.retrieve(request, k=self.n_examples, filters={"command": name, "kind": "example"})
+        others = []
+        if len(examples) < self.n_examples:
+            more = r.retrieve(request, k=self.n_examples + 3, filters={"kind": "example"})
+            others = [h for h in more if h.chunk.metadata.get("command") != name][
+                : self.n_examples - len(examples)
+            ]
+        synopsis = ""
+        for _, chunk in self.index.store.chunks(command=name, kind="doc"):
+            if chunk.metadata.get("heading") == "SYNOPSIS":
+                synopsis = " ".join(chunk.text.split())[:240]
+                break
+        summary = card.split(":", 1)[1].strip() if ":" in card else ""
+        return Context(name, first_sentences(summary, 200), synopsis, options, examples, others)
+
+    def messages(self, request: str, ctx: Context) -> list[dict[str, str]]:
+        parts = [f"{ctx.name}: {ctx.summary}" if ctx.summary else ctx.name]
+        if ctx.synopsis:
+            parts.append(f"Usage: {ctx.synopsis}")
+        if ctx.options:
+            parts.append("Options:\n" + "\n".join(f"  {option_line(h.chunk.text, 150)}" for h in ctx.options))
+        shown = ctx.examples + ctx.others
+        if shown:
+            parts.append("Examples:\n" + "\n".join(_example(h.chunk) for h in shown))
+        parts.append(f"Request: {request}")
+        return [{"role": "system", "content": SYSTEM_WRITE}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def _example(chunk: Chunk) -> str:
+    what, _, line = chunk.text.strip().rpartition("\n")
+    what = re.sub(r"\s+", " ", what).rstrip(":") if what else chunk.title
+    return f"- {what}:\n  {line.strip()}"

@@ -1,0 +1,142 @@
+"""The Python answer stage: a prompt a 0.5-1.5B model can use, built from API cards.
+
+Instead of whole documentation paragraphs, the prompt shows
+
+- the import lines of the names it documents (``from seedloft import Ledger``): the single most
+  common mistake of small models was importing a class as if it were a module;
+- one **card** per retrieved API entry (``seedloft.Ledger.pluck(code: str) -> Accession: Look a
+  lot up by its accession code.``), with the owning class's card and its members' names when a
+  method or attribute is retrieved;
+- at most two runnable examples of those names, and the best prose paragraph of a docs folder;
+- the request last, with the variables it asks for said again.
+
+The reply starts inside a ```python block (an assistant prefix), so it is code every time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .cards import api_card, first_sentences, import_line
+from .models import Hit
+
+FENCE = "```python\n"
+SYSTEM = (
+    "You write short Python code that uses the library documented below. Import what you use as "
+    "the import lines show, and call functions, classes and methods exactly as the API lines show; "
+    "never write your own versions of them. Reply with code only."
+)
+_VARIABLE = re.compile(r"`([A-Za-z_]\w*)`")
+_METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
+
+
+def requested_variables(request: str) -> list[str]:
+    """The variables a request asks for (``store it in `w```), in order."""
+    return list(dict.fromkeys(m.group(1) for m in _VARIABLE.finditer(request) if not m.group(1).isupper()))
+
+
+@dataclass
+class Context:
+    imports: list[str] = field(default_factory=list)
+    cards: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)  # what the prompt shows, for citations
+
+
+class PythonPrompt:
+    """Builds the prompt for a request from an index's API entries, examples and docs."""
+
+    def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
+                 max_cards: int = 10, max_example_chars: int = 500) -> None:  # fmt: skip
+        self.index, self.retriever = index, retriever
+        self.k, self.n_examples, self.n_prose = k, examples, prose
+        self.max_cards, self.max_example_chars = max_cards, max_example_chars
+
+    def context(self, request: str, hits: list[Hit] | None = None) -> Context:
+        r = self.retriever
+        if hits is None:
+            docs = r.retrieve(request, k=self.k, filters={"kind": "doc"}) if self.k else []
+            exs = (
+                r.retrieve(request, k=self.n_examples + 2, filters={"kind": "example"})
+                if self.n_examples
+                else []
+            )
+            hits = docs + exs
+        ctx = Context()
+        api = [h for h in hits if h.chunk.kind == "doc" and h.chunk.metadata.get("symbol")]
+        prose = [h for h in hits if h.chunk.kind == "doc" and not h.chunk.metadata.get("symbol")]
+        seen: set[str] = set()
+        for hit in api:
+            self._add_card(ctx, hit, seen)
+        for hit in prose[: self.n_prose]:
+            ctx.prose.append(first_sentences(hit.chunk.text, 500))
+            ctx.hits.append(hit)
+        for hit in [h for h in hits if h.chunk.kind == "example"][: self.n_examples]:
+            code = _runnable(hit.chunk.text)
+            if code and len(code) <= self.max_example_chars and code not in ctx.examples:
+                ctx.examples.append(code)
+                ctx.hits.append(hit)
+        return ctx
+
+    def _add_card(self, ctx: Context, hit: Hit, seen: set[str]) -> None:
+        chunk = hit.chunk
+        symbol = chunk.metadata.get("symbol", "")
+        if symbol in seen or len(ctx.cards) >= self.max_cards:
+            return
+        seen.add(symbol)
+        kind = chunk.metadata.get("kind_of_symbol", "")
+        if kind in _METHODS and "." in symbol:
+            owner = symbol.rsplit(".", 1)[0]
+            for _, entry in self.index.store.chunks(symbol=owner):
+                if owner not in seen and entry.kind == "doc":
+                    seen.add(owner)
+                    self._append(ctx, entry, hit, members=self._members(owner))
+                break
+        self._append(ctx, chunk, hit)
+
+    def _append(self, ctx: Context, chunk, hit: Hit, members: str = "") -> None:
+        line = import_line(chunk)
+        if line and line not in ctx.imports:
+            ctx.imports.append(line)
+        ctx.cards.append(api_card(chunk) + (f"\n    {members}" if members else ""))
+        if hit not in ctx.hits:
+            ctx.hits.append(hit)
+
+    def _members(self, owner: str) -> str:
+        names = []
+        for _, chunk in self.index.store.under("symbol", owner + ".", kind="doc"):
+            rest = chunk.metadata["symbol"][len(owner) + 1 :]
+            if "." not in rest and not rest.startswith("_"):
+                names.append(rest)
+        return f"members: {', '.join(dict.fromkeys(names))}" if names else ""
+
+    def messages(self, request: str, ctx: Context, *, context: str = "") -> list[dict[str, str]]:
+        parts = []
+        if ctx.imports:
+            parts.append("Imports:\n" + "\n".join(ctx.imports))
+        if ctx.cards:
+            parts.append("API:\n" + "\n".join(ctx.cards))
+        if ctx.examples:
+            parts.append("Examples:\n" + "\n\n".join(ctx.examples))
+        if ctx.prose:
+            parts.append("From the docs:\n" + "\n\n".join(ctx.prose))
+        if context.strip():
+            parts.append(context.strip())
+        wanted = requested_variables(request)
+        ask = f"Task: {request.strip()}"
+        if wanted:
+            ask += "\nThe code must assign " + ", ".join(f"`{v}`" for v in wanted) + "."
+        parts.append(ask)
+        return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def _runnable(text: str) -> str:
+    """An example's code without doctest prompts and outputs (``>>> x`` -> ``x``)."""
+    lines = text.strip().splitlines()
+    if any(ln.lstrip().startswith(">>> ") for ln in lines):
+        out = [ln.lstrip()[4:] for ln in lines if ln.lstrip().startswith((">>> ", "... "))]
+        return "\n".join(out).strip()
+    body = [ln for ln in lines if not ln.startswith("```")]
+    return "\n".join(body).strip()

@@ -1,0 +1,139 @@
+"""The API an index documents, as verification needs it: names, aliases, kinds, signatures,
+members and return types, read from the index's API entries (``symbol`` metadata)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+
+from ..cards import api_card, import_line
+from ..models import Chunk
+
+_DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
+CLASS_KINDS = ("class", "enum", "exception", "dataclass")
+
+
+class IndexSymbols:
+    """Dotted names an index knows: ``symbol``/``aliases`` metadata and dotted titles."""
+
+    def __init__(self, index) -> None:
+        from ..store.chunks import ANY
+
+        self.names: set[str] = set()
+        self.modules: set[str] = set()  # known to be modules (python indexer's "module" metadata)
+        self.canonical: dict[str, str] = {}  # alias or symbol -> symbol
+        self.entries: dict[str, Chunk] = {}
+        for (title,) in index.store.values("title"):
+            if title and _DOTTED.match(title.removesuffix("()")):
+                self.names.add(title.removesuffix("()"))
+        for _, chunk in index.store.chunks(symbol=ANY, kind="doc"):
+            m = chunk.metadata
+            symbol = m["symbol"]
+            self.names.add(symbol)
+            self.entries.setdefault(symbol, chunk)
+            self.canonical.setdefault(symbol, symbol)
+            if isinstance(m.get("module"), str):
+                self.modules.add(m["module"])
+            if m.get("kind_of_symbol") == "module":
+                self.modules.add(symbol)
+            for alias in m.get("aliases") or []:
+                if isinstance(alias, str):
+                    self.names.add(alias)
+                    self.canonical.setdefault(alias, symbol)
+        self.roots = {n.split(".")[0] for n in self.names}
+        self._members: dict[str, set[str]] = {}
+
+    # -- names -------------------------------------------------------------------------------------
+
+    def knows(self, name: str) -> bool:
+        return name in self.names
+
+    def knows_module(self, name: str) -> bool:
+        """A module by the index's own account, or (no module info, e.g. DevDocs) any known name."""
+        return name in self.modules if self.modules else name in self.names
+
+    def resolve(self, name: str) -> str | None:
+        """The documented symbol ``name`` stands for (itself or through an alias)."""
+        return self.canonical.get(name)
+
+    def kind(self, name: str) -> str:
+        symbol = self.resolve(name)
+        return self.entries[symbol].metadata.get("kind_of_symbol", "") if symbol in self.entries else ""
+
+    def is_class(self, name: str) -> bool:
+        return self.kind(name) in CLASS_KINDS
+
+    def close(self, name: str, n: int = 3) -> list[str]:
+        prefix = name.rsplit(".", 1)[0] + "."
+        same_owner = [x for x in self.names if x.startswith(prefix)] or list(self.names)
+        return difflib.get_close_matches(name, same_owner, n=n, cutoff=0.6)
+
+    def named(self, last: str) -> list[str]:
+        """Documented symbols whose last part is ``last`` (``Ledger`` -> seedloft.Ledger), module-level
+        classes and functions first, shortest first."""
+        found = [s for s in self.entries if s.rsplit(".", 1)[-1] == last]
+        nested = {s for s in found if self.is_class(s.rsplit(".", 1)[0])}  # a method of a class
+        return sorted(found, key=lambda s: (s in nested, s.count("."), s))
+
+    # -- what an entry says ----------------------------------------------------------------------
+
+    def card(self, name: str) -> str:
+        symbol = self.resolve(name)
+        return api_card(self.entries[symbol]) if symbol in self.entries else ""
+
+    def import_of(self, name: str) -> str:
+        symbol = self.resolve(name)
+        return import_line(self.entries[symbol]) if symbol in self.entries else ""
+
+    def signature(self, name: str) -> ast.arguments | None:
+        """The documented parameters of a function, method or class constructor (None: unknown)."""
+        symbol = self.resolve(name)
+        if symbol not in self.entries:
+            return None
+        sig = (self.entries[symbol].metadata.get("signature") or "").split("->")[0].strip()
+        if not sig.startswith("("):
+            return None
+        try:
+            fn = ast.parse(f"def _f{sig}: pass").body[0]
+        except SyntaxError:
+            return None
+        return fn.args if isinstance(fn, ast.FunctionDef) else None
+
+    def returns(self, name: str) -> str | None:
+        """The documented class a call of ``name`` returns (its return annotation, resolved near
+        the entry's module), or the class itself for a constructor."""
+        symbol = self.resolve(name)
+        if symbol is None:
+            return None
+        if self.is_class(symbol):
+            return symbol
+        sig = self.entries[symbol].metadata.get("signature") or "" if symbol in self.entries else ""
+        if "->" not in sig:
+            return None
+        annotation = sig.rsplit("->", 1)[1].strip().strip("'\"")
+        found = self.named(annotation.rsplit(".", 1)[-1]) if re.fullmatch(r"[\w.]+", annotation) else []
+        found = [s for s in found if self.is_class(s)]
+        root = symbol.split(".")[0]
+        near = [s for s in found if s.split(".")[0] == root]
+        return (near or found)[0] if near or found else None
+
+    def members(self, name: str) -> set[str]:
+        """Public names documented under a class (methods, properties, attributes, enum members;
+        the members an enum's own text names, ``Keeping.DEEP``, count too)."""
+        symbol = self.resolve(name) or name
+        if symbol not in self._members:
+            prefix = symbol + "."
+            found = {
+                s[len(prefix) :] for s in self.entries if s.startswith(prefix) and "." not in s[len(prefix) :]
+            }
+            if symbol in self.entries:
+                short = re.escape(symbol.rsplit(".", 1)[-1])
+                text = self.entries[symbol].text
+                named = set(re.findall(rf"\b{short}\.([A-Z][A-Z0-9_]*)\b", text))
+                if named:  # an enum: its other members are named in its text too (``CHILL``)
+                    named |= set(re.findall(r"``([A-Z][A-Z0-9_]*)``", text))
+                found |= named
+                found |= {m for m in self.entries[symbol].metadata.get("members") or [] if isinstance(m, str)}
+            self._members[symbol] = found
+        return self._members[symbol]
