@@ -108,7 +108,7 @@ def parse_line(line: str) -> tuple[Options, str]:
     """
     from .generate import BACKENDS
 
-    parser = _options_spec.parser  # type: ignore[attr-defined]
+    parser = _options_spec.parser
     takes_value = {s: a.nargs != 0 for a in parser._actions for s in a.option_strings}
     words: list[str] = []
     pos = 0

@@ -151,7 +151,9 @@ def test_given_hits_are_used_and_the_prompt_is_shown_before_generating(man_index
     answer = dp.ask("something else entirely", hits=hits, on_prompt=seen.append)
     assert [h.chunk.id for h in answer.hits] == [hits[0].chunk.id]
     assert len(seen) == 1 and seen[0] == gen_prompt(dp)  # the messages, before they went to the model
-    assert "something else entirely" in seen[0][-1]["content"] and hits[0].chunk.text in seen[0][-1]["content"]
+    assert (
+        "something else entirely" in seen[0][-1]["content"] and hits[0].chunk.text in seen[0][-1]["content"]
+    )
 
 
 def gen_prompt(dp: DocPrompt) -> list:

@@ -148,7 +148,9 @@ def test_notebook_modules_become_imports_for_the_check_only_where_used_and_missi
     from docprompt.verify.python import missing_imports
 
     aliases = {"js": "json", "np": "numpy"}
-    assert missing_imports("s = js.dumps(x)\nnp.zeros(3)", aliases) == "import json as js\nimport numpy as np\n"
+    assert (
+        missing_imports("s = js.dumps(x)\nnp.zeros(3)", aliases) == "import json as js\nimport numpy as np\n"
+    )
     assert missing_imports("import numpy as np\nnp.zeros(3)", aliases) == ""
     assert missing_imports("import simplejson as js\njs.dumps(1)", aliases) == ""
     assert missing_imports("js.dumps(", aliases) == ""  # the check reports the syntax error itself
