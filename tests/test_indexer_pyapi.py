@@ -208,6 +208,35 @@ def test_docstring_examples_sections():
     assert docstring_examples("No examples here.") == []
 
 
+def test_docstring_examples_fenced_and_malformed_doctests():
+    doc = """Fenced code, as mkdocs-style docstrings write it.
+
+    ```py title="usage"
+    from acme import thing
+    thing()
+    ```
+
+    ```text
+    not python
+    ```
+
+    Example:
+        ```python
+        shown()
+        ```
+
+    >>>broken(prompt)
+    >>> fine()
+    ok
+    >>>
+    """
+    import inspect
+
+    assert docstring_examples(inspect.cleandoc(doc)) == [
+        "from acme import thing\nthing()", "shown()", ">>> fine()\nok\n>>>"
+    ]  # fmt: skip
+
+
 def test_include_private(acme):
     docs = by_symbol(documents([ACME], include_private=True)[1])
     assert {
