@@ -142,12 +142,21 @@ class PythonApiIndexer(FileTreeIndexer):
         self._extra_aliases.clear()
         self._inherited.clear()
         # A definition several public modules export (``acme.Invoice``, ``acme.billing.Invoice``)
-        # is documented once, under its shortest public name; the others become aliases.
+        # is documented once, under its shortest public name (its own name rather than a second
+        # one, ``RawTurtle`` not ``RawPen = RawTurtle``; never a module's name, ``unittest.main``);
+        # the others become aliases.
         paths: dict[str, list[str]] = {}
+        own: dict[str, str] = {}
         for mod in modules:
             for public, sym, owner in self.tree.exports(mod):
-                paths.setdefault(sym.key or f"{owner.name}:{public}", []).append(f"{mod.name}.{public}")
-        canonical = {key: min(quals, key=lambda q: (q.count("."), q)) for key, quals in paths.items()}
+                key = sym.key or f"{owner.name}:{public}"
+                paths.setdefault(key, []).append(f"{mod.name}.{public}")
+                own[key] = sym.name
+        taken = {mod.name for mod in modules}
+        canonical = {
+            key: min(quals, key=lambda q: (q in taken, q.count("."), q.rpartition(".")[2] != own[key], q))
+            for key, quals in paths.items()
+        }
         for mod in modules:
             for public, sym, owner in self.tree.exports(mod):
                 qual = f"{mod.name}.{public}"

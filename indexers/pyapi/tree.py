@@ -24,6 +24,7 @@ DEFAULT_EXCLUDE = (
 CONSTANT = re.compile(r"[A-Z][A-Z0-9_]+")  # UPPER_CASE module-level names are API
 _TYPEVARS = ("TypeVar(", "ParamSpec(", "TypeVarTuple(")
 _BOUND = re.compile(r" = ([A-Za-z_]\w*)\.([A-Za-z_]\w*)")  # ``choice = _inst.choice``
+_NAME = re.compile(r" = ([A-Za-z_]\w*)")  # ``main = TestProgram``
 _CALL = re.compile(r" = ([A-Za-z_][\w.]*)\(.*\)")
 
 Export = tuple[str, Symbol, Module]  # (public name, symbol, the module that defines it)
@@ -205,13 +206,23 @@ class SourceTree:
                     out.setdefault(n, (sym, owner))
         order = {n: i for i, n in enumerate(mod.all_names or ())}  # __all__'s order, then the source's
         names = sorted(out, key=lambda n: order.get(n, len(order)))
-        mod.exports = [(n, self._bound_method(out[n][0], out[n][1]), out[n][1]) for n in names]
+        mod.exports = [(n, *self._assigned(*out[n])) for n in names]
         return mod.exports
+
+    def _assigned(self, sym: Symbol, owner: Module) -> tuple[Symbol, Module]:
+        """An undocumented module-level name bound to a definition: ``main = TestProgram`` is a
+        second name of the class (one entry, two names), ``choice = _inst.choice`` a function."""
+        if sym.kind != "constant" or sym.doc:
+            return sym, owner
+        if (m := _NAME.fullmatch(sym.signature)) and m[1] != sym.name:
+            found = self.resolve(owner, m[1])
+            return found if found is not None and found[0].kind in ("class", "function") else (sym, owner)
+        return self._bound_method(sym, owner), owner
 
     def _bound_method(self, sym: Symbol, owner: Module) -> Symbol:
         """``choice = _inst.choice`` (``_inst = Random()``) or ``open = TarFile.open``: the
         method's signature and docstring under the module-level name."""
-        if sym.kind != "constant" or sym.doc or not (m := _BOUND.fullmatch(sym.signature)):
+        if not (m := _BOUND.fullmatch(sym.signature)):
             return sym
         found = self.resolve(owner, m[1])
         call = _CALL.fullmatch(found[0].signature) if found is not None else None
