@@ -423,6 +423,27 @@ def test_exclude_option(tmp_path):
     assert not any("vendor" in s for s in by_symbol(documents([pkg], exclude=["vendor", "tests"])[1]))
 
 
+def test_reexports_without_all(tmp_path):
+    """click's style (``from .core import Command as Command``) and requests' (a package
+    __init__ importing from its own submodules) are the package's API; a plain module's
+    imports are not, unless imported as themselves (PEP 484)."""
+    pkg = tmp_path / "reexp"
+    write(
+        pkg / "__init__.py",
+        "from .core import Command as Command\nfrom .api import get\nfrom json import loads\n",
+    )
+    write(pkg / "core.py", 'class Command:\n    """A command."""\n\n    def run(self):\n        """Run."""\n')
+    write(pkg / "api.py", 'def get(url):\n    """Fetch."""\n')
+    write(pkg / "util.py", "from .api import get\nfrom json import dumps as dumps\nmain = get\n")
+    docs = by_symbol(documents([pkg])[1])
+    assert {"reexp.Command", "reexp.Command.run", "reexp.get"} <= set(docs)
+    assert docs["reexp.Command"].metadata["aliases"] == ["reexp.core.Command"]
+    assert docs["reexp.get"].metadata["aliases"] == ["reexp.api.get"]
+    assert "reexp.loads" not in docs and "reexp.util.get" not in known_names(docs.values())
+    assert docs["reexp.util.dumps"].metadata["kind_of_symbol"] == "name"
+    assert "Imported from json" in docs["reexp.util.dumps"].text
+
+
 # --------------------------------------------------------------------------- end to end
 
 

@@ -37,10 +37,15 @@ class Module:
     values: dict[str, Symbol] = field(default_factory=dict)  # undocumented module-level assignments
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # local -> (module, name)
     module_imports: dict[str, str] = field(default_factory=dict)  # ``import a.b as c``: c -> a.b
+    reexports: set[str] = field(default_factory=set)  # imported ``as`` themselves: explicitly API
     stars: list[str] = field(default_factory=list)
     all_names: list[str] | None = None
     all_complete: bool = True
     exports: list[tuple[str, Symbol, Module]] | None = None  # set directly in import mode
+
+    @property
+    def is_package(self) -> bool:
+        return Path(self.source).name == "__init__.py"
 
     @property
     def rel(self) -> str:

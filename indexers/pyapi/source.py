@@ -252,6 +252,8 @@ def parse_module(name: str, tree: ast.Module, source: str, is_package: bool) -> 
                     mod.stars.append(origin)
                 else:
                     mod.imports[alias.asname or alias.name] = (origin, alias.name)
+                    if alias.asname == alias.name:  # ``from .core import Command as Command``
+                        mod.reexports.add(alias.name)
         elif target == "__all__" and isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value:
             mod.all_names, mod.all_complete = None, True
             add_all(*_literal_names(stmt.value, literals))

@@ -192,14 +192,13 @@ class SourceTree:
             elif n not in out and (stub := self._stub(mod, n)) is not None:
                 out[n] = (stub, mod)
         if not complete:
-            # Imports are API only when they lift names out of private modules; star imports
-            # always put the other module's API into this one.
+            # Imports are API when they lift names out of private modules, when a package's
+            # __init__ imports them from its own submodules (``from .api import get``) and when
+            # they are imported as themselves (``from .core import Command as Command``, PEP 484);
+            # star imports always put the other module's API into this one.
             for n, (origin, original) in mod.imports.items():
-                if self.public(n) and n not in out and is_private(origin) and origin in self.files:
-                    target = self.load(origin)
-                    found = self.resolve(target, original, 1) if target is not None else None
-                    if found is not None:
-                        out[n] = found
+                if self.public(n) and n not in out and (found := self._imported(mod, n, origin, original)):
+                    out[n] = found
             for origin in mod.stars:
                 target = self.load(origin) if depth < 4 else None
                 for n, sym, owner in self.exports(target, depth + 1) if target is not None else ():
@@ -208,6 +207,18 @@ class SourceTree:
         names = sorted(out, key=lambda n: order.get(n, len(order)))
         mod.exports = [(n, *self._assigned(*out[n])) for n in names]
         return mod.exports
+
+    def _imported(self, mod: Module, n: str, origin: str, original: str) -> tuple[Symbol, Module] | None:
+        """The definition ``mod`` imports as ``n``, when that import is its API."""
+        explicit = n in mod.reexports
+        own = mod.is_package and origin.startswith(mod.name + ".")
+        if not (explicit or own or is_private(origin)):
+            return None
+        target = self.load(origin)
+        found = self.resolve(target, original, 1) if target is not None else None
+        if found is None and explicit and origin not in self.files and (stub := self._stub(mod, n)):
+            return stub, mod
+        return found
 
     def _assigned(self, sym: Symbol, owner: Module) -> tuple[Symbol, Module]:
         """An undocumented module-level name bound to a definition: ``main = TestProgram`` is a
