@@ -9,7 +9,7 @@ import pytest
 from docprompt.config import BuildSettings
 from docprompt.errors import BadInput
 from docprompt.indexers import make_indexer
-from docprompt.indexers.pyapi import PythonApiIndexer, docstring_examples
+from docprompt.indexers.pyapi import PythonApiIndexer, docstring_examples, docstring_sections
 from docprompt.recipes import load
 from docprompt.retrieve import search
 from docprompt.sources import build_from_source
@@ -146,6 +146,37 @@ def test_signatures_kinds_and_docstrings(acme):
         docs["acme_private.customers.load_customer"].metadata["signature"]
         == "(path, *, strict=True, **overrides)"
     )
+
+
+def test_parameter_descriptions_and_return_types(acme):
+    docs = by_symbol(acme)
+    invoice = docs["acme_private.billing.Invoice"].metadata
+    assert invoice["params"] == {
+        "customer": 'the customer\'s account id, e.g. ``"C-1042"``.',
+        "currency": "ISO 4217 code.",
+    }  # Google style
+    assert "returns" not in invoice
+    total = docs["acme_private.billing.Invoice.total"].metadata  # NumPy style
+    assert total["params"] == {"tax": "The tax rate, ``0.19`` by default."} and total["returns"] == "Decimal"
+    assert docs["acme_private.billing.Invoice.is_empty"].metadata["returns"] == "bool"
+    assert not {"params", "returns"} & set(docs["acme_private.VERSION"].metadata)
+    sphinx = """Send it.
+
+    :param str to: the address
+    :param retries: how often to try; one line
+        and another
+    :param ghost: not in the signature
+    :returns: the receipt
+    :rtype: dict[str, int]
+    """
+    import inspect
+
+    assert docstring_sections(inspect.cleandoc(sphinx), ["to", "*retries"]) == (
+        {"to": "the address", "retries": "how often to try; one line and another"}, "dict[str, int]"
+    )  # fmt: skip
+    google = "Go.\n\nArgs:\n    - prog -- a name (default: x)\n\nReturns:\n    The amount: in euros."
+    assert docstring_sections(google, []) == ({}, "")  # not a name; "The amount" is not a type
+    assert docstring_sections("No sections.", ["x"]) == ({}, "")
 
 
 def test_inherited_members(acme):

@@ -6,7 +6,8 @@ doctest blocks of its docstring also become ``example`` Documents linked by ``sy
 
 The package's rooms: ``model`` (the Symbol and Module records), ``source`` (one module's syntax
 tree), ``tree`` (the modules under source roots and the names they export), ``runtime`` (import
-mode), ``examples`` (docstring examples); this module turns their records into Documents.
+mode), ``examples`` (docstring examples), ``sections`` (parameter and return sections, read by
+griffe); this module turns their records into Documents.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .._fs import existing_paths
 from .examples import EXAMPLE_HINTS, docstring_examples
 from .model import Module, Symbol, is_private
 from .runtime import Importer
+from .sections import docstring_sections
 from .tree import DEFAULT_EXCLUDE, SourceTree
 
 MODES = ("ast", "import")
@@ -255,6 +257,12 @@ class PythonApiIndexer(FileTreeIndexer):
             meta["defined_in"] = owner.name
         if aliases:
             meta["aliases"] = aliases
+        if sym.kind in ("function", "method", "class", "property"):
+            params, documented = docstring_sections(sym.doc, sym.params)
+            if params:
+                meta["params"] = params  # {name: description}, for API cards and call checks
+            if sym.kind != "class" and (sym.returns or documented):
+                meta["returns"] = sym.returns or documented
         doc = self._document(qual, text, owner, sym.lineno, meta)
         yield doc
         yield from self._examples(doc, sym.doc)
@@ -322,3 +330,9 @@ def _check_importable(name: str) -> None:
     top = name.split(".")[0]
     if top not in sys.modules and importlib.util.find_spec(top) is None:
         raise BadInput(f"path does not exist and no module is named {name!r}: {name}")
+
+
+__all__ = [
+    "DEFAULT_EXCLUDE", "MODES", "PythonApiIndexer", "PythonApiOptions",
+    "docstring_examples", "docstring_sections",
+]  # fmt: skip

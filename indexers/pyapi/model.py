@@ -23,6 +23,8 @@ class Symbol:
     bases: list[str] = field(default_factory=list)
     members: list[Symbol] = field(default_factory=list)
     key: str = ""  # identifies the definition however many modules export it
+    params: list[str] = field(default_factory=list)  # the parameters' names, as in the signature
+    returns: str = ""  # the return annotation (a property's type)
     base_refs: list[tuple[str, Symbol, Module]] | None = None  # a class's resolved bases (key, sym, owner)
 
 

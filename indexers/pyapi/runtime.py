@@ -24,30 +24,38 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # object reprs: keep document text
 _FORWARD_REF = re.compile(r"ForwardRef\('([^']*)'\)")
 
 
-def _object_signature(obj: object, drop_first: bool = False) -> str:
+def _object_signature(obj: object, drop_first: bool = False) -> tuple[str, list[str]]:
+    """The signature's text (``""`` where there is none) and its parameters' names."""
     try:
         try:
             sig = inspect.signature(obj, eval_str=True)  # type: ignore[arg-type]
         except Exception:
             sig = inspect.signature(obj)  # type: ignore[arg-type]
     except Exception:  # builtins without a text signature, odd callables
-        return ""
+        return "", []
     if drop_first and sig.parameters:
         sig = sig.replace(parameters=list(sig.parameters.values())[1:])
-    return _FORWARD_REF.sub(r"\1", _ADDRESS.sub("", str(sig)))
+    names = [
+        ("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else "") + p.name
+        for p in sig.parameters.values()
+    ]
+    return _FORWARD_REF.sub(r"\1", _ADDRESS.sub("", str(sig))), names
 
 
 def _object_function(name: str, obj: object, method: bool, prefix: str = "") -> Symbol:
     if inspect.iscoroutinefunction(obj):
         prefix = f"async {prefix}".strip()
     code = getattr(obj, "__code__", None)
+    signature, params = _object_signature(obj, drop_first=method and "staticmethod" not in prefix)
     return Symbol(
         name,
         "method" if method else "function",
-        _object_signature(obj, drop_first=method and "staticmethod" not in prefix),
+        signature,
         inspect.getdoc(obj) or "",
         code.co_firstlineno if code else 0,
         prefix,
+        params=params,
+        returns=signature.partition(") -> ")[2],
     )
 
 
@@ -65,12 +73,14 @@ def _own_doc(obj: object) -> str:
 
 
 def _object_class(name: str, cls: type, include_private: bool, depth: int = 0) -> Symbol:
+    signature, params = _object_signature(cls)
     sym = Symbol(
         name,
         "class",
-        _object_signature(cls).removesuffix(" -> None"),
+        signature.removesuffix(" -> None"),
         _own_doc(cls),
         bases=[b.__qualname__ for b in cls.__bases__ if b is not object],
+        params=params,
     )
     init = vars(cls).get("__init__")
     init_doc = inspect.getdoc(init) if inspect.isfunction(init) else ""
@@ -89,10 +99,9 @@ def _object_class(name: str, cls: type, include_private: bool, depth: int = 0) -
             sym.members.append(_object_function(mname, member.__func__, True, "classmethod"))
         elif isinstance(member, (property, functools.cached_property)):
             getter = member.fget if isinstance(member, property) else member.func
-            returns = _object_signature(getter).partition(" -> ")[2] if callable(getter) else ""
-            sym.members.append(
-                Symbol(mname, "property", returns and f": {returns}", inspect.getdoc(member) or "")
-            )
+            returns = _object_signature(getter)[0].partition(" -> ")[2] if callable(getter) else ""
+            doc = inspect.getdoc(member) or ""
+            sym.members.append(Symbol(mname, "property", returns and f": {returns}", doc, returns=returns))
         elif inspect.isfunction(member) or inspect.ismethoddescriptor(member) or inspect.isbuiltin(member):
             sym.members.append(_object_function(mname, member, True))
         elif inspect.isclass(member) and depth < 3 and member.__qualname__.startswith(cls.__qualname__ + "."):

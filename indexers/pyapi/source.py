@@ -51,6 +51,14 @@ def _signature(a: ast.arguments, drop_first: bool = False) -> str:
     return "(" + ", ".join(parts) + ")"
 
 
+def _param_names(a: ast.arguments, drop_first: bool = False) -> list[str]:
+    """The names in ``_signature``'s order, ``self`` dropped the same way."""
+    names = [arg.arg for arg in a.posonlyargs + a.args][1 if drop_first else 0 :]
+    names += [f"*{a.vararg.arg}"] if a.vararg is not None else []
+    names += [arg.arg for arg in a.kwonlyargs]
+    return names + ([f"**{a.kwarg.arg}"] if a.kwarg is not None else [])
+
+
 def _bare(decorator: str) -> str:
     """``functools.lru_cache(maxsize=2)`` -> ``lru_cache``."""
     return decorator.split("(", 1)[0].rsplit(".", 1)[-1]
@@ -113,16 +121,19 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Sym
     if isinstance(node, ast.AsyncFunctionDef):
         prefix = f"async {prefix}".strip()
     returns = short(ast.unparse(node.returns)) if node.returns is not None else ""
+    params: list[str] = []
     if kind == "property":
         signature = f": {returns}" if returns else ""
     else:
-        signature = _signature(node.args, drop_first=method and "staticmethod" not in bare)
-        signature += f" -> {returns}" if returns else ""
+        drop_first = method and "staticmethod" not in bare
+        signature = _signature(node.args, drop_first) + (f" -> {returns}" if returns else "")
+        params = _param_names(node.args, drop_first)
     shown = [
         d for d in decorators
         if _bare(d) not in _SIGNATURE_DECORATORS and not d.endswith((".setter", ".getter", ".deleter"))
     ]  # fmt: skip
-    return Symbol(node.name, kind, signature, ast.get_docstring(node) or "", node.lineno, prefix, shown)
+    doc = ast.get_docstring(node) or ""
+    return Symbol(node.name, kind, signature, doc, node.lineno, prefix, shown, params=params, returns=returns)
 
 
 def _is_overload(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -178,7 +189,7 @@ def _class(node: ast.ClassDef) -> Symbol:
         {b.rsplit(".", 1)[-1].split("[")[0] for b in sym.bases} & _FIELD_BASES
     )
     if init is not None:
-        sym.signature = _signature(init.args, drop_first=True)
+        sym.signature, sym.params = _signature(init.args, drop_first=True), _param_names(init.args, True)
         init_doc = ast.get_docstring(init)
         if init_doc and init_doc != sym.doc:
             sym.doc = f"{sym.doc}\n\n{init_doc}".strip()
@@ -192,8 +203,9 @@ def _class(node: ast.ClassDef) -> Symbol:
             )
             + ")"
         )
+        sym.params = [f.target.id for f in fields]  # type: ignore[union-attr]
     elif new is not None:
-        sym.signature = _signature(new.args, drop_first=True)
+        sym.signature, sym.params = _signature(new.args, drop_first=True), _param_names(new.args, True)
     return sym
 
 
