@@ -191,6 +191,18 @@ def test_inherited_members(acme):
     assert f"{note}.total" in docs["acme_private.billing.Invoice.total"].metadata["aliases"]
 
 
+def test_members_inherited_through_a_documented_class(tmp_path):
+    """C(B(A)): A.m is also C.m, though B, the nearest documented base, does not define m."""
+    write(
+        tmp_path / "chain.py",
+        'class A:\n    def m(self):\n        """M."""\n\n'
+        'class B(A):\n    """B."""\n\nclass C(B):\n    """C."""\n',
+    )
+    docs = by_symbol(documents([tmp_path / "chain.py"])[1])
+    assert docs["chain.A.m"].metadata["aliases"] == ["chain.B.m", "chain.C.m"]
+    assert "chain.C.m" not in docs
+
+
 def test_docstring_examples_become_example_documents(acme):
     examples = {d.metadata["symbol"]: d for d in acme if d.kind == "example"}
     assert set(examples) == {

@@ -184,7 +184,7 @@ class PythonApiIndexer(FileTreeIndexer):
             if key in seen or len(seen) > 50:
                 continue
             seen.add(key)
-            via = via or (key if key in canonical else None)  # the nearest documented ancestor
+            via = key if key in canonical else via  # the nearest documented ancestor
             for m in base.members:
                 if m.name in own or not self._shown(m.name):
                     continue
