@@ -203,6 +203,19 @@ def test_members_inherited_through_a_documented_class(tmp_path):
     assert "chain.C.m" not in docs
 
 
+def test_method_aliases_in_a_class_body(tmp_path):
+    """``config = configure`` (tkinter) is a second name of the method, here and in subclasses."""
+    write(
+        tmp_path / "widgets.py",
+        'class W:\n    def configure(self, **kw):\n        """Set options."""\n\n    config = configure\n\n'
+        'class V(W):\n    """V."""\n',
+    )
+    docs = by_symbol(documents([tmp_path / "widgets.py"])[1])
+    aliases = docs["widgets.W.configure"].metadata["aliases"]
+    assert set(aliases) == {"widgets.W.config", "widgets.V.configure", "widgets.V.config"}
+    assert "widgets.W.config" not in docs
+
+
 def test_docstring_examples_become_example_documents(acme):
     examples = {d.metadata["symbol"]: d for d in acme if d.kind == "example"}
     assert set(examples) == {

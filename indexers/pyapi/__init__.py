@@ -174,7 +174,7 @@ class PythonApiIndexer(FileTreeIndexer):
         (``pathlib.Path.with_suffix`` is ``pathlib.PurePath.with_suffix``), else a copy when the
         base belongs to the same library (``argparse._ActionsContainer.add_argument``)."""
         library = owner.name.split(".")[0]
-        own = {m.name for m in cls.members}
+        own = {n for m in cls.members for n in (m.name, *m.also)}
         stack: list[tuple[tuple[str, Symbol, Module], str | None]] = [
             (ref, None) for ref in reversed(self.tree.bases(cls, owner))
         ]
@@ -186,12 +186,15 @@ class PythonApiIndexer(FileTreeIndexer):
             seen.add(key)
             via = key if key in canonical else via  # the nearest documented ancestor
             for m in base.members:
-                if m.name in own or not self._shown(m.name):
+                new = [x for x in (m.name, *m.also) if x not in own and self._shown(x)]
+                if not new or not self._shown(m.name):
                     continue
-                own.add(m.name)
+                own.update(new)
                 if via is not None:
-                    self._extra_aliases[f"{canonical[via]}.{m.name}"] += [f"{n}.{m.name}" for n in names]
-                elif base_owner.name.split(".")[0] == library:
+                    self._extra_aliases[f"{canonical[via]}.{m.name}"] += [
+                        f"{n}.{x}" for n in names for x in new
+                    ]
+                elif base_owner.name.split(".")[0] == library and m.name in new:
                     self._inherited.setdefault(names[0], []).append((m, base_owner, key.replace(":", ".")))
             stack += [(ref, via) for ref in reversed(self.tree.bases(base, base_owner))]
 
@@ -270,6 +273,7 @@ class PythonApiIndexer(FileTreeIndexer):
         for member, member_owner, origin in members:
             if self._shown(member.name):
                 sub = [f"{a}.{member.name}" for a in aliases]
+                sub += [f"{a}.{also}" for a in (qual, *aliases) for also in member.also if self._shown(also)]
                 yield from self._symbol_documents(
                     f"{qual}.{member.name}", member, member_owner, base, sub, origin
                 )

@@ -25,6 +25,7 @@ class Symbol:
     key: str = ""  # identifies the definition however many modules export it
     params: list[str] = field(default_factory=list)  # the parameters' names, as in the signature
     returns: str = ""  # the return annotation (a property's type)
+    also: list[str] = field(default_factory=list)  # a method's other names in its class (``config``)
     base_refs: list[tuple[str, Symbol, Module]] | None = None  # a class's resolved bases (key, sym, owner)
 
 

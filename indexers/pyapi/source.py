@@ -140,6 +140,16 @@ def _is_overload(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(_bare(ast.unparse(d)) == "overload" for d in node.decorator_list)
 
 
+def _aliased_method(stmt: ast.stmt, cls: Symbol) -> tuple[Symbol, list[str]] | None:
+    """``config = configure = grid_configure`` in a class body: the method defined above it
+    and its new names."""
+    if not (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Name)):
+        return None
+    names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    method = next((m for m in cls.members if m.name == stmt.value.id and m.kind == "method"), None)
+    return (method, names) if method is not None and len(names) == len(stmt.targets) else None
+
+
 def _class(node: ast.ClassDef) -> Symbol:
     sym = Symbol(
         node.name,
@@ -166,6 +176,8 @@ def _class(node: ast.ClassDef) -> Symbol:
         elif isinstance(stmt, ast.ClassDef) and stmt.name not in seen:
             seen.add(stmt.name)
             sym.members.append(_class(stmt))
+        elif aliased := _aliased_method(stmt, sym):
+            aliased[0].also += [n for n in aliased[1] if n not in seen and n not in aliased[0].also]
         elif (name := _target(stmt)) is not None and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             field_ = isinstance(stmt, ast.AnnAssign) and "ClassVar" not in ast.unparse(stmt.annotation)
             if field_:
@@ -185,6 +197,8 @@ def _class(node: ast.ClassDef) -> Symbol:
             elif (doc or field_ or is_enum) and name not in seen and not name.startswith("__"):
                 seen.add(name)
                 sym.members.append(_value_symbol(stmt, name, "attribute", doc))
+    for member in sym.members:  # a name defined by ``def`` too (another platform's branch) is its own
+        member.also = [n for n in member.also if n not in seen]
     field_like = bool({_bare(d) for d in sym.decorators} & _DATACLASS_DECORATORS) or bool(
         {b.rsplit(".", 1)[-1].split("[")[0] for b in sym.bases} & _FIELD_BASES
     )
