@@ -300,15 +300,16 @@ class PythonApiIndexer(FileTreeIndexer):
             return
         found = docstring_examples(docstring)
         for i, text in enumerate(found):
-            yield Document(
-                id=f"{parent.id}/example/{i}",
-                text=text,
-                source=parent.source,
-                kind="example",
-                language="python",
-                title=f"{parent.title} example" + (f" {i + 1}" if len(found) > 1 else ""),
-                uri=parent.uri,
-                metadata={**parent.metadata, "parent": parent.id},
+            title = f"{parent.title} example" + (f" {i + 1}" if len(found) > 1 else "")
+            meta = {**parent.metadata, "parent": parent.id}
+            yield parent.model_copy(
+                update={
+                    "id": f"{parent.id}/example/{i}",
+                    "text": text,
+                    "kind": "example",
+                    "title": title,
+                    "metadata": meta,
+                }
             )
 
 

@@ -12,16 +12,8 @@ _GOOGLE = re.compile(r"^(\s*)(?:Examples?|Usage)\s*:\s*$")
 _REST = re.compile(r"^(\s*)(?::Examples?:|\.\. rubric:: Examples?|Examples?::)\s*$")
 _NUMPY_RULE = re.compile(r"^\s*-{3,}\s*$")
 EXAMPLE_HINTS = (
-    ">>>",
-    "xample",
-    "Usage",
-    ".. code",
-    ".. sourcecode",
-    ".. doctest",
-    ".. testcode",
-    "```",
-    "~~~",
-)
+    ">>>", "xample", "Usage", ".. code", ".. sourcecode", ".. doctest", ".. testcode", "```", "~~~",
+)  # fmt: skip
 _CODE_DIRECTIVE = re.compile(r"^(\s*)\.\. (?:code-block|code|sourcecode|doctest|testcode)::")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _PYTHON_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?(?:python3?|py|pycon)\b", re.IGNORECASE)
