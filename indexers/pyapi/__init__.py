@@ -8,6 +8,13 @@ The package's rooms: ``model`` (the Symbol and Module records), ``source`` (one 
 tree), ``tree`` (the modules under source roots and the names they export), ``runtime`` (import
 mode), ``examples`` (docstring examples), ``sections`` (parameter and return sections, read by
 griffe); this module turns their records into Documents.
+
+Why not griffe's whole model: measured on the standard library it took about twice the CPU time
+(10 s against 5 s with the Documents), left ``os.path`` (the last ``if`` branch, ``ntpath``),
+``collections.OrderedDict`` and ``re.IGNORECASE`` unresolved, read ``random.choice = _inst.choice``
+as an attribute without a signature, and counts neither ``from .core import Command as Command``
+(click) nor names a package's ``__init__`` imports from its own modules as public without
+extensions; its docstring parsers are what this package uses it for.
 """
 
 from __future__ import annotations
