@@ -9,7 +9,7 @@ import pytest
 from docprompt.config import BuildSettings
 from docprompt.errors import BadInput
 from docprompt.indexers import make_indexer
-from docprompt.indexers.pyapi import PythonApiIndexer, docstring_examples
+from docprompt.indexers.pyapi import PythonApiIndexer, docstring_examples, docstring_sections
 from docprompt.recipes import load
 from docprompt.retrieve import search
 from docprompt.sources import build_from_source
@@ -148,6 +148,37 @@ def test_signatures_kinds_and_docstrings(acme):
     )
 
 
+def test_parameter_descriptions_and_return_types(acme):
+    docs = by_symbol(acme)
+    invoice = docs["acme_private.billing.Invoice"].metadata
+    assert invoice["params"] == {
+        "customer": 'the customer\'s account id, e.g. ``"C-1042"``.',
+        "currency": "ISO 4217 code.",
+    }  # Google style
+    assert "returns" not in invoice
+    total = docs["acme_private.billing.Invoice.total"].metadata  # NumPy style
+    assert total["params"] == {"tax": "The tax rate, ``0.19`` by default."} and total["returns"] == "Decimal"
+    assert docs["acme_private.billing.Invoice.is_empty"].metadata["returns"] == "bool"
+    assert not {"params", "returns"} & set(docs["acme_private.VERSION"].metadata)
+    sphinx = """Send it.
+
+    :param str to: the address
+    :param retries: how often to try; one line
+        and another
+    :param ghost: not in the signature
+    :returns: the receipt
+    :rtype: dict[str, int]
+    """
+    import inspect
+
+    assert docstring_sections(inspect.cleandoc(sphinx), ["to", "*retries"]) == (
+        {"to": "the address", "retries": "how often to try; one line and another"}, "dict[str, int]"
+    )  # fmt: skip
+    google = "Go.\n\nArgs:\n    - prog -- a name (default: x)\n\nReturns:\n    The amount: in euros."
+    assert docstring_sections(google, []) == ({}, "")  # not a name; "The amount" is not a type
+    assert docstring_sections("No sections.", ["x"]) == ({}, "")
+
+
 def test_inherited_members(acme):
     docs = by_symbol(acme)
     note = "acme_private.billing.invoice.CreditNote"
@@ -158,6 +189,31 @@ def test_inherited_members(acme):
     # From a documented base: an alias of the base's entry, not a second copy.
     assert f"{note}.total" not in docs
     assert f"{note}.total" in docs["acme_private.billing.Invoice.total"].metadata["aliases"]
+
+
+def test_members_inherited_through_a_documented_class(tmp_path):
+    """C(B(A)): A.m is also C.m, though B, the nearest documented base, does not define m."""
+    write(
+        tmp_path / "chain.py",
+        'class A:\n    def m(self):\n        """M."""\n\n'
+        'class B(A):\n    """B."""\n\nclass C(B):\n    """C."""\n',
+    )
+    docs = by_symbol(documents([tmp_path / "chain.py"])[1])
+    assert docs["chain.A.m"].metadata["aliases"] == ["chain.B.m", "chain.C.m"]
+    assert "chain.C.m" not in docs
+
+
+def test_method_aliases_in_a_class_body(tmp_path):
+    """``config = configure`` (tkinter) is a second name of the method, here and in subclasses."""
+    write(
+        tmp_path / "widgets.py",
+        'class W:\n    def configure(self, **kw):\n        """Set options."""\n\n    config = configure\n\n'
+        'class V(W):\n    """V."""\n',
+    )
+    docs = by_symbol(documents([tmp_path / "widgets.py"])[1])
+    aliases = docs["widgets.W.configure"].metadata["aliases"]
+    assert set(aliases) == {"widgets.W.config", "widgets.V.configure", "widgets.V.config"}
+    assert "widgets.W.config" not in docs
 
 
 def test_docstring_examples_become_example_documents(acme):
@@ -206,6 +262,35 @@ def test_docstring_examples_sections():
 
     assert docstring_examples(inspect.cleandoc(doc)) == [">>> loose()\n1", ">>> numpy_style()", "block()"]
     assert docstring_examples("No examples here.") == []
+
+
+def test_docstring_examples_fenced_and_malformed_doctests():
+    doc = """Fenced code, as mkdocs-style docstrings write it.
+
+    ```py title="usage"
+    from acme import thing
+    thing()
+    ```
+
+    ```text
+    not python
+    ```
+
+    Example:
+        ```python
+        shown()
+        ```
+
+    >>>broken(prompt)
+    >>> fine()
+    ok
+    >>>
+    """
+    import inspect
+
+    assert docstring_examples(inspect.cleandoc(doc)) == [
+        "from acme import thing\nthing()", "shown()", ">>> fine()\nok\n>>>"
+    ]  # fmt: skip
 
 
 def test_include_private(acme):
@@ -392,6 +477,27 @@ def test_exclude_option(tmp_path):
     assert not any("test" in s or "tool" in s for s in by_symbol(docs))
     assert idx.skipped == {"not in a package": 1}
     assert not any("vendor" in s for s in by_symbol(documents([pkg], exclude=["vendor", "tests"])[1]))
+
+
+def test_reexports_without_all(tmp_path):
+    """click's style (``from .core import Command as Command``) and requests' (a package
+    __init__ importing from its own submodules) are the package's API; a plain module's
+    imports are not, unless imported as themselves (PEP 484)."""
+    pkg = tmp_path / "reexp"
+    write(
+        pkg / "__init__.py",
+        "from .core import Command as Command\nfrom .api import get\nfrom json import loads\n",
+    )
+    write(pkg / "core.py", 'class Command:\n    """A command."""\n\n    def run(self):\n        """Run."""\n')
+    write(pkg / "api.py", 'def get(url):\n    """Fetch."""\n')
+    write(pkg / "util.py", "from .api import get\nfrom json import dumps as dumps\nmain = get\n")
+    docs = by_symbol(documents([pkg])[1])
+    assert {"reexp.Command", "reexp.Command.run", "reexp.get"} <= set(docs)
+    assert docs["reexp.Command"].metadata["aliases"] == ["reexp.core.Command"]
+    assert docs["reexp.get"].metadata["aliases"] == ["reexp.api.get"]
+    assert "reexp.loads" not in docs and "reexp.util.get" not in known_names(docs.values())
+    assert docs["reexp.util.dumps"].metadata["kind_of_symbol"] == "name"
+    assert "Imported from json" in docs["reexp.util.dumps"].text
 
 
 # --------------------------------------------------------------------------- end to end
