@@ -47,7 +47,9 @@ def main() -> None:
     got = [assess(row["command"]).level for row in rows]
     ms = (time.perf_counter() - t0) * 1000 / max(1, len(rows))
     pairs = [(row["level"], g) for row, g in zip(rows, got)]
-    print(f"{len(rows)} commands: " + ", ".join(f"{n} {lvl}" for lvl, n in Counter(e for e, _ in pairs).items()))
+    print(
+        f"{len(rows)} commands: " + ", ".join(f"{n} {lvl}" for lvl, n in Counter(e for e, _ in pairs).items())
+    )
     print(f"{ms:.2f} ms a command\n")
     print(f"{'':18}{'precision':>10}{'recall':>8}{'F1':>7}{'TP':>5}{'FP':>5}{'FN':>5}")
     for label, positive in (("danger", {"danger"}), ("danger or caution", {"danger", "caution"})):

