@@ -68,7 +68,7 @@ _DECODE_FLAG = {"base64": "d", "base32": "d", "basenc": "d", "gzip": "d", "bzip2
                 "zstd": "d", "xxd": "r", "openssl": "d", "gpg": "d"}  # fmt: skip
 _SUBSETS = {"tee", "grep", "egrep", "fgrep", "head", "tail", "sort", "uniq"}  # some of the lines, unchanged
 _FILTERS = {"sed", "awk", "cut", "dos2unix", "col", "fold", "paste", "column"}  # the text, changed
-_FORK_BOMB = re.compile(r"([\w:.]+)\s*\(\)\s*\{[^}]*?\1\s*\|\s*\1\s*&")
+_FORK_BOMB = re.compile(r"(?<![\w:.])([\w:.]+)\s*\(\)\s*\{[^}]*?\1\s*\|\s*\1\s*&")
 _QUOTED = re.compile(r"'[^']*'|\"(?:\\.|[^\"\\])*\"")
 _SSH_VALUE = set("BbcDEeFIiJLlmOoPpQRSWw")
 _PRINTF_SPEC = re.compile(r"%%|%[-+ #0]*\d*(?:\.\d+)?[sbdiqcuxXofeEgG]")

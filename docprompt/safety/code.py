@@ -9,6 +9,7 @@ call spelled another way gets past it.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shlex
@@ -64,6 +65,13 @@ _WRITES = [
 ]
 
 
+_REACH, _CALLS = 4000, 200  # how far an argument is read, how many calls of a kind are judged
+
+
+def _calls(pattern: re.Pattern[str] | str, code: str) -> list[re.Match[str]]:
+    return list(itertools.islice(re.finditer(pattern, code), _CALLS))
+
+
 def language(name: str) -> str | None:
     """python, perl, ruby, node or php for an interpreter's name (``python3.11``), else None."""
     return next((lang for pattern, lang in _LANG if pattern.fullmatch(name)), None)
@@ -109,6 +117,7 @@ def _literal(text: str) -> str:
 def _argument(code: str, start: int) -> str:
     """The text of the call's arguments from ``start`` (after the name): up to the matching
     parenthesis, or for a call without parentheses (Perl, Ruby) to the end of the statement."""
+    code = code[: start + _REACH]
     if start > 0 and code[start - 1] == "(" or code[start : start + 1] == "(":
         i = start if code[start - 1] == "(" else start + 1
         depth, j, quote = 1, i, ""
@@ -183,7 +192,7 @@ def assess_code(code: str, lang: str, shell: Shell, depth: int = 0) -> list[Find
     out: list[Finding] = []
     if _FORK_LOOP.search(code):
         out.append(("danger", "a fork bomb: it multiplies processes until the machine hangs"))
-    for m in re.finditer(_EVAL.get(lang, r"$^"), code):
+    for m in _calls(_EVAL.get(lang, r"$^"), code):
         args = _argument(code, m.end())
         if _DECODED.search(args) or (_DECODED.search(code) and not _STRING.fullmatch(args.strip())):
             out.append(("danger", f"{lang} runs code decoded at run time: what runs cannot be checked"))
@@ -191,17 +200,17 @@ def assess_code(code: str, lang: str, shell: Shell, depth: int = 0) -> list[Find
             out.append(("danger", f"{lang} runs code downloaded from the network without showing it to you"))
         elif depth < 2 and _STRING.fullmatch(args.strip()):
             out += assess_code(_literal(args.strip()), lang, shell, depth + 1)
-    for m in _RECURSIVE.finditer(code):
+    for m in _calls(_RECURSIVE, code):
         out += _deletes(m.group(1), _first(_argument(code, m.end())), recursive=True)
-    for m in _NODE_RM.finditer(code):
+    for m in _calls(_NODE_RM, code):
         args = _argument(code, m.end())
         out += _deletes(m.group(1), _first(args), recursive=bool(re.search(r"recursive\s*:\s*true", args)))
-    for m in _DELETE.finditer(code):
+    for m in _calls(_DELETE, code):
         arg = _first(_argument(code, m.end()))
         out += _deletes(m.group(1), arg, recursive=False) if arg else []
     for m in re.finditer(r"""Path\(\s*(['"][^'"]+['"])\s*\)\.(unlink|rmdir)\(""", code):
         out += removed(_literal(m.group(1)), f"{lang}'s Path.{m.group(2)}")
-    for m in _RUN.finditer(code):
+    for m in _calls(_RUN, code):
         if lang == "python" and m.group(1) == "exec":  # Python's exec runs Python: see _EVAL
             continue
         text = _shell_text(_argument(code, m.end()))
@@ -210,7 +219,7 @@ def assess_code(code: str, lang: str, shell: Shell, depth: int = 0) -> list[Find
         for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}|qx[{(/]([^})/]+)[})/]", code):
             out += shell(next(g for g in m.groups() if g))
     for pattern in _WRITES:
-        for m in pattern.finditer(code):
+        for m in _calls(pattern, code):
             out += overwritten(_literal(m.group(1)), f"{lang} writing to {_literal(m.group(1))}")
     return out
 
