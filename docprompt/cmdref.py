@@ -1,5 +1,6 @@
 """A command's reference: its page from an index (man or tldr paragraphs) or this machine's man,
-what a command line's flags mean (explain), and a tldr-style page. No model, no click.
+what a command line's flags mean and how risky it is (explain), and a tldr-style page with its
+risky examples marked. No model, no click.
 
 Text is returned as strings; ``style`` (e.g. ``click.style``) colours them when given.
 """
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .errors import BadInput
 from .manpage import Paragraph, installed_page
+from .safety import Risk, assess
 from .shell import SimpleCommand, flags_used, parse
 
 Style = Callable[..., str]
@@ -182,10 +184,19 @@ class Lookup:
         return out
 
 
+def risk_lines(risk: Risk, style: Style = _plain, indent: str = "") -> list[str]:
+    """``⚠ DANGER: why`` (or ``⚠ careful: why``) for each reason of a risky command; none if safe."""
+    if not risk:
+        return []
+    label, colour = ("DANGER", "red") if risk.dangerous else ("careful", "yellow")
+    return [style(f"{indent}⚠ {label}: {why}", fg=colour, bold=risk.dangerous) for why in risk.reasons]
+
+
 def explain(code: str, index, width: int = 100, style: Style = _plain) -> str:
-    """Each simple command of ``code`` with what it is, and each flag with its defining man line."""
+    """How risky ``code`` is, then each simple command with what it is and each flag with its
+    defining man line."""
     lookup = Lookup(index)
-    out = [style(code, bold=True)]
+    out = [style(code, bold=True), *risk_lines(assess(code), style)]
     for name, words, page, cmd in lookup.commands(code):
         if page is None:
             why = (
@@ -240,7 +251,9 @@ def tldr_page(command: str, index, width: int = 100, style: Style = _plain, othe
         for text, _ in examples[:8]:
             what, _, line = text.rpartition("\n")
             what = textwrap.shorten(what, width - 2, placeholder="…") if what else ""
-            out += [f"  {what}" if what else "", style(f"    {line}", fg="green")]
+            risk = assess(line)
+            warn = risk_lines(Risk(risk.level, risk.reasons[:1]), style, "    ")  # one reason is enough here
+            out += [f"  {what}" if what else "", style(f"    {line}", fg="green"), *warn]
     table = page.flag_table()
     if table:
         out += _options(page, table, examples, width, style)

@@ -3,9 +3,10 @@
 ``parse(script)`` gives every simple command of ``script`` (in pipelines, lists, ``$(...)``,
 ``` `...` ```, ``<(...)``, compound commands and the scripts given to ``sh -c`` or ``eval``),
 each with its wrappers (``sudo -u root``, ``nice -n 10``, ``timeout 5``, ``env A=1``,
-``xargs -0``) taken off, its argv, redirections and place in its pipeline. bashlex does the
-parsing; what it cannot parse (unbalanced quotes, ``[[ ]]``, ``case``, arithmetic) goes through
-a shlex fallback that still splits pipelines, lists and redirections.
+``xargs -0``) taken off, its argv, redirections, the text a here-document or here-string feeds
+it, and its place in its pipeline. bashlex does the parsing; what it cannot parse (unbalanced
+quotes, ``[[ ]]``, ``case``, arithmetic) goes through a shlex fallback that still splits
+pipelines, lists, redirections and here-documents.
 
 tldr's ``{{placeholders}}`` are words of their own here, whatever they hold (``{{a|b}}``).
 Safety, verification, ``dp``, the tldr indexer and the evaluation all read commands this way.
@@ -50,6 +51,8 @@ unbuffer     0
 torsocks     0
 proxychains  0  -f
 proxychains4 0  -f
+busybox      0
+toybox       0
 """
 
 
@@ -90,6 +93,7 @@ class SimpleCommand:
     stages: int = 1  # how many commands that pipeline has
     nested: str = ""  # "$()" , "<()", "sh -c", "eval" when it runs inside another command
     parsed: bool = True  # False when the fallback lexer read it
+    stdin_text: str | None = None  # what a here-document (<<EOF) or here-string (<<<) feeds it
 
     @property
     def name(self) -> str:
@@ -286,7 +290,7 @@ def _expand_scripts(commands: list[SimpleCommand], depth: int) -> Iterator[Simpl
     for cmd in commands:
         yield cmd
         script, via = None, ""
-        if cmd.name in SHELLS and "-c" in cmd.argv[1:]:
+        if (cmd.name in SHELLS or cmd.name == "su") and "-c" in cmd.argv[1:]:
             i = cmd.argv.index("-c")
             script, via = (cmd.argv[i + 1] if i + 1 < len(cmd.argv) else None), f"{cmd.name} -c"
         elif cmd.name == "eval" and not all(a.startswith(("$(", "`")) for a in cmd.argv[1:]):
@@ -306,10 +310,16 @@ def _expand_scripts(commands: list[SimpleCommand], depth: int) -> Iterator[Simpl
                 yield inner
 
 
+_QUOTED_DELIMITER = re.compile(r"(?<!<)(<<-?)\s*(['\"]|\\)(\w+)\2?")
+_HEREDOC = re.compile(r"(?<!<)<<(-?)\s*(['\"]?)\\?(\w+)\2")
+_HEREDOC_MARK = re.compile(r"DPHD(\d+)X")
+
+
 def _bashlex(script: str, found: list[str]) -> Iterator[SimpleCommand]:
     import bashlex
 
     text = re.sub(r"^\s*time\s+(?=\S)", "", script)  # the `time` keyword: bashlex does not know it
+    text = _QUOTED_DELIMITER.sub(r"\1\3", text)  # <<'EOF': bashlex looks for the quotes in the body
     trees = bashlex.parse(text)
     counter = [0]
     for tree in trees:
@@ -336,6 +346,7 @@ def _walk(node, found: list[str], counter: list[int], nested: str) -> Iterator[S
         words: list[str] = []
         redirects: list[tuple[str, str]] = []
         inner: list[SimpleCommand] = []
+        stdin_text: str | None = None
         for part in node.parts:
             if part.kind in ("word", "assignment"):
                 words.append(_unmask(part.word, found))
@@ -345,12 +356,19 @@ def _walk(node, found: list[str], counter: list[int], nested: str) -> Iterator[S
                 target = part.output
                 tgt = _unmask(target.word, found) if hasattr(target, "word") else str(target)
                 redirects.append((str(part.type), tgt))
+                if getattr(part, "heredoc", None) is not None:
+                    body = _unmask(part.heredoc.value, found)
+                    stdin_text = body[: body.rfind("\n") + 1] if body.rstrip().endswith(tgt) else body
+                elif part.type == "<<<":
+                    stdin_text = tgt
                 if hasattr(target, "parts"):
                     for sub in target.parts or []:
                         inner.extend(_substitutions(sub, found, counter))
         argv, wrappers, assignments = unwrap(words)
         if argv or redirects:
-            yield SimpleCommand(argv, wrappers, assignments, redirects, pipeline=-1, nested=nested)
+            yield SimpleCommand(
+                argv, wrappers, assignments, redirects, pipeline=-1, nested=nested, stdin_text=stdin_text
+            )
         yield from inner
         return
     for child in _children(node):
@@ -376,12 +394,13 @@ def _substitutions(node, found: list[str], counter: list[int]) -> Iterator[Simpl
 
 
 _OPERATORS = {"|", "|&", "||", "&&", ";", "&", ";;", "(", ")", "{", "}"}
+_KEYWORDS = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "esac", "!", "{", "}"}
 _REDIRECT = re.compile(r"^(\d*)(>>|>\||>&|<<<|<<-?|<>|<&|&>>?|>|<)(.*)$")
 
 
 def _fallback(script: str, found: list[str]) -> Iterator[SimpleCommand]:
     """What bashlex cannot parse, read with shlex: pipelines at | and lists at ; && || &."""
-    text = script.replace("\\\n", " ")
+    text, bodies = _take_heredocs(script.replace("\\\n", " "))
     tokens: list[str] = []
     for line in text.split("\n"):
         try:
@@ -399,11 +418,21 @@ def _fallback(script: str, found: list[str]) -> Iterator[SimpleCommand]:
 
     def flush() -> None:
         nonlocal words, redirects
+        while words and words[0] in _KEYWORDS:  # if/then/do ...: the command follows
+            words = words[1:]
         argv, wrappers, assignments = unwrap([_unmask(w, found) for w in words])
+        stdin_text = None
+        for i, (op, target) in enumerate(redirects):
+            mark = _HEREDOC_MARK.fullmatch(target) if op == "<<<" else None
+            if mark:
+                kind, delimiter, stdin_text = bodies[int(mark.group(1))]
+                redirects[i] = (kind, delimiter)
+            elif op == "<<<":
+                stdin_text = target
         if argv or redirects:
-            pending.append(
-                SimpleCommand(argv, wrappers, assignments, redirects, pipeline, stage, parsed=False)
-            )
+            cmd = SimpleCommand(argv, wrappers, assignments, redirects, pipeline, stage, parsed=False)
+            cmd.stdin_text = stdin_text
+            pending.append(cmd)
         words, redirects = [], []
 
     def close_pipeline() -> Iterator[SimpleCommand]:
@@ -434,3 +463,27 @@ def _fallback(script: str, found: list[str]) -> Iterator[SimpleCommand]:
         i += 1
     flush()
     yield from close_pipeline()
+
+
+def _take_heredocs(text: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The script without its here-document bodies, each ``<<EOF`` turned into a here-string of a
+    marker, and (operator, delimiter, body) for each marker."""
+    lines = text.split("\n")
+    out: list[str] = []
+    bodies: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(lines):
+        line, i = lines[i], i + 1
+        found = list(_HEREDOC.finditer(line))
+        for m in found:
+            body: list[str] = []
+            while i < len(lines):
+                raw, i = lines[i], i + 1
+                if (raw.lstrip("\t") if m.group(1) else raw) == m.group(3):
+                    break
+                body.append(raw.lstrip("\t") if m.group(1) else raw)
+            bodies.append((f"<<{m.group(1)}", m.group(3), "".join(b + "\n" for b in body)))
+        for n, m in reversed(list(enumerate(found, start=len(bodies) - len(found)))):
+            line = line[: m.start()] + f" <<< DPHD{n}X " + line[m.end() :]
+        out.append(line)
+    return "\n".join(out), bodies

@@ -18,6 +18,7 @@ from docprompt.cli import dp as dp_cli
 from docprompt.cli.dp import MENU, cmd
 from docprompt.cli.shell_init import parse_key, script, shell_init
 from docprompt.config import BuildSettings
+from docprompt.manpage import Paragraph
 from docprompt.models import Document
 from docprompt.store.build import build_index
 from docprompt.store.registry import path_of
@@ -327,6 +328,33 @@ def test_explain_builtins_and_unknown_commands(man_index, no_model):
     result = dp("--explain", "cd /tmp && frobnicate-xyz --now")
     assert "cd — a shell builtin: see `help cd`" in result.output
     assert "frobnicate-xyz — no man page in the index or here" in result.output
+
+
+def test_explain_shows_how_risky_the_command_is(man_index, no_model):
+    result = dp("--explain", "rm -rf /")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == ["rm -rf /", "⚠ DANGER: rm -r on the whole filesystem"]
+    piped = dp("--explain", "echo 'rm -rf ~' | sh").output  # the text piped into sh is read as a script
+    assert "⚠ DANGER: rm -r on your home directory" in piped
+    careful = dp("--explain", "find . -name '*.tmp' -delete").output
+    assert "⚠ careful: find deletes every file it matches" in careful
+    assert "⚠" not in dp("--explain", "tar xzf a.tgz -C /tmp").output
+    styled = cmdref.explain("shred -u x", None, style=lambda text, **kw: f"<{kw.get('fg')}>{text}")
+    assert "<red>⚠ DANGER: shred overwrites files so they can never be recovered" in styled.splitlines()
+
+
+def test_page_marks_its_risky_examples(man_index, no_model, monkeypatch):
+    examples = [
+        ("Remove a file:\nrm {{path/to/file}}", []),
+        ("Remove a directory and its contents:\nrm -rf {{path/to/directory}}", []),
+        ("Remove everything:\nrm -rf --no-preserve-root /", []),
+    ]
+    page = cmdref.Page("rm", "rm(1)", "index man", [Paragraph("NAME", "rm - remove files")], examples)
+    monkeypatch.setattr(cmdref.Lookup, "page", lambda self, command: page)
+    out = dp("--page", "rm").output
+    assert "    rm {{path/to/file}}\n  Remove a directory" in out  # a safe example gets no line
+    assert "    rm -rf {{path/to/directory}}\n    ⚠ careful: deletes recursively without asking\n" in out
+    assert "    ⚠ DANGER: rm --no-preserve-root lets rm delete /" in out
 
 
 def test_page_is_tldr_style(man_index, no_model):

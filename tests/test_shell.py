@@ -79,6 +79,27 @@ def test_heredocs_loops_and_groups():
     assert names("if [ -f x ]; then rm x; fi") == ["[", "rm"]
 
 
+def test_heredoc_and_herestring_text_is_the_commands_stdin():
+    cat, bash = parse("cat <<EOF | bash\nrm -rf /\necho hi\nEOF")
+    assert cat.stdin_text == "rm -rf /\necho hi\n" and cat.redirects == [("<<", "EOF")]
+    assert bash.stdin_text is None and (bash.stage, bash.stages) == (1, 2)
+    assert parse("bash <<< 'rm -rf ~'")[0].stdin_text == "rm -rf ~"
+    assert parse("bash <<-EOF\n\tls -l\n\tEOF")[0].stdin_text == "ls -l\n"
+    # a quoted delimiter: the body is text, not commands (bashlex looked for the quotes)
+    cmds = parse("cat <<'EOF' > f.sh\nrm -rf /\nEOF\necho done")
+    assert [c.argv for c in cmds] == [["cat"], ["echo", "done"]] and cmds[0].stdin_text == "rm -rf /\n"
+    # the same through the fallback ([[ ]] is beyond bashlex), if/then/fi taken off
+    cmds = parse("if [[ -d x ]]; then cat <<-'EOF' | bash\n\trm -rf ~\n\tEOF\nfi")
+    assert [c.argv for c in cmds] == [["[[", "-d", "x", "]]"], ["cat"], ["bash"]] and not cmds[1].parsed
+    assert cmds[1].stdin_text == "rm -rf ~\n" and cmds[1].redirects == [("<<-", "EOF")]
+
+
+def test_su_c_scripts_and_busybox_applets_are_commands_too():
+    assert [(c.name, c.nested) for c in parse("sudo su -c 'rm -rf /'")] == [("su", ""), ("rm", "su -c")]
+    [rm] = parse("busybox rm -rf /tmp/x")
+    assert rm.argv == ["rm", "-rf", "/tmp/x"] and rm.wrappers == [["busybox"]]
+
+
 def test_placeholders_are_words_whatever_they_hold():
     [ls, wc] = parse("ls {{a|b}} | wc -l")
     assert ls.argv == ["ls", "{{a|b}}"] and wc.argv == ["wc", "-l"]

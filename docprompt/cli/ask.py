@@ -42,16 +42,18 @@ def ask(
       docprompt ask man "extract a gzipped archive into /tmp"
       docprompt ask mylib "load the customers and bill the overdue ones" --lang python
 
-    The answer streams, then the docs it rests on are listed: for Bash, the man page line
-    behind each flag. Nothing is run.
+    The answer streams, then how risky it is to run (⚠ DANGER / careful, with the reasons) and
+    the docs it rests on: for Bash, the man page line behind each flag. Nothing is run.
     """
     import json
     import sys
 
     from rich.console import Console
+    from rich.markup import escape
 
     from ..pipeline import DocPrompt
     from ..retrieve import check_query
+    from ..safety import assess
 
     check_query(request)
     out = Console(highlight=False)
@@ -81,12 +83,16 @@ def ask(
         on_prompt=show if show_prompt else None,
         on_token=None if as_json else stream,
     )
+    risk = assess(answer.code, language=answer.language)
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), indent=2))
+        click.echo(json.dumps({**answer.to_dict(), "risk": risk.to_dict()}, indent=2))
         return
     out.print()
     out.rule(f"[bold]{answer.language}")
     out.print(answer.code or "[red](the model gave no code)", markup=not answer.code)
+    label, colour = ("DANGER", "bold red") if risk.dangerous else ("careful", "yellow")
+    for why in risk.reasons:
+        out.print(f"[{colour}]⚠ {label}: {escape(why)}")
     report = answer.verification
     if report is not None:
         if report.verified:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ...cmdref import Lookup
+from ...cmdref import Lookup, risk_lines
 
 if TYPE_CHECKING:
     from ...pipeline import Answer, DocPrompt
@@ -53,14 +53,10 @@ def show(code: str, report: Report | None, evidence: dict[str, str], summary: st
             click.secho(f"  ? `{name}`: no docs define it, not checked", fg="yellow")
         if report.verified and report.checked:
             click.secho("  ✓ every command and flag is in the docs", fg="green")
-    if risk.level != "safe":
-        label = "DANGER" if risk.dangerous else "careful"
-        for reason in risk.reasons:
-            click.secho(
-                f"  ⚠ {label}: {reason}", fg="red" if risk.dangerous else "yellow", bold=risk.dangerous
-            )
-        if risk.dangerous:
-            click.secho("  running it needs the command typed back", fg="red")
+    for line in risk_lines(risk, click.style, "  "):
+        click.echo(line)
+    if risk.dangerous:
+        click.secho("  running it needs the command typed back", fg="red")
 
 
 def menu(dp: DocPrompt, answer: Answer, lookup: Lookup) -> int:
