@@ -149,9 +149,14 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
 @click.option("--tldr-pages", help="tldr pages folder; the dataset's own commands are left out")
 @click.option("--max-tokens", type=click.IntRange(16, 2048), default=128, show_default=True)
 @click.option("--embedder", help="embedding model for the pool index, e.g. a trained one [all-MiniLM-L6-v2]")
+@click.option("--split", type=click.Choice(["tune", "report", "all"]), default="all", show_default=True,
+              help="tune: 40% of the commands (tldr) or requests; report: the rest")  # fmt: skip
+@click.option("-s", "--stage", "stage_options", multiple=True, metavar="KEY=VALUE",
+              help="an answer-stage setting ([generate] keys: samples, command_first, draft, choice, "
+              "candidates, fill_placeholders, repair_rounds); repeatable")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
 def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpages, tldr_pages, max_tokens,
-             embedder, as_json):  # fmt: skip
+             embedder, split, stage_options, as_json):  # fmt: skip
     """End-to-end: retrieve, prompt, generate, verify; DocPrompting's metrics on the answers.
 
     Bash (tldr rows): cmd_acc, exact_match, token_f1, char_bleu, and hallucinated flags before
@@ -170,8 +175,13 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
 
     console = Console(stderr=True)
     shape, rows = load(dataset)
+    from ..config import resolve
+    from .index import _parse_options
+
+    stages = _parse_options(stage_options)
+    resolve("generate", stages)  # a bad key or value is one line here, before the pool is built
     settings = GenerateSettings(sample=sample, seed=seed, backend=backend, model=model, docs=docs,
-                                verify=verify, max_tokens=max_tokens)  # fmt: skip
+                                verify=verify, max_tokens=max_tokens, split=split, stages=stages)  # fmt: skip
     build = BuildSettings(**({"embedder": embedder} if embedder else {}))
     result = run(
         shape, rows, Sources(devdocs, manpages, tldr_pages), settings, build, reporter=RichReporter(console)
@@ -181,12 +191,20 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
         click.echo(json.dumps(result, indent=2))
         return
     names = list(result["metrics"])
-    table = Table("docs", "verify", *names, "n", "s/row",
-                  title=f"{dataset}: {result['backend']}:{result['model']}")  # fmt: skip
-    table.add_row(docs, str(verify), *(f"{result['metrics'][n]:.2f}" for n in names), str(result["rows"]),
-                  f"{result['seconds_per_row']:.1f}")  # fmt: skip
-    out = Console()
+    table = Table("docs", "verify", *names, "malformed", "n", "median s", "p95 s",
+                  title=f"{dataset} ({split}): {result['backend']}:{result['model']}")  # fmt: skip
+    sec = result["seconds_per_answer"]
+    table.min_width = 120
+    scores = [f"{result['metrics'][n]:.2f}" for n in names]
+    table.add_row(docs, str(verify), *scores, str(result["malformed"]), str(result["rows"]),
+                  f"{sec['median']:.1f}", f"{sec['p95']:.1f}")  # fmt: skip
+    out = Console(width=max(Console().width, 140))
     out.print(table)
+    if "command_stage" in result:
+        c = result["command_stage"]
+        hit, draft, chosen = c["candidate_hit"], c["draft_acc"], c["choice_acc"]
+        out.print(f"command stage ({c['rows']} rows): the right command among the candidates {hit}%, "
+                  f"in the draft {draft}%, chosen {chosen}%")  # fmt: skip
     if "hallucinated_flags" in result:
         h = result["hallucinated_flags"]
         out.print(f"hallucinated flags: {h['before_repair']} before repair, {h['after_repair']} after "

@@ -1,20 +1,29 @@
 """``docprompt eval generate``: the whole request path on a (seeded) sample of a dataset.
 
 tldr-shaped rows are scored with DocPrompting's Bash metrics (cmd_acc, exact_match, token_f1,
-char_bleu), CoNaLa-shaped rows with CoNaLa BLEU-4. Flags the man pages do not define are
-counted as hallucinated, before and after the repair round.
+char_bleu), CoNaLa-shaped rows with CoNaLa BLEU-4. For Bash it also reports what each stage of
+the answer stage did: how often the right command was among the candidates (hit@k), how often
+the draft and the choice named it, malformed answers, and flags the man pages do not define
+(hallucinated), before and after repair. Seconds per answer: median and p95.
+
+A dataset is split into a ``tune`` and a ``report`` part (by command for tldr rows, by request for
+CoNaLa rows; seeded, stable): tune the answer stage on one, report on the other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
+import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..config import BuildSettings
 from ..progress import Reporter, Silent
 from .datasets import Row, Shape
 from .retrieval import Sources, pool_index, shared_data
+
+TUNE_SHARE = 0.4  # of a dataset's commands (tldr) or requests (CoNaLa) kept for tuning
 
 
 @dataclass
@@ -28,6 +37,15 @@ class GenerateSettings:
     k: int = 5
     examples: int = 3
     max_tokens: int = 128
+    split: str = "all"  # "tune" | "report" | "all"
+    stages: dict = field(default_factory=dict)  # answer-stage settings (command_first, draft, samples, ...)
+
+
+def split_of(row: Row, shape: Shape) -> str:
+    """ "tune" or "report", stable across runs: by command (tldr), else by request."""
+    key = row.cmd_name if shape == "tldr" else row.nl
+    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "tune" if bucket < TUNE_SHARE else "report"
 
 
 def sample_rows(rows: list[Row], n: int | None, seed: int) -> list[Row]:
@@ -45,6 +63,16 @@ def default_sources(shape: Shape, sources: Sources) -> Sources:
     return sources.with_defaults(shape)
 
 
+def _seconds(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"median": 0.0, "p95": 0.0}
+    ordered = sorted(values)
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+    }
+
+
 def run(
     shape: Shape,
     rows: list[Row],
@@ -59,35 +87,36 @@ def run(
     from . import metrics
 
     reporter = reporter or Silent()
-    chosen = sample_rows(rows, settings.sample, settings.seed)
+    pool = [r for r in rows if settings.split == "all" or split_of(r, shape) == settings.split]
+    chosen = sample_rows(pool, settings.sample, settings.seed)
     # The pool leaves out every command of the whole dataset, so one cached pool serves all samples.
     index = pool_index(shape, rows, default_sources(shape, sources), build or BuildSettings(), reporter)
     gen = generator or get_generator(settings.backend, settings.model)
     language = "bash" if shape == "tldr" else "python"
-    dp = DocPrompt(
-        index,
-        generator=gen,
-        language=language,
-        k=settings.k,
-        examples=settings.examples,
-        max_tokens=settings.max_tokens,
-    )
+    dp = DocPrompt(index, generator=gen, language=language, k=settings.k, examples=settings.examples,
+                   max_tokens=settings.max_tokens, **settings.stages)  # fmt: skip
     preds: list[str] = []
     details: list[dict] = []
+    seconds: list[float] = []
+    stage = {"candidates": 0, "draft": 0, "chosen": 0, "with_stage": 0, "malformed": 0}
     before = after = repaired = flags_total = 0
     t0 = time.perf_counter()
     with reporter.task(f"generate: {len(chosen)} requests", total=len(chosen)) as advance:
         for row in chosen:
-            ans = dp.ask(
-                row.nl,
-                language=language,
-                docs=settings.docs == "retrieved",
-                verify=settings.verify,
-                repair=settings.verify,
-                seed=settings.seed,
-            )
+            t = time.perf_counter()
+            ans = dp.ask(row.nl, language=language, docs=settings.docs == "retrieved", verify=settings.verify,
+                         repair=settings.verify, seed=settings.seed)  # fmt: skip
+            seconds.append(time.perf_counter() - t)
             preds.append(ans.code.replace("\n", " ") if language == "bash" else ans.code)
+            stage["malformed"] += bool(ans.problem and ans.problem != "truncated") or not ans.code.strip()
             if language == "bash":
+                if ans.command:
+                    from ..bash_answer import command_of
+
+                    stage["with_stage"] += 1
+                    stage["candidates"] += row.cmd_name in ans.command.get("candidates", [])
+                    stage["draft"] += command_of(ans.command.get("draft", "")) == row.cmd_name
+                    stage["chosen"] += ans.command.get("chosen") == row.cmd_name
                 first = ans.first_verification or dp.verify(ans.first_code, language)
                 final = ans.verification or first
                 before += sum(i.kind == "unknown-flag" for i in first.issues)
@@ -99,27 +128,32 @@ def run(
             report = ans.verification
             details.append({
                 "nl": row.nl, "reference": row.cmd, "prediction": preds[-1],
-                "first_prediction": ans.first_code, "repaired": ans.repaired,
+                "first_prediction": ans.first_code, "repaired": ans.repaired, "problem": ans.problem,
+                "command": ans.command, "seconds": round(seconds[-1], 2),
                 "issues": [i.message for i in report.issues] if report else [],
             })  # fmt: skip
             advance(1)
-    seconds = time.perf_counter() - t0
+    total = time.perf_counter() - t0
     refs = [r.cmd for r in chosen]
     scores = metrics.bash_metrics(preds, refs) if language == "bash" else metrics.python_metrics(preds, refs)
     out = {
         "dataset_shape": shape,
         "rows": len(chosen),
-        "of": len(rows),
+        "of": len(pool),
+        "split": settings.split,
         "seed": settings.seed,
         "backend": gen.backend,
         "model": gen.model,
         "docs": settings.docs,
         "embedder": index.manifest.embedder.name,
         "verify": settings.verify,
+        "stages": settings.stages,
         "metrics": {k: round(v, 2) for k, v in scores.items()},
+        "malformed": stage["malformed"],
         "repaired": repaired,
-        "seconds": round(seconds, 1),
-        "seconds_per_row": round(seconds / max(len(chosen), 1), 2),
+        "seconds": round(total, 1),
+        "seconds_per_row": round(total / max(len(chosen), 1), 2),
+        "seconds_per_answer": _seconds(seconds),
         "predictions": details,
     }
     if language == "bash":
@@ -128,4 +162,12 @@ def run(
             "after_repair": after,
             "flags_used": flags_total,
         }
+        n = stage["with_stage"]
+        if n:
+            out["command_stage"] = {
+                "rows": n,
+                "candidate_hit": round(100 * stage["candidates"] / n, 2),
+                "draft_acc": round(100 * stage["draft"] / n, 2),
+                "choice_acc": round(100 * stage["chosen"] / n, 2),
+            }
     return out

@@ -67,6 +67,7 @@ def check(
             issues += _attribute(node, api, env, lines)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
+    issues += _unimported(tree, api, lines, set(env) | set(namespace or {}))
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     assigned |= {
         a.asname or a.name
@@ -342,3 +343,49 @@ def check_variables(code: str, variables: list[str] | tuple[str, ...]) -> list[I
         for v in variables
         if v not in assigned
     ]
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """Every name the code binds anywhere: assignments, imports, definitions, arguments, loop and
+    ``with``/``except`` targets, comprehension variables."""
+    out: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            out.add(n.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in n.names}
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, ast.arg):
+            out.add(n.arg)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            out.add(n.name)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            out |= set(n.names)
+    return out
+
+
+def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], known: set[str]) -> list[Issue]:
+    """Documented names the code uses but never imports (``seedloft.x(...)`` with no ``import
+    seedloft``; a bare ``grams_for(...)``): the import line the docs give is the fix."""
+    import builtins
+
+    bound = bound_names(tree) | known | set(dir(builtins))
+    first = lines[0] if lines else ""
+    out, seen = [], set()
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Name) or not isinstance(n.ctx, ast.Load) or n.id in bound or n.id in seen:
+            continue
+        seen.add(n.id)
+        homes: list[str] = []
+        if n.id in api.roots:
+            line = f"import {n.id}"
+        else:
+            homes = [s for s in api.named(n.id) if not api.is_class(s.rsplit(".", 1)[0])]
+            line = api.import_of(homes[0]) if homes else ""
+        if line:
+            fix = (1, first, f"{line}\n{first}") if lines else None
+            card = api.card(homes[0]) if n.id not in api.roots else ""
+            message = f"`{n.id}` is used but never imported: add `{line}`"
+            out.append(Issue("missing-import", n.id, message, line=n.lineno, card=card, fix=fix))
+    return out

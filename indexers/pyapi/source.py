@@ -150,6 +150,19 @@ def _aliased_method(stmt: ast.stmt, cls: Symbol) -> tuple[Symbol, list[str]] | N
     return (method, names) if method is not None and len(names) == len(stmt.targets) else None
 
 
+def _enum_like(node: ast.ClassDef) -> bool:
+    """A class whose body names two or more UPPER_CASE constants and has no ``__init__``: an enum
+    through a base of its own (``class Keeping(_Parsable)``, ``_Parsable(Enum)``), or a table of
+    constants. Its members are API either way."""
+    consts = [
+        stmt for stmt in node.body
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        and stmt.targets[0].id.isupper() and isinstance(stmt.value, (ast.Constant, ast.Tuple, ast.Call))
+    ]  # fmt: skip
+    has_init = any(isinstance(s, ast.FunctionDef) and s.name == "__init__" for s in node.body)
+    return len(consts) >= 2 and not has_init
+
+
 def _class(node: ast.ClassDef) -> Symbol:
     sym = Symbol(
         node.name,
@@ -163,7 +176,7 @@ def _class(node: ast.ClassDef) -> Symbol:
     new: ast.FunctionDef | ast.AsyncFunctionDef | None = None
     fields: list[ast.AnnAssign] = []
     seen: set[str] = set()
-    is_enum = any(b.split("[")[0].endswith(("Enum", "Flag")) for b in sym.bases)
+    is_enum = any(b.split("[")[0].endswith(("Enum", "Flag")) for b in sym.bases) or _enum_like(node)
     for stmt, nxt in _statements(node.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if stmt.name == "__init__":
