@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 
 from docprompt.chunking import search_text
+from docprompt.codetokens import tokenize
 from docprompt.config import BuildSettings
 from docprompt.models import Document
 from docprompt.retrieve import Retriever, rrf
 from docprompt.store.build import build_index
 from docprompt.store.index import Index
 from docprompt.store.sparse import RankBM25, top_n
-from docprompt.textproc import tokenize
 
 DIM = 384
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "tldr" / "pages"

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
+from .codetokens import unmnemonic
 from .errors import BadInput
 from .models import Chunk, Document, content_hash
-from .textproc import unmnemonic
 
 _LANGUAGES = {"python": "PYTHON", "markdown": "MARKDOWN", "rst": "RST", "html": "HTML"}
 

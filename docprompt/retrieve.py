@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from .codetokens import tokenize
 from .errors import BadInput, BadQuery
 from .kinds import Fusion, Mode, choices
 from .models import Hit
-from .textproc import tokenize
 
 MODES = tuple(choices(Mode))
 

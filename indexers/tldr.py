@@ -42,7 +42,7 @@ from typing import Any
 from pydantic import field_validator
 
 from docprompt.models import Document
-from docprompt.textproc import unmnemonic
+from docprompt.codetokens import unmnemonic
 
 from ._base import FileTreeIndexer, IndexerOptions
 from ._fs import read_text, walk
@@ -63,7 +63,7 @@ PLATFORMS = frozenset(
     ]
 )
 
-# The mnemonics docprompt.textproc.unmnemonic strips, read here for the letters they mark.
+# The mnemonics docprompt.codetokens.unmnemonic strips, read here for the letters they mark.
 _MNEMONIC = re.compile(r"(?<=[A-Za-z])\[([A-Za-z])\]|\[([A-Za-z])\](?=[A-Za-z])")
 _FLAG = re.compile(r"--?[A-Za-z0-9?@#][\w.+@#-]*")
 _URL = re.compile(r"More information:\s*<?(\S+?)>?\.?\s*$", re.IGNORECASE)

@@ -2,10 +2,10 @@
 
 import pytest
 
+from docprompt.codetokens import tokenize
 from docprompt.retrieve import search
 from docprompt.store import registry
 from docprompt.store.sparse import BM25S, RankBM25, top_n
-from docprompt.textproc import tokenize
 
 from .helpers import build
 

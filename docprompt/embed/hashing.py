@@ -7,7 +7,7 @@ import zlib
 
 import numpy as np
 
-from ..textproc import tokenize
+from ..codetokens import tokenize
 
 
 class HashingEmbedder:

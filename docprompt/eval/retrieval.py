@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._version import __version__
+from ..codetokens import TOKENIZER_VERSION
 from ..config import BuildSettings, home
 from ..errors import BadInput, DocpromptError
 from ..progress import Reporter, Silent
 from ..store import layout
 from ..store.index import Index
-from ..textproc import TOKENIZER_VERSION
 from .datasets import Row, Shape, command_flags
 
 RECALL_K = (1, 5, 10, 20)

@@ -17,11 +17,11 @@ import numpy as np
 
 from .._version import __version__
 from ..chunking import Chunker, search_text
+from ..codetokens import TOKENIZER_VERSION, tokenize
 from ..config import BuildSettings, models_dir
 from ..errors import BadInput, DocpromptError
 from ..models import BM25Params, Chunk, Document, EmbedderInfo, Manifest, SourceRecord, content_hash
 from ..progress import Reporter, Silent
-from ..textproc import TOKENIZER_VERSION, tokenize
 from . import chunks as chunkdb
 from . import dense, layout, sparse
 from .index import Index

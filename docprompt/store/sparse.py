@@ -66,7 +66,12 @@ class RankBM25:
     name = "rank-bm25"
 
     def __init__(self, corpus_tokens: list[list[str]], k1: float, b: float):
-        from rank_bm25 import BM25Okapi
+        try:
+            from rank_bm25 import BM25Okapi
+        except ImportError:
+            from ..errors import BadInput
+
+            raise BadInput("the reference BM25 needs rank-bm25: pip install 'docprompt[dev]'") from None
 
         class LuceneIdf(BM25Okapi):
             def _calc_idf(self, nd):

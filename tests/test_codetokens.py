@@ -1,4 +1,4 @@
-from docprompt.textproc import tokenize, unmnemonic
+from docprompt.codetokens import tokenize, unmnemonic
 
 
 def test_identifiers_split_and_kept_whole():

@@ -1,4 +1,4 @@
-"""Code-aware tokenization for BM25.
+"""The BM25 code tokenizer: code-aware tokens for sparse retrieval.
 
 Splits ``snake_case``, ``camelCase`` and dotted paths while keeping the whole identifier,
 and keeps command-line flags (``-f``, ``--force``) as tokens of their own. Words are
@@ -9,7 +9,6 @@ flags are kept verbatim next to their stemmed parts.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 TOKENIZER_VERSION = "code-v1"
@@ -127,7 +126,3 @@ def tokenize(text: str) -> list[str]:
     for raw in _TOKEN.findall(text):
         tokens.extend(_word_tokens(raw))
     return tokens
-
-
-def tokenize_many(texts: Iterable[str]) -> list[list[str]]:
-    return [tokenize(t) for t in texts]
