@@ -105,22 +105,24 @@ class Stage:
         return report
 
     def _fix(self, sample: Sample) -> Sample:
-        """The fixes the docs determine, applied while they lower the number of problems."""
+        """The fixes the docs determine, applied while they do not add problems (a fixed import
+        can reveal the next problem, so the count may stay; three rounds at most)."""
         for _ in range(3):
             if sample.report is None or not any(i.fix for i in sample.report.issues):
                 break
             code, applied = apply_fixes(sample.code, sample.report.issues)
             report = self._check(code) if applied else None
-            if not better(report, sample.report):
+            if report is None or len(report.issues) > len(sample.report.issues):
                 break
             sample = Sample(code, sample.reply, None, report, sample.first or sample.code,
                             sample.first_report or sample.report)  # fmt: skip
         return sample
 
-    def generate(self, messages, prefix: str, *, temperature: float, seed: int | None, stream: bool) -> str:
+    def generate(self, messages, prefix: str, *, temperature: float, seed: int | None, stream: bool,
+                 max_tokens: int = 0) -> str:  # fmt: skip
         options = {
             "temperature": temperature,
-            "max_tokens": self.dp.max_tokens,
+            "max_tokens": max_tokens or self.dp.max_tokens,
             "seed": seed,
             "prefix": prefix,
         }
@@ -145,7 +147,12 @@ class Stage:
             seed = None if self.seed is None else self.seed + i
             reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=i == 0)
             code, problem = self._extract(reply, prefix)
-            if problem and i == 0 and self.n == 1:  # an empty or malformed reply: once more, sampled
+            if problem == "truncated":  # cut off at the token limit: once more, with room to finish
+                budget = min(4 * self.dp.max_tokens, 1024)
+                reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=False,
+                                      max_tokens=budget)  # fmt: skip
+                code, problem = self._extract(reply, prefix)
+            elif problem and i == 0 and self.n == 1:  # an empty or malformed reply: once more, sampled
                 reply = self.generate(messages, prefix, temperature=0.7, seed=(seed or 0) + 100, stream=False)
                 code, problem = self._extract(reply, prefix)
             report = self._check(code) if not problem else None

@@ -48,3 +48,24 @@ class Scripted:
         if isinstance(reply, Exception):
             raise reply
         return reply if not stream else iter([w + " " for w in reply.split(" ")])
+
+
+class Model(Scripted):
+    """A scripted model that honours the answer stage's options: ``prefix`` is remembered (replies
+    are what follows it) and ``choose`` picks from ``choices`` (else the first option)."""
+
+    def __init__(self, *replies: str | Exception, choices: list[str] | None = None):
+        super().__init__(*replies)
+        self.choices = list(choices or [])
+        self.options: list[dict] = []
+        self.chose_among: list[list[str]] = []
+
+    def generate(self, prompt, *, stream=False, **options):
+        self.options.append(options)
+        return super().generate(prompt, stream=stream, **options)
+
+    def choose(self, prompt, options, *, prefix="", **settings):
+        self.prompts.append(prompt)
+        self.chose_among.append(list(options))
+        wanted = self.choices.pop(0) if self.choices else options[0]
+        return wanted if wanted in options else options[0]

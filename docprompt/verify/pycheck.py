@@ -382,7 +382,9 @@ def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], known: set[s
             line = f"import {n.id}"
         else:
             homes = [s for s in api.named(n.id) if not api.is_class(s.rsplit(".", 1)[0])]
-            line = api.import_of(homes[0]) if homes else ""
+            line = f"from {homes[0].rsplit('.', 1)[0]} import {n.id}" if homes else ""
+            if homes and api.kind(homes[0]) != "module":
+                line = api.import_of(homes[0]) or line  # where the docs say to import it from
         if line:
             fix = (1, first, f"{line}\n{first}") if lines else None
             card = api.card(homes[0]) if n.id not in api.roots else ""

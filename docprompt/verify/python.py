@@ -180,8 +180,11 @@ def verify_python(
 
 
 def _unknown(kind: str, name: str, symbols: IndexSymbols | None, what: str) -> Issue:
-    """An unknown name, with the documented names it may have meant (never itself)."""
-    close = [c for c in (symbols.close(name) if symbols is not None else []) if c != name]
+    """An unknown name, with the documented names it may have meant (never itself): first the
+    same name elsewhere in the package (``pkg.f`` documented as ``pkg.mod.f``), then close ones."""
+    last, root = name.rsplit(".", 1)[-1], name.split(".")[0]
+    same = [s for s in symbols.named(last) if s.split(".")[0] == root] if symbols is not None else []
+    close = same[:2] or [c for c in (symbols.close(name) if symbols is not None else []) if c != name]
     hint = f": use {' or '.join(close[:2])}" if close else ""
     card = symbols.card(close[0]) if symbols is not None and close else ""
     return Issue(kind, name, what + hint, suggestions=close, card=card)

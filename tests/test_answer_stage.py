@@ -1,0 +1,176 @@
+"""The answer stage with a scripted model: command first, prefixes, samples, fixes, placeholders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docprompt.config import BuildSettings
+from docprompt.models import Document
+from docprompt.pipeline import DocPrompt
+from docprompt.store.build import build_index
+from docprompt.store.registry import open_index, path_of
+from tests.helpers import Model
+
+MAN = {
+    "du": [
+        ("du - estimate file space usage", "NAME", []),
+        ("du [OPTION]... [FILE]...", "SYNOPSIS", []),
+        ("-s, --summarize\n    display only a total for each argument", "OPTIONS", ["-s", "--summarize"]),
+        ("-h, --human-readable\n    print sizes in human readable format (e.g., 1K 234M 2G)", "OPTIONS",
+         ["-h", "--human-readable"]),
+        ("-d, --max-depth=N\n    print the total for a directory only if it is N or fewer levels below",
+         "OPTIONS", ["-d", "--max-depth"]),
+    ],
+    "df": [
+        ("df - report file system disk space usage", "NAME", []),
+        ("-h, --human-readable\n    print sizes in powers of 1024", "OPTIONS", ["-h", "--human-readable"]),
+    ],
+    "lsof": [
+        ("lsof - list open files", "NAME", []),
+        ("-i [i]\n    selects the listing of files any of whose Internet address matches", "OPTIONS", ["-i"]),
+    ],
+}  # fmt: skip
+CARDS = {
+    "du": "du: estimate file space usage. Summarize disk usage of each FILE, recursively for directories.",
+    "df": "df: report file system disk space usage.",
+    "lsof": "lsof: list open files, the processes that opened them and the network ports they listen on.",
+}
+
+
+@pytest.fixture
+def shell_index():
+    docs = []
+    for command, paras in MAN.items():
+        for i, (text, heading, flags) in enumerate(paras):
+            docs.append(Document(id=f"man/{command}.1/{i:03d}", text=text, kind="doc", language="bash",
+                                 title=f"{command}(1)", metadata={"command": command, "section": "1",
+                                 "page": f"{command}.1", "heading": heading, "flags": flags}))  # fmt: skip
+        docs.append(Document(id=f"man/{command}.1/card", text=CARDS[command], kind="card", language="bash",
+                             title=f"{command}(1)", metadata={"command": command, "page": f"{command}.1"}))  # fmt: skip
+    docs.append(Document(id="tldr/common/ncdu#ex1", kind="example", language="bash", title="ncdu",
+                         text="Show the sizes of a directory's folders:\nncdu {{path/to/directory}}",
+                         metadata={"command": "ncdu", "flags": []}))  # fmt: skip
+    build_index(path_of("sh"), docs, name="sh", indexer="manpages+tldr",
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    return open_index("sh")
+
+
+def test_the_command_is_chosen_first_then_written_from_its_own_page(shell_index):
+    model = Model("du -sh .", " -h -d 1 {{path/to/directory}}", choices=["du"])
+    dp = DocPrompt(shell_index, generator=model)
+    answer = dp.ask("show disk usage of each folder in the current directory, human readable")
+    draft_options, write_options = model.options
+    assert draft_options["prefix"] == "```bash\n" and draft_options["max_tokens"] <= 64
+    assert write_options["prefix"] == "```bash\ndu"  # the reply starts with the chosen command
+    assert "du" in model.chose_among[0] and answer.command["chosen"] == "du"
+    assert answer.command["candidates"][0] == "du"  # the draft's command leads the candidates
+    user = model.prompts[-1][-1]["content"]
+    assert (
+        "Usage: du [OPTION]" in user and "-d, --max-depth=N" in user and "ncdu {{path/to/directory}}" in user
+    )
+    assert "df -" not in user  # only the chosen command's page
+    assert answer.code == "du -h -d 1 ."  # "the current directory" filled in
+    assert answer.verification.ok and answer.placeholders == []
+    assert {h.chunk.doc_id for h in answer.cited} >= {"man/du.1/003", "man/du.1/004"}
+
+
+def test_without_a_draft_or_a_model_choice_retrieval_decides(shell_index):
+    model = Model(" -i :{{port}}")
+    dp = DocPrompt(shell_index, generator=model, draft=False, choice="retrieval")
+    answer = dp.ask("which process is listening on port 8080")
+    assert len(model.options) == 1 and not model.chose_among
+    assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
+
+
+def test_a_malformed_reply_is_asked_for_once_more_and_never_returned(shell_index):
+    model = Model("[1] du(1) — -s", "-s")
+    answer = DocPrompt(shell_index, generator=model, command_first=False).ask("disk usage")
+    assert len(model.prompts) == 2 and answer.code == "" and answer.problem
+
+
+def test_samples_keep_the_one_that_verifies(shell_index):
+    model = Model(" --frobnicate", " -s", " -s", choices=["du"])
+    dp = DocPrompt(shell_index, generator=model, draft=False, samples=3, repair_rounds=0)
+    answer = dp.ask("total disk usage of a folder")
+    assert answer.code == "du -s" and answer.verification.ok
+    assert [s["code"] for s in answer.samples] == ["du --frobnicate", "du -s", "du -s"]
+    temps = [o["temperature"] for o in model.options]
+    assert temps[0] == 0.0 and all(t > 0 for t in temps[1:])
+
+
+def test_an_index_without_cards_gets_the_plain_prompt(tmp_path):
+    doc = Document(id="d", text="du -s prints a total", kind="doc", language="bash", title="du",
+                   metadata={"command": "du", "flags": ["-s"]})  # fmt: skip
+    build_index(
+        path_of("plain"), [doc], name="plain", indexer="manpages", settings=BuildSettings(embedder="hash:64")
+    )
+    model = Model("du -s .")
+    answer = DocPrompt(open_index("plain"), generator=model).ask("total disk usage")
+    assert answer.code == "du -s ." and not answer.command and model.options[0]["prefix"] == "```bash\n"
+
+
+# -- Python ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def acme():
+    from docprompt.indexers import make_indexer
+
+    src = Path(__file__).parent / "fixtures" / "acme_private"
+    ix = make_indexer("python", [str(src)], {}, max_file_bytes=1_000_000)
+    build_index(path_of("acme"), ix.iter_documents(), name="acme", indexer="python",
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    return open_index("acme")
+
+
+def test_python_prompts_show_cards_imports_and_the_variables(acme):
+    model = Model(
+        "from acme_private.customers import load_customer\nc = load_customer('c.json', strict=False)\n"
+    )
+    answer = DocPrompt(acme, generator=model, language="python").ask(
+        "load the customer record in c.json without strict checking and store it in `c`"
+    )
+    user = model.prompts[0][-1]["content"]
+    assert "Imports:\nfrom acme_private.customers import load_customer" in user and "API:\n" in user
+    assert "load_customer(path, *, strict=True, **overrides)" in user
+    assert user.rstrip().endswith("The code must assign `c`.")
+    assert model.options[0]["prefix"] == "```python\n" and model.options[0]["stop"] == ["```"]
+    assert (
+        answer.code.startswith("from acme_private.customers import load_customer") and answer.verification.ok
+    )
+
+
+def test_the_docs_own_fixes_come_before_any_model_repair(acme):
+    model = Model("inv = billing.Invoice('ACME', currensy='USD')\n")
+    answer = DocPrompt(acme, generator=model, language="python").ask(
+        "an invoice for ACME in dollars, in `inv`"
+    )
+    assert len(model.prompts) == 1  # no model round: the docs determined both fixes
+    assert answer.code == "from acme_private import billing\ninv = billing.Invoice('ACME', currency='USD')"
+    assert answer.repaired and answer.verification.ok
+    assert {i.kind for i in answer.first_verification.issues} == {"missing-import"}
+
+
+def test_a_missing_variable_goes_to_one_model_round_with_the_issue(acme):
+    model = Model("from acme_private import customers\ncustomers.load_customer('c.json')\n",
+                  "from acme_private import customers\nc = customers.load_customer('c.json')\n")  # fmt: skip
+    answer = DocPrompt(acme, generator=model, language="python").ask("load c.json and store it in `c`")
+    assert "never assigns `c`" in model.prompts[1][-1]["content"]
+    assert answer.repaired and answer.code.endswith("c = customers.load_customer('c.json')")
+
+
+CUT = "from acme_private import customers\nc = customers.load_customer('c.json',\n"
+
+
+def test_truncated_code_is_asked_for_again_with_more_room(acme):
+    model = Model(CUT, "from acme_private import customers\nc = customers.load_customer('c.json')\n")
+    answer = DocPrompt(acme, generator=model, language="python", max_tokens=64).ask("load c.json into `c`")
+    assert model.options[1]["max_tokens"] == 256 and answer.problem is None and answer.verification.ok
+
+
+def test_truncated_code_twice_is_reported_not_hidden(acme):
+    model = Model(CUT, CUT)
+    answer = DocPrompt(acme, generator=model, language="python").ask("load c.json into `c`", verify=False)
+    assert answer.problem == "truncated" and answer.code.startswith("from acme_private import customers")
