@@ -18,10 +18,16 @@ MAN = {
         ("du - estimate file space usage", "NAME", []),
         ("du [OPTION]... [FILE]...", "SYNOPSIS", []),
         ("-s, --summarize\n    display only a total for each argument", "OPTIONS", ["-s", "--summarize"]),
-        ("-h, --human-readable\n    print sizes in human readable format (e.g., 1K 234M 2G)", "OPTIONS",
-         ["-h", "--human-readable"]),
-        ("-d, --max-depth=N\n    print the total for a directory only if it is N or fewer levels below",
-         "OPTIONS", ["-d", "--max-depth"]),
+        (
+            "-h, --human-readable\n    print sizes in human readable format (e.g., 1K 234M 2G)",
+            "OPTIONS",
+            ["-h", "--human-readable"],
+        ),
+        (
+            "-d, --max-depth=N\n    print the total for a directory only if it is N or fewer levels below",
+            "OPTIONS",
+            ["-d", "--max-depth"],
+        ),
     ],
     "df": [
         ("df - report file system disk space usage", "NAME", []),
@@ -31,7 +37,7 @@ MAN = {
         ("lsof - list open files", "NAME", []),
         ("-i [i]\n    selects the listing of files any of whose Internet address matches", "OPTIONS", ["-i"]),
     ],
-}  # fmt: skip
+}
 CARDS = {
     "du": "du: estimate file space usage. Summarize disk usage of each FILE, recursively for directories.",
     "df": "df: report file system disk space usage.",
@@ -44,16 +50,45 @@ def shell_index():
     docs = []
     for command, paras in MAN.items():
         for i, (text, heading, flags) in enumerate(paras):
-            docs.append(Document(id=f"man/{command}.1/{i:03d}", text=text, kind="doc", language="bash",
-                                 title=f"{command}(1)", metadata={"command": command, "section": "1",
-                                 "page": f"{command}.1", "heading": heading, "flags": flags}))  # fmt: skip
-        docs.append(Document(id=f"man/{command}.1/card", text=CARDS[command], kind="card", language="bash",
-                             title=f"{command}(1)", metadata={"command": command, "page": f"{command}.1"}))  # fmt: skip
-    docs.append(Document(id="tldr/common/ncdu#ex1", kind="example", language="bash", title="ncdu",
-                         text="Show the sizes of a directory's folders:\nncdu {{path/to/directory}}",
-                         metadata={"command": "ncdu", "flags": []}))  # fmt: skip
-    build_index(path_of("sh"), docs, name="sh", indexer="manpages+tldr",
-                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+            docs.append(
+                Document(
+                    id=f"man/{command}.1/{i:03d}",
+                    text=text,
+                    kind="doc",
+                    language="bash",
+                    title=f"{command}(1)",
+                    metadata={
+                        "command": command,
+                        "section": "1",
+                        "page": f"{command}.1",
+                        "heading": heading,
+                        "flags": flags,
+                    },
+                )
+            )
+        docs.append(
+            Document(
+                id=f"man/{command}.1/card",
+                text=CARDS[command],
+                kind="card",
+                language="bash",
+                title=f"{command}(1)",
+                metadata={"command": command, "page": f"{command}.1"},
+            )
+        )
+    docs.append(
+        Document(
+            id="tldr/common/ncdu#ex1",
+            kind="example",
+            language="bash",
+            title="ncdu",
+            text="Show the sizes of a directory's folders:\nncdu {{path/to/directory}}",
+            metadata={"command": "ncdu", "flags": []},
+        )
+    )
+    build_index(
+        path_of("sh"), docs, name="sh", indexer="manpages+tldr", settings=BuildSettings(embedder="hash:64")
+    )
     return open_index("sh")
 
 
@@ -101,8 +136,14 @@ def test_samples_keep_the_one_that_verifies(shell_index):
 
 
 def test_an_index_without_cards_gets_the_plain_prompt(tmp_path):
-    doc = Document(id="d", text="du -s prints a total", kind="doc", language="bash", title="du",
-                   metadata={"command": "du", "flags": ["-s"]})  # fmt: skip
+    doc = Document(
+        id="d",
+        text="du -s prints a total",
+        kind="doc",
+        language="bash",
+        title="du",
+        metadata={"command": "du", "flags": ["-s"]},
+    )
     build_index(
         path_of("plain"), [doc], name="plain", indexer="manpages", settings=BuildSettings(embedder="hash:64")
     )
@@ -120,8 +161,13 @@ def acme():
 
     src = Path(__file__).parent / "fixtures" / "acme_private"
     ix = make_indexer("python", [str(src)], {}, max_file_bytes=1_000_000)
-    build_index(path_of("acme"), ix.iter_documents(), name="acme", indexer="python",
-                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    build_index(
+        path_of("acme"),
+        ix.iter_documents(),
+        name="acme",
+        indexer="python",
+        settings=BuildSettings(embedder="hash:64"),
+    )
     return open_index("acme")
 
 
@@ -154,8 +200,10 @@ def test_the_docs_own_fixes_come_before_any_model_repair(acme):
 
 
 def test_a_missing_variable_goes_to_one_model_round_with_the_issue(acme):
-    model = Model("from acme_private import customers\ncustomers.load_customer('c.json')\n",
-                  "from acme_private import customers\nc = customers.load_customer('c.json')\n")  # fmt: skip
+    model = Model(
+        "from acme_private import customers\ncustomers.load_customer('c.json')\n",
+        "from acme_private import customers\nc = customers.load_customer('c.json')\n",
+    )
     answer = DocPrompt(acme, generator=model, language="python").ask("load c.json and store it in `c`")
     assert "never assigns `c`" in model.prompts[1][-1]["content"]
     assert answer.repaired and answer.code.endswith("c = customers.load_customer('c.json')")
