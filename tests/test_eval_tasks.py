@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from docprompt.cli import main
 from docprompt.errors import BadInput
+from docprompt.eval.answerers import reference_answerer, setup_namespace
 from docprompt.eval.tasks import (
     CATEGORIES,
     Task,
     evaluate,
     load_tasks,
-    reference_answerer,
     run_answer,
     select,
     static_category,
@@ -233,3 +233,10 @@ def test_cli_reference_and_user_errors(tmp_path):
     bad.write_text('{"id": 1}\n')
     broken = runner.invoke(main, ["eval", "tasks", "--tasks", str(bad), "--src", str(SRC), "--reference"])
     assert broken.exit_code == 2 and f"{bad}:1:" in broken.output
+
+
+def test_a_tasks_setup_is_told_to_the_model_as_a_notebook_would_be():
+    task = next(t for t in load_tasks(TASKS) if t.setup and "bank" in t.setup)
+    context, namespace = setup_namespace(task, SRC)
+    assert "Variables in the notebook" in context and "- bank: seedloft.ledger.Ledger" in context
+    assert namespace["bank"] == "seedloft.ledger.Ledger"

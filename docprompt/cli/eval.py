@@ -212,6 +212,12 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     out.print(f"{result['rows']} of {result['of']} rows (seed {seed}) in {result['seconds']:.0f}s")
 
 
+def _parse_stage(pairs) -> dict:
+    from .index import _parse_options
+
+    return _parse_options(pairs)
+
+
 @eval_.command("tasks")
 @click.option("--tasks", "tasks_path", required=True, type=click.Path(dir_okay=False), help="JSONL tasks")
 @click.option("--src", required=True, type=click.Path(file_okay=False), help="the library's source folder")
@@ -225,9 +231,11 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
 @click.option("--limit", type=click.IntRange(1), help="the first N tasks of the split only")
 @click.option("--timeout", type=click.FloatRange(1), default=20, show_default=True, help="seconds per run")
 @click.option("--reference", is_flag=True, help="score the tasks' own solutions (no model): all must pass")
+@click.option("-s", "--stage", "stage_options", multiple=True, metavar="KEY=VALUE",
+              help="an answer-stage setting (samples, repair_rounds, ...); repeatable")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="print all as JSON, with each task's code and outcome")
 def tasks(tasks_path, src, index_name, split, docs, verify, backend, model, max_tokens, limit, timeout,
-          reference, as_json):  # fmt: skip
+          reference, stage_options, as_json):  # fmt: skip
     """pass@1 of executable tasks on a private library: each answer runs with the task's setup and check.
 
     The answer comes from the pipeline (retrieve from --index unless --docs none, generate, and with
@@ -242,15 +250,8 @@ def tasks(tasks_path, src, index_name, split, docs, verify, backend, model, max_
     from rich.table import Table
 
     from ..errors import BadInput
-    from ..eval.tasks import (
-        Task,
-        evaluate,
-        load_tasks,
-        pipeline_answerer,
-        python_path,
-        reference_answerer,
-        select,
-    )
+    from ..eval.answerers import pipeline_answerer, python_path, reference_answerer
+    from ..eval.tasks import Task, evaluate, load_tasks, select
 
     chosen = select(load_tasks(tasks_path), split, limit)
     if not Path(src).is_dir():
@@ -267,7 +268,13 @@ def tasks(tasks_path, src, index_name, split, docs, verify, backend, model, max_
         index = open_index_arg(index_name)  # a bad name fails before the model loads
         gen = get_generator(backend, model)
         backend_name, model_name = gen.backend, gen.model
-        answer = pipeline_answerer(index, gen, docs=docs == "retrieved", verify=verify, max_tokens=max_tokens)
+        from ..config import resolve
+        from .index import _parse_options
+
+        stages = _parse_options(stage_options)
+        resolve("generate", stages)  # a bad key or value is one line, before any work
+        answer = pipeline_answerer(index, gen, docs=docs == "retrieved", verify=verify, max_tokens=max_tokens,
+                                   src_dir=src, stages=stages)  # fmt: skip
     done = []
 
     def progress(task) -> None:
@@ -279,7 +286,7 @@ def tasks(tasks_path, src, index_name, split, docs, verify, backend, model, max_
         result = evaluate(chosen, answer, src_dir=src, timeout=timeout, workers=2 if reference else 1,
                           on_answer=progress)  # fmt: skip
     result.update(tasks_file=str(tasks_path), split=split, docs=docs, verify=verify, backend=backend_name,
-                  model=model_name, index=index_name)  # fmt: skip
+                  model=model_name, index=index_name, stages=dict(_parse_stage(stage_options)))  # fmt: skip
     if as_json:
         click.echo(json.dumps(result, indent=2))
         if reference and result["passed"] < result["n"]:

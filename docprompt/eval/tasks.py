@@ -378,32 +378,3 @@ def evaluate(
         "failures": {c: failures[c] for c in CATEGORIES if failures[c]},
         "tasks": rows,
     }
-
-
-def python_path(src_dir: str | Path) -> contextlib.AbstractContextManager:
-    """``src_dir`` first on ``PYTHONPATH`` (for the verifier's import subprocess) while inside."""
-    from unittest import mock
-
-    path = _prepend(Path(src_dir).resolve(), os.environ.get("PYTHONPATH"))
-    return mock.patch.dict(os.environ, {"PYTHONPATH": path})
-
-
-def reference_answerer(task: Task) -> tuple[str, float]:
-    """The task's own solution, in no time: the self-check that every task can be solved."""
-    return task.solution, 0.0
-
-
-def pipeline_answerer(
-    index, generator, *, docs: bool = True, verify: bool = True, max_tokens: int = 256
-) -> Callable[[Task], tuple[str, float]]:
-    """Answers through the public pipeline: ``DocPrompt(...).ask(request).code``, timed."""
-    from ..pipeline import DocPrompt
-
-    dp = DocPrompt(index, generator=generator, language="python", max_tokens=max_tokens)
-
-    def answer(task: Task) -> tuple[str, float]:
-        t = time.perf_counter()
-        code = dp.ask(task.request, docs=docs, verify=verify, repair=verify).code
-        return code, time.perf_counter() - t
-
-    return answer
