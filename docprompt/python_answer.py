@@ -27,13 +27,32 @@ SYSTEM = (
     "the import lines show, and call functions, classes and methods exactly as the API lines show; "
     "never write your own versions of them. Reply with code only."
 )
-_VARIABLE = re.compile(r"`([A-Za-z_]\w*)`")
+_STORE_VERB = re.compile(r"\b(?:stor|sav|put|keep|kept|assign|record|collect|gather|bind|set)\w*\b", re.I)
+_INTO = re.compile(
+    r"\b(?:in|into|as|to)\s+(?:(?:a|an|the)\s+(?:new\s+)?(?:variable|list|dict|set|name)\s+(?:called\s+)?)?"
+    r"`([A-Za-z_]\w*)`",
+    re.I,
+)
+_NAMED = re.compile(r"\b(?:called|named)\s+`([A-Za-z_]\w*)`", re.I)
+_BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 _METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
 
 
 def requested_variables(request: str) -> list[str]:
-    """The variables a request asks for (``store it in `w```), in order."""
-    return list(dict.fromkeys(m.group(1) for m in _VARIABLE.finditer(request) if not m.group(1).isupper()))
+    """The variables a request asks the code to assign (``store it in `w```, ``a list called
+    `out```), in order; names it only mentions (``dataframe `df```) are inputs, not asked for."""
+    found = [m.group(1) for m in _NAMED.finditer(request)]
+    names = re.findall(r"`([A-Za-z_]\w*)`", request)
+    last = names[-1] if names else ""
+    for sentence in re.split(r"[.;?]\s", request):
+        for verb in _STORE_VERB.finditer(sentence):  # "store the counts in `counts`"
+            imperative = verb.group(0).lower() in _BASE_FORMS
+            for m in _INTO.finditer(sentence, verb.end()):
+                # "seed stored in `bank`" describes an input; "a new catalogue stored in `copy`",
+                # last in the request, is what is asked for
+                if imperative or m.group(1) == last:
+                    found.append(m.group(1))
+    return sorted(dict.fromkeys(found), key=lambda v: request.index(f"`{v}`"))
 
 
 @dataclass

@@ -222,3 +222,21 @@ def test_truncated_code_twice_is_reported_not_hidden(acme):
     model = Model(CUT, CUT)
     answer = DocPrompt(acme, generator=model, language="python").ask("load c.json into `c`", verify=False)
     assert answer.problem == "truncated" and answer.code.startswith("from acme_private import customers")
+
+
+@pytest.mark.parametrize(
+    ("request_text", "wanted"),
+    [
+        ("Count the lots in `bank` per genus and store the counts in `by_genus`.", ["by_genus"]),
+        ("What is the weight of seed stored in `bank`? Store it in `total`.", ["total"]),
+        ("Store the filter in `rule` and the codes of the matching lots in `codes`.", ["rule", "codes"]),
+        ("read that text back into a new catalogue stored in `copy`.", ["copy"]),
+        ("Get pandas GroupBy object with sum over the rows within dataframe `df`", []),
+        ("assign an array of floats in range from 0 to 100 to a variable `values`", ["values"]),
+        ("make a list called `out` of the squares", ["out"]),
+    ],
+)
+def test_the_variables_a_request_asks_for(request_text, wanted):
+    from docprompt.python_answer import requested_variables
+
+    assert requested_variables(request_text) == wanted
