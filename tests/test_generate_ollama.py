@@ -381,3 +381,14 @@ def test_real_server_model_not_pulled(ollama_server: OllamaServer, stream: bool)
     assert one_line(e) == msg
     with pytest.raises(GeneratorError, match="ollama pull"):
         _ = g.context_length
+
+
+@pytest.mark.ollama
+def test_real_server_continues_a_prefix_and_chooses_from_options(ollama_server: OllamaServer) -> None:
+    """The answer stage's two needs: a reply that continues the assistant's opened code block (what
+    comes back is what follows the prefix), and a choice held to given names (JSON-schema enum)."""
+    g = OllamaGenerator(ollama_server.model, host=ollama_server.host, timeout=120)
+    messages = [{"role": "user", "content": "Write a bash command that lists files."}]
+    reply = g.generate(messages, prefix="```bash\nls", stop=["\n", "```"], **DETERMINISTIC)
+    assert isinstance(reply, str) and not reply.startswith("```bash")
+    assert g.choose(messages, ["ls", "tar", "grep"]) in ("ls", "tar", "grep")
