@@ -48,6 +48,10 @@ class BuildSettings(BaseModel):
     )
     max_file_bytes: int = Field(default=5_000_000, ge=1)
     batch_size: int = Field(default=64, ge=1)
+    onnx_precision: Literal["int8", "fp32"] = Field(
+        default="int8",
+        description="graph that embeds documents and queries: int8 (dynamic quantization) or fp32",
+    )
 
     @model_validator(mode="after")
     def _overlap_fits(self) -> BuildSettings:

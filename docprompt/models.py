@@ -93,6 +93,7 @@ class EmbedderInfo(BaseModel):
     max_seq_length: int | None = None
     fingerprint: str | None = None  # a local model folder's files: retrained in place, vectors redone
     documents: str | None = None  # a query-only model: the model that embedded the documents
+    export: str | None = None  # the graph that embedded the documents: onnx-int8, onnx-fp32 (None: not ONNX)
 
 
 class BM25Params(BaseModel):

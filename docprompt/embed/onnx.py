@@ -1,4 +1,6 @@
-"""Query-time embedder: the ONNX export of a sentence-transformers model (no torch import)."""
+"""The ONNX export of a sentence-transformers model (no torch import): every index's queries, and
+its documents at build time. ``quantize`` makes the int8 form (onnxruntime's dynamic
+quantization, weights per channel): ~4x smaller and faster on CPUs, measured in docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -38,6 +40,16 @@ class OnnxEmbedder:
         self.inputs = list(self.config["inputs"])
 
     @property
+    def precision(self) -> str:
+        """``fp32`` (the export) or ``int8`` (its dynamic quantization)."""
+        return str(self.config.get("precision", "fp32"))
+
+    @property
+    def export(self) -> str:
+        """Which graph this is, as an index's manifest records it (``onnx-int8``, ``onnx-fp32``)."""
+        return f"onnx-{self.precision}"
+
+    @property
     def dim(self) -> int:
         return int(self.config["dim"])
 
@@ -62,3 +74,50 @@ class OnnxEmbedder:
         if self.config["normalize"]:
             vec = vec / np.clip(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12, None)
         return vec
+
+
+def precision_of(folder: Path) -> str | None:
+    """The precision of the export in ``folder`` (None: no readable export there)."""
+    try:
+        config = json.loads((folder / "embedder.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if not (folder / "model.onnx").exists() or not isinstance(config, dict):
+        return None
+    return str(config.get("precision", "fp32"))
+
+
+def graph_hash(folder: Path) -> str:
+    """A short hash of ``model.onnx``'s bytes: two exports with one hash give the same vectors."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(folder / "model.onnx", "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+def quantize(src: Path, dest: Path) -> None:
+    """Write the int8 form of the fp32 export in ``src`` to ``dest`` (a new folder).
+
+    Dynamic quantization: weights int8 per output channel, activations quantized per batch at
+    run time. Per-channel weights keep the vectors at cosine ~0.99 to fp32 where per-tensor
+    weights drop to ~0.95 (measured on man-page and DevDocs paragraphs).
+    """
+    import shutil
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    dest.mkdir(parents=True)
+    quantize_dynamic(
+        str(src / "model.onnx"),
+        str(dest / "model.onnx"),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        extra_options={"DefaultTensorType": 1},  # FLOAT: shape inference misses some MatMul outputs
+    )
+    shutil.copyfile(src / "tokenizer.json", dest / "tokenizer.json")
+    config = json.loads((src / "embedder.json").read_text())
+    config["precision"] = "int8"
+    (dest / "embedder.json").write_text(json.dumps(config, indent=2))

@@ -23,7 +23,7 @@ from ..errors import BadInput, DocpromptError
 from ..models import BM25Params, Chunk, Document, EmbedderInfo, Manifest, SourceRecord, content_hash
 from ..progress import Reporter, Silent
 from . import chunks as chunkdb
-from . import dense, layout, sparse
+from . import dense, embcache, layout, sparse
 from .index import Index
 
 
@@ -48,6 +48,28 @@ def _previous(path: Path, identity: str) -> Index | None:
     return None
 
 
+def _tag(embedder) -> str:
+    """Which graph makes an embedder's vectors: ``onnx-int8``, ``onnx-fp32``, else its backend."""
+    return getattr(embedder, "export", None) or embedder.backend
+
+
+def _vectors_tag(info: EmbedderInfo) -> str:
+    """The same for an index's manifest (an index built before ``export`` was recorded and
+    embedded with ONNX used the fp32 export)."""
+    return info.export or ("onnx-fp32" if info.backend == "onnx" else info.backend)
+
+
+def _cache_identity(identity: str, embedder, onnx_dir: Path | None) -> str:
+    """What the embedding cache keys vectors by: the model, and the very graph that runs it."""
+    if onnx_dir is not None:
+        from ..embed.onnx import graph_hash
+
+        return f"{identity}|{_tag(embedder)}|{graph_hash(onnx_dir)}"
+    if embedder.backend == "hashing":  # its vectors follow the tokenizer
+        return f"{identity}|hashing|{TOKENIZER_VERSION}"
+    return f"{identity}|{_tag(embedder)}"
+
+
 def _reused_vectors(old: Index | None, keys: list[str]) -> dict[str, np.ndarray]:
     if old is None or not keys:
         return {}
@@ -62,27 +84,41 @@ def _reused_vectors(old: Index | None, keys: list[str]) -> dict[str, np.ndarray]
     return {k: vectors[row] for k, row in wanted.items()}
 
 
-def _onnx_source(embedder, old: Index | None) -> Path | None:
-    """A folder with the embedder's ONNX export (the old index's, the one a trained model ships,
-    or one exported once into a cache); None when it has no ONNX form (Ollama, hashing)."""
+def _onnx_source(embedder, old: Index | None, precision: str = "fp32") -> Path | None:
+    """A folder with the embedder's ONNX export in ``precision`` (the old index's, the one a
+    trained model ships, or one exported, and quantized, once into a cache); None when it has no
+    ONNX form (Ollama, hashing)."""
     if not hasattr(embedder, "export_onnx"):
         return None
-    if old is not None and (old.path / layout.EMBEDDER / "model.onnx").exists():
+    from ..embed.onnx import precision_of, quantize
+
+    if old is not None and precision_of(old.path / layout.EMBEDDER) == precision:
         return old.path / layout.EMBEDDER
-    shipped = Path(embedder.path) / "onnx"  # a model from `docprompt train retriever`
-    if (shipped / "model.onnx").exists() and (shipped / "embedder.json").exists():
-        return shipped
     key = f"{embedder.name}|{embedder.path}|{embedder.fingerprint}"
     key = hashlib.sha256(key.encode()).hexdigest()[:16]
-    source = models_dir() / "onnx" / key
-    if not (source / "embedder.json").exists():
-        tmp = source.with_name(f"{key}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        embedder.export_onnx(tmp)
-        source.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(source, ignore_errors=True)
-        os.replace(tmp, source)
-    return source
+    shipped = Path(embedder.path) / "onnx"  # a model from `docprompt train retriever`
+    if (shipped / "model.onnx").exists() and (shipped / "embedder.json").exists():
+        source = shipped
+    else:
+        source = models_dir() / "onnx" / key
+        if not (source / "embedder.json").exists():
+            _cached_folder(source, embedder.export_onnx)
+    if precision_of(source) == precision:
+        return source
+    quantized = models_dir() / "onnx" / f"{key}-{precision}"
+    if precision_of(quantized) != precision:
+        _cached_folder(quantized, lambda tmp: quantize(source, tmp))
+    return quantized
+
+
+def _cached_folder(dest: Path, write) -> None:
+    """Make ``dest`` by ``write(tmp)`` in a temporary sibling, then rename it into place."""
+    tmp = dest.with_name(f"{dest.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    write(tmp)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(dest, ignore_errors=True)
+    os.replace(tmp, dest)
 
 
 def _link_tree(source: Path, dest: Path) -> None:
@@ -146,6 +182,15 @@ def _valid_text(value):
     if isinstance(value, (list, tuple)):
         return [_valid_text(v) for v in value]
     return value
+
+
+def _shown_name(name: str) -> str:
+    """A skipped input's name as the manifest lists it: bytes that are not UTF-8 (kept by Python
+    as lone surrogates, which no terminal can print) written as ``\\xff``, so the file can be found."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        return _SURROGATE.sub("\ufffd", name)
 
 
 def _sane(doc: Document) -> Document:
@@ -241,31 +286,47 @@ def _build(
     old = _previous(path, identity)
     symmetric = query_side is embedder
     same_export = old is not None and old.manifest.embedder.name == embedder.name and symmetric
-    onnx_dir = _onnx_source(embedder, old if same_export else None)
-    query_onnx = onnx_dir if symmetric else _onnx_source(query_side, None)
+    onnx_dir = _onnx_source(embedder, old if same_export else None, settings.onnx_precision)
+    query_onnx = onnx_dir if symmetric else _onnx_source(query_side, None, settings.onnx_precision)
     if onnx_dir is not None:
         # Documents go through the same ONNX graph as queries: same vectors, 2x faster
         # than torch here, and no torch import once the export is cached.
         from ..embed.onnx import OnnxEmbedder
 
         embedder = OnnxEmbedder(onnx_dir, name=embedder.name)
-    vectors_by_key = _reused_vectors(old, keys)
-    for other in reuse_from:
-        donor = _previous(Path(other), identity)
-        if donor is not None:
-            vectors_by_key.update(_reused_vectors(donor, [k for k in keys if k not in vectors_by_key]))
-            donor.close()
-    reused = len(vectors_by_key)
-    todo = list(dict.fromkeys(k for k in keys if k not in vectors_by_key))
-    text_of = dict(zip(keys, texts))
-    if todo:
-        with reporter.task(f"embedding {len(todo)} chunks", total=len(todo)) as advance:
-            fresh = embedder.embed(
-                [text_of[k] for k in todo], batch_size=settings.batch_size, progress=advance
-            )
-        vectors_by_key.update(zip(todo, fresh))
     dim = int(embedder.dim)
+    export = getattr(embedder, "export", None)
+
+    # -- vectors (issue 11, item 10): the embedding cache, then earlier indexes, then the embedder.
+    # Each embedded batch is saved in the cache before the next starts, so a killed build resumes.
+    text_of = dict(zip(keys, texts))
+    with embcache.opened(_cache_identity(identity, embedder, onnx_dir), dim) as cache:
+        vectors_by_key = cache.get_many(text_of) if cache is not None else {}
+        from_cache = len(vectors_by_key)
+        for other in [None, *reuse_from]:  # the previous build, then the donors given
+            if len(vectors_by_key) == len(text_of):
+                break
+            donor = old if other is None else _previous(Path(other), identity)
+            if donor is None:
+                continue
+            if _vectors_tag(donor.manifest.embedder) == _tag(embedder):
+                donated = _reused_vectors(donor, [k for k in text_of if k not in vectors_by_key])
+                if cache is not None and donated:  # seeds the cache from indexes built before it
+                    cache.put_many(list(donated), np.stack(list(donated.values())))
+                vectors_by_key.update(donated)
+            if donor is not old:
+                donor.close()
+        reused = len(vectors_by_key)
+        todo = {k: t for k, t in text_of.items() if k not in vectors_by_key}
+        if todo:
+            with reporter.task(f"embedding {len(todo)} chunks", total=len(todo)) as advance:
+                vectors_by_key.update(
+                    embcache.embed_missing(
+                        embedder, todo, cache, batch_size=settings.batch_size, progress=advance
+                    )
+                )
     vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
+    # -- end of vectors
 
     page_keys, page_titles, page_of_chunk = _pages(all_chunks)
 
@@ -310,6 +371,7 @@ def _build(
                 max_seq_length=getattr(embedder, "config", {}).get("max_seq_length"),
                 fingerprint=fingerprint,
                 documents=None if symmetric else identity,
+                export=export,
             ),
             bm25=BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, tokenizer=TOKENIZER_VERSION),
             dense_index=kind,
@@ -326,11 +388,12 @@ def _build(
                 "pages": len(page_keys),
                 "embedded": len(todo),
                 "reused_vectors": reused,
+                "from_cache": from_cache,
             },
             built_at=datetime.now(timezone.utc),
             build_seconds=round(time.perf_counter() - started, 3),
             skipped=dict(skipped or {}),
-            skipped_files={k: list(v) for k, v in getattr(skipped, "files", {}).items()},
+            skipped_files={k: [_shown_name(f) for f in v] for k, v in getattr(skipped, "files", {}).items()},
             settings=settings.model_dump(),
             search=old.manifest.search if old is not None else {},
         )
