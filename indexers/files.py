@@ -15,12 +15,15 @@ from ._fs import read_text
 LANGUAGES = {".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text", ".py": "python"}
 
 
+MAX_TITLE = 200  # a title is put before every chunk of its page: a 100 kB heading line must not be
+
+
 def _title(path: Path, text: str, language: str) -> str:
     if language == "markdown":
         for line in text.splitlines()[:20]:
             if line.startswith("# "):
-                return line[2:].strip()
-    return path.stem if path.name != "__init__.py" else path.parent.name
+                return line[2:].strip()[:MAX_TITLE]
+    return (path.stem if path.name != "__init__.py" else path.parent.name)[:MAX_TITLE]
 
 
 class FilesOptions(IndexerOptions):
