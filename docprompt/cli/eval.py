@@ -27,6 +27,11 @@ def eval_() -> None:
 @click.option("--mode", type=click.Choice([*MODES, "all"]), default="all", show_default=True)
 @click.option("--limit", type=click.IntRange(1), help="evaluate the first N rows only")
 @click.option("--embedder", help="embedding model for the pool index [all-MiniLM-L6-v2]")
+@click.option(
+    "--onnx-precision",
+    type=click.Choice(["int8", "fp32"]),
+    help="graph that embeds the pool and the queries [int8]",
+)
 @click.option("--index", "index_name", help="score this index (name or folder) instead of a built pool")
 @click.option("--fusion", type=click.Choice(choices(Fusion)), help="[the index's tuned fusion, else rrf]")
 @click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[the index's tuned weight, else 0.5]")
@@ -36,8 +41,8 @@ def eval_() -> None:
     help="try fusions, weights and two-stage; record the best in the index's manifest as its defaults",
 )
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
-def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, index_name, fusion,
-              sparse_weight, tune, as_json):  # fmt: skip
+def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onnx_precision, index_name,
+              fusion, sparse_weight, tune, as_json):  # fmt: skip
     """Recall@1/5/10/20 (doc ids) or command hit@1/5/10 + flag recall@10 (tldr), per mode.
 
     The pool index is built from the sources given (defaults: ../shared/data, or
@@ -58,7 +63,8 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, ind
     reporter = RichReporter(console)
     shape, rows = load(dataset)
     rows = rows[:limit] if limit else rows
-    settings = BuildSettings(**({"embedder": embedder} if embedder else {}))
+    given = {"embedder": embedder, "onnx_precision": onnx_precision}
+    settings = BuildSettings(**{k: v for k, v in given.items() if v})
     t = time.perf_counter()
     if index_name:
         from .train import open_index_arg
@@ -73,6 +79,8 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, ind
     build = {
         "documents": m.counts["documents"],
         "chunks": m.counts["chunks"],
+        "embedded": m.counts.get("embedded"),
+        "export": m.embedder.export,
         "build_seconds": m.build_seconds,
         "docs_per_second": round(m.counts["documents"] / max(m.build_seconds, 1e-9), 1),
         "loaded_seconds": round(time.perf_counter() - t, 2),
