@@ -38,6 +38,7 @@ def main() -> None:
 
 def _register() -> None:
     from .ask import ask
+    from .cache import cache
     from .corpora import corpora
     from .doctor import doctor
     from .dp import cmd
@@ -48,6 +49,7 @@ def _register() -> None:
     from .train import train
 
     main.add_command(ask)
+    main.add_command(cache)
     main.add_command(cmd)
     main.add_command(corpora)
     main.add_command(doctor)

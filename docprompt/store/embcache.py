@@ -65,18 +65,22 @@ class EmbeddingCache:
         self.stamp = int(time.time())
         self.broken: str | None = None
         self.con: sqlite3.Connection | None = None
-        try:
-            self.con = self._open()
-        except (sqlite3.Error, OSError, ValueError) as e:
-            self._fail(e)
+        for attempt in range(2):
+            try:
+                self.con = self._open()
+                break
+            except (sqlite3.Error, OSError, ValueError) as e:
+                self._fail(e)
+                if not _not_a_cache(e) or attempt:
+                    break  # locked, disk full...: no cache this time; a bad file: start a new one
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         try:
+            con.execute("PRAGMA auto_vacuum=INCREMENTAL")  # on a new file only: trims shrink the file
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")  # WAL: a killed process loses no commit
-            con.execute("PRAGMA auto_vacuum=INCREMENTAL")  # before the first table: trims shrink the file
             con.execute(
                 "CREATE TABLE IF NOT EXISTS vectors "
                 "(key TEXT PRIMARY KEY, vec BLOB NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID"
@@ -103,7 +107,7 @@ class EmbeddingCache:
             with contextlib.suppress(sqlite3.Error):
                 self.con.close()
             self.con = None
-        if isinstance(e, (sqlite3.DatabaseError, ValueError)) and not isinstance(e, sqlite3.OperationalError):
+        if _not_a_cache(e):
             for p in (self.path, *_sidecars(self.path)):
                 with contextlib.suppress(OSError):
                     os.replace(p, p.with_name(p.name + ".bad"))
@@ -162,9 +166,16 @@ class EmbeddingCache:
     def close(self) -> None:
         if self.con is not None:
             with contextlib.suppress(sqlite3.Error):
-                self.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             self.con.close()
             self.con = None
+
+
+def _not_a_cache(e: BaseException) -> bool:
+    """A file that is no cache of this embedder (corrupt, or another's), not a passing trouble."""
+    if isinstance(e, sqlite3.OperationalError):
+        return "malformed" in str(e) or "not a database" in str(e)
+    return isinstance(e, (sqlite3.DatabaseError, ValueError))
 
 
 @contextlib.contextmanager
@@ -317,8 +328,11 @@ def _trim_rows(path: Path, excess: int) -> int:
             "DELETE FROM vectors WHERE key IN (SELECT key FROM vectors ORDER BY used, key LIMIT ?)", (drop,)
         )
         con.execute("COMMIT")
-        con.execute("PRAGMA incremental_vacuum")
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if con.execute("PRAGMA auto_vacuum").fetchone()[0] == 2:
+            con.executescript("PRAGMA incremental_vacuum;")  # steps until every free page is gone
+        else:  # a file made before auto_vacuum was set
+            con.execute("VACUUM")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
     return max(0, before - _size(path))
 
 
