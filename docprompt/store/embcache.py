@@ -255,7 +255,7 @@ def _size(path: Path) -> int:
 
 def files() -> list[CacheFile]:
     """The cache's files, most recently used first (unreadable ones listed with 0 vectors)."""
-    out = []
+    out: list[CacheFile] = []
     folder = cache_dir()
     if not folder.is_dir():
         return out
