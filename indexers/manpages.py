@@ -363,7 +363,10 @@ class ManPagesIndexer(FileTreeIndexer):
                 folders = [p for p in sorted(root.iterdir()) if _MANDIR.fullmatch(p.name) and p.is_dir()]
             for _, file in walk(folders, None, self.skipped):
                 m = _ROFF.fullmatch(file.name)
-                if m is None or not self._wanted(m["section"]):
+                if m is None:  # e.g. a newline in the name: named, not silently left out
+                    self.skipped.add("not NAME.SECTION[.gz]", file)
+                    continue
+                if not self._wanted(m["section"]):
                     continue
                 if (m["name"], m["section"]) in seen:
                     self.skipped.add("duplicate page", file)

@@ -214,5 +214,7 @@ def test_int8_export_embeds_documents_and_queries_and_is_recorded(minilm_onnx, t
 
     text = search_text(chunk.title, chunk.text)
     assert np.allclose(i8.embed_query(text), vectors[keys[content_hash(text)]], atol=1e-5)  # one graph
+    alone = i8.query_embedder.embed([text])[0]  # and a text's vector does not depend on its batch
+    assert np.allclose(alone, i8.query_embedder.embed(["a much longer neighbour " * 40, text])[1], atol=1e-6)
     assert float(i8.embed_query(text) @ i32.embed_query(text)) > 0.97
     assert search(i8, "extract a gzipped archive", k=1)[0].chunk.title == "tar"

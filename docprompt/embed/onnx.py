@@ -60,11 +60,22 @@ class OnnxEmbedder:
 
     def _encode(self, batch: list[str]) -> np.ndarray:
         encs = self.tokenizer.encode_batch(batch)
-        ids = np.array([e.ids for e in encs], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encs], dtype=np.int64)
+        if self.precision == "int8" and len(encs) > 1:
+            # Dynamic quantization scales activations by the range of the whole input tensor,
+            # so a text's vector would depend on the texts (and padding) batched with it. One
+            # text per run gives each paragraph exactly the vector its text gets as a query, and
+            # costs nothing measurable on a CPU (docs/benchmarks.md).
+            return np.concatenate([self._run([e], sum(e.attention_mask)) for e in encs])
+        return self._run(encs)
+
+    def _run(self, encs, length: int | None = None) -> np.ndarray:
+        """Vectors of tokenized texts; ``length`` cuts one text's padding off."""
+        cut = slice(None, length)
+        ids = np.array([e.ids[cut] for e in encs], dtype=np.int64)
+        mask = np.array([e.attention_mask[cut] for e in encs], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.inputs:
-            feed["token_type_ids"] = np.array([e.type_ids for e in encs], dtype=np.int64)
+            feed["token_type_ids"] = np.array([e.type_ids[cut] for e in encs], dtype=np.int64)
         hidden = self.session.run(None, feed)[0]
         if self.config["pooling"] == "cls":
             vec = hidden[:, 0]

@@ -30,7 +30,7 @@ import numpy as np
 from ..config import home
 from ..errors import BadInput
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: int8 vectors made one text per run
 DEFAULT_MAX_MB = 4096
 SUFFIX = ".sqlite"
 
