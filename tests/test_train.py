@@ -345,7 +345,9 @@ def test_train_query_tower_reuses_the_index_vectors(real_index, man_index, tmp_p
     assert manifest.counts["embedded"] == 0 and manifest.counts["reused_vectors"] == len(MAN)
     assert manifest.embedder.name == str(out) and manifest.embedder.documents == "all-MiniLM-L6-v2"
     tuned = registry.open_index("tuned")
-    assert float(tuned.embed_query(text) @ trained.embed([text])[0]) > 0.999  # queries: the trained model
+    # queries: the trained model, through its int8 export (the default; ~0.99 to torch's fp32)
+    assert tuned.manifest.embedder.export == "onnx-int8"
+    assert float(tuned.embed_query(text) @ trained.embed([text])[0]) > 0.98
     assert search(tuned, "unpack an archive", k=3)
     with pytest.raises(BadInput, match="holds vectors of 'hash:64', not of --base"):
         train_retriever(pairs, man_index, tmp_path / "m2", options)
