@@ -230,7 +230,8 @@ def info(name, as_json, show_skipped):
         click.echo(json.dumps(m.model_dump(mode="json"), indent=2))
         return
     click.echo(f"name:       {m.name}\npath:       {path}")
-    click.echo(f"embedder:   {m.embedder.name} ({m.embedder.dim}-d, {m.embedder.backend})")
+    graph = m.embedder.export or m.embedder.backend  # onnx-int8 / onnx-fp32: what embedded it
+    click.echo(f"embedder:   {m.embedder.name} ({m.embedder.dim}-d, {graph})")
     click.echo(f"dense:      faiss {m.dense_index}")
     click.echo(f"sparse:     bm25 k1={m.bm25.k1} b={m.bm25.b} {m.bm25.method} tokenizer={m.bm25.tokenizer}")
     click.echo("counts:     " + ", ".join(f"{k}={v}" for k, v in m.counts.items()))
