@@ -192,7 +192,7 @@ def run_child(folder: Path, name: str, slow: float, kill_phase: str | None, rng:
     assert proc.stdout is not None
     reached, saved, delay = "start", 0, 0.0
     # the swap's span reaches past its rename: some kills land after it, and the new build answers
-    span = {"reading": 8 * slow, "embedding": 10 * slow, "writing": 7 * slow, "swap": 9 * slow}
+    span = {"reading": 8 * slow, "embedding": 10 * slow, "writing": 7 * slow, "swap": 20 * slow}
     for line in proc.stdout:
         line = line.strip()
         if line.startswith("saved "):
