@@ -26,6 +26,7 @@ class Stage:
         self.settings = dp.settings
         self.timings: dict[str, float] = {}
         self.command: dict[str, Any] = {}
+        self.draft = ""  # a draft of the chosen command, to compete with the written answers
         self.t0 = time.perf_counter()
 
     def _tick(self, name: str, since: float) -> float:
@@ -40,7 +41,7 @@ class Stage:
         dp, request = self.dp, self.request
         fence = FENCES[self.language]
         if self.language == "bash" and docs and hits is None and self.settings.command_first:
-            from .bash_answer import CommandFirst
+            from .bash_answer import CommandFirst, command_of
 
             s = self.settings
             cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
@@ -57,6 +58,7 @@ class Stage:
                 ctx = cf.context(request, name, card)
                 self._tick("retrieve_s", t)
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name}
+                self.draft = draft if s.draft_sample and command_of(draft) == name else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
                 return cf.messages(request, ctx), fence + name, shown
         if self.language == "python" and docs:
@@ -157,6 +159,10 @@ class Stage:
                 code, problem = self._extract(reply, prefix)
             report = self._check(code) if not problem else None
             out.append(self._fix(Sample(code, _written(prefix) + reply, problem, report)))
+        if self.draft:
+            code, problem = self._extract(self.draft, "")
+            report = self._check(code) if not problem else None
+            out.append(self._fix(Sample(code, self.draft, problem, report)))
         return out
 
     def repair(self, best: Sample, messages, prefix: str) -> tuple[Sample, bool]:

@@ -3,7 +3,8 @@
 1. **Candidates**: hybrid retrieval over one short card per command (the man-page and tldr
    indexers write them), plus the command of a quick draft the model writes with no docs.
 2. **Choice**: the model picks one of the candidates (held to their names by a grammar, or an
-   enum schema on Ollama), or the retrieval ranking decides (``choice = "retrieval"``).
+   enum schema on Ollama), or the first candidate is taken (``choice = "first"``: the draft's command
+   when the index or this machine knows it, else the best card).
 3. **Write**: a short prompt with that command's summary, synopsis, the option paragraphs of its
    page that match the request, and examples; the reply starts inside a ```bash block with the
    command's name already written, so it is a command line every time.
@@ -126,7 +127,7 @@ class CommandFirst:
     def choose(self, request: str, candidates: list[Candidate], **options) -> str:
         if not candidates:
             return ""
-        if self.choice == "retrieval" or len(candidates) == 1:
+        if self.choice == "first" or len(candidates) == 1:
             return candidates[0].name
         lines = "\n".join(f"- {first_sentences(c.card, 200)}" for c in candidates)
         messages = [

@@ -104,7 +104,8 @@ class GenerateSettings(BaseModel):
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
-    choice: Literal["model", "retrieval"] = Field(default="model", description="Bash: who picks the command")
+    choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
+    draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
     fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
 

@@ -41,8 +41,8 @@ from typing import Any
 
 from pydantic import field_validator
 
-from docprompt.models import Document
 from docprompt.codetokens import unmnemonic
+from docprompt.models import Document
 
 from ._base import FileTreeIndexer, IndexerOptions
 from ._fs import read_text, walk

@@ -113,7 +113,7 @@ def test_the_command_is_chosen_first_then_written_from_its_own_page(shell_index)
 
 def test_without_a_draft_or_a_model_choice_retrieval_decides(shell_index):
     model = Model(" -i :{{port}}")
-    dp = DocPrompt(shell_index, generator=model, draft=False, choice="retrieval")
+    dp = DocPrompt(shell_index, generator=model, draft=False, choice="first")
     answer = dp.ask("which process is listening on port 8080")
     assert len(model.options) == 1 and not model.chose_among
     assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
