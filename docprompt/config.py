@@ -46,6 +46,11 @@ class BuildSettings(BaseModel):
     )
     max_file_bytes: int = Field(default=5_000_000, ge=1)
     batch_size: int = Field(default=64, ge=1)
+    # Where the index lives: local files, or a Milvus collection (server URL or Milvus Lite file).
+    # The token is never recorded: it comes from --token or $DOCPROMPT_MILVUS_TOKEN.
+    store: Literal["local", "milvus"] = "local"
+    uri: str | None = Field(default=None, description="Milvus URI (store = milvus)")
+    collection: str | None = Field(default=None, description="Milvus collection [docprompt_NAME]")
 
     @model_validator(mode="after")
     def _overlap_fits(self) -> BuildSettings:

@@ -84,7 +84,7 @@ def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str
 
     data = {
         "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
-        "settings": settings.model_dump(),
+        "settings": settings.model_dump(exclude={"store", "uri", "collection"}),  # a pool is local
         "format": layout.FORMAT_VERSION,
         "tokenizer": TOKENIZER_VERSION,
         "docprompt": __version__,

@@ -24,7 +24,7 @@ from ..progress import Reporter, Silent
 from ..textproc import TOKENIZER_VERSION, tokenize
 from . import chunks as chunkdb
 from . import dense, layout, sparse
-from .index import Index
+from .index import Index, open_path
 
 
 def doc_identity(name: str, fingerprint: str | None) -> str:
@@ -40,7 +40,7 @@ def documents_identity(info: EmbedderInfo) -> str:
 def _previous(path: Path, identity: str) -> Index | None:
     """An index whose vectors can be reused: its documents were embedded by the same model."""
     try:
-        old = Index(path)
+        old = open_path(path)
         if documents_identity(old.manifest.embedder) == identity:
             return old
     except DocpromptError:
@@ -48,18 +48,13 @@ def _previous(path: Path, identity: str) -> Index | None:
     return None
 
 
-def _reused_vectors(old: Index | None, keys: list[str]) -> dict[str, np.ndarray]:
+def _reused_vectors(old: Index | None, keys: list[str], **how) -> dict[str, np.ndarray]:
     if old is None or not keys:
         return {}
     try:
-        positions = old.store.vec_keys()
-        wanted = {k: positions[k] for k in keys if k in positions}
-        if not wanted:
-            return {}
-        vectors = old.dense.vectors()
+        return old.vectors_by_key(keys, **how)
     except DocpromptError:
         return {}
-    return {k: vectors[row] for k, row in wanted.items()}
 
 
 def _onnx_source(embedder, old: Index | None) -> Path | None:
@@ -168,6 +163,34 @@ def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
         yield doc
 
 
+def _write_local(build: Path, all_chunks: list[Chunk], keys: list[str], texts: list[str],
+                 vectors_by_key: dict, settings: BuildSettings, advance) -> dict:
+    """Write the chunk store, FAISS, BM25 and page-level parts into ``build``; what the manifest
+    records of them."""
+    if hasattr(vectors_by_key, "fetch"):  # reused from a Milvus index: fetched in batches
+        vectors_by_key.fetch(keys)
+    vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
+    page_keys, page_titles, page_of_chunk = _pages(all_chunks)
+    con = chunkdb.create(build / layout.CHUNKS)
+    with con:
+        chunkdb.insert(
+            con,
+            ((i, c, k, int(p)) for i, (c, k, p) in enumerate(zip(all_chunks, keys, page_of_chunk))),
+        )
+        chunkdb.insert_pages(con, ((i, key, page_titles[i]) for i, key in enumerate(page_keys)))
+    con.close()
+    advance(1)
+    kind = "hnsw" if len(all_chunks) >= settings.hnsw_threshold else "flat"
+    dense.save(dense.build(vectors, kind), build / layout.DENSE)
+    advance(1)
+    tokens = [tokenize(t) for t in texts]
+    sparse.build_bm25s(tokens, settings.bm25_k1, settings.bm25_b, build / layout.SPARSE)
+    advance(1)
+    _write_pages(build, tokens, vectors, page_of_chunk, len(page_keys), settings)
+    advance(1)
+    return {"dense_index": kind, "counts": {"pages": len(page_keys)}}
+
+
 def build_index(
     path: Path,
     documents: Iterable[Document],
@@ -180,7 +203,8 @@ def build_index(
     Chunks whose text is unchanged since the previous build at ``path`` keep their vectors;
     so do chunks found in the indexes ``reuse_from`` (same embedder), e.g. sibling pools.
     One build per path at a time: a second one fails with a message naming the first.
-    Options: indexer, indexer_options, roots, skipped, settings, embedder, reporter, reuse_from.
+    Options: indexer, indexer_options, roots, skipped, settings, embedder, reporter, reuse_from,
+    token (a Milvus token; ``settings.store == "milvus"`` writes a collection, see milvus_build).
     """
     path = Path(path)
     try:
@@ -203,6 +227,7 @@ def _build(
     embedder=None,
     reporter: Reporter | None = None,
     reuse_from: Iterable[Path] = (),
+    token: str | None = None,
 ) -> Manifest:
     from ..embed import get_embedder
 
@@ -249,7 +274,7 @@ def _build(
         from ..embed.onnx import OnnxEmbedder
 
         embedder = OnnxEmbedder(onnx_dir, name=embedder.name)
-    vectors_by_key = _reused_vectors(old, keys)
+    vectors_by_key = _reused_vectors(old, keys, lazy=True)  # a Milvus index fetches what a write reads
     for other in reuse_from:
         donor = _previous(Path(other), identity)
         if donor is not None:
@@ -265,35 +290,19 @@ def _build(
             )
         vectors_by_key.update(zip(todo, fresh))
     dim = int(embedder.dim)
-    vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
-
-    page_keys, page_titles, page_of_chunk = _pages(all_chunks)
 
     build = layout.new_build_dir(path)
     try:
         with reporter.task("writing index", total=5) as advance:
-            con = chunkdb.create(build / layout.CHUNKS)
-            with con:
-                chunkdb.insert(
-                    con,
-                    ((i, c, k, int(p)) for i, (c, k, p) in enumerate(zip(all_chunks, keys, page_of_chunk))),
-                )
-                chunkdb.insert_pages(con, ((i, key, page_titles[i]) for i, key in enumerate(page_keys)))
-            con.close()
-            advance(1)
-            kind = "hnsw" if len(all_chunks) >= settings.hnsw_threshold else "flat"
-            dense.save(dense.build(vectors, kind), build / layout.DENSE)
-            advance(1)
-            tokens = [tokenize(t) for t in texts]
-            sparse.build_bm25s(
-                tokens,
-                settings.bm25_k1,
-                settings.bm25_b,
-                build / layout.SPARSE,
-            )
-            advance(1)
-            _write_pages(build, tokens, vectors, page_of_chunk, len(page_keys), settings)
-            advance(1)
+            # The backend's part: local files in the build directory, or a Milvus collection.
+            if settings.store == "milvus":
+                from .milvus_build import write_collection
+
+                written = write_collection(all_chunks, keys, texts, vectors_by_key, dim, identity, settings,
+                                           name=name, token=token, advance=advance)  # fmt: skip
+                settings = written.pop("settings")
+            else:
+                written = _write_local(build, all_chunks, keys, texts, vectors_by_key, settings, advance)
             if query_onnx is not None:
                 _link_tree(query_onnx, build / layout.EMBEDDER)
             advance(1)
@@ -312,7 +321,7 @@ def _build(
                 documents=None if symmetric else identity,
             ),
             bm25=BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, tokenizer=TOKENIZER_VERSION),
-            dense_index=kind,
+            dense_index=written["dense_index"],
             sources=[
                 SourceRecord(path=src, content_hash=content_hash("\x00".join(t)), chunks=0)
                 for src, t in sorted(per_source.items())
@@ -323,7 +332,7 @@ def _build(
             counts={
                 "documents": n_docs,
                 "chunks": len(all_chunks),
-                "pages": len(page_keys),
+                **written["counts"],
                 "embedded": len(todo),
                 "reused_vectors": reused,
             },
@@ -333,6 +342,9 @@ def _build(
             skipped_files={k: list(v) for k, v in getattr(skipped, "files", {}).items()},
             settings=settings.model_dump(),
             search=old.manifest.search if old is not None else {},
+            store=settings.store,
+            uri=written.get("uri"),
+            collection=written.get("collection"),
         )
         chunk_counts = Counter(c.source for c in all_chunks)
         for rec in manifest.sources:
