@@ -6,9 +6,11 @@ both stores; the chunks, their vectors and BM25 live in the collection. pymilvus
 only here, when such an index is opened or built (``pip install 'docprompt[milvus]'``).
 
 Milvus Lite returns BM25 scores negated and computes IDF per segment: ranks are used, and the
-sparse scores reported are the magnitudes. Hybrid search fuses on the server (RRF or weighted),
-except where that would not be docprompt's fusion (weighted RRF): then the two sides are
-fetched and fused by the retriever as for a local index.
+sparse scores reported are the magnitudes. Hybrid search with equal-weight RRF is fused on the
+server (one request, rank-based as docprompt's). Other fusions are not what Milvus's rankers
+compute: its RRF has no weights, and its WeightedRanker squashes each side's raw scores with
+arctan, so BM25's scale (corpus, k1; negated in Lite) would decide. For those the two sides
+are fetched and the retriever fuses them as for a local index (min-max convex, weighted RRF).
 """
 
 from __future__ import annotations
@@ -63,9 +65,10 @@ def connect(uri: str, token: str | None = None, *, create: bool = False):
         raise BadInput(
             "a Milvus index needs pymilvus and milvus-lite: pip install 'docprompt[milvus]'"
         ) from None
-    logger = logging.getLogger("pymilvus")
-    if logger.level == logging.NOTSET:  # pymilvus logs every failed call; we raise one line instead
-        logger.setLevel(logging.CRITICAL)
+    for name in ("pymilvus", "milvus_lite"):  # they log each failure with a traceback; we raise one line
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET:
+            logger.setLevel(logging.CRITICAL)
     if is_lite(uri):
         folder = Path(uri).parent
         if create:
@@ -204,8 +207,9 @@ class MilvusIndex(Index):
         if req is None:
             return EMPTY
         field = "sparse" if side == "sparse" else "vector"
+        client = self.client  # connects (its errors are its own) before the search's are caught
         try:
-            res = self.client.search(
+            res = client.search(
                 self.collection, data=[req[0]], anns_field=field, limit=min(n, MAX_LIMIT),
                 filter=allowed or "", search_params=req[1], output_fields=["row"],
             )  # fmt: skip
@@ -213,8 +217,10 @@ class MilvusIndex(Index):
             raise unavailable(self.uri, e) from None
         hits = res[0] if res else []
         rows = np.fromiter((h.id for h in hits), dtype=np.int64, count=len(hits))
-        # BM25 comes back negated from Milvus Lite, positive from a server: best first either way.
-        scores = np.fromiter((abs(h.distance) for h in hits), dtype=np.float32, count=len(hits))
+        # BM25 comes back negated from Milvus Lite, positive from a server: best first either way,
+        # so its magnitude is the score. Inner products keep their sign.
+        sign = abs if side == "sparse" else float
+        scores = np.fromiter((sign(h.distance) for h in hits), dtype=np.float32, count=len(hits))
         return rows, scores
 
     def sides(self, tokens, qvec, n: int, allowed, mode: str, level: str = "chunks") -> tuple[Side, Side]:
@@ -229,11 +235,11 @@ class MilvusIndex(Index):
     def hybrid(
         self, tokens, qvec, n: int, k: int, allowed, fusion: str, sparse_weight: float, rrf_c: int
     ) -> dict[int, float] | None:
-        """The ``k`` best rows fused on the server from each side's ``n`` best, or None where the
-        server cannot fuse as docprompt does (weighted RRF, a query with no BM25 terms)."""
-        from pymilvus import AnnSearchRequest, RRFRanker, WeightedRanker
+        """The ``k`` best rows fused on the server by RRF from each side's ``n`` best, or None
+        where the server cannot fuse as docprompt does (convex, weighted RRF, no BM25 terms)."""
+        from pymilvus import AnnSearchRequest, RRFRanker
 
-        if fusion == "rrf" and sparse_weight != 0.5:  # Milvus's RRF has no weights
+        if fusion != "rrf" or sparse_weight != 0.5:  # see the module's docstring
             return None
         sparse = self._request("sparse", tokens, qvec, n)
         if sparse is None:
@@ -245,15 +251,15 @@ class MilvusIndex(Index):
             )
             for field, (data, param) in (("sparse", sparse), ("vector", dense))
         ]
-        ranker = RRFRanker(rrf_c) if fusion == "rrf" else WeightedRanker(sparse_weight, 1 - sparse_weight)
+        client = self.client
         try:
-            res = self.client.hybrid_search(
-                self.collection, reqs, ranker, limit=min(k, MAX_LIMIT), output_fields=["row"]
+            res = client.hybrid_search(
+                self.collection, reqs, RRFRanker(rrf_c), limit=min(k, MAX_LIMIT), output_fields=["row"]
             )
         except Exception as e:  # noqa: BLE001
             raise unavailable(self.uri, e) from None
-        scale = 0.5 if fusion == "rrf" else 1.0  # docprompt's RRF weighs each side 0.5
-        return {int(h.id): scale * abs(float(h.distance)) for h in (res[0] if res else [])}
+        # Milvus adds 1 / (c + rank) per side; docprompt weighs each side 0.5.
+        return {int(h.id): 0.5 * abs(float(h.distance)) for h in (res[0] if res else [])}
 
     def close(self) -> None:
         client = self.__dict__.pop("client", None)

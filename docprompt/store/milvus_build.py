@@ -109,6 +109,10 @@ def write_collection(
             advance(1)
             for i in range(0, len(gone), 4096):
                 client.delete(coll, ids=gone[i : i + 4096])
+            if changed or gone:
+                # Sealed segments: BM25 statistics of whole segments (Milvus Lite computes those of
+                # unflushed rows over the rows a filter lets through), and the build is durable.
+                client.flush(coll)
             advance(1)
         except (BadInput, StoreUnavailable):
             raise
