@@ -182,6 +182,35 @@ def test_cli_build_search_ask_dp_update_rm_on_a_lite_file(docs, tmp_path, home, 
         server_manager_instance.release_server(str(lite))
 
 
+def test_copy_moves_an_index_between_stores_without_embedding(docs, milvus):
+    build("a", docs)
+    target = milvus.settings("b")
+    args = [
+        "index",
+        "copy",
+        "a",
+        "b",
+        "--store",
+        "milvus",
+        "--uri",
+        target["uri"],
+        "--collection",
+        target["collection"],
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and "copied a to b (Milvus collection" in " ".join(result.output.split())
+    result = CliRunner().invoke(main, ["index", "copy", "b", "c", "--store", "local"])  # and back
+    assert result.exit_code == 0, result.output
+    a, b, c = (registry.open_index(n) for n in "abc")
+    assert (b.manifest.store, b.manifest.counts["embedded"], c.manifest.store) == ("milvus", 0, "local")
+    assert b.manifest.roots == a.manifest.roots and b.manifest.counts["chunks"] == a.count == c.count
+    for query in ("extract a gzipped archive", "disk usage of a directory", "pretty print json"):
+        every = [ids(search(x, query, k=50, mode="sparse")) for x in (a, b, c)]  # every chunk BM25 finds
+        assert every[0] == every[1] == every[2] and every[0], query
+        assert len({search(x, query, k=1)[0].chunk.id for x in (a, b, c)}) == 1, query
+    assert search(c, "gzipped archive", k=2, mode="two-stage")  # the local copy has its pages again
+
+
 def test_a_changed_chunk_is_written_again_and_a_lost_write_is_redone(milvus):
     settings = BuildSettings(embedder="hash:64", **milvus.settings("m"))
 

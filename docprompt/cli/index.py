@@ -165,6 +165,36 @@ def build(
     _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True), token)
 
 
+@index.command("copy")
+@click.argument("source")
+@click.argument("name")
+@click.option("--store", type=click.Choice(["local", "milvus"]), required=True, help="the copy's store")
+@click.option("--uri", help="Milvus server URL or Lite .db file [$DOCPROMPT_MILVUS_URI, else milvus.db]")
+@click.option("--collection", help="Milvus collection [docprompt_NAME]")
+@click.option("--token", help="Milvus token (user:password or key) [$DOCPROMPT_MILVUS_TOKEN]")
+def copy(source, name, store, uri, collection, token):
+    """Copy the index SOURCE (a name or an index folder) as NAME into a store, reusing its
+    vectors: e.g. a local index into Milvus, nothing embedded again."""
+    from rich.console import Console
+
+    from ..errors import BadInput
+    from ..store import registry
+    from ..store.copy import copy_index
+    from .train import open_index_arg
+
+    registry.check_name(name)
+    if (uri or collection) and store != "milvus":
+        raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
+    with open_index_arg(source) as src:
+        m = copy_index(src, registry.path_of(name), name=name, store=store, uri=uri, collection=collection,
+                       token=token)  # fmt: skip
+    where = f" (Milvus collection {m.collection} at {m.uri})" if m.store == "milvus" else ""
+    Console(stderr=True).print(
+        f"[green]copied[/] {source} to {name}{where}: {m.counts['chunks']} chunks in {m.build_seconds:.1f}s",
+        highlight=False,
+    )
+
+
 @index.command("update")
 @click.argument("name")
 def update(name):

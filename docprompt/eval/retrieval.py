@@ -250,6 +250,8 @@ def tune(index: Index, shape: Shape, rows: list[Row], reporter: Reporter | None 
     metric = target_metric(shape)
     scored = []
     for setting in tuning_grid():
+        if setting["mode"] == "two-stage" and not getattr(index, "pages_supported", True):
+            continue  # a Milvus index has no page-level parts
         options = {k: v for k, v in setting.items() if k != "mode"}
         (result,) = evaluate(index, shape, rows, [setting["mode"]], reporter, **options)
         scored.append({**setting, "metrics": result.metrics})
