@@ -11,6 +11,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..config import BuildSettings
 from ..errors import BadInput, StoreUnavailable
 from ..models import Chunk
@@ -46,11 +48,11 @@ def _existing(client, coll: str, identity: str, dim: int, uri: str) -> str:
     return "hnsw" if str(index.get("index_type", "")).upper() == "HNSW" else "flat"
 
 
-def _batches(records: list[dict]):
+def _batches(records: list[dict], dim: int):
     batch: list[dict] = []
     size = 0
     for rec in records:
-        n = len(rec["text"]) + len(rec["terms"]) + 4 * len(rec["vector"]) + 512
+        n = len(rec["text"]) + len(rec["terms"]) + 4 * dim + 512
         if batch and size + n > BATCH_BYTES:
             yield batch
             batch, size = [], 0
@@ -97,15 +99,17 @@ def write_collection(
             gone = [row for row in before if row not in new]
             if hasattr(vectors_by_key, "fetch"):  # unchanged text, other metadata: reuse its vector
                 vectors_by_key.fetch([r["vec_key"] for r in changed])
-            for r in changed:
-                r["vector"] = [float(x) for x in vectors_by_key[r["vec_key"]]]
             advance(1)
-            for batch in _batches(changed):
+            for batch in _batches(changed, dim):
+                for r in batch:  # as lists per batch: a million of them would take ~10 GB
+                    r["vector"] = np.asarray(vectors_by_key[r["vec_key"]], dtype=np.float32).tolist()
                 fresh = [r for r in batch if r["row"] not in before]
                 if fresh:
                     client.insert(coll, fresh)
                 if len(fresh) < len(batch):
                     client.upsert(coll, [r for r in batch if r["row"] in before])
+                for r in batch:
+                    del r["vector"]
             advance(1)
             for i in range(0, len(gone), 4096):
                 client.delete(coll, ids=gone[i : i + 4096])

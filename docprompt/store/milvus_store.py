@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -56,6 +57,7 @@ _PLAIN = re.compile(r"[a-z0-9]+")
 _MAX_TERM = 40  # longer terms are hashed (analyzers may drop very long tokens)
 
 
+@lru_cache(maxsize=200_000)
 def term(token: str) -> str:
     if _PLAIN.fullmatch(token) and len(token) <= _MAX_TERM:
         return token
