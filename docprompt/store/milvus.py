@@ -154,15 +154,17 @@ class MilvusIndex(Index):
             state = client.get_load_state(self.collection).get("state")
             if getattr(state, "name", str(state)) != "Loaded":  # Lite reopens collections released
                 client.load_collection(self.collection)
-        except (IndexNotFound, IndexIncompatible):
-            raise
         except Exception as e:  # noqa: BLE001
+            with contextlib.suppress(Exception):
+                client.close()
+            if isinstance(e, (IndexNotFound, IndexIncompatible)):
+                raise
             raise unavailable(self.uri, e) from None
         return client
 
     @cached_property
     def store(self) -> MilvusChunks:
-        return MilvusChunks(self.client, self.collection)
+        return MilvusChunks(self.client, self.collection, self.uri)
 
     @property
     def dense(self):

@@ -14,6 +14,7 @@ Milvus therefore rank with the same terms, and a query is tokenized the same way
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -23,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import BadInput, IndexCorrupt
+from ..errors import BadInput, DocpromptError, IndexCorrupt, StoreUnavailable
 from ..models import Chunk
 from .chunks import ANY, page_key
 
@@ -208,14 +209,31 @@ def expression(where: Mapping[str, Any], *, metadata: bool = False) -> str | Non
     return " and ".join(parts)
 
 
+def _guarded(method):
+    """A server failure in ``method`` becomes one line naming the server."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (DocpromptError, ValueError):
+            raise
+        except Exception as e:  # noqa: BLE001 - MilvusException, grpc errors
+            text = (getattr(e, "message", None) or str(e) or type(e).__name__).strip().splitlines()[0][:200]
+            raise StoreUnavailable(f"Milvus at {self.uri} failed: {text}") from None
+
+    return call
+
+
 class MilvusChunks:
     """The chunk store API of :class:`~docprompt.store.chunks.ChunkStore` over a collection;
     rows are the entities' primary keys."""
 
-    def __init__(self, client, collection: str):
-        self.client, self.collection = client, collection
+    def __init__(self, client, collection: str, uri: str = "Milvus"):
+        self.client, self.collection, self.uri = client, collection, uri
 
     @property
+    @_guarded
     def count(self) -> int:
         res = self.client.query(self.collection, filter="", output_fields=["count(*)"])
         return int(res[0]["count(*)"])
@@ -233,6 +251,7 @@ class MilvusChunks:
         finally:
             it.close()
 
+    @_guarded
     def get(self, rows: list[int]) -> list[Chunk]:
         found: dict[int, Chunk] = {}
         for i in range(0, len(rows), 1024):
@@ -246,6 +265,7 @@ class MilvusChunks:
             )
         return [found[r] for r in rows]
 
+    @_guarded
     def chunks(self, **where: Any) -> list[tuple[int, Chunk]]:
         expr = expression(where)
         if expr is None:
@@ -253,6 +273,7 @@ class MilvusChunks:
         out = [(e["row"], chunk_of(e)) for e in self._query(expr, CHUNK_FIELDS)]
         return sorted(out, key=lambda rc: rc[0])
 
+    @_guarded
     def values(self, *columns: str, **where: Any) -> list[tuple]:
         bad = [c for c in columns if c not in _COLUMNS]
         if bad:
@@ -264,25 +285,30 @@ class MilvusChunks:
         rows = sorted(self._query(expr, fields), key=lambda e: e["row"])
         return [tuple(_value(e, c) for c in columns) for e in rows]
 
+    @_guarded
     def has(self, **where: Any) -> bool:
         expr = expression(where)
         return expr is not None and bool(
             self.client.query(self.collection, filter=expr, output_fields=["row"], limit=1)
         )
 
+    @_guarded
     def rows_matching(self, filters: Mapping[str, Any]) -> np.ndarray:
         expr = expression(filters, metadata=True)
         if expr is None:
             return np.empty(0, np.int64)
         return np.sort(np.fromiter((e["row"] for e in self._query(expr, ["row"])), dtype=np.int64))
 
+    @_guarded
     def vec_keys(self) -> dict[str, int]:
         return {e["vec_key"]: e["row"] for e in self._query("", ["row", "vec_key"])}
 
+    @_guarded
     def digests(self) -> dict[int, str]:
         """Every entity's key and digest (what an incremental build compares)."""
         return {e["row"]: e["digest"] for e in self._query("", ["row", "digest"])}
 
+    @_guarded
     def vectors(self, vec_keys: list[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
         for i in range(0, len(vec_keys), 512):
