@@ -30,6 +30,10 @@ from .index import EMPTY, Index, Side
 from .milvus_store import MAX_LIMIT, PROPERTY, MilvusChunks, expression, terms
 
 URI_ENV, TOKEN_ENV = "DOCPROMPT_MILVUS_URI", "DOCPROMPT_MILVUS_TOKEN"
+# pymilvus pings every 10 s, even during a call; a gRPC server with the default policy (Milvus
+# Lite's) answers that with GOAWAY "too_many_pings" and drops the connection, and a long insert
+# or first BM25 search then fails or is retried. Ping no more often than it allows (5 min).
+GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": False}
 HNSW_EF_SEARCH = 128
 
 
@@ -78,7 +82,7 @@ def connect(uri: str, token: str | None = None, *, create: bool = False):
                 f"the Milvus Lite database {uri} does not exist; rebuild the index into it"
             )
     try:
-        return MilvusClient(uri=uri, token=token or "")
+        return MilvusClient(uri=uri, token=token or "", grpc_options=GRPC_OPTIONS)
     except Exception as e:  # noqa: BLE001 - MilvusException, ConnectionConfigException, grpc errors
         if is_lite(uri):
             raise StoreUnavailable(
