@@ -69,10 +69,10 @@ def connect(uri: str, token: str | None = None, *, create: bool = False):
         raise BadInput(
             "a Milvus index needs pymilvus and milvus-lite: pip install 'docprompt[milvus]'"
         ) from None
-    for name in ("pymilvus", "milvus_lite"):  # they log each failure with a traceback; we raise one line
-        logger = logging.getLogger(name)
-        if logger.level == logging.NOTSET:
-            logger.setLevel(logging.CRITICAL)
+    # pymilvus configures its own loggers at import (WARNING, INFO) and logs each failed call, and
+    # milvus-lite logs tracebacks; docprompt raises one line instead.
+    for name in ("pymilvus", "pymilvus.milvus_client", "milvus_lite"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     if is_lite(uri):
         folder = Path(uri).parent
         if create:
