@@ -124,6 +124,19 @@ def test_the_chunk_store_answers_as_the_local_one(milvus):
         b.values("nope")
 
 
+@pytest.mark.parametrize("lite", [True, False])
+def test_scans_past_the_query_limit(milvus, monkeypatch, lite):
+    from docprompt.store import milvus_store
+
+    build_tiny_index("mil", **milvus.settings("mil"))
+    store = registry.open_index("mil").store
+    want = sorted(store.values("id"))
+    monkeypatch.setattr(milvus_store, "MAX_LIMIT", 5)  # one query is not enough any more
+    store.__dict__["lite"] = lite  # Milvus Lite: one unbounded query; a server: the query iterator
+    assert sorted(store.values("id")) == want and len(want) == 16
+    assert len(store.chunks(kind="doc")) == 15 and len(store.vec_keys()) == 16
+
+
 def test_cli_build_search_ask_dp_update_rm_on_a_lite_file(docs, tmp_path, home, monkeypatch):
     if skip_reason():
         pytest.skip(skip_reason())

@@ -238,11 +238,18 @@ class MilvusChunks:
         res = self.client.query(self.collection, filter="", output_fields=["count(*)"])
         return int(res[0]["count(*)"])
 
+    @functools.cached_property
+    def lite(self) -> bool:
+        return str(self.client.get_server_version()).startswith("milvus_lite")
+
     def _query(self, expr: str, fields: list[str]) -> Iterator[dict]:
         """Every entity matching ``expr`` (a query, or an iterator past Milvus's query limit)."""
         first = self.client.query(self.collection, filter=expr, output_fields=fields, limit=MAX_LIMIT)
         if len(first) < MAX_LIMIT:
             yield from first
+            return
+        if self.lite:  # no limit there, and each iterator batch scans the whole collection again
+            yield from self.client.query(self.collection, filter=expr or "row >= 0", output_fields=fields)
             return
         it = self.client.query_iterator(self.collection, batch_size=4096, filter=expr, output_fields=fields)
         try:
