@@ -167,8 +167,9 @@ def flags_by_command(index: Index) -> dict[str, set[str]]:
     from ..store.chunks import ANY
 
     out: dict[str, set[str]] = {}
-    for _, chunk in index.store.chunks(kind="doc", command=ANY):
-        out.setdefault(chunk.metadata["command"], set()).update(chunk.metadata.get("flags") or [])
+    # Two columns, not whole chunks: a Milvus store sends far less.
+    for command, metadata in index.store.values("command", "metadata", kind="doc", command=ANY):
+        out.setdefault(command, set()).update(json.loads(metadata).get("flags") or [])
     return out
 
 
