@@ -103,7 +103,7 @@ def run_size(n: int, args, uri: str, tmp: Path) -> list[tuple]:
     if args.hnsw_threshold:
         base["hnsw_threshold"] = args.hnsw_threshold
     builds, indexes = {}, {}
-    for store in ("local", "milvus"):
+    for store in ("local", *(("milvus",) if "milvus" in args.stores else ())):
         extra = {"store": "milvus", "uri": uri, "collection": f"bench_{n}"} if store == "milvus" else {}
         t = time.perf_counter()
         settings = BuildSettings(**base, **extra)
@@ -123,14 +123,15 @@ def run_size(n: int, args, uri: str, tmp: Path) -> list[tuple]:
     t = time.perf_counter()
     reference = exact_hybrid(local, queries, qvecs, vectors, k, fetch)
     print(f"  exact hybrid reference in {time.perf_counter() - t:.0f}s", flush=True)
-    milvus, mkind = indexes["milvus"]
-    client_side = Retriever(milvus)
-    client_side.index = _NoServerFusion(milvus)
-    systems = [
-        (f"local (bm25s + faiss {kind})", Retriever(local), builds["local"]),
-        (f"Milvus Lite ({mkind}), RRF on the server", Retriever(milvus), builds["milvus"]),
-        (f"Milvus Lite ({mkind}), RRF by the retriever", client_side, None),
-    ]
+    systems = [(f"local (bm25s + faiss {kind})", Retriever(local), builds["local"])]
+    if "milvus" in indexes:
+        milvus, mkind = indexes["milvus"]
+        client_side = Retriever(milvus)
+        client_side.index = _NoServerFusion(milvus)
+        systems += [
+            (f"Milvus Lite ({mkind}), RRF on the server", Retriever(milvus), builds["milvus"]),
+            (f"Milvus Lite ({mkind}), RRF by the retriever", client_side, None),
+        ]
     rows = []
     for name, retriever, build_s in systems:
         times, recall = measure(
@@ -139,7 +140,8 @@ def run_size(n: int, args, uri: str, tmp: Path) -> list[tuple]:
         rows.append((n, name, build_s, percentile(times, 50), percentile(times, 95), recall))
         p50, p95 = rows[-1][3:5]
         print(f"  {name}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, recall@{k} {recall:.3f}", flush=True)
-    rows.append((n, "  (Milvus first query, lazy BM25 postings)", builds["first"], None, None, None))
+    if "first" in builds:
+        rows.append((n, "  (Milvus first query, lazy BM25 postings)", builds["first"], None, None, None))
     for index, _ in indexes.values():
         index.close()
     return rows
@@ -165,13 +167,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--uri", help="a Milvus server (default: a milvus-lite server started here)")
     ap.add_argument("--hnsw-threshold", type=int, help="HNSW from this many chunks on, both stores [200000]")
+    ap.add_argument("--stores", default="local,milvus", help="which stores to build and query [local,milvus]")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="dp-milvus-bench-"))
     os.environ["DOCPROMPT_HOME"] = str(tmp)
     proc = None
     uri = args.uri
-    if uri is None:
+    if uri is None and "milvus" in args.stores:
         proc, uri = lite_server(tmp / "lite")
     try:
         rows = [row for n in args.chunks for row in run_size(n, args, uri, tmp)]
