@@ -92,7 +92,9 @@ def write_collection(
                 kind = "hnsw" if len(records) >= settings.hnsw_threshold else "flat"
                 create(client, coll, dim, k1=settings.bm25_k1, b=settings.bm25_b, hnsw=kind == "hnsw",
                        documents=identity)  # fmt: skip
-            store = MilvusChunks(client, coll, uri)
+            store = getattr(vectors_by_key, "store", None)  # the previous build's, keys already read
+            if not isinstance(store, MilvusChunks) or (store.uri, store.collection) != (uri, coll):
+                store = MilvusChunks(client, coll, uri)
             before = store.digests()
             new = {r["row"] for r in records}
             changed = [r for r in records if before.get(r["row"]) != r["digest"]]

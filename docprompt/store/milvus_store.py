@@ -231,6 +231,7 @@ class MilvusChunks:
 
     def __init__(self, client, collection: str, uri: str = "Milvus"):
         self.client, self.collection, self.uri = client, collection, uri
+        self._keys: dict[int, tuple[str, str]] | None = None
 
     @property
     @_guarded
@@ -308,12 +309,21 @@ class MilvusChunks:
 
     @_guarded
     def vec_keys(self) -> dict[str, int]:
-        return {e["vec_key"]: e["row"] for e in self._query("", ["row", "vec_key"])}
+        return {vec_key: row for row, (vec_key, _) in self.keys().items()}
 
-    @_guarded
     def digests(self) -> dict[int, str]:
         """Every entity's key and digest (what an incremental build compares)."""
-        return {e["row"]: e["digest"] for e in self._query("", ["row", "digest"])}
+        return {row: digest for row, (_, digest) in self.keys().items()}
+
+    @_guarded
+    def keys(self) -> dict[int, tuple[str, str]]:
+        """Every entity's (vector key, digest), read once: a build asks for both, and a scan of
+        Milvus Lite costs about as much per row whatever the fields."""
+        if self._keys is None:
+            self._keys = {
+                e["row"]: (e["vec_key"], e["digest"]) for e in self._query("", ["row", "vec_key", "digest"])
+            }
+        return self._keys
 
     @_guarded
     def vectors(self, vec_keys: list[str]) -> dict[str, np.ndarray]:
