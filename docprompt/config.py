@@ -52,6 +52,11 @@ class BuildSettings(BaseModel):
         default="int8",
         description="graph that embeds documents and queries: int8 (dynamic quantization) or fp32",
     )
+    # Where the index lives: local files, or a Milvus collection (server URL or Milvus Lite file).
+    # The token is never recorded: it comes from --token or $DOCPROMPT_MILVUS_TOKEN.
+    store: Literal["local", "milvus"] = "local"
+    uri: str | None = Field(default=None, description="Milvus URI (store = milvus)")
+    collection: str | None = Field(default=None, description="Milvus collection [docprompt_NAME]")
 
     @model_validator(mode="after")
     def _overlap_fits(self) -> BuildSettings:

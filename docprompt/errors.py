@@ -23,3 +23,7 @@ class BadQuery(DocpromptError):
 
 class BadInput(DocpromptError):
     pass
+
+
+class StoreUnavailable(DocpromptError):
+    """The server an index lives in cannot be reached (or its database is held by another process)."""

@@ -67,6 +67,9 @@ class Hit(BaseModel):
         def side(name: str, rank: int | None, score: float | None) -> str:
             return f"{name} #{rank} ({score:.3f})" if rank is not None else f"{name} -"
 
+        if self.sparse_rank is None and self.dense_rank is None and self.sparse_score is None:
+            return f"fused {self.score:.4f} by the store's server (no per-side ranks)"
+
         return (
             f"fused {self.score:.4f} = "
             f"{side('sparse', self.sparse_rank, self.sparse_score)}, "
@@ -127,3 +130,6 @@ class Manifest(BaseModel):
     skipped_files: dict[str, list[str]] = Field(default_factory=dict)  # reason -> the first inputs
     settings: dict[str, Any] = Field(default_factory=dict)
     search: dict[str, Any] = Field(default_factory=dict)  # defaults tuned on a dataset (eval --tune)
+    store: Literal["local", "milvus"] = "local"  # where the chunks live (local files or a Milvus collection)
+    uri: str | None = None  # the Milvus server or Milvus Lite file (store "milvus")
+    collection: str | None = None  # the Milvus collection (store "milvus")

@@ -149,7 +149,13 @@ class Retriever:
             in_pages = index.rows_of_pages(list(page_rank))
             allowed = in_pages if allowed is None else np.intersect1d(allowed, in_pages)
 
-        fused, s, d = self._search("chunks", tokens, qvec, n, allowed, chunk_mode)
+        server = getattr(index, "hybrid", None) if self.mode == "hybrid" else None
+        fused = None  # a store that fuses on its server (Milvus) gives the fused top k, not the sides
+        if server is not None:
+            fused = server(tokens, qvec, n, k, allowed, self.fusion, self.sparse_weight, self.rrf_c)
+            s = d = (np.empty(0, np.int64), np.empty(0, np.float32))
+        if fused is None:
+            fused, s, d = self._search("chunks", tokens, qvec, n, allowed, chunk_mode)
         if page_rank:
             order = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
             c, w = self.rrf_c, self.page_weight

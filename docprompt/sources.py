@@ -22,8 +22,10 @@ def build_from_source(
     settings: BuildSettings | None = None,
     name: str | None = None,
     reporter: Reporter | None = None,
+    token: str | None = None,
 ) -> Manifest:
-    """Run a registered indexer over ``paths`` and build the index at ``path`` from it."""
+    """Run a registered indexer over ``paths`` and build the index at ``path`` from it
+    (``token``: for a Milvus store, see :func:`~docprompt.store.build.build_index`)."""
     from .indexers import make_indexer
 
     settings = settings or BuildSettings()
@@ -38,4 +40,5 @@ def build_from_source(
         skipped=source.skipped,
         settings=settings,
         reporter=reporter,
+        token=token,
     )

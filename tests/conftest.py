@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.ollama_server"]
+pytest_plugins = ["tests.ollama_server", "tests.milvus_server"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -65,3 +67,17 @@ def minilm_onnx(tmp_path_factory):
     out = tmp_path_factory.mktemp("onnx")
     emb.export_onnx(out)
     return emb, out
+
+
+@dataclass
+class Backend:
+    name: str  # "local" or "milvus"
+    settings: Callable[[str], dict]  # BuildSettings fields that put the index NAME in this store
+
+
+@pytest.fixture(params=["local", "milvus"])
+def backend(request) -> Backend:
+    """Each store in turn: local files, then a collection in the session's Milvus Lite server."""
+    if request.param == "local":
+        return Backend("local", lambda name: {})
+    return Backend("milvus", request.getfixturevalue("milvus").settings)

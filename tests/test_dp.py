@@ -52,7 +52,7 @@ PAGES = {
 EXAMPLE = ("Extract a gzipped archive:\ntar xzf {{archive.tar.gz}}", ["-x", "-z", "-f"])
 
 
-def build_tiny_index(name: str = "man") -> None:
+def build_tiny_index(name: str = "man", **settings) -> None:
     docs = [
         Document(
             id=f"man/{command}.1/{i:03d}",
@@ -77,7 +77,7 @@ def build_tiny_index(name: str = "man") -> None:
                            "flags": EXAMPLE[1]})
     )  # fmt: skip
     build_index(path_of(name), docs, name=name, indexer="manpages", roots=[], skipped={},
-                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+                settings=BuildSettings(embedder="hash:64", **settings))  # fmt: skip
 
 
 @pytest.fixture

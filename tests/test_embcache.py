@@ -17,8 +17,9 @@ from docprompt.embed.hashing import HashingEmbedder
 from docprompt.indexers.files import FilesIndexer
 from docprompt.retrieve import search
 from docprompt.store import embcache, registry
-from docprompt.store.build import _cache_identity, _vectors_tag, build_index
+from docprompt.store.build import build_index
 from docprompt.store.index import Index
+from docprompt.store.vectors import _cache_identity, _vectors_tag
 
 from .helpers import build
 

@@ -12,7 +12,6 @@ from docprompt.embed.hashing import HashingEmbedder
 from docprompt.errors import IndexCorrupt, IndexIncompatible, IndexNotFound
 from docprompt.retrieve import search
 from docprompt.store import layout, registry
-from docprompt.store.index import Index
 
 from .helpers import build
 
@@ -21,16 +20,22 @@ def titles(hits):
     return [h.chunk.title for h in hits]
 
 
-def test_build_and_search(docs):
-    m = build("t", docs)
+def test_build_and_search(docs, backend):
+    m = build("t", docs, **backend.settings("t"))
     assert m.counts["documents"] == 5 and m.counts["chunks"] >= 5
-    assert m.embedder.name == "hash:64" and m.dense_index == "flat"
+    assert m.embedder.name == "hash:64" and m.dense_index == "flat" and m.store == backend.name
     idx = registry.open_index("t")
     for mode in ("hybrid", "sparse", "dense"):
         hits = search(idx, "extract a gzipped archive", k=3, mode=mode)
         assert titles(hits)[0] == "tar", mode
-    hit = search(idx, "extract a gzipped archive", k=1)[0]
+    # Fused by the retriever (always for a local index; for Milvus when the server cannot
+    # weigh RRF's sides), each hit keeps both sides' ranks.
+    hit = search(idx, "extract a gzipped archive", k=1, sparse_weight=0.6)[0]
     assert hit.sparse_rank == 1 and hit.dense_rank == 1 and "sparse #1" in hit.explain()
+    hit = search(idx, "extract a gzipped archive", k=1)[0]
+    if backend.name == "milvus":  # fused on the server: the fused score only
+        assert hit.sparse_rank is None and "by the store's server" in hit.explain()
+    assert hit.score == pytest.approx(1 / 61)  # RRF, both sides ranking it first, weights 0.5
 
 
 def test_layout_is_a_link_to_a_build_dir(docs, home):
@@ -46,28 +51,30 @@ def test_layout_is_a_link_to_a_build_dir(docs, home):
     assert not any(p.suffix == ".pkl" or p.suffix == ".pickle" for p in path.rglob("*"))
 
 
-def test_vectors_are_reused_from_a_sibling_index(docs):
+def test_vectors_are_reused_from_a_sibling_index(docs, backend):
     from docprompt.config import BuildSettings
     from docprompt.indexers.files import FilesIndexer
     from docprompt.store.build import build_index
 
-    first = build("a", docs)
+    first = build("a", docs, **backend.settings("a"))
     (docs / "new.md").write_text("# new\n\nSomething not seen before.\n")
     idx = FilesIndexer([docs])
-    settings = BuildSettings(embedder="hash:64")
+    settings = BuildSettings(embedder="hash:64", **backend.settings("b"))
     donor = [registry.path_of("a")]
     other = build_index(registry.path_of("b"), idx.iter_documents(), settings=settings, reuse_from=donor)
     assert other.counts["reused_vectors"] == first.counts["chunks"] and other.counts["embedded"] == 1
 
 
-def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs):
-    first = build("t", docs)
+def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs, backend):
+    first = build("t", docs, **backend.settings("t"))
     assert first.counts["embedded"] == first.counts["chunks"]
     (docs / "grep.md").write_text("# grep\n\n> Search text for a regular expression.\n")
     (docs / "readme.txt").unlink()
-    second = build("t", docs)
+    second = build("t", docs, **backend.settings("t"))
     assert second.counts["embedded"] == 1
     assert second.counts["reused_vectors"] == second.counts["chunks"] - 1
+    if backend.name == "milvus":  # only what changed is written to the collection
+        assert (second.counts["written"], second.counts["deleted"]) == (1, 1)
     idx = registry.open_index("t")
     assert "readme" not in {h.chunk.title for h in search(idx, "disk usage directory size", k=10)}
     assert search(idx, "search text regular expression", k=1)[0].chunk.title == "grep"
@@ -75,15 +82,15 @@ def test_rebuild_reembeds_only_changed_chunks_and_drops_removed_files(docs):
     assert len(old_dirs) == 1, "the replaced build was deleted"
 
 
-def test_hnsw_above_threshold(docs):
-    m = build("t", docs, hnsw_threshold=2)
+def test_hnsw_above_threshold(docs, backend):
+    m = build("t", docs, hnsw_threshold=2, **backend.settings("t"))
     assert m.dense_index == "hnsw"
     hits = search(registry.open_index("t"), "gzipped archive", k=2, mode="dense")
     assert titles(hits)[0] == "tar"
 
 
-def test_filters(docs):
-    build("t", docs)
+def test_filters(docs, backend):
+    build("t", docs, **backend.settings("t"))
     idx = registry.open_index("t")
     hits = search(idx, "json file", k=5, filters={"language": "python"})
     assert hits and all(h.chunk.language == "python" for h in hits)
@@ -134,10 +141,10 @@ def test_other_format_version_refused(docs):
         registry.open_index("a")
 
 
-def test_other_embedder_refused(docs):
-    build("a", docs)
+def test_other_embedder_refused(docs, backend):
+    build("a", docs, **backend.settings("a"))
     with pytest.raises(IndexIncompatible, match="built with embedder 'hash:64'.*--embedder hash:32"):
-        Index(registry.path_of("a"), embedder="hash:32")
+        registry.open_index("a", embedder="hash:32")
 
 
 SLOW_BUILD = textwrap.dedent(

@@ -86,6 +86,8 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
         "loaded_seconds": round(time.perf_counter() - t, 2),
     }
     modes = MODES if mode == "all" else [mode]
+    if mode == "all" and not getattr(index, "pages_supported", True):
+        modes = [m for m in modes if m != "two-stage"]  # a Milvus index has no page-level parts
     results = evaluate(index, shape, rows, modes, reporter, fusion=fusion, sparse_weight=sparse_weight)
     if as_json:
         out = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 
-def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes=None):
+def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes=None, **store):
     """The recipe's build settings with the options given on the command line on top."""
     from ..config import BuildSettings, validated
 
@@ -15,12 +15,13 @@ def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_fil
         "chunk_overlap": chunk_overlap,
         "hnsw_threshold": hnsw_threshold,
         "max_file_bytes": max_file_bytes,
+        **store,  # store, uri, collection
     }
     overrides = {k: v for k, v in given.items() if v is not None}
     return validated(BuildSettings, base.model_dump() | overrides, "option")
 
 
-def _build(name, paths, indexer_name, options, settings, console):
+def _build(name, paths, indexer_name, options, settings, console, token=None):
     from ..progress import RichReporter
     from ..sources import build_from_source
     from ..store import registry
@@ -33,11 +34,16 @@ def _build(name, paths, indexer_name, options, settings, console):
         settings=settings,
         name=name,
         reporter=RichReporter(console),
+        token=token,
     )
     c = manifest.counts
+    where = ""
+    if manifest.store == "milvus":
+        where = f" into Milvus collection {manifest.collection} at {manifest.uri}"
     console.print(
-        f"[green]built[/] {name}: {c['documents']} documents, {c['chunks']} chunks "
-        f"({c['embedded']} embedded, {c['reused_vectors']} reused) in {manifest.build_seconds:.1f}s"
+        f"[green]built[/] {name}{where}: {c['documents']} documents, {c['chunks']} chunks "
+        f"({c['embedded']} embedded, {c['reused_vectors']} reused) in {manifest.build_seconds:.1f}s",
+        highlight=False,
     )
     if manifest.skipped:
         console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} inputs:")
@@ -69,6 +75,10 @@ build_options = [
     click.option("--chunk-overlap", type=int, help="characters of overlap [120]"),
     click.option("--hnsw-threshold", type=int, help="use HNSW from this many chunks on [200000]"),
     click.option("--max-file-bytes", type=int, help="skip files larger than this [5000000]"),
+    click.option("--store", type=click.Choice(["local", "milvus"]), help="where the index lives [local]"),
+    click.option("--uri", help="Milvus server URL or Lite .db file [$DOCPROMPT_MILVUS_URI, else milvus.db]"),
+    click.option("--collection", help="Milvus collection [docprompt_NAME]"),
+    click.option("--token", help="Milvus token (user:password or key) [$DOCPROMPT_MILVUS_TOKEN]"),
     click.option(
         "-o",
         "--option",
@@ -117,13 +127,14 @@ def index() -> None:
 @_with(build_options)
 def build(
     name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes,
-    indexer_options,
+    store, uri, collection, token, indexer_options,
 ):  # fmt: skip
     """Index PATHS (files or folders) as NAME, replacing any index of that name.
 
     With --corpus, the recipe gives the indexer, paths and options (PATHS, if given,
     replace the recipe's). Chunks whose text did not change keep their vectors, so
-    rebuilding is cheap.
+    rebuilding is cheap. With --store milvus the chunks go to a Milvus collection (a server,
+    or a Milvus Lite file) and only the chunks that changed are written.
     """
     from rich.console import Console
 
@@ -147,8 +158,41 @@ def build(
     if not paths:
         raise BadInput("give the PATHS to index, or a recipe with --corpus")
     options = {**options, **_parse_options(indexer_options)}
-    settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes)
-    _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True))
+    if (uri or collection) and (store or base.store) != "milvus":
+        raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
+    given = {"store": store, "uri": uri, "collection": collection}
+    settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, **given)
+    _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True), token)
+
+
+@index.command("copy")
+@click.argument("source")
+@click.argument("name")
+@click.option("--store", type=click.Choice(["local", "milvus"]), required=True, help="the copy's store")
+@click.option("--uri", help="Milvus server URL or Lite .db file [$DOCPROMPT_MILVUS_URI, else milvus.db]")
+@click.option("--collection", help="Milvus collection [docprompt_NAME]")
+@click.option("--token", help="Milvus token (user:password or key) [$DOCPROMPT_MILVUS_TOKEN]")
+def copy(source, name, store, uri, collection, token):
+    """Copy the index SOURCE (a name or an index folder) as NAME into a store, reusing its
+    vectors: e.g. a local index into Milvus, nothing embedded again."""
+    from rich.console import Console
+
+    from ..errors import BadInput
+    from ..store import registry
+    from ..store.copy import copy_index
+    from .train import open_index_arg
+
+    registry.check_name(name)
+    if (uri or collection) and store != "milvus":
+        raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
+    with open_index_arg(source) as src:
+        m = copy_index(src, registry.path_of(name), name=name, store=store, uri=uri, collection=collection,
+                       token=token)  # fmt: skip
+    where = f" (Milvus collection {m.collection} at {m.uri})" if m.store == "milvus" else ""
+    Console(stderr=True).print(
+        f"[green]copied[/] {source} to {name}{where}: {m.counts['chunks']} chunks in {m.build_seconds:.1f}s",
+        highlight=False,
+    )
 
 
 @index.command("update")
@@ -232,7 +276,11 @@ def info(name, as_json, show_skipped):
     click.echo(f"name:       {m.name}\npath:       {path}")
     graph = m.embedder.export or m.embedder.backend  # onnx-int8 / onnx-fp32: what embedded it
     click.echo(f"embedder:   {m.embedder.name} ({m.embedder.dim}-d, {graph})")
-    click.echo(f"dense:      faiss {m.dense_index}")
+    if m.store == "milvus":
+        click.echo(f"store:      milvus collection {m.collection} at {m.uri}")
+        click.echo(f"dense:      milvus {m.dense_index}")
+    else:
+        click.echo(f"dense:      faiss {m.dense_index}")
     click.echo(f"sparse:     bm25 k1={m.bm25.k1} b={m.bm25.b} {m.bm25.method} tokenizer={m.bm25.tokenizer}")
     click.echo("counts:     " + ", ".join(f"{k}={v}" for k, v in m.counts.items()))
     click.echo(f"sources:    {len(m.sources)} from {', '.join(m.roots) or '-'} ({m.indexer} indexer)")
@@ -255,12 +303,25 @@ def info(name, as_json, show_skipped):
 @index.command("rm")
 @click.argument("name")
 @click.option("-y", "--yes", is_flag=True, help="do not ask for confirmation")
-def rm(name, yes):
-    """Delete the index NAME."""
+@click.option("--keep-collection", is_flag=True, help="a Milvus index: keep its collection (others use it)")
+def rm(name, yes, keep_collection):
+    """Delete the index NAME (a Milvus index: and its collection)."""
+    from ..errors import DocpromptError
     from ..store import registry
+    from ..store.index import read_manifest
 
-    registry.resolve(name)
+    path = registry.resolve(name)
+    try:
+        m = read_manifest(path)
+    except DocpromptError:
+        m = None  # a damaged index is removed all the same
+    drop = m is not None and m.store == "milvus" and not keep_collection
+    what = f"index {name!r}" + (f" and Milvus collection {m.collection!r} at {m.uri}" if drop and m else "")
     if not yes:
-        click.confirm(f"delete index {name!r}?", abort=True)
+        click.confirm(f"delete {what}?", abort=True)
+    if drop and m:
+        from ..store.milvus import drop_collection
+
+        drop_collection(m)
     registry.remove(name)
-    click.echo(f"removed {name}")
+    click.echo(f"removed {name}" + (f" (collection {m.collection} dropped)" if drop and m else ""))

@@ -12,11 +12,11 @@ DEFAULT_SYNTHETIC = 5000
 def open_index_arg(value: str):
     """An index by registered name, or by the path of its directory (e.g. an eval pool)."""
     from ..store import registry
-    from ..store.index import Index
+    from ..store.index import open_path
 
     path = Path(value).expanduser()
     if (path / "manifest.json").exists():
-        return Index(path)
+        return open_path(path)
     return registry.open_index(value)
 
 

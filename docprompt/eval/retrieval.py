@@ -84,7 +84,7 @@ def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str
 
     data = {
         "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
-        "settings": settings.model_dump(),
+        "settings": settings.model_dump(exclude={"store", "uri", "collection"}),  # a pool is local
         "format": layout.FORMAT_VERSION,
         "tokenizer": TOKENIZER_VERSION,
         "docprompt": __version__,
@@ -167,8 +167,9 @@ def flags_by_command(index: Index) -> dict[str, set[str]]:
     from ..store.chunks import ANY
 
     out: dict[str, set[str]] = {}
-    for _, chunk in index.store.chunks(kind="doc", command=ANY):
-        out.setdefault(chunk.metadata["command"], set()).update(chunk.metadata.get("flags") or [])
+    # Two columns, not whole chunks: a Milvus store sends far less.
+    for command, metadata in index.store.values("command", "metadata", kind="doc", command=ANY):
+        out.setdefault(command, set()).update(json.loads(metadata).get("flags") or [])
     return out
 
 
@@ -250,6 +251,8 @@ def tune(index: Index, shape: Shape, rows: list[Row], reporter: Reporter | None 
     metric = target_metric(shape)
     scored = []
     for setting in tuning_grid():
+        if setting["mode"] == "two-stage" and not getattr(index, "pages_supported", True):
+            continue  # a Milvus index has no page-level parts
         options = {k: v for k, v in setting.items() if k != "mode"}
         (result,) = evaluate(index, shape, rows, [setting["mode"]], reporter, **options)
         scored.append({**setting, "metrics": result.metrics})

@@ -23,8 +23,9 @@ from ..errors import BadInput, DocpromptError
 from ..models import BM25Params, Chunk, Document, EmbedderInfo, Manifest, SourceRecord, content_hash
 from ..progress import Reporter, Silent
 from . import chunks as chunkdb
-from . import dense, embcache, layout, sparse
-from .index import Index
+from . import dense, layout, sparse
+from .index import Index, open_path
+from .vectors import gather_vectors
 
 
 def doc_identity(name: str, fingerprint: str | None) -> str:
@@ -40,48 +41,12 @@ def documents_identity(info: EmbedderInfo) -> str:
 def _previous(path: Path, identity: str) -> Index | None:
     """An index whose vectors can be reused: its documents were embedded by the same model."""
     try:
-        old = Index(path)
+        old = open_path(path)
         if documents_identity(old.manifest.embedder) == identity:
             return old
     except DocpromptError:
         pass
     return None
-
-
-def _tag(embedder) -> str:
-    """Which graph makes an embedder's vectors: ``onnx-int8``, ``onnx-fp32``, else its backend."""
-    return getattr(embedder, "export", None) or embedder.backend
-
-
-def _vectors_tag(info: EmbedderInfo) -> str:
-    """The same for an index's manifest (an index built before ``export`` was recorded and
-    embedded with ONNX used the fp32 export)."""
-    return info.export or ("onnx-fp32" if info.backend == "onnx" else info.backend)
-
-
-def _cache_identity(identity: str, embedder, onnx_dir: Path | None) -> str:
-    """What the embedding cache keys vectors by: the model, and the very graph that runs it."""
-    if onnx_dir is not None:
-        from ..embed.onnx import graph_hash
-
-        return f"{identity}|{_tag(embedder)}|{graph_hash(onnx_dir)}"
-    if embedder.backend == "hashing":  # its vectors follow the tokenizer
-        return f"{identity}|hashing|{TOKENIZER_VERSION}"
-    return f"{identity}|{_tag(embedder)}"
-
-
-def _reused_vectors(old: Index | None, keys: list[str]) -> dict[str, np.ndarray]:
-    if old is None or not keys:
-        return {}
-    try:
-        positions = old.store.vec_keys()
-        wanted = {k: positions[k] for k in keys if k in positions}
-        if not wanted:
-            return {}
-        vectors = old.dense.vectors()
-    except DocpromptError:
-        return {}
-    return {k: vectors[row] for k, row in wanted.items()}
 
 
 def _onnx_source(embedder, old: Index | None, precision: str = "fp32") -> Path | None:
@@ -213,6 +178,34 @@ def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
         yield doc
 
 
+def _write_local(build: Path, all_chunks: list[Chunk], keys: list[str], texts: list[str],
+                 vectors_by_key: dict, settings: BuildSettings, advance) -> dict:
+    """Write the chunk store, FAISS, BM25 and page-level parts into ``build``; what the manifest
+    records of them."""
+    if hasattr(vectors_by_key, "fetch"):  # reused from a Milvus index: fetched in batches
+        vectors_by_key.fetch(keys)
+    vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
+    page_keys, page_titles, page_of_chunk = _pages(all_chunks)
+    con = chunkdb.create(build / layout.CHUNKS)
+    with con:
+        chunkdb.insert(
+            con,
+            ((i, c, k, int(p)) for i, (c, k, p) in enumerate(zip(all_chunks, keys, page_of_chunk))),
+        )
+        chunkdb.insert_pages(con, ((i, key, page_titles[i]) for i, key in enumerate(page_keys)))
+    con.close()
+    advance(1)
+    kind = "hnsw" if len(all_chunks) >= settings.hnsw_threshold else "flat"
+    dense.save(dense.build(vectors, kind), build / layout.DENSE)
+    advance(1)
+    tokens = [tokenize(t) for t in texts]
+    sparse.build_bm25s(tokens, settings.bm25_k1, settings.bm25_b, build / layout.SPARSE)
+    advance(1)
+    _write_pages(build, tokens, vectors, page_of_chunk, len(page_keys), settings)
+    advance(1)
+    return {"dense_index": kind, "counts": {"pages": len(page_keys)}}
+
+
 def build_index(
     path: Path,
     documents: Iterable[Document],
@@ -225,7 +218,8 @@ def build_index(
     Chunks whose text is unchanged since the previous build at ``path`` keep their vectors;
     so do chunks found in the indexes ``reuse_from`` (same embedder), e.g. sibling pools.
     One build per path at a time: a second one fails with a message naming the first.
-    Options: indexer, indexer_options, roots, skipped, settings, embedder, reporter, reuse_from.
+    Options: indexer, indexer_options, roots, skipped, settings, embedder, reporter, reuse_from,
+    token (a Milvus token; ``settings.store == "milvus"`` writes a collection, see milvus_build).
     """
     path = Path(path)
     try:
@@ -248,6 +242,7 @@ def _build(
     embedder=None,
     reporter: Reporter | None = None,
     reuse_from: Iterable[Path] = (),
+    token: str | None = None,
 ) -> Manifest:
     from ..embed import get_embedder
 
@@ -297,64 +292,23 @@ def _build(
     dim = int(embedder.dim)
     export = getattr(embedder, "export", None)
 
-    # -- vectors (issue 11, item 10): the embedding cache, then earlier indexes, then the embedder.
-    # Each embedded batch is saved in the cache before the next starts, so a killed build resumes.
-    text_of = dict(zip(keys, texts))
-    with embcache.opened(_cache_identity(identity, embedder, onnx_dir), dim) as cache:
-        vectors_by_key = cache.get_many(text_of) if cache is not None else {}
-        from_cache = len(vectors_by_key)
-        for other in [None, *reuse_from]:  # the previous build, then the donors given
-            if len(vectors_by_key) == len(text_of):
-                break
-            donor = old if other is None else _previous(Path(other), identity)
-            if donor is None:
-                continue
-            if _vectors_tag(donor.manifest.embedder) == _tag(embedder):
-                donated = _reused_vectors(donor, [k for k in text_of if k not in vectors_by_key])
-                if cache is not None and donated:  # seeds the cache from indexes built before it
-                    cache.put_many(list(donated), np.stack(list(donated.values())))
-                vectors_by_key.update(donated)
-            if donor is not old:
-                donor.close()
-        reused = len(vectors_by_key)
-        todo = {k: t for k, t in text_of.items() if k not in vectors_by_key}
-        if todo:
-            with reporter.task(f"embedding {len(todo)} chunks", total=len(todo)) as advance:
-                vectors_by_key.update(
-                    embcache.embed_missing(
-                        embedder, todo, cache, batch_size=settings.batch_size, progress=advance
-                    )
-                )
-    vectors = np.stack([vectors_by_key[k] for k in keys]).astype(np.float32)
-    # -- end of vectors
-
-    page_keys, page_titles, page_of_chunk = _pages(all_chunks)
+    vectors_by_key, vector_counts = gather_vectors(
+        keys, texts, embedder, identity, onnx_dir, old, reuse_from,
+        lambda other: _previous(Path(other), identity), settings.batch_size, reporter,
+    )  # fmt: skip
 
     build = layout.new_build_dir(path)
     try:
         with reporter.task("writing index", total=5) as advance:
-            con = chunkdb.create(build / layout.CHUNKS)
-            with con:
-                chunkdb.insert(
-                    con,
-                    ((i, c, k, int(p)) for i, (c, k, p) in enumerate(zip(all_chunks, keys, page_of_chunk))),
-                )
-                chunkdb.insert_pages(con, ((i, key, page_titles[i]) for i, key in enumerate(page_keys)))
-            con.close()
-            advance(1)
-            kind = "hnsw" if len(all_chunks) >= settings.hnsw_threshold else "flat"
-            dense.save(dense.build(vectors, kind), build / layout.DENSE)
-            advance(1)
-            tokens = [tokenize(t) for t in texts]
-            sparse.build_bm25s(
-                tokens,
-                settings.bm25_k1,
-                settings.bm25_b,
-                build / layout.SPARSE,
-            )
-            advance(1)
-            _write_pages(build, tokens, vectors, page_of_chunk, len(page_keys), settings)
-            advance(1)
+            # The backend's part: local files in the build directory, or a Milvus collection.
+            if settings.store == "milvus":
+                from .milvus_build import write_collection
+
+                written = write_collection(all_chunks, keys, texts, vectors_by_key, dim, identity, settings,
+                                           name=name, token=token, advance=advance)  # fmt: skip
+                settings = written.pop("settings")
+            else:
+                written = _write_local(build, all_chunks, keys, texts, vectors_by_key, settings, advance)
             if query_onnx is not None:
                 _link_tree(query_onnx, build / layout.EMBEDDER)
             advance(1)
@@ -374,7 +328,7 @@ def _build(
                 export=export,
             ),
             bm25=BM25Params(k1=settings.bm25_k1, b=settings.bm25_b, tokenizer=TOKENIZER_VERSION),
-            dense_index=kind,
+            dense_index=written["dense_index"],
             sources=[
                 SourceRecord(path=src, content_hash=content_hash("\x00".join(t)), chunks=0)
                 for src, t in sorted(per_source.items())
@@ -385,10 +339,8 @@ def _build(
             counts={
                 "documents": n_docs,
                 "chunks": len(all_chunks),
-                "pages": len(page_keys),
-                "embedded": len(todo),
-                "reused_vectors": reused,
-                "from_cache": from_cache,
+                **written["counts"],
+                **vector_counts,
             },
             built_at=datetime.now(timezone.utc),
             build_seconds=round(time.perf_counter() - started, 3),
@@ -396,6 +348,9 @@ def _build(
             skipped_files={k: [_shown_name(f) for f in v] for k, v in getattr(skipped, "files", {}).items()},
             settings=settings.model_dump(),
             search=old.manifest.search if old is not None else {},
+            store=settings.store,
+            uri=written.get("uri"),
+            collection=written.get("collection"),
         )
         chunk_counts = Counter(c.source for c in all_chunks)
         for rec in manifest.sources:

@@ -233,5 +233,5 @@ class _Any:
 ANY: Any = _Any()  # ``chunks(command=ANY)``: any non-empty value
 _READABLE = {
     "row", "id", "doc_id", "position", "source", "kind", "language", "title", "uri", "text",
-    "content_hash", "metadata", "page", "command", "symbol",
+    "content_hash", "metadata", "page", "command", "symbol", "vec_key",
 }  # fmt: skip

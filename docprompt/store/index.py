@@ -59,6 +59,15 @@ def read_manifest(path: Path, name: str | None = None) -> Manifest:
         ) from None
 
 
+def open_path(path: Path, **kwargs) -> Index:
+    """The index in the directory ``path``: a local one, or a Milvus one as its manifest says."""
+    if read_manifest(Path(path)).store == "milvus":
+        from .milvus import MilvusIndex
+
+        return MilvusIndex(Path(path), **kwargs)
+    return Index(Path(path), **kwargs)
+
+
 class Index:
     """A built index. Parts load on first use, so a sparse-only search never loads FAISS.
 
@@ -210,6 +219,16 @@ class Index:
 
     def rows_of_pages(self, pages: list[int]) -> np.ndarray:
         return self.store.rows_of_pages(pages)
+
+    def vectors_by_key(self, keys: list[str], *, lazy: bool = False) -> dict[str, np.ndarray]:
+        """The vectors this index holds for the content keys ``keys`` (a build reuses them);
+        ``lazy``: a store may fetch them when they are read (see ``milvus.LazyVectors``)."""
+        positions = self.store.vec_keys()
+        wanted = {k: positions[k] for k in keys if k in positions}
+        if not wanted:
+            return {}
+        vectors = self.dense.vectors()
+        return {k: vectors[row] for k, row in wanted.items()}
 
     def close(self) -> None:
         """Release the build this index pinned (a later swap may then delete it)."""

@@ -9,7 +9,7 @@ from ..config import indexes_dir
 from ..errors import BadInput, DocpromptError, IndexNotFound
 from ..models import Manifest
 from . import layout
-from .index import Index, read_manifest
+from .index import Index, open_path, read_manifest
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -47,7 +47,8 @@ def resolve(name: str) -> Path:
 
 
 def open_index(name: str, **kwargs) -> Index:
-    return Index(resolve(name), **kwargs)
+    """The index ``name``, local or in Milvus (its manifest says which)."""
+    return open_path(resolve(name), **kwargs)
 
 
 def describe_all() -> list[tuple[str, Manifest | DocpromptError]]:
