@@ -265,9 +265,12 @@ class ManPagesIndexer(FileTreeIndexer):
                 uri=f"man:{label}",
                 metadata=meta,
             )
-        card = _card(page.name, paragraphs)
-        if card:
-            meta = {"command": page.name, "section": page.section, "page": key, "heading": "CARD"}
+        card = _card(page.name, paragraphs) if paragraphs else ""
+        if card:  # the same metadata keys as the page's paragraphs, so filters match cards too
+            meta = {"command": page.name, "section": page.section, "page": key, "heading": "CARD",
+                    "subheading": "", "flags": []}  # fmt: skip
+            if page.package:
+                meta["package"] = page.package
             if page.aliases:
                 meta["aliases"] = page.aliases
             yield Document(

@@ -255,8 +255,10 @@ def test_documents_ids_titles_and_metadata(rendered):
     assert name.text == "tar - an archiving utility" and name.title == "tar(1) NAME"
     assert docs["man/crontab.5/000"].metadata["section"] == "5"
     assert "package" not in docs["man/crontab.5/000"].metadata  # not in the manifest
-    ls = [d.metadata["flags"] for d in docs.values() if d.metadata["command"] == "ls"]
+    ls = [d.metadata["flags"] for d in docs.values() if d.metadata["command"] == "ls" and d.kind == "doc"]
     assert ls == [[], [], [], ["-l"]]
+    card = docs["man/ls.1/card"]  # one card a page: what the command does, for choosing it
+    assert card.kind == "card" and card.text.startswith("ls") and card.metadata["flags"] == []
     # ids are stable across runs
     assert [d.id for d in ManPagesIndexer([rendered]).iter_documents()] == list(docs)
 
@@ -429,7 +431,7 @@ def test_roff_pages_are_rendered_with_man(roff_root):
     docs = list(ix.iter_documents())
     assert not ix.skipped and len(seen) == 3
     assert {d.metadata["page"] for d in docs} == {"mytool.1", "other.1", "daemon.8"}
-    mine = [d for d in docs if d.metadata["page"] == "mytool.1"]
+    mine = [d for d in docs if d.metadata["page"] == "mytool.1" and d.kind == "doc"]
     flags = [d.metadata["flags"] for d in mine]
     assert flags == [[], [], [], ["-f", "--file"], ["-v", "--verbose"], ["--dry-run"]]
     assert mine[0].text == "mytool - frobnicate widgets"

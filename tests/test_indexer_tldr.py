@@ -89,7 +89,9 @@ def by_id(indexer: TldrIndexer) -> dict:
 def test_page_in_the_2021_syntax(tmp_path):
     page(tmp_path / "pages" / "common", "tar", TAR_2021)
     docs = by_id(TldrIndexer([tmp_path / "pages"]))
-    assert list(docs) == ["tldr/common/tar", "tldr/common/tar#ex1", "tldr/common/tar#ex2"]
+    assert list(docs) == ["tldr/common/tar", "tldr/common/tar#card", "tldr/common/tar#ex1", "tldr/common/tar#ex2"]
+    card = docs["tldr/common/tar#card"]  # what the command does and the things its examples do
+    assert card.kind == "card" and card.text.startswith("tar")
     doc = docs["tldr/common/tar"]
     assert doc.kind == "doc" and doc.language == "bash" and doc.title == "tar"
     assert doc.text.startswith("tar — Archiving utility.\nOften combined")
@@ -207,7 +209,8 @@ def test_broken_inputs_are_skipped_and_counted(tmp_path):
     os.symlink(outside, d / "escape.md")
     ix = TldrIndexer([tmp_path / "pages"])
     docs = by_id(ix)
-    assert set(docs) == {"tldr/common/bare", "tldr/common/tar", "tldr/common/tar#ex1", "tldr/common/tar#ex2"}
+    assert set(docs) == {"tldr/common/bare", "tldr/common/tar", "tldr/common/tar#ex1", "tldr/common/tar#ex2",
+                         "tldr/common/bare#card", "tldr/common/tar#card"}  # fmt: skip
     assert docs["tldr/common/tar"].title == "tar" and docs["tldr/common/tar"].text.startswith("tar — ")
     assert docs["tldr/common/tar#ex2"].metadata["flags"][-1] == "--directory"  # no \r left
     assert docs["tldr/common/bare"].metadata["examples"] == 0
@@ -251,10 +254,10 @@ def test_build_and_search(tmp_path):
         skipped=ix.skipped,
         settings=BuildSettings(embedder="hash:64"),
     )
-    assert m.counts["documents"] == 4 + 7
+    assert m.counts["documents"] == 4 + 4 + 7  # pages, their cards, examples
     hits = search(open_index("tldr"), "extract a tar archive", k=3)
-    top = hits[0].chunk
-    assert top.kind == "example" and top.metadata["command"] == "tar", [h.chunk.id for h in hits]
+    assert all(h.chunk.metadata["command"] == "tar" for h in hits), [h.chunk.id for h in hits]
+    top = next(h.chunk for h in hits if h.chunk.kind == "example")  # tar's card may come first
     assert top.doc_id == "tldr/common/tar#ex2" and "-x" in top.metadata["flags"]
 
 
@@ -272,7 +275,7 @@ def test_real_pages(shared_data):
     assert len({d.id for d in docs}) == len(docs)
     tar = {d.id: d for d in docs if d.metadata["page"] == "tldr/common/tar"}
     assert tar["tldr/common/tar"].uri == "https://www.gnu.org/software/tar"
-    assert len(tar) == 9 and tar["tldr/common/tar#ex4"].text.startswith("Extract a (compressed) archive file")
+    assert len(tar) == 10 and "tldr/common/tar#card" in tar and tar["tldr/common/tar#ex4"].text.startswith("Extract a (compressed) archive file")
     assert tar["tldr/common/tar#ex4"].metadata["flags"] == ["-x", "-v", "-f"]
     assert "--wildcards" in tar["tldr/common/tar#ex8"].metadata["flags"]
     assert sum(bool(d.metadata["flags"]) for d in examples) > len(examples) // 3
