@@ -3,7 +3,7 @@
 ```toml
 description = "..."
 indexer = "tldr"                 # a registered indexer name
-paths = ["../shared/data/tldr/pages"]   # ~, $VARS and {stdlib} are expanded
+paths = ["TLDR"]                 # ~, $VARS and {stdlib} are expanded; [] = the user gives them
 [options]                        # passed to the indexer
 [build]                          # BuildSettings: embedder, chunk_size, ...
 ```
@@ -35,7 +35,7 @@ class Recipe(BaseModel):
 
     description: str = ""
     indexer: str
-    paths: list[str] = Field(min_length=1)
+    paths: list[str] = Field(default_factory=list)  # empty: the user names them when building
     options: dict[str, Any] = Field(default_factory=dict)
     build: BuildSettings = Field(default_factory=BuildSettings)
 

@@ -1,7 +1,10 @@
 """A tldr pages indexer: each page's description as a ``doc``, each example as an ``example``.
 
 Input is a tldr-pages checkout (its ``pages/`` folder is read), a ``pages/`` folder
-(``pages/<platform>/*.md``), one platform folder, or single ``.md`` pages. A page yields
+(``pages/<platform>/*.md``), one platform folder, or single ``.md`` pages; a release archive
+(``tldr.zip``, a ``.tar.gz``) given as a file or an http(s) URL, unpacked once under
+``$DOCPROMPT_HOME/corpora``; or the literal path ``TLDR``: the pages a tldr client (or
+``docprompt corpora fetch tldr``) left on this machine (see :mod:`docprompt.tldrpages`). A page yields
 
 - ``tldr/<platform>/<command>``: ``"<title> — <description lines>"`` with the
   "More information: <url>" line (the url also becomes the Document's ``uri``);
@@ -208,6 +211,18 @@ class TldrIndexer(FileTreeIndexer):
         self.platforms = None if self.options.platforms is None else set(self.options.platforms)
         self.pages = 0
         self.examples = 0
+
+    def resolve_paths(self, items: list[str | os.PathLike]) -> list[Path]:
+        """``TLDR``, archives and URLs as pages folders; the rest as given."""
+        from docprompt import tldrpages
+
+        def one(item: str | os.PathLike) -> str | os.PathLike:
+            text = str(item)
+            if text == tldrpages.FOUND or tldrpages.is_url(text) or tldrpages.is_archive(text):
+                return tldrpages.resolve(text)
+            return item
+
+        return super().resolve_paths([one(p) for p in items])
 
     def _inputs(self) -> list[Path]:
         """A checkout's ``pages/`` folder instead of the checkout (its README is no page)."""

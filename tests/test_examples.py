@@ -39,7 +39,8 @@ def test_bash_helper_example_explains_without_a_model(tmp_path, shared_data):
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "DOCPROMPT_HOME": str(home), "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     # a small man-page index (hash embedder) so the example's build step is skipped
-    build = ["index", "build", "man", "--corpus", "manpages", "--embedder", "hash:64"]
+    pages = shared_data / "manpages" / "manpages.tar.gz"
+    build = ["index", "build", "man", "--corpus", "manpages", str(pages), "--embedder", "hash:64"]
     subprocess.run([str(bin_dir / "docprompt"), *build], check=True, capture_output=True, env=env, cwd=ROOT,
                    timeout=600)  # fmt: skip
     script = (ROOT / "examples" / "bash_helper.sh").read_text()

@@ -13,7 +13,10 @@ def test_shipped_recipes_are_valid():
     assert {"tldr", "linux-man", "manpages", "devdocs", "python-stdlib"} <= names
     for name in names:
         recipe = load(name)
-        assert recipe.indexer and recipe.paths
+        assert recipe.indexer
+        assert not any("shared" in p for p in recipe.paths)  # only what a user's machine has
+    assert load("tldr").paths == ["TLDR"] and load("linux-man").paths == ["MANPATH"]
+    assert load("devdocs").paths == [] and load("manpages").paths == []  # the user names them
     assert "{stdlib}" not in load("python-stdlib").expanded_paths()[0]
 
 
@@ -21,7 +24,7 @@ def test_shipped_recipes_are_valid():
     "text, message",
     [
         ('indexer = "files"\npaths = ["."]\ncolour = "red"\n', "colour: Extra inputs are not permitted"),
-        ('indexer = "files"\n', "paths: Field required"),
+        ('paths = ["."]\n', "indexer: Field required"),
         ('indexer = "files"\npaths = ["."]\n[build]\nchunk_size = 3\n', "build.chunk_size"),
         ("indexer = [", "is not valid TOML"),
     ],
@@ -65,3 +68,12 @@ def test_unknown_indexer_option_is_one_line(tmp_path, docs):
 def test_corpora_list():
     r = CliRunner().invoke(main, ["corpora", "list"])
     assert r.exit_code == 0 and "python-stdlib" in r.output and "manpages" in r.output
+
+
+def test_recipe_without_paths_asks_for_them():
+    r = CliRunner().invoke(main, ["index", "build", "py", "--corpus", "devdocs", "--embedder", "hash:32"])
+    assert r.exit_code == 2
+    assert r.output.strip() == (
+        "error: recipe 'devdocs' names no paths: give them, "
+        "e.g. docprompt index build py --corpus devdocs PATH"
+    )

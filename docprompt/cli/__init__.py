@@ -31,7 +31,8 @@ def main() -> None:
 
     \b
     Quick start:
-      docprompt index build tldr ../shared/data/tldr/pages
+      docprompt corpora fetch tldr          # or a tldr client's cache, or --source tldr:PATH
+      docprompt index build tldr --corpus tldr
       docprompt search tldr "extract a gzipped archive"
     """
 

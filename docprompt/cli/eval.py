@@ -45,8 +45,9 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
               fusion, sparse_weight, tune, as_json):  # fmt: skip
     """Recall@1/5/10/20 (doc ids) or command hit@1/5/10 + flag recall@10 (tldr), per mode.
 
-    The pool index is built from the sources given (defaults: ../shared/data, or
-    $DOCPROMPT_DATA) and cached under $DOCPROMPT_HOME/eval; --index scores one of yours.
+    The pool index is built from the sources given (defaults: in $DOCPROMPT_DATA, else in the
+    folder above the dataset's, as in DATA/tldr/dev.jsonl) and cached under
+    $DOCPROMPT_HOME/eval; --index scores one of yours.
     """
     import json
     import time
@@ -56,7 +57,7 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
 
     from ..config import BuildSettings
     from ..eval.datasets import load
-    from ..eval.retrieval import Sources, evaluate, pool_index
+    from ..eval.retrieval import Sources, data_root, evaluate, pool_index
     from ..progress import RichReporter
 
     console = Console(stderr=True)
@@ -71,7 +72,9 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
 
         index = open_index_arg(index_name)
     else:
-        index = pool_index(shape, rows, Sources(devdocs, manpages, tldr_pages), settings, reporter)
+        index = pool_index(
+            shape, rows, Sources(devdocs, manpages, tldr_pages, data_root(dataset)), settings, reporter
+        )
     m = index.manifest
     if tune:
         _tune(index, shape, rows, dataset, reporter, as_json)
@@ -170,7 +173,7 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     """End-to-end: retrieve, prompt, generate, verify; DocPrompting's metrics on the answers.
 
     Bash (tldr rows): cmd_acc, exact_match, token_f1, char_bleu, and hallucinated flags before
-    and after repair. Python (CoNaLa rows): BLEU-4. Sources default to ../shared/data.
+    and after repair. Python (CoNaLa rows): BLEU-4. Sources default as in `eval retrieval`.
     """
     import json
 
@@ -180,7 +183,7 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     from ..config import BuildSettings
     from ..eval.datasets import load
     from ..eval.generate import GenerateSettings, run
-    from ..eval.retrieval import Sources
+    from ..eval.retrieval import Sources, data_root
     from ..progress import RichReporter
 
     console = Console(stderr=True)
@@ -194,7 +197,12 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
                                 verify=verify, max_tokens=max_tokens, split=split, stages=stages)  # fmt: skip
     build = BuildSettings(**({"embedder": embedder} if embedder else {}))
     result = run(
-        shape, rows, Sources(devdocs, manpages, tldr_pages), settings, build, reporter=RichReporter(console)
+        shape,
+        rows,
+        Sources(devdocs, manpages, tldr_pages, data_root(dataset)),
+        settings,
+        build,
+        reporter=RichReporter(console),
     )
     result["dataset"] = str(dataset)
     if as_json:

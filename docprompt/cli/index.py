@@ -155,6 +155,9 @@ def build(
             raise BadInput(f"--indexer {indexer_name} contradicts the recipe's indexer {recipe.indexer!r}")
         indexer_name, options, base = recipe.indexer, recipe.options, recipe.build
         paths = paths or tuple(recipe.expanded_paths())
+        if not paths:
+            raise BadInput(f"recipe {corpus!r} names no paths: give them, e.g. docprompt index build {name} "
+                           f"--corpus {corpus} PATH")  # fmt: skip
     if not paths:
         raise BadInput("give the PATHS to index, or a recipe with --corpus")
     options = {**options, **_parse_options(indexer_options)}

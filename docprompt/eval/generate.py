@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..config import BuildSettings
 from ..progress import Reporter, Silent
 from .datasets import Row, Shape
-from .retrieval import Sources, pool_index, shared_data
+from .retrieval import Sources, data_root, pool_index
 
 TUNE_SHARE = 0.4  # of a dataset's commands (tldr) or requests (CoNaLa) kept for tuning
 
@@ -57,9 +57,10 @@ def sample_rows(rows: list[Row], n: int | None, seed: int) -> list[Row]:
 def default_sources(shape: Shape, sources: Sources) -> Sources:
     """The eval-retrieval defaults, plus the tldr pages (other commands' examples) for tldr rows."""
     if shape == "tldr" and not sources.tldr_pages:
-        pages = shared_data() / "tldr" / "pages"
-        if pages.is_dir():
-            sources = Sources(sources.devdocs, sources.manpages, str(pages))
+        data = sources.data or data_root()
+        pages = data / "tldr" / "pages" if data else None
+        if pages and pages.is_dir():
+            sources = Sources(sources.devdocs, sources.manpages, str(pages), data)
     return sources.with_defaults(shape)
 
 

@@ -1,7 +1,7 @@
 """Generation metrics of DocPrompting (Zhou et al., ICLR 2023), reproduced from its code.
 
 tldr / Bash (``dataset_helper/tldr/gen_metric.py`` ``tldr_metrics`` and ``utils/util.py`` of
-shuyanzhou/docprompting; the normalisation is the one ``../shared/data/README.md`` summarises):
+shuyanzhou/docprompting; the normalisation is the one benchmark data's README summarises):
 
 - :func:`clean_command`: every ``sudo`` substring removed (the original's ``str.replace``, so
   ``visudo`` becomes ``vi`` on both sides), backticks and both quote kinds dropped, ``|``, ``>``

@@ -33,9 +33,12 @@ RECALL_K = (1, 5, 10, 20)
 HIT_K = (1, 5, 10)
 
 
-def shared_data() -> Path:
-    """``$DOCPROMPT_DATA``, else ``../shared/data`` from the working directory."""
-    return Path(os.environ.get("DOCPROMPT_DATA", "../shared/data"))
+def data_root(dataset: str | os.PathLike | None = None) -> Path | None:
+    """Where the benchmark data lies: ``$DOCPROMPT_DATA``, else the folder above the dataset's
+    folder (the benchmark layout ``DATA/tldr/dev.jsonl``), else None (no default pools)."""
+    if os.environ.get("DOCPROMPT_DATA"):
+        return Path(os.environ["DOCPROMPT_DATA"])
+    return Path(dataset).resolve().parent.parent if dataset else None
 
 
 @dataclass
@@ -43,9 +46,10 @@ class Sources:
     devdocs: str | None = None
     manpages: str | None = None
     tldr_pages: str | None = None
+    data: Path | None = None  # where the default pools are looked for (see data_root)
 
     def with_defaults(self, shape: Shape) -> Sources:
-        data = shared_data()
+        data = self.data or data_root() or Path("/nonexistent")
         if shape == "docs" and not self.devdocs:
             default = data / "devdocs" / "devdocs-13libs.tar.xz"
             if not default.exists():

@@ -32,13 +32,6 @@ if TYPE_CHECKING:
 
 _T0 = time.perf_counter()
 DEFAULT_INDEXES = ("man", "linux-man", "tldr")
-TLDR_PLACES = (
-    "../shared/data/tldr/pages",
-    "~/.local/share/tldr/pages",
-    "~/.cache/tldr/pages",
-    "~/.tldr/cache/pages",
-    "~/.cache/tealdeer/tldr-pages/pages",
-)
 
 
 class _Command(click.Command):
@@ -140,13 +133,11 @@ def pick_index(name: str | None, *, interactive: bool) -> str:
 
 
 def tldr_pages() -> Path | None:
-    """A tldr pages folder on this machine (the shared data set, or a tldr client's cache)."""
-    root = Path(__file__).resolve().parents[3]
-    places = [
-        root.parent / "shared" / "data" / "tldr" / "pages",
-        *(Path(p).expanduser() for p in TLDR_PLACES),
-    ]
-    return next((p.resolve() for p in places if p.is_dir()), None)
+    """The tldr pages on this machine: a tldr client's cache (the Python client, tealdeer, tlrc)
+    or what `docprompt corpora fetch tldr` unpacked (see docprompt.tldrpages)."""
+    from ...tldrpages import find_pages
+
+    return find_pages()
 
 
 def first_use(interactive: bool) -> str:
