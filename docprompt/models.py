@@ -87,6 +87,22 @@ class SourceRecord(BaseModel):
     chunks: int
 
 
+class IndexSource(BaseModel):
+    """One named source of an index: an indexer over its paths, with its options. Once built,
+    also what it read: its roots (the paths resolved), a hash of its documents, its counts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    indexer: str
+    paths: list[str]
+    options: dict[str, Any] = Field(default_factory=dict)
+    roots: list[str] = Field(default_factory=list)
+    content_hash: str = ""
+    counts: dict[str, int] = Field(default_factory=dict)  # documents, chunks, skipped
+    read_at: datetime | None = None
+
+
 class EmbedderInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -133,3 +149,4 @@ class Manifest(BaseModel):
     store: Literal["local", "milvus"] = "local"  # where the chunks live (local files or a Milvus collection)
     uri: str | None = None  # the Milvus server or Milvus Lite file (store "milvus")
     collection: str | None = None  # the Milvus collection (store "milvus")
+    index_sources: list[IndexSource] = Field(default_factory=list)  # the named sources it was built from

@@ -7,6 +7,18 @@ paths = ["TLDR"]                 # ~, $VARS and {stdlib} are expanded; [] = the 
 [options]                        # passed to the indexer
 [build]                          # BuildSettings: embedder, chunk_size, ...
 ```
+A recipe of several sources has ``[[source]]`` tables instead of ``indexer``/``paths``/``options``:
+
+```toml
+[[source]]
+name = "api"                     # optional: the indexer's name
+indexer = "python"
+paths = ["src/acme"]
+options = { mode = "ast" }
+[[source]]
+indexer = "docs"
+paths = ["docs"]
+```
 A recipe is given by file path or by the name of one shipped in ``docprompt.corpora``.
 """
 
@@ -19,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .config import BuildSettings, validated
 from .errors import BadInput
@@ -30,18 +42,56 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+def _expanded(paths: list[str]) -> list[str]:
+    stdlib = sysconfig.get_paths()["stdlib"]
+    return [os.path.expanduser(os.path.expandvars(p.replace("{stdlib}", stdlib))) for p in paths]
+
+
+class RecipeSource(BaseModel):
+    """A ``[[source]]`` table: one named source of a recipe of several."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = ""
+    indexer: str
+    paths: list[str] = Field(min_length=1)
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
 class Recipe(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str = ""
-    indexer: str
+    indexer: str = ""
     paths: list[str] = Field(default_factory=list)  # empty: the user names them when building
     options: dict[str, Any] = Field(default_factory=dict)
+    source: list[RecipeSource] = Field(default_factory=list)
     build: BuildSettings = Field(default_factory=BuildSettings)
 
+    @model_validator(mode="after")
+    def _one_form(self) -> Recipe:
+        if self.source and (self.indexer or self.paths or self.options):
+            raise ValueError("give [[source]] tables, or indexer/paths/options, not both")
+        if not self.source and not self.indexer:
+            raise ValueError("name an indexer, or give [[source]] tables")
+        return self
+
     def expanded_paths(self) -> list[str]:
-        stdlib = sysconfig.get_paths()["stdlib"]
-        return [os.path.expanduser(os.path.expandvars(p.replace("{stdlib}", stdlib))) for p in self.paths]
+        return _expanded(self.paths)
+
+    def index_sources(self) -> list:
+        """The recipe's sources, paths expanded (a one-indexer recipe: one source)."""
+        from .models import IndexSource
+
+        tables = self.source or [
+            RecipeSource(indexer=self.indexer, paths=self.paths or ["."], options=self.options)
+        ]
+        return [
+            IndexSource(
+                name=t.name or t.indexer, indexer=t.indexer, paths=_expanded(t.paths), options=t.options
+            )
+            for t in tables
+        ]
 
 
 def shipped() -> dict[str, Path]:

@@ -24,7 +24,7 @@ def test_shipped_recipes_are_valid():
     "text, message",
     [
         ('indexer = "files"\npaths = ["."]\ncolour = "red"\n', "colour: Extra inputs are not permitted"),
-        ('paths = ["."]\n', "indexer: Field required"),
+        ('paths = ["."]\n', "name an indexer, or give \\[\\[source\\]\\] tables"),
         ('indexer = "files"\npaths = ["."]\n[build]\nchunk_size = 3\n', "build.chunk_size"),
         ("indexer = [", "is not valid TOML"),
     ],

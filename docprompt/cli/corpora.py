@@ -21,8 +21,13 @@ def list_() -> None:
     table = Table("recipe", "indexer", "paths", "description")
     for name in sorted(shipped()):
         r = load(name)
-        paths = [_where(p) for p in r.expanded_paths()] or ["[yellow](give the paths)[/]"]
-        table.add_row(name, r.indexer, "\n".join(paths), r.description)
+        if r.source:
+            paths = [f"{s.name or s.indexer}: {', '.join(_where(p) for p in s.paths)}" for s in r.source]
+            indexer = "+".join(s.indexer for s in r.source)
+        else:
+            paths = [_where(p) for p in r.expanded_paths()] or ["[yellow](give the paths)[/]"]
+            indexer = r.indexer
+        table.add_row(name, indexer, "\n".join(paths), r.description)
     Console().print(table)
 
 

@@ -22,15 +22,23 @@ def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_fil
 
 
 def _build(name, paths, indexer_name, options, settings, console, token=None):
+    """One source: ``indexer_name`` over ``paths`` (the single-indexer form)."""
+    from ..models import IndexSource
+
+    source = IndexSource(
+        name=indexer_name, indexer=indexer_name, paths=list(paths), options=dict(options or {})
+    )
+    _build_sources(name, [source], settings, console, token)
+
+
+def _build_sources(name, sources, settings, console, token=None):
     from ..progress import RichReporter
-    from ..sources import build_from_source
+    from ..sources import build_from_sources
     from ..store import registry
 
-    manifest = build_from_source(
+    manifest = build_from_sources(
         registry.path_of(name),
-        indexer_name,
-        paths,
-        options=options,
+        sources,
         settings=settings,
         name=name,
         reporter=RichReporter(console),
@@ -45,11 +53,16 @@ def _build(name, paths, indexer_name, options, settings, console, token=None):
         f"({c['embedded']} embedded, {c['reused_vectors']} reused) in {manifest.build_seconds:.1f}s",
         highlight=False,
     )
+    if len(manifest.index_sources) > 1:
+        for s in manifest.index_sources:
+            console.print(f"  {s.name} ({s.indexer}): {s.counts.get('documents', 0)} documents, "
+                          f"{s.counts.get('chunks', 0)} chunks", highlight=False)  # fmt: skip
     if manifest.skipped:
         console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} inputs:")
         for line in skip_lines(manifest, limit=3):
             console.print(f"  {line}", markup=False, highlight=False)
         console.print(f"  (all of them: docprompt index info {name} --skipped)", style="dim")
+    return manifest
 
 
 def skip_lines(manifest, limit: int | None = None) -> list[str]:
@@ -71,6 +84,13 @@ build_options = [
         help="a corpus recipe (.toml file, or a shipped one: see `docprompt corpora list`)",
     ),
     click.option("--indexer", "indexer_name", help="source indexer, by registered name [files]"),
+    click.option(
+        "--source",
+        "source_specs",
+        multiple=True,
+        metavar="[NAME=]INDEXER:PATH[,PATH]",
+        help="a named source (repeatable): e.g. --source python:src/acme --source docs:docs",
+    ),
     click.option("--chunk-size", type=int, help="characters per chunk [900]"),
     click.option("--chunk-overlap", type=int, help="characters of overlap [120]"),
     click.option("--hnsw-threshold", type=int, help="use HNSW from this many chunks on [200000]"),
@@ -126,13 +146,15 @@ def index() -> None:
 @click.argument("paths", nargs=-1)
 @_with(build_options)
 def build(
-    name, paths, corpus, embedder, indexer_name, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes,
-    store, uri, collection, token, indexer_options,
+    name, paths, corpus, embedder, indexer_name, source_specs, chunk_size, chunk_overlap, hnsw_threshold,
+    max_file_bytes, store, uri, collection, token, indexer_options,
 ):  # fmt: skip
     """Index PATHS (files or folders) as NAME, replacing any index of that name.
 
-    With --corpus, the recipe gives the indexer, paths and options (PATHS, if given,
-    replace the recipe's). Chunks whose text did not change keep their vectors, so
+    An index is a set of named sources: --source INDEXER:PATH (repeatable; NAME=INDEXER:PATH
+    names it), or PATHS with --indexer (one source). With --corpus, the recipe gives the
+    sources (its indexer, paths and options, or its [[source]] tables; PATHS, if given, replace
+    a one-source recipe's paths). Chunks whose text did not change keep their vectors, so
     rebuilding is cheap. With --store milvus the chunks go to a Milvus collection (a server,
     or a Milvus Lite file) and only the chunks that changed are written.
     """
@@ -140,32 +162,54 @@ def build(
 
     from ..config import BuildSettings
     from ..errors import BadInput
+    from ..models import IndexSource
+    from ..sources import parse_source
     from ..store.registry import check_name
 
     check_name(name)
     from ..config import settings
 
-    options: dict = {}
     base: BuildSettings = settings().build
+    sources = [parse_source(spec) for spec in source_specs]
+    if sources and (paths or indexer_name or corpus):
+        raise BadInput("give sources with --source, or PATHS (with --indexer or --corpus), not both")
+    if sources and indexer_options:
+        raise BadInput(
+            "-o applies to one indexer: with --source, put options in a recipe's [[source]] tables"
+        )
     if corpus:
         from ..recipes import load
 
         recipe = load(corpus)
-        if indexer_name and indexer_name != recipe.indexer:
-            raise BadInput(f"--indexer {indexer_name} contradicts the recipe's indexer {recipe.indexer!r}")
-        indexer_name, options, base = recipe.indexer, recipe.options, recipe.build
-        paths = paths or tuple(recipe.expanded_paths())
+        base = recipe.build
+        if recipe.source:
+            if paths or indexer_name:
+                raise BadInput(f"recipe {corpus!r} names its sources: give no PATHS or --indexer with it")
+            sources = recipe.index_sources()
+        else:
+            if indexer_name and indexer_name != recipe.indexer:
+                raise BadInput(
+                    f"--indexer {indexer_name} contradicts the recipe's indexer {recipe.indexer!r}"
+                )
+            paths = paths or tuple(recipe.expanded_paths())
+            if not paths:
+                example = f"docprompt index build {name} --corpus {corpus} PATH"
+                raise BadInput(f"recipe {corpus!r} names no paths: give them, e.g. {example}")
+            options = {**recipe.options, **_parse_options(indexer_options)}
+            sources = [
+                IndexSource(name=recipe.indexer, indexer=recipe.indexer, paths=list(paths), options=options)
+            ]
+    if not sources:
         if not paths:
-            raise BadInput(f"recipe {corpus!r} names no paths: give them, e.g. docprompt index build {name} "
-                           f"--corpus {corpus} PATH")  # fmt: skip
-    if not paths:
-        raise BadInput("give the PATHS to index, or a recipe with --corpus")
-    options = {**options, **_parse_options(indexer_options)}
+            raise BadInput("give the PATHS to index, --source INDEXER:PATH, or a recipe with --corpus")
+        indexer_name = indexer_name or "files"
+        sources = [IndexSource(name=indexer_name, indexer=indexer_name, paths=list(paths),
+                               options=_parse_options(indexer_options))]  # fmt: skip
     if (uri or collection) and (store or base.store) != "milvus":
         raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
     given = {"store": store, "uri": uri, "collection": collection}
     settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, **given)
-    _build(name, list(paths), indexer_name or "files", options, settings, Console(stderr=True), token)
+    _build_sources(name, sources, settings, Console(stderr=True), token)
 
 
 @index.command("copy")
@@ -201,15 +245,16 @@ def copy(source, name, store, uri, collection, token):
 @index.command("update")
 @click.argument("name")
 def update(name):
-    """Re-read the sources NAME was built from; only changed chunks are re-embedded."""
+    """Re-read every source NAME was built from; only changed chunks are re-embedded."""
     from rich.console import Console
 
     from ..config import BuildSettings
+    from ..sources import sources_of
     from ..store import registry
 
     m = registry.open_index(name).manifest
     settings = BuildSettings.model_validate(m.settings)
-    _build(name, m.roots, m.indexer, m.indexer_options, settings, Console(stderr=True))
+    _build_sources(name, sources_of(m), settings, Console(stderr=True))
 
 
 @index.command("list")
@@ -286,7 +331,11 @@ def info(name, as_json, show_skipped):
         click.echo(f"dense:      faiss {m.dense_index}")
     click.echo(f"sparse:     bm25 k1={m.bm25.k1} b={m.bm25.b} {m.bm25.method} tokenizer={m.bm25.tokenizer}")
     click.echo("counts:     " + ", ".join(f"{k}={v}" for k, v in m.counts.items()))
-    click.echo(f"sources:    {len(m.sources)} from {', '.join(m.roots) or '-'} ({m.indexer} indexer)")
+    click.echo(f"inputs:     {len(m.sources)} from {', '.join(m.roots) or '-'} ({m.indexer} indexer)")
+    for s in m.index_sources:
+        counts = ", ".join(f"{k}={v}" for k, v in s.counts.items())
+        opts = f" {json.dumps(s.options)}" if s.options else ""
+        click.echo(f"source:     {s.name}: {s.indexer}:{','.join(s.paths)}{opts} ({counts})")
     if m.skipped and show_skipped:
         click.echo("skipped:")
         for reason, n in sorted(m.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -328,3 +377,6 @@ def rm(name, yes, keep_collection):
         drop_collection(m)
     registry.remove(name)
     click.echo(f"removed {name}" + (f" (collection {m.collection} dropped)" if drop and m else ""))
+
+
+from . import index_sources as _index_sources  # noqa: E402,F401  (add-source, remove-source)

@@ -38,8 +38,15 @@ def _parse_filters(items: tuple[str, ...]) -> dict[str, list[str]]:
     metavar="KEY=VALUE",
     help="filter on kind, language, source or any metadata key (repeatable)",
 )
+@click.option(
+    "--source",
+    "source_names",
+    multiple=True,
+    metavar="SOURCE",
+    help="only chunks of this named source of the index (repeatable: any of them)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print hits as JSON")
-def search(name, query, k, mode, pages, fusion, sparse_weight, where, as_json):
+def search(name, query, k, mode, pages, fusion, sparse_weight, where, source_names, as_json):
     """Search the index NAME; each hit says why it ranked where it did.
 
     Defaults in [brackets] come from the settings file's [search] table when it has one.
@@ -61,6 +68,10 @@ def search(name, query, k, mode, pages, fusion, sparse_weight, where, as_json):
     check_query(query)
     filters = _parse_filters(where)
     index = registry.open_index(name)
+    if source_names:
+        from ..sources import SOURCE_KEY, check_sources
+
+        filters[SOURCE_KEY] = check_sources(index.manifest, source_names, name)
     retriever = Retriever(index, mode=mode, fusion=fusion, sparse_weight=sparse_weight, pages=pages)
     hits = retriever.retrieve(query, k=k, filters=filters or None)
     if as_json:

@@ -9,7 +9,7 @@ import re
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -219,7 +219,8 @@ def build_index(
     so do chunks found in the indexes ``reuse_from`` (same embedder), e.g. sibling pools.
     One build per path at a time: a second one fails with a message naming the first.
     Options: indexer, indexer_options, roots, skipped, settings, embedder, reporter, reuse_from,
-    token (a Milvus token; ``settings.store == "milvus"`` writes a collection, see milvus_build).
+    token (a Milvus token; ``settings.store == "milvus"`` writes a collection, see milvus_build),
+    describe_sources (the manifest's ``index_sources``, made from the chunks once all are read).
     """
     path = Path(path)
     try:
@@ -243,6 +244,7 @@ def _build(
     reporter: Reporter | None = None,
     reuse_from: Iterable[Path] = (),
     token: str | None = None,
+    describe_sources: Callable[[list[Chunk]], list] | None = None,
 ) -> Manifest:
     from ..embed import get_embedder
 
@@ -351,6 +353,7 @@ def _build(
             store=settings.store,
             uri=written.get("uri"),
             collection=written.get("collection"),
+            index_sources=describe_sources(all_chunks) if describe_sources else [],
         )
         chunk_counts = Counter(c.source for c in all_chunks)
         for rec in manifest.sources:
