@@ -118,3 +118,19 @@ def load(ref: str) -> Recipe:
     recipe = validated(Recipe, data, f"corpus recipe {path.name}")
     assert isinstance(recipe, Recipe)
     return recipe
+
+
+SHELL_INDEX = "shell"
+
+
+def shell_sources() -> tuple[list, BuildSettings]:
+    """The default Bash index: this machine's man pages (the ``linux-man`` recipe) and, when a
+    tldr client or ``docprompt corpora fetch tldr`` left them here, the tldr pages."""
+    from .models import IndexSource
+    from .tldrpages import find_pages
+
+    man = load("linux-man")
+    sources = [IndexSource(name="man", indexer=man.indexer, paths=man.paths, options=man.options)]
+    if find_pages() is not None:
+        sources.append(IndexSource(name="tldr", indexer="tldr", paths=["TLDR"]))
+    return sources, man.build

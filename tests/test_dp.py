@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -410,12 +409,15 @@ def test_the_first_default_index_that_exists_is_used(reply):
     build_tiny_index("linux-man")
     reply(fenced("tar -xf a.tar"))
     assert "docs (linux-man):" in dp("extract", input="\n").output
+    build_tiny_index("shell")
+    reply(fenced("tar -xf a.tar"))
+    assert "docs (shell):" in dp("extract", input="\n").output
 
 
 def test_no_index_non_interactive_prints_the_command_to_build_one(reply):
     result = dp("extract")
     assert result.exit_code == 2
-    assert "docprompt index build linux-man --corpus linux-man" in result.output
+    assert "docprompt index build shell" in result.output
 
 
 def test_no_index_interactive_offers_to_build_one(reply, monkeypatch):
@@ -424,7 +426,7 @@ def test_no_index_interactive_offers_to_build_one(reply, monkeypatch):
 
     def fake_build(tldr):
         built.append(tldr)
-        build_tiny_index("linux-man")
+        build_tiny_index("shell")
 
     monkeypatch.setattr(dp_cli, "build_default_indexes", fake_build)
     declined = dp("extract", input="n\n")
@@ -433,18 +435,51 @@ def test_no_index_interactive_offers_to_build_one(reply, monkeypatch):
     result = dp("extract", input="\n\n")  # Enter: yes to building (the default), then Enter: quit
     assert result.exit_code == 0, result.output
     assert "Build one now from this machine's man pages" in result.output and len(built) == 1
-    assert "docs (linux-man):" in result.output
+    assert "docs (shell):" in result.output
 
 
-def test_default_index_build_uses_the_linux_man_recipe(monkeypatch):
+def test_default_index_is_man_pages_and_tldr_pages_in_one(monkeypatch, tmp_path):
     import docprompt.cli.index as index_cli
 
     calls: list = []
-    monkeypatch.setattr(index_cli, "_build", lambda *args: calls.append(args[:4]))
-    dp_cli.build_default_indexes(Path("/data/tldr/pages"))
-    (man_name, man_paths, man_indexer, _), (t_name, t_paths, t_indexer, _) = calls
-    assert (man_name, man_indexer, t_name, t_indexer) == ("linux-man", "manpages", "tldr", "tldr")
-    assert t_paths == ["/data/tldr/pages"] and man_paths  # MANPATH folders
+    monkeypatch.setattr(index_cli, "_build_sources", lambda *args: calls.append(args[:2]))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("TLDR_CACHE_DIR", raising=False)
+    dp_cli.build_default_indexes(None)  # no tldr pages here: the man pages alone
+    ((name, sources),) = calls
+    assert name == "shell" and [(s.name, s.indexer, s.paths) for s in sources] == [
+        ("man", "manpages", ["MANPATH"])
+    ]
+    pages = tmp_path / "cache" / "tealdeer" / "tldr-pages" / "pages.en" / "common"
+    pages.mkdir(parents=True)
+    (pages / "tar.md").write_text("# tar\n\n> Archiving utility.\n\n- List:\n\n`tar tf {{a.tar}}`\n")
+    dp_cli.build_default_indexes(dp_cli.tldr_pages())
+    assert [(s.name, s.paths) for s in calls[1][1]] == [("man", ["MANPATH"]), ("tldr", ["TLDR"])]
+
+
+def test_index_build_shell_builds_man_and_tldr_together(monkeypatch, tmp_path):
+    """`docprompt index build shell` with no paths: the man path and the tldr pages found here."""
+    from click.testing import CliRunner
+
+    from docprompt.cli import main
+    from docprompt.store import registry
+
+    man = tmp_path / "man" / "man1"
+    man.mkdir(parents=True)
+    monkeypatch.setenv("MANPATH", str(tmp_path / "man"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("TLDR_CACHE_DIR", raising=False)
+    pages = tmp_path / "cache" / "tldr" / "pages" / "common"
+    pages.mkdir(parents=True)
+    (pages / "tar.md").write_text("# tar\n\n> Archiving utility.\n\n- List:\n\n`tar tf {{a.tar}}`\n")
+    import docprompt.cli.index as index_cli
+
+    seen: list = []
+    monkeypatch.setattr(index_cli, "_build_sources", lambda name, sources, *a, **k: seen.append(sources))
+    r = CliRunner().invoke(main, ["index", "build", "shell", "--embedder", "hash:32"])
+    assert r.exit_code == 0, r.output
+    assert [s.name for s in seen[0]] == ["man", "tldr"]
+    assert not registry.path_of("shell").exists()
 
 
 # -- shell-init ------------------------------------------------------------------------------------

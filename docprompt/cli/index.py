@@ -154,7 +154,9 @@ def build(
     An index is a set of named sources: --source INDEXER:PATH (repeatable; NAME=INDEXER:PATH
     names it), or PATHS with --indexer (one source). With --corpus, the recipe gives the
     sources (its indexer, paths and options, or its [[source]] tables; PATHS, if given, replace
-    a one-source recipe's paths). Chunks whose text did not change keep their vectors, so
+    a one-source recipe's paths). `docprompt index build shell` alone builds the default Bash
+    index: this machine's man pages and the tldr pages when found. Chunks whose text did not
+    change keep their vectors, so
     rebuilding is cheap. With --store milvus the chunks go to a Milvus collection (a server,
     or a Milvus Lite file) and only the chunks that changed are written.
     """
@@ -163,6 +165,7 @@ def build(
     from ..config import BuildSettings
     from ..errors import BadInput
     from ..models import IndexSource
+    from ..recipes import SHELL_INDEX, shell_sources
     from ..sources import parse_source
     from ..store.registry import check_name
 
@@ -199,6 +202,8 @@ def build(
             sources = [
                 IndexSource(name=recipe.indexer, indexer=recipe.indexer, paths=list(paths), options=options)
             ]
+    if not sources and not paths and name == SHELL_INDEX:  # the default Bash index
+        sources, base = shell_sources()
     if not sources:
         if not paths:
             raise BadInput("give the PATHS to index, --source INDEXER:PATH, or a recipe with --corpus")

@@ -178,8 +178,15 @@ def _unique_ids(docs: Iterable[Document]) -> Iterable[Document]:
         yield doc
 
 
-def _write_local(build: Path, all_chunks: list[Chunk], keys: list[str], texts: list[str],
-                 vectors_by_key: dict, settings: BuildSettings, advance) -> dict:
+def _write_local(
+    build: Path,
+    all_chunks: list[Chunk],
+    keys: list[str],
+    texts: list[str],
+    vectors_by_key: dict,
+    settings: BuildSettings,
+    advance,
+) -> dict:
     """Write the chunk store, FAISS, BM25 and page-level parts into ``build``; what the manifest
     records of them."""
     if hasattr(vectors_by_key, "fetch"):  # reused from a Milvus index: fetched in batches

@@ -93,8 +93,6 @@ def gather_vectors(
         if todo:
             with reporter.task(f"embedding {len(todo)} chunks", total=len(todo)) as advance:
                 vectors_by_key.update(
-                    embcache.embed_missing(
-                        embedder, todo, cache, batch_size=batch_size, progress=advance
-                    )
+                    embcache.embed_missing(embedder, todo, cache, batch_size=batch_size, progress=advance)
                 )
     return vectors_by_key, {"embedded": len(todo), "reused_vectors": reused, "from_cache": from_cache}

@@ -7,15 +7,14 @@ each flag. Nothing runs until you choose [r]un (Enter quits).
     dp --print-only "..."                    # just the command (the shell widget uses this)
 
 ``docprompt cmd`` is the same command. The docs come from ``--index NAME``, else
-``$DOCPROMPT_INDEX``, else the first of man, linux-man, tldr that exists; on a fresh machine dp
-offers to build one from the local man pages. Only click and the standard library load with
-this module: the docs are on screen before the model is loaded.
+``$DOCPROMPT_INDEX``, else the first of shell, man, linux-man, tldr that exists; on a fresh
+machine dp offers to build ``shell``: the local man pages and the tldr pages in one index.
+Only click and the standard library load with this module: the docs are on screen before the model is loaded.
 """
 
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from ...pipeline import DocPrompt
 
 _T0 = time.perf_counter()
-DEFAULT_INDEXES = ("man", "linux-man", "tldr")
+DEFAULT_INDEXES = ("shell", "man", "linux-man", "tldr")
 
 
 class _Command(click.Command):
@@ -61,7 +60,10 @@ class _Command(click.Command):
 @click.option("--page", "mode", flag_value="page", help="show a tldr-style page for the command REQUEST")
 @click.option("--print-only", is_flag=True, help="print only the command (for scripts and the shell widget)")
 @click.option(
-    "--index", "index_name", metavar="NAME", help="the docs index [$DOCPROMPT_INDEX, man, linux-man, tldr]"
+    "--index",
+    "index_name",
+    metavar="NAME",
+    help="the docs index [$DOCPROMPT_INDEX, shell, man, linux-man, tldr]",
 )
 @click.option("--backend", help="model backend: auto, ollama, embedded, or a plugin's [auto]")
 @click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
@@ -141,35 +143,32 @@ def tldr_pages() -> Path | None:
 
 
 def first_use(interactive: bool) -> str:
-    """No index yet: build one from the local man pages (and tldr pages) if the user agrees."""
+    """No index yet: build ``shell`` (the local man pages and the tldr pages, in one index) if
+    the user agrees."""
     tldr = tldr_pages()
-    steps = ["docprompt index build linux-man --corpus linux-man"]
-    if tldr:
-        steps.append(f"docprompt index build tldr --corpus tldr {shlex.quote(str(tldr))}")
-    howto = " and ".join(f"`{s}`" for s in steps)
+    howto = "`docprompt index build shell`"
     if not interactive:
         raise BadInput(f"no docs index yet: build one with {howto} (a few minutes), or name one with --index")
     click.echo("dp answers from an index of docs, and there is none yet.")
-    what = "this machine's man pages" + (" and the tldr pages" if tldr else "")
+    what = "this machine's man pages" + (f" and the tldr pages in {tldr}" if tldr else "")
     if not click.confirm(f"Build one now from {what}? It takes a few minutes", default=True):
         raise BadInput(f"no docs index: build one later with {howto}")
     build_default_indexes(tldr)
-    return "linux-man"
+    return "shell"
 
 
 def build_default_indexes(tldr: Path | None) -> None:
-    """What `docprompt index build linux-man --corpus linux-man` (and tldr) do, with progress bars."""
+    """What `docprompt index build shell` does: the man pages (and the tldr pages when found)
+    in one index, with progress bars."""
     from rich.console import Console
 
-    from ...recipes import load
-    from ..index import _build
+    from ...recipes import SHELL_INDEX, shell_sources
+    from ..index import _build_sources
 
     console = Console(stderr=True)
-    jobs = [("linux-man", None)] + ([("tldr", [str(tldr)])] if tldr else [])
-    for name, paths in jobs:
-        recipe = load(name)
-        console.print(f"building index [bold]{name}[/]: {recipe.description}")
-        _build(name, paths or recipe.expanded_paths(), recipe.indexer, recipe.options, recipe.build, console)
+    sources, settings = shell_sources()
+    console.print(f"building index [bold]{SHELL_INDEX}[/] from " + " and ".join(s.name for s in sources))
+    _build_sources(SHELL_INDEX, sources, settings, console)
 
 
 # -- asking ---------------------------------------------------------------------------------------
