@@ -35,7 +35,7 @@ def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, 
         "```bash\ntar --make --bad x\n```",
     )
     settings = eg.GenerateSettings(sample=None, verify=True)
-    out = eg.run("tldr", ROWS, Sources(), settings, generator=gen)
+    out = eg.run("tldr", ROWS, Sources(manpages="MANPATH"), settings, generator=gen)  # pool patched above
     assert out["rows"] == 3 and out["backend"] == "fake" and out["repaired"] == 1
     assert set(out["metrics"]) == {"cmd_acc", "exact_match", "token_f1", "char_bleu"}
     assert out["metrics"]["cmd_acc"] == 100.0 and 33 < out["metrics"]["exact_match"] < 34
@@ -50,7 +50,8 @@ def test_python_rows_score_bleu(man_index, monkeypatch):  # noqa: F811
     monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
     rows = [Row(nl="sum a list", cmd="sum(lst)", oracle=["python.library.functions#sum"])]
     gen = Scripted("```python\nsum(lst)\n```")
-    out = eg.run("docs", rows, Sources(), eg.GenerateSettings(verify=False, docs="none"), generator=gen)
+    pool = Sources(devdocs="patched")  # the pool is patched above; the source is named, not read
+    out = eg.run("docs", rows, pool, eg.GenerateSettings(verify=False, docs="none"), generator=gen)
     assert out["metrics"] == {"bleu": 100.0} and "hallucinated_flags" not in out
     assert "(none found)" in gen.prompts[0][-1]["content"]
 
@@ -63,9 +64,12 @@ def test_cli_eval_generate_json(man_index, monkeypatch, tmp_path):  # noqa: F811
     monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
     data = tmp_path / "d.jsonl"
     data.write_text("\n".join(json.dumps({"nl": r.nl, "cmd": r.cmd, "cmd_name": r.cmd_name}) for r in ROWS))
-    result = CliRunner().invoke(main, ["eval", "generate", "--dataset", str(data), "--sample", "2", "--json"])
+    pool = ["--manpages", "MANPATH"]  # patched above; named because a dataset alone has no pool beside it
+    result = CliRunner().invoke(
+        main, ["eval", "generate", "--dataset", str(data), "--sample", "2", "--json", *pool]
+    )
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["rows"] == 2 and out["of"] == 3 and out["metrics"]["cmd_acc"] == 100.0
-    table = CliRunner().invoke(main, ["eval", "generate", "--dataset", str(data), "--sample", "1"])
+    table = CliRunner().invoke(main, ["eval", "generate", "--dataset", str(data), "--sample", "1", *pool])
     assert table.exit_code == 0 and "cmd_acc" in table.output and "hallucinated flags" in table.output
