@@ -36,13 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hybrid_latency import Lookup, percentile, synthetic  # noqa: E402
 
 from docprompt.chunking import search_text  # noqa: E402
+from docprompt.codetokens import tokenize  # noqa: E402
 from docprompt.config import BuildSettings  # noqa: E402
 from docprompt.models import Document  # noqa: E402
 from docprompt.retrieve import Retriever, rrf  # noqa: E402
 from docprompt.store.build import build_index  # noqa: E402
 from docprompt.store.index import open_path  # noqa: E402
 from docprompt.store.sparse import top_n  # noqa: E402
-from docprompt.codetokens import tokenize  # noqa: E402
 
 
 def lite_server(data: Path) -> tuple[subprocess.Popen, str]:

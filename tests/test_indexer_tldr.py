@@ -89,7 +89,12 @@ def by_id(indexer: TldrIndexer) -> dict:
 def test_page_in_the_2021_syntax(tmp_path):
     page(tmp_path / "pages" / "common", "tar", TAR_2021)
     docs = by_id(TldrIndexer([tmp_path / "pages"]))
-    assert list(docs) == ["tldr/common/tar", "tldr/common/tar#card", "tldr/common/tar#ex1", "tldr/common/tar#ex2"]
+    assert list(docs) == [
+        "tldr/common/tar",
+        "tldr/common/tar#card",
+        "tldr/common/tar#ex1",
+        "tldr/common/tar#ex2",
+    ]
     card = docs["tldr/common/tar#card"]  # what the command does and the things its examples do
     assert card.kind == "card" and card.text.startswith("tar")
     doc = docs["tldr/common/tar"]
@@ -275,7 +280,11 @@ def test_real_pages(shared_data):
     assert len({d.id for d in docs}) == len(docs)
     tar = {d.id: d for d in docs if d.metadata["page"] == "tldr/common/tar"}
     assert tar["tldr/common/tar"].uri == "https://www.gnu.org/software/tar"
-    assert len(tar) == 10 and "tldr/common/tar#card" in tar and tar["tldr/common/tar#ex4"].text.startswith("Extract a (compressed) archive file")
+    assert (
+        len(tar) == 10
+        and "tldr/common/tar#card" in tar
+        and tar["tldr/common/tar#ex4"].text.startswith("Extract a (compressed) archive file")
+    )
     assert tar["tldr/common/tar#ex4"].metadata["flags"] == ["-x", "-v", "-f"]
     assert "--wildcards" in tar["tldr/common/tar#ex8"].metadata["flags"]
     assert sum(bool(d.metadata["flags"]) for d in examples) > len(examples) // 3

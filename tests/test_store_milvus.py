@@ -244,7 +244,12 @@ def test_a_changed_chunk_is_written_again_and_a_lost_write_is_redone(milvus):
     third = build_index(registry.path_of("m"), docs("new"), settings=settings)  # as after a killed build
     # the two lost rows are written again, their vectors from the embedding cache, not the embedder
     counts = third.counts
-    assert (counts["written"], counts["embedded"], counts["from_cache"], counts["reused_vectors"]) == (2, 0, 2, 4)
+    assert (counts["written"], counts["embedded"], counts["from_cache"], counts["reused_vectors"]) == (
+        2,
+        0,
+        2,
+        4,
+    )
     assert registry.open_index("m").store.count == 4
 
 

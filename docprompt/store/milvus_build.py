@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from ..codetokens import tokenize
 from ..config import BuildSettings
 from ..errors import BadInput, StoreUnavailable
 from ..models import Chunk
-from ..codetokens import tokenize
 from .milvus import TOKEN_ENV, connect, default_uri, normalize_uri, unavailable
 from .milvus_store import PROPERTY, MilvusChunks, collection_name, create, record
 
