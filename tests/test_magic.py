@@ -408,7 +408,7 @@ def run_notebook(nb, cwd: Path) -> dict[int, list[dict[str, Any]]]:
     client = NotebookClient(
         nb,
         kernel_name="docprompt-test",
-        timeout=120,
+        timeout=300,  # a cell that asks the real model, on a busy 2-core runner
         startup_timeout=120,
         resources={"metadata": {"path": str(cwd)}},
         on_cell_executed=executed,

@@ -26,7 +26,8 @@ from docprompt.train.pairs import (
     synthetic_pairs,
     tldr_pairs,
 )
-from docprompt.train.retriever import Example, QueryTower, batches, resolve
+from docprompt.train.retriever import Example, batches, resolve
+from docprompt.train.towers import QueryTower
 
 from .conftest import have_model
 
