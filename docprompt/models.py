@@ -87,6 +87,19 @@ class SourceRecord(BaseModel):
     chunks: int
 
 
+class FileStat(BaseModel):
+    """What a source's files were when it was read, from a stat walk (see docprompt.freshness):
+    their number, bytes, newest mtime and a digest of every (path, size, mtime)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    files: int
+    bytes: int
+    newest_ns: int
+    digest: str
+    suffixes: list[str] = Field(default_factory=list)  # only these were counted (empty: all)
+
+
 class IndexSource(BaseModel):
     """One named source of an index: an indexer over its paths, with its options. Once built,
     also what it read: its roots (the paths resolved), a hash of its documents, its counts."""
@@ -101,6 +114,7 @@ class IndexSource(BaseModel):
     content_hash: str = ""
     counts: dict[str, int] = Field(default_factory=dict)  # documents, chunks, skipped
     read_at: datetime | None = None
+    files: FileStat | None = None  # the files when read, so doctor can tell whether they changed
 
 
 class EmbedderInfo(BaseModel):

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from .config import BuildSettings
 from .errors import BadInput
-from .models import Document, IndexSource, Manifest
+from .freshness import stat_roots
+from .models import Document, FileStat, IndexSource, Manifest
 from .progress import Reporter
 from .store.build import build_index
 
@@ -70,6 +71,7 @@ class _Tagged:
         self.source, self.indexer = source, indexer
         self.documents = 0
         self.digest = hashlib.sha256()
+        self.files: FileStat | None = None
 
     def __iter__(self) -> Iterator[Document]:
         for doc in self.indexer.iter_documents():
@@ -99,6 +101,11 @@ def build_from_sources(
         _Tagged(s, make_indexer(s.indexer, s.paths, s.options, max_file_bytes=settings.max_file_bytes))
         for s in sources
     ]
+
+    # The files as they are before they are read: one changed during the build shows as changed.
+    for t in tagged:
+        suffixes = getattr(getattr(t.indexer, "options", None), "extensions", None)
+        t.files = stat_roots(t.indexer.roots, suffixes)
 
     def documents() -> Iterator[Document]:
         for t in tagged:
@@ -161,6 +168,7 @@ def _records(tagged: list[_Tagged], chunks: list) -> list[IndexSource]:
                     "skipped": sum(t.indexer.skipped.values()),
                 },
                 "read_at": now,
+                "files": t.files,
             }
         )
         for t in tagged

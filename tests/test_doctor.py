@@ -29,3 +29,78 @@ def test_doctor_reports_server_models_and_indexes(docs, home, monkeypatch):
     assert by_name["good"]["chunks"] > 0 and "error" in by_name["broken"]
     text = CliRunner().invoke(main, ["doctor"])
     assert text.exit_code == 0 and "no Ollama server" in text.output and "index good" in text.output
+
+
+def _sources(report: dict, name: str) -> list[dict]:
+    return next(ix for ix in report["indexes"] if ix["name"] == name)["sources"]
+
+
+def _doctor(*args: str):
+    result = CliRunner().invoke(main, ["doctor", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output) if args else result.output
+
+
+def test_doctor_says_each_source_is_up_to_date_or_changed_and_names_the_fix(docs, home, monkeypatch):
+    monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{closed_port()}")
+    built = CliRunner().invoke(main, ["index", "build", "t", str(docs), "--embedder", "hash:64"])
+    assert built.exit_code == 0, built.output
+    (src,) = _sources(_doctor("--json"), "t")
+    assert src["name"] == "files" and src["state"] == "up to date" and "fix" not in src
+    assert src["roots"] == [str(docs.resolve())] and src["age_s"] is not None and src["age_s"] < 600
+    assert "source files (files: " in _doctor() and "up to date" in _doctor()
+
+    (docs / "tar.md").write_text((docs / "tar.md").read_text() + "\n- list an archive: `tar tf a.tar`\n")
+    (src,) = _sources(_doctor("--json"), "t")
+    assert src["state"] == "changed" and src["fix"] == "docprompt index update t"
+    assert "changed since: files modified" in _doctor() and "run `docprompt index update t`" in _doctor()
+
+    updated = CliRunner().invoke(main, ["index", "update", "t"])
+    assert updated.exit_code == 0, updated.output
+    assert _sources(_doctor("--json"), "t")[0]["state"] == "up to date"
+
+    (docs / "sub" / "new.md").write_text("# new\n\nA new page.\n")
+    assert _sources(_doctor("--json"), "t")[0]["detail"] == "1 file added"
+
+
+def test_doctor_ignores_what_the_indexer_does_not_read(docs, home, monkeypatch):
+    monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{closed_port()}")
+    built = CliRunner().invoke(main, ["index", "build", "t", str(docs), "--embedder", "hash:64"])
+    assert built.exit_code == 0, built.output
+    (docs / ".hidden.md").write_text("not read")
+    (docs / "__pycache__").mkdir()
+    (docs / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")
+    (docs / "image.png").write_bytes(b"\x89PNG")  # not one of the files indexer's extensions
+    assert _sources(_doctor("--json"), "t")[0]["state"] == "up to date"
+
+
+def test_doctor_judges_an_index_without_file_records_by_mtimes(docs, home, monkeypatch):
+    """An index built before sources were recorded (or by build_index directly): a file newer
+    than the build is a change; a root that is gone is one too."""
+    import os
+    import time
+
+    monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{closed_port()}")
+    build("old", docs)
+    (src,) = _sources(_doctor("--json"), "old")
+    assert src["state"] == "up to date"
+    later = time.time() + 60
+    os.utime(docs / "tar.md", (later, later))
+    (src,) = _sources(_doctor("--json"), "old")
+    assert src["state"] == "changed" and src["fix"] == "docprompt index update old"
+    for f in sorted(docs.rglob("*"), reverse=True):
+        f.rmdir() if f.is_dir() else f.unlink()
+    docs.rmdir()
+    (src,) = _sources(_doctor("--json"), "old")
+    assert src["state"] == "changed" and src["detail"].endswith("is gone")
+
+
+def test_a_source_of_module_names_is_not_checked():
+    from datetime import datetime, timezone
+
+    from docprompt.freshness import check
+    from docprompt.models import IndexSource
+
+    source = IndexSource(name="python", indexer="python", paths=["json"], roots=["json"])
+    f = check(source, datetime.now(timezone.utc))
+    assert f.state == "unknown" and f.detail == "not files (not checked)" and not f.changed

@@ -8,7 +8,8 @@ import click
 @click.command("doctor")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def doctor(as_json: bool) -> None:
-    """Report the Ollama server, the embedded model, the model cache and the indexes."""
+    """Report the Ollama server, the embedded model, the model cache and the indexes, with each
+    index's sources: when they were read and whether their files changed since."""
     import json
     import os
 
@@ -57,6 +58,8 @@ def doctor(as_json: bool) -> None:
                     "indexer": m.indexer,
                     "chunks": m.counts.get("chunks", 0),
                     "embedder": m.embedder.name,
+                    "built_at": m.built_at.isoformat(),
+                    "sources": _sources(name, m),
                 }
             )
     report = {
@@ -99,3 +102,34 @@ def doctor(as_json: bool) -> None:
             c.print(f"{bad} index {ix['name']}: {escape(ix['error'])}")
         else:
             c.print(f"{ok} index {ix['name']}: {ix['indexer']}, {ix['chunks']:,} chunks, {ix['embedder']}")
+            for src in ix["sources"]:
+                c.print((f"  {bad} " if "fix" in src else "") + escape(_source_line(src)), soft_wrap=True)
+
+
+def _sources(index: str, manifest) -> list[dict]:
+    """Each source of the index: when it was read and whether its files changed since (a stat
+    walk, see docprompt.freshness); a changed one names the command that re-reads it."""
+    from ..freshness import check
+    from ..sources import sources_of
+
+    out = []
+    for source in sources_of(manifest):
+        f = check(source, manifest.built_at)
+        entry = f.as_dict()
+        if f.changed:
+            entry["fix"] = f"docprompt index update {index}"
+        out.append(entry)
+    return out
+
+
+def _source_line(src: dict) -> str:
+    from datetime import datetime
+
+    from ..freshness import ago
+
+    where = ", ".join(src["roots"]) or "no paths"
+    read = ago(datetime.fromisoformat(src["read_at"]) if src["read_at"] else None)
+    head = f"source {src['name']} ({src['indexer']}: {where}): read {read}"
+    if "fix" in src:
+        return f"{head}; changed since: {src['detail']}; run `{src['fix']}`"
+    return f"    {head}, {src['state']}" + (f" ({src['detail']})" if src["detail"] else "")
