@@ -185,24 +185,29 @@ class DocPromptMagics(Magics):
         print(f"docprompt: {message}", file=sys.stderr)
 
     def _docprompt(self, name: str, opts: Options) -> DocPrompt:
-        """The DocPrompt for an index (reopened when the index was rebuilt) and backend/model."""
+        """The DocPrompt for an index, or several (``man,acme``: their hits fused, verified
+        against all), reopened when one was rebuilt, and backend/model."""
         from .pipeline import DocPrompt
         from .store.index import read_manifest
         from .store.registry import resolve
 
-        built = read_manifest(resolve(name)).built_at
+        names = [n for n in (p.strip() for p in name.split(",")) if n]
+        if not names:
+            raise UsageError(f"no index name in {name!r}: name one, or several as NAME,NAME")
+        built = tuple(read_manifest(resolve(n)).built_at for n in names)
         key = (name, built, opts.backend, opts.model, opts.k)
         if key not in self._cache:
             for old in [k for k in self._cache if k[0] == name and k[1] != built]:
                 del self._cache[old]
-            self._cache[key] = DocPrompt.load(name, backend=opts.backend, model=opts.model, k=opts.k)
+            self._cache[key] = DocPrompt.load(names, backend=opts.backend, model=opts.model, k=opts.k)
         return self._cache[key]
 
     @line_magic
     @no_var_expand
     @_arguments
     def dp_use(self, line: str) -> None:
-        """``%dp_use NAME [options]``: answer from index NAME; the options become the defaults.
+        """``%dp_use NAME [options]``: answer from index NAME (or several: ``NAME,NAME``, their
+        hits fused and the code verified against all); the options become the defaults.
 
         ``%dp_use`` alone lists the indexes and marks the one in use. Options: ``--lang
         python|bash``, ``--backend auto|ollama|embedded``, ``--model NAME``, ``-k N``,
@@ -243,10 +248,13 @@ class DocPromptMagics(Magics):
             print("docprompt: defaults set; no index in use yet: %dp_use NAME picks one")
         else:
             self.index = target
-            m = dp.index.manifest
             lang = defaults.language or dp.language
-            print(f"docprompt: using {target!r} ({m.indexer}, {m.counts.get('chunks', 0)} chunks); "
-                  f"answers in {lang}")  # fmt: skip
+            parts = getattr(dp.index, "indexes", [dp.index])
+            sizes = [f"{ix.manifest.indexer}, {ix.manifest.counts.get('chunks', 0)} chunks" for ix in parts]
+            about = (
+                sizes[0] if len(parts) == 1 else "; ".join(f"{ix.name}: {z}" for ix, z in zip(parts, sizes))
+            )
+            print(f"docprompt: using {target!r} ({about}); answers in {lang}")
 
     @line_cell_magic
     @no_var_expand
@@ -255,7 +263,8 @@ class DocPromptMagics(Magics):
         """``%%dp [options]`` (the cell is the request) or ``%dp [options] request``: write the code
         into a new cell below, not run, with its cited docs and verification as comments.
 
-        ``{name}`` in the request is replaced by the variable's value. Options: ``--index NAME``,
+        ``{name}`` in the request is replaced by the variable's value. Options: ``--index NAME``
+        (or ``NAME,NAME``),
         ``--lang python|bash``, ``--backend auto|ollama|embedded``, ``--model NAME``, ``-k N`` (docs
         to retrieve), ``--no-verify``, ``--no-vars`` (do not show the notebook's variables to the
         model), ``--stream`` (print the reply as it comes). The Answer is kept in ``_dp``.

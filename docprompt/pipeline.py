@@ -14,7 +14,7 @@ samples may be drawn; the one that verifies best wins. See docs/generation.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .answer import Answer
@@ -43,7 +43,14 @@ class DocPrompt:
         self._generator = generator
         self._backend, self._model = backend, model
         self.language = language or self.default_language(index)
-        self.retriever = Retriever(index, mode=mode)  # type: ignore[arg-type]
+        parts = getattr(index, "indexes", None)  # a MultiIndex: one retriever per index, fused
+        if parts:
+            from .multi import MultiRetriever
+
+            self.retriever = MultiRetriever([Retriever(ix, mode=mode) for ix in parts],  # type: ignore[arg-type]
+                                            [ix.name for ix in parts])  # fmt: skip
+        else:
+            self.retriever = Retriever(index, mode=mode)  # type: ignore[arg-type,assignment]
         self.template = template
         self._verifiers: dict[str, Callable[..., Report]] = {}
 
@@ -52,11 +59,20 @@ class DocPrompt:
     max_tokens = property(lambda self: self.settings.max_tokens)
 
     @classmethod
-    def load(cls, name: str, **options: Any) -> DocPrompt:
-        """The named index (see ``docprompt index list``)."""
+    def load(cls, name: str | Sequence[str], **options: Any) -> DocPrompt:
+        """The named index (see ``docprompt index list``), or several: ``["man", "acme"]``
+        retrieves from each and fuses their hits by rank, and verifies against all of them
+        (see docprompt.multi); the first one's kind picks the default language."""
         from .store.registry import open_index
 
-        return cls(open_index(name), **options)
+        names = [name] if isinstance(name, str) else list(dict.fromkeys(name))
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise BadInput("name an index, or a list of index names: DocPrompt.load(['man', 'acme'])")
+        if len(names) == 1:
+            return cls(open_index(names[0]), **options)
+        from .multi import MultiIndex
+
+        return cls(MultiIndex([open_index(n) for n in names]), **options)
 
     @staticmethod
     def default_language(index) -> str:

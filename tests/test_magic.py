@@ -542,3 +542,22 @@ def test_the_example_notebook_with_the_embedded_model(kernel_env, tmp_path, monk
     assert "embedded qwen2.5-coder-0.5b" in "".join(
         o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
     )
+
+
+def test_several_indexes_answer_as_one(ip, model, capsys):
+    build_man()
+    build_py()
+    ip.run_line_magic("dp_use", "man,py")
+    out = capsys.readouterr().out
+    assert "using 'man,py' (man: manpages, 5 chunks; py: python, 4 chunks); answers in bash" in out
+    model.replies.append("```bash\ntar -xzf backup.tgz -C /tmp\n```")
+    ip.run_cell_magic("dp", "", "extract the gzipped archive backup.tgz into /tmp\n")
+    assert "# verified: tar -x, tar -z, tar -f, tar -C" in ip.rl_next_input
+    assert {h.chunk.metadata["index"] for h in ip.user_ns["_dp"].hits} == {"man", "py"}
+    assert "of 'man,py'" in capsys.readouterr().out
+    model.replies.append("```python\n" + CSV_CODE + "```")
+    ip.user_ns.update(people=Frame(), out="people.csv")
+    ip.run_line_magic("dp", "--index py,man --lang python write people to out as CSV")
+    assert "csv.DictWriter" in ip.rl_next_input and ip.user_ns["_dp"].verification.ok
+    with pytest.raises(UsageError, match="no index name"):
+        ip.run_line_magic("dp", "--index , extract")
