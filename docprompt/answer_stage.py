@@ -69,7 +69,11 @@ class Stage:
             api = pp.context(request, hits)
             self._tick("retrieve_s", t)
             if api.cards:
-                return pp.messages(request, api, context=context), fence, api.hits
+                # The docs' import lines open the reply: small models then write calls, not
+                # copies of the API or their own versions of it; unused ones are dropped after.
+                given = api.imports if self.settings.prefill_imports else []
+                prefix = fence + "".join(f"{ln}\n" for ln in given)
+                return pp.messages(request, api, context=context, imports=not given), prefix, api.hits
         t = time.perf_counter()
         if not docs:
             hits = []

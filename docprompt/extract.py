@@ -153,6 +153,8 @@ def malformed(command: str) -> str | None:
 _CITATION_LINE = re.compile(
     r"^\s*(#\s*)?(\[\d{1,2}\](\s*[\w.,()\[\] -]*)?|(documents?|docs?|sources?)\s*:.*)$", re.I
 )
+# The section headers of the Python prompt (python_answer.py): a line that is one is an echo.
+PROMPT_HEADERS = frozenset({"Imports:", "API:", "Examples:", "From the docs:"})
 _EOF_ERRORS = ("was never closed", "unexpected EOF", "expected an indented block", "unterminated")
 
 
@@ -172,11 +174,15 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
     mid-statement, ``prose`` or ``empty`` when there is no code in it."""
     import ast
 
+    given = prefix.split("\n", 1)[1] if prefix.startswith("```") and "\n" in prefix else ""
     if reply.lstrip().startswith("```") or "```" not in prefix:  # the block restarted, or no prefix
         body = extract_python(reply)
     else:
-        body = reply.split("```", 1)[0]
-    lines = [ln for ln in body.splitlines() if not _CITATION_LINE.match(ln) and ln.strip() not in titles]
+        body = given + reply.split("```", 1)[0]
+    lines = body.splitlines()
+    echoed = next((i for i, ln in enumerate(lines) if ln.strip() in PROMPT_HEADERS), None)
+    lines = lines[:echoed]  # a small model that starts copying the prompt's sections is cut there
+    lines = [ln for ln in lines if not _CITATION_LINE.match(ln) and ln.strip() not in titles]
     code = "\n".join(lines).strip("\n").rstrip()
     if any(ln.lstrip().startswith(">>> ") for ln in code.splitlines()):
         code = extract_python(code)
@@ -190,4 +196,28 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
         if any(m in (e.msg or "") for m in _EOF_ERRORS) or (e.lineno or 0) >= len(code.splitlines()):
             return code, "truncated"
         return code, f"syntax error: {e.msg} (line {e.lineno})"
+    code = drop_unused_imports(code, given.splitlines())
+    if not code.strip():
+        return "", "empty"
     return code, None
+
+
+def drop_unused_imports(code: str, candidates: list[str]) -> str:
+    """``code`` without those of the import lines ``candidates`` (given to the model, not written
+    by it) whose names it never uses."""
+    import ast
+
+    offered = {ln.strip() for ln in candidates if ln.strip().startswith(("import ", "from "))}
+    if not offered:
+        return code
+    tree = ast.parse(code)
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    keep: list[str] = []
+    for ln in code.splitlines():
+        if ln.strip() in offered:
+            node = ast.parse(ln.strip()).body[0]
+            names = [(a.asname or a.name).split(".")[0] for a in node.names]  # type: ignore[attr-defined]
+            if ln in keep or not any(n in used for n in names):  # unused, or written again by the model
+                continue
+        keep.append(ln)
+    return "\n".join(keep).strip("\n")

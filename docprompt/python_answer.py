@@ -131,9 +131,12 @@ class PythonPrompt:
                 names.append(rest)
         return f"members: {', '.join(dict.fromkeys(names))}" if names else ""
 
-    def messages(self, request: str, ctx: Context, *, context: str = "") -> list[dict[str, str]]:
+    def messages(
+        self, request: str, ctx: Context, *, context: str = "", imports: bool = True
+    ) -> list[dict[str, str]]:
+        """The prompt; ``imports``: list the import lines in it (not when they open the reply)."""
         parts = []
-        if ctx.imports:
+        if ctx.imports and imports:
             parts.append("Imports:\n" + "\n".join(ctx.imports))
         if ctx.cards:
             parts.append("API:\n" + "\n".join(ctx.cards))

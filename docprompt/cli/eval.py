@@ -162,6 +162,8 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
 @click.option("--tldr-pages", help="tldr pages folder; the dataset's own commands are left out")
 @click.option("--max-tokens", type=click.IntRange(16, 2048), default=128, show_default=True)
 @click.option("--embedder", help="embedding model for the pool index, e.g. a trained one [all-MiniLM-L6-v2]")
+@click.option("--onnx-precision", type=click.Choice(["int8", "fp32"]),
+              help="graph that embeds the pool and the queries [int8]")  # fmt: skip
 @click.option("--split", type=click.Choice(["tune", "report", "all"]), default="all", show_default=True,
               help="tune: 40% of the commands (tldr) or requests; report: the rest")  # fmt: skip
 @click.option("-s", "--stage", "stage_options", multiple=True, metavar="KEY=VALUE",
@@ -169,7 +171,7 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
               "candidates, fill_placeholders, repair_rounds); repeatable")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
 def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpages, tldr_pages, max_tokens,
-             embedder, split, stage_options, as_json):  # fmt: skip
+             embedder, onnx_precision, split, stage_options, as_json):  # fmt: skip
     """End-to-end: retrieve, prompt, generate, verify; DocPrompting's metrics on the answers.
 
     Bash (tldr rows): cmd_acc, exact_match, token_f1, char_bleu, and hallucinated flags before
@@ -195,7 +197,8 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     resolve("generate", stages)  # a bad key or value is one line here, before the pool is built
     settings = GenerateSettings(sample=sample, seed=seed, backend=backend, model=model, docs=docs,
                                 verify=verify, max_tokens=max_tokens, split=split, stages=stages)  # fmt: skip
-    build = BuildSettings(**({"embedder": embedder} if embedder else {}))
+    given = {"embedder": embedder, "onnx_precision": onnx_precision}
+    build = BuildSettings(**{k: v for k, v in given.items() if v})
     result = run(
         shape,
         rows,
