@@ -199,6 +199,8 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
     code = drop_unused_imports(code, given.splitlines())
     if not code.strip():
         return "", "empty"
+    if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.parse(code).body):
+        return code, "imports only"  # e.g. what is left of a copy of the prompt's import lines
     return code, None
 
 

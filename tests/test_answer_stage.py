@@ -178,37 +178,43 @@ def test_python_prompts_show_cards_imports_and_the_variables(acme):
     answer = DocPrompt(acme, generator=model, language="python").ask(
         "load the customer record in c.json without strict checking and store it in `c`"
     )
-    user, prefix = model.prompts[0][-1]["content"], model.options[0]["prefix"]
-    assert "API:\n" in user and "load_customer(path, *, strict=True, **overrides)" in user
+    user = model.prompts[0][-1]["content"]
+    assert "Imports:\nfrom acme_private.customers import load_customer" in user and "API:\n" in user
+    assert "load_customer(path, *, strict=True, **overrides)" in user
     assert user.rstrip().endswith("The code must assign `c`.")
-    # the docs' import lines open the reply (not listed in the prompt); unused ones are dropped
-    assert prefix.startswith("```python\nfrom acme_private") and "Imports:" not in user
-    assert "from acme_private.customers import load_customer\n" in prefix and model.options[0]["stop"] == [
-        "```"
-    ]
-    assert (
-        answer.code
-        == "from acme_private.customers import load_customer\nc = load_customer('c.json', strict=False)"
-    )
+    assert model.options[0]["prefix"] == "```python\n" and model.options[0]["stop"] == ["```"]
+    assert answer.code.startswith("from acme_private.customers import load_customer")
     assert answer.verification.ok
 
 
 def test_a_reply_that_copies_the_prompt_is_cut_where_the_copy_starts():
     from docprompt.extract import python_answer
 
-    prefix = "```python\nfrom acme import load\nfrom acme import dump\n"
-    reply = "x = load('a')\n\nAPI:\nacme.load(path): Read a file.\n"
-    assert python_answer(reply, prefix) == ("from acme import load\nx = load('a')", None)
-    assert python_answer("API:\nacme.load(path)\n", prefix) == ("", "empty")
-    assert python_answer("```python\nimport os\nos.sep\n```", prefix) == ("import os\nos.sep", None)
+    reply = "from acme import load\nx = load('a')\n\nAPI:\nacme.load(path): Read a file.\n"
+    assert python_answer(reply, "```python\n") == ("from acme import load\nx = load('a')", None)
+    assert python_answer("Imports:\nfrom acme import load\n", "```python\n") == ("", "empty")
+    copied = "from acme import load\n\nAPI:\nacme.load(path): Read a file.\n"
+    assert python_answer(copied, "```python\n") == ("from acme import load", "imports only")
 
 
-def test_prompts_can_list_the_imports_instead(acme):
-    model = Model("from acme_private.customers import load_customer\nc = load_customer('c.json')\n")
-    dp = DocPrompt(acme, generator=model, language="python", prefill_imports=False)
-    dp.ask("load c.json and store it in `c`")
-    assert "Imports:\nfrom acme_private" in model.prompts[0][-1]["content"]
-    assert model.options[0]["prefix"] == "```python\n"
+def test_the_reply_can_open_with_the_docs_imports(acme):
+    """prefill_imports: the import lines start the reply; the unused ones are dropped after."""
+    model = Model("c = load_customer('c.json')\n")
+    dp = DocPrompt(acme, generator=model, language="python", prefill_imports=True)
+    answer = dp.ask("load c.json and store it in `c`")
+    prefix = model.options[0]["prefix"]
+    assert (
+        prefix.startswith("```python\nfrom acme_private")
+        and "Imports:" not in model.prompts[0][-1]["content"]
+    )
+    assert "from acme_private.customers import load_customer\n" in prefix
+    assert answer.code == "from acme_private.customers import load_customer\nc = load_customer('c.json')"
+
+    from docprompt.extract import python_answer
+
+    given = "```python\nfrom acme import load\nfrom acme import dump\n"
+    assert python_answer("x = load('a')\nAPI:\n", given) == ("from acme import load\nx = load('a')", None)
+    assert python_answer("```python\nimport os\nos.sep\n```", given) == ("import os\nos.sep", None)
 
 
 def test_the_docs_own_fixes_come_before_any_model_repair(acme):
