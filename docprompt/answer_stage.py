@@ -27,6 +27,7 @@ class Stage:
         self.timings: dict[str, float] = {}
         self.command: dict[str, Any] = {}
         self.draft = ""  # a draft of the chosen command, to compete with the written answers
+        self.fallback = ""  # the same, used only when nothing usable was written
         self.t0 = time.perf_counter()
 
     def _tick(self, name: str, since: float) -> float:
@@ -41,7 +42,7 @@ class Stage:
         dp, request = self.dp, self.request
         fence = FENCES[self.language]
         if self.language == "bash" and docs and hits is None and self.settings.command_first:
-            from .bash_answer import CommandFirst, command_of
+            from .bash_answer import CommandFirst, command_of, invocation
 
             s = self.settings
             cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
@@ -59,8 +60,10 @@ class Stage:
                 self._tick("retrieve_s", t)
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name}
                 self.draft = draft if s.draft_sample and command_of(draft) == name else ""
+                self.fallback = draft if command_of(draft) == name else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
-                return cf.messages(request, ctx), fence + name, shown
+                typed = invocation(name, card)
+                return cf.messages(request, ctx, typed), fence + typed, shown
         if self.language == "python" and docs:
             from .python_answer import PythonPrompt
 
@@ -200,6 +203,11 @@ class Stage:
         samples = self.sample(messages, prefix)
         t = self._tick("generate_s", t)
         best = pick(samples, self.language)
+        if best.problem and best.problem != "truncated" and self.fallback:
+            # Nothing usable was written; the draft named the chosen command and is well formed.
+            code, problem = self._extract(self.fallback, "")
+            if not problem:
+                best = self._fix(Sample(code, self.fallback, None, self._check(code)))
         first_code, first_report = (best.first, best.first_report) if best.first else (best.code, best.report)
         best, repaired = self.repair(best, messages, prefix)
         repaired = repaired or bool(best.first)

@@ -60,6 +60,13 @@ class Context:
         return self.options + self.examples + self.others
 
 
+def invocation(name: str, card: str) -> str:
+    """How a command is typed: a tldr page of a subcommand is named ``tlmgr-remove`` and titled
+    ``tlmgr remove`` (its card starts with the title), and the answer must start with the title."""
+    title = card.split(":", 1)[0].strip()
+    return title if " " in title and title.replace(" ", "-") == name else name
+
+
 def command_of(line: str) -> str:
     """The name of the first command a command line runs ('' when none)."""
     cmds = [c for c in parse(line) if c.is_external and not c.nested]
@@ -163,8 +170,9 @@ class CommandFirst:
         summary = card.split(":", 1)[1].strip() if ":" in card else ""
         return Context(name, first_sentences(summary, 200), synopsis, options, examples, others)
 
-    def messages(self, request: str, ctx: Context) -> list[dict[str, str]]:
-        parts = [f"{ctx.name}: {ctx.summary}" if ctx.summary else ctx.name]
+    def messages(self, request: str, ctx: Context, typed: str = "") -> list[dict[str, str]]:
+        typed = typed or ctx.name
+        parts = [f"{typed}: {ctx.summary}" if ctx.summary else typed]
         if ctx.synopsis:
             parts.append(f"Usage: {ctx.synopsis}")
         if ctx.options:

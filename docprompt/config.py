@@ -113,7 +113,7 @@ class GenerateSettings(BaseModel):
     draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
     fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
-    prefill_imports: bool = Field(default=False, description="Python: the reply starts with the docs' imports")
+    prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
 
 
 class Settings(BaseModel):

@@ -125,6 +125,22 @@ def test_a_malformed_reply_is_asked_for_once_more_and_never_returned(shell_index
     assert len(model.prompts) == 2 and answer.code == "" and answer.problem
 
 
+def test_when_nothing_usable_is_written_the_draft_of_the_chosen_command_answers(shell_index):
+    model = Model("du -sh .", ": estimate file space usage.", ": estimate file space usage.", choices=["du"])
+    answer = DocPrompt(shell_index, generator=model).ask("how big is this folder")
+    assert len(model.prompts) == 4  # draft, choice, the write, the write once more
+    assert answer.code == "du -sh ." and answer.problem is None and answer.verification.ok
+
+
+def test_a_subcommand_page_is_written_as_it_is_typed():
+    from docprompt.bash_answer import invocation
+
+    assert invocation("tlmgr-remove", "tlmgr remove: Uninstall TeX Live packages.") == "tlmgr remove"
+    assert invocation("git-fetch", "git fetch: Download objects.") == "git fetch"
+    assert invocation("du", "du: estimate file space usage.") == "du"
+    assert invocation("pdf-tools", "pdftk: a PDF toolkit.") == "pdf-tools"  # not its title's words
+
+
 def test_samples_keep_the_one_that_verifies(shell_index):
     model = Model(" --frobnicate", " -s", " -s", choices=["du"])
     dp = DocPrompt(shell_index, generator=model, draft=False, samples=3, repair_rounds=0)
