@@ -249,7 +249,9 @@ class TldrIndexer(FileTreeIndexer):
             if not page.title or not (page.description or page.examples):
                 self.skipped.add("not a tldr page", file)
                 continue
-            if page.title.replace(" ", "-") in self.exclude_commands:
+            # A left-out command's subcommand pages ("tlmgr remove", file tlmgr-remove.md) go too.
+            first = page.title.split()[0]
+            if page.title.replace(" ", "-") in self.exclude_commands or first in self.exclude_commands:
                 self.skipped.add("excluded command", file)
                 continue
             seen.add(page_id)

@@ -197,6 +197,11 @@ def test_exclude_commands(tmp_path):
     assert ix.skipped == {"excluded command": 2}
     ix = make_indexer("tldr", [str(tmp_path)], {"exclude_commands": "grep"}, max_file_bytes=5_000_000)
     assert {d.metadata["command"] for d in ix.iter_documents()} == {"tar", "git-commit"}
+    # a left-out command takes its subcommand pages with it (their examples are its answers),
+    # but not other commands whose names merely start the same way
+    page(tmp_path / "common", "apt-get", "# apt-get\n\n> Debian's package tool.\n")
+    ix = TldrIndexer([tmp_path], exclude_commands=["git", "apt"])
+    assert {d.metadata["command"] for d in ix.iter_documents()} == {"tar", "grep", "apt-get"}
     with pytest.raises(BadInput, match="exclude_commands"):
         TldrIndexer([tmp_path], exclude_commands=3)
 
