@@ -81,6 +81,10 @@ def _fingerprint(path: str) -> list:
     return [str(p), st.st_size, int(st.st_mtime)]
 
 
+# What a pool holds beyond its inputs: 2 = a left-out command's tldr subcommand pages left out too.
+POOL_VERSION = 2
+
+
 def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str:
     """What a cached pool was built from: sources (path, size, time), settings, versions, and
     the files of a model folder (one trained again under the same path is another pool)."""
@@ -90,6 +94,7 @@ def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str
         "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
         "settings": settings.model_dump(exclude={"store", "uri", "collection"}),  # a pool is local
         "format": layout.FORMAT_VERSION,
+        "pool": POOL_VERSION,
         "tokenizer": TOKENIZER_VERSION,
         "docprompt": __version__,
     }
