@@ -40,7 +40,7 @@ class Candidate:
     name: str
     card: str
     rank: int  # 0-based place in the merged list
-    sources: list[str] = field(default_factory=list)  # "cards", "draft"
+    sources: list[str] = field(default_factory=list)  # "retrieval", "draft"
     hits: list[Hit] = field(default_factory=list)
 
 
@@ -101,11 +101,16 @@ class CommandFirst:
         return str(reply).strip()
 
     def candidates(self, request: str, draft: str = "") -> list[Candidate]:
+        # Commands in the order their paragraphs, examples or cards first appear in the hits: a
+        # command's man page answers for it even where it has no tldr page (hit@5 on tldr dev
+        # tune, 150 rows: 66.7 against 35.3 for its card alone).
         by_name: dict[str, Candidate] = {}
-        for hit in self.retriever.retrieve(request, k=4 * self.k, filters={"kind": "card"}):
-            name = hit.chunk.metadata.get("command") or hit.chunk.title
+        for hit in self.retriever.retrieve(request, k=12 * self.k):
+            name = hit.chunk.metadata.get("command")
+            if not name:
+                continue
             if name not in by_name:
-                by_name[name] = Candidate(name, hit.chunk.text, len(by_name), ["cards"], [hit])
+                by_name[name] = Candidate(name, "", len(by_name), ["retrieval"], [hit])
             else:
                 by_name[name].hits.append(hit)
         ranked = list(by_name.values())
@@ -120,9 +125,15 @@ class CommandFirst:
                 ranked.insert(0, Candidate(drafted, self._card(drafted), 0, ["draft"]))
         for i, c in enumerate(ranked):
             c.rank = i
+        for c in ranked[: self.k]:
+            c.card = c.card or self._card(c.name)
         return ranked[: self.k]
 
     def _card(self, name: str) -> str:
+        """The command's card (its man page's, else its tldr page's), else one from its page."""
+        cards = [chunk.text for _, chunk in self.index.store.chunks(command=name, kind="card")]
+        if cards:
+            return max(cards, key=len)
         from .cmdref import Lookup
 
         page = Lookup(self.index).page(name)
