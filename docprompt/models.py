@@ -15,42 +15,39 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-class Document(BaseModel):
+class _Described(BaseModel):
+    """What a Document and its Chunks both carry: where they come from and what they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str = ""
+    kind: Kind = "doc"
+    language: str = "text"
+    title: str = ""
+    uri: str = ""
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+
+class Document(_Described):
     """One unit a source yields: a man page, an API entry, a tldr page, a file.
 
     ``paragraphs`` lets an indexer hand over pre-split paragraphs (man page option entries,
     API entries); the chunker keeps each one whole when it fits.
     """
 
-    model_config = ConfigDict(extra="forbid")
-
     id: str
     text: str
-    source: str = ""
-    kind: Kind = "doc"
-    language: str = "text"
-    title: str = ""
-    uri: str = ""
-    metadata: dict[str, Any] = Field(default_factory=dict)
     paragraphs: list[str] | None = None
 
 
-class Chunk(BaseModel):
+class Chunk(_Described):
     """A retrievable paragraph of a Document; ``id`` is ``<doc id>#<position>``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     id: str
     doc_id: str
     position: int
     text: str
     content_hash: str
-    source: str = ""
-    kind: Kind = "doc"
-    language: str = "text"
-    title: str = ""
-    uri: str = ""
-    metadata: dict[str, Any] = Field(default_factory=dict)
 
 
 class Hit(BaseModel):

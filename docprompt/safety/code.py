@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from .paths import Finding, Words, critical_path, overwritten, removed
 
@@ -120,38 +120,33 @@ def _argument(code: str, start: int) -> str:
     code = code[: start + _REACH]
     if start > 0 and code[start - 1] == "(" or code[start : start + 1] == "(":
         i = start if code[start - 1] == "(" else start + 1
-        depth, j, quote = 1, i, ""
-        while j < len(code) and depth:
-            c = code[j]
-            if quote:
-                quote = "" if c == quote and code[j - 1] != "\\" else quote
-            elif c in "'\"`":
-                quote = c
-            elif c in "([{":
-                depth += 1
-            elif c in ")]}":
-                depth -= 1
-            j += 1
-        return code[i : j - 1]
+        closed = next((j for j, c, depth in _outside_strings(code[i:], "'\"`") if depth < 0), None)
+        return code[i : len(code) - 1 if closed is None else i + closed]
     return re.split(r"[;\n}]|\bor\b|\band\b|\bif\b|\bunless\b", code[start:], maxsplit=1)[0]
 
 
 def _split(args: str) -> list[str]:
     """The arguments of a call, split at the commas outside brackets and strings."""
-    out, depth, quote, last = [], 0, "", 0
-    for i, c in enumerate(args):
-        if quote:
-            quote = "" if c == quote and args[i - 1] != "\\" else quote
-        elif c in "'\"":
-            quote = c
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == "," and depth == 0:
+    out, last = [], 0
+    for i, c, depth in _outside_strings(args, "'\""):
+        if c == "," and depth == 0:
             out.append(args[last:i].strip())
             last = i + 1
     return [*out, args[last:].strip()]
+
+
+def _outside_strings(text: str, quotes: str) -> Iterator[tuple[int, str, int]]:
+    """(position, character, bracket depth after it) of each character outside quoted strings."""
+    depth, quote = 0, ""
+    for i, c in enumerate(text):
+        if quote:
+            quote = "" if c == quote and text[i - 1] != "\\" else quote
+            continue
+        if c in quotes:
+            quote = c
+            continue
+        depth += (c in "([{") - (c in ")]}")
+        yield i, c, depth
 
 
 def _first(args: str) -> str:

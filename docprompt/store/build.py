@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -365,11 +364,7 @@ def _build(
         chunk_counts = Counter(c.source for c in all_chunks)
         for rec in manifest.sources:
             rec.chunks = chunk_counts[rec.path]
-        # The manifest is written last: a directory without one is never a valid index.
-        (build / layout.MANIFEST).write_text(
-            json.dumps(manifest.model_dump(mode="json"), indent=2), encoding="utf-8"
-        )
-        layout.swap_in(build, path)
+        layout.publish(build, path, manifest)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise

@@ -9,7 +9,6 @@ the same sources, reusing its vectors.
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from datetime import datetime, timezone
@@ -94,10 +93,7 @@ def _copy(source: Index, path: Path, name: str, store: str, uri, collection, tok
                 "collection": written.get("collection"),
             }
         )
-        (build / layout.MANIFEST).write_text(
-            json.dumps(manifest.model_dump(mode="json"), indent=2), encoding="utf-8"
-        )
-        layout.swap_in(build, path)
+        layout.publish(build, path, manifest)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise

@@ -176,6 +176,13 @@ def fsync_tree(root: Path) -> None:
         _fsync(Path(dirpath))
 
 
+def publish(build: Path, path: Path, manifest) -> None:
+    """Write ``manifest`` (a pydantic model) into ``build`` last, since a directory without one is
+    never a valid index, then swap the build in at ``path``."""
+    (build / MANIFEST).write_text(json.dumps(manifest.model_dump(mode="json"), indent=2), encoding="utf-8")
+    swap_in(build, path)
+
+
 def swap_in(build: Path, path: Path) -> None:
     """Point ``path`` at ``build`` atomically, then delete what it pointed to unless pinned."""
     fsync_tree(build)
