@@ -24,7 +24,23 @@ for model in qwen2.5-coder-0.5b qwen2.5-coder-1.5b; do
 done
 
 # tldr dev, report half (commands never tuned on), N rows; each stage's ablation for 0.5B.
-T="--dataset $DATA/tldr/dev.jsonl --split report --sample $N --backend embedded"
+# The pool of docs/benchmarks.md: the man pages of the dev set's commands (MAN_DEV, made here
+# from the tarball) and the tldr pages; the whole 1,775-page tarball works too, at ~6x the
+# embedding time. fp32 lets earlier pools' vectors be reused; drop it to embed with int8.
+MAN_DEV=${MAN_DEV:-$OUT/man-dev}
+if [ ! -d "$MAN_DEV" ]; then
+  mkdir -p "$MAN_DEV.all" "$MAN_DEV" && tar -xzf "$DATA/manpages/manpages.tar.gz" -C "$MAN_DEV.all"
+  python3 - "$DATA/tldr/dev.jsonl" "$MAN_DEV.all" "$MAN_DEV" <<'PY'
+import json, shutil, sys
+from pathlib import Path
+cmds = {json.loads(line)["cmd_name"] for line in open(sys.argv[1])}
+for page in Path(sys.argv[2]).rglob("*.txt"):
+    if page.name.rsplit(".", 2)[0] in cmds:
+        shutil.copy(page, sys.argv[3])
+PY
+fi
+T="--dataset $DATA/tldr/dev.jsonl --split report --sample $N --backend embedded --manpages $MAN_DEV"
+T="$T --tldr-pages $DATA/tldr/pages --onnx-precision fp32"
 run tldr-05-format   $T --model qwen2.5-coder-0.5b -s command_first=false -s fill_placeholders=false
 run tldr-05-cmdfirst $T --model qwen2.5-coder-0.5b -s fill_placeholders=false
 run tldr-05-full     $T --model qwen2.5-coder-0.5b
