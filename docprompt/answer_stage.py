@@ -59,8 +59,8 @@ class Stage:
                 ctx = cf.context(request, name, card)
                 self._tick("retrieve_s", t)
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name}
-                self.draft = draft if s.draft_sample and command_of(draft) == name else ""
                 self.fallback = draft if command_of(draft) == name else ""
+                self.draft = self.fallback if s.draft_sample else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
                 typed = invocation(name, card)
                 return cf.messages(request, ctx, typed), fence + typed, shown

@@ -189,30 +189,31 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
     if not code.strip():
         return "", "empty"
     try:
-        ast.parse(code)
+        tree = ast.parse(code)
     except SyntaxError as e:
         if _looks_like_prose(code.splitlines()[0]) or len(code.split()) > 3 and code.rstrip().endswith("."):
             return code, "prose"
         if any(m in (e.msg or "") for m in _EOF_ERRORS) or (e.lineno or 0) >= len(code.splitlines()):
             return code, "truncated"
         return code, f"syntax error: {e.msg} (line {e.lineno})"
-    code = drop_unused_imports(code, given.splitlines())
+    kept = drop_unused_imports(code, given.splitlines(), tree)
+    if kept != code:
+        code, tree = kept, ast.parse(kept)
     if not code.strip():
         return "", "empty"
-    if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.parse(code).body):
+    if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
         return code, "imports only"  # e.g. what is left of a copy of the prompt's import lines
     return code, None
 
 
-def drop_unused_imports(code: str, candidates: list[str]) -> str:
-    """``code`` without those of the import lines ``candidates`` (given to the model, not written
-    by it) whose names it never uses."""
+def drop_unused_imports(code: str, candidates: list[str], tree) -> str:
+    """``code`` (parsed: ``tree``) without those of the import lines ``candidates`` (given to the
+    model, not written by it) whose names it never uses."""
     import ast
 
     offered = {ln.strip() for ln in candidates if ln.strip().startswith(("import ", "from "))}
     if not offered:
         return code
-    tree = ast.parse(code)
     used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     keep: list[str] = []
     for ln in code.splitlines():

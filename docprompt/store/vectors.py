@@ -64,17 +64,17 @@ def gather_vectors(
     text_of = dict(zip(keys, texts))
     with embcache.opened(_cache_identity(identity, embedder, onnx_dir), int(embedder.dim)) as cache:
         vectors_by_key: dict[str, np.ndarray] = {}
-        lazy = old is not None and old.manifest.store == "milvus"
-        if lazy and old is not None and _vectors_tag(old.manifest.embedder) == _tag(embedder):
+        in_milvus = old if old is not None and old.manifest.store == "milvus" else None
+        if in_milvus is not None and _vectors_tag(in_milvus.manifest.embedder) == _tag(embedder):
             # The collection keeps its vectors: a write fetches only those it reads.
-            vectors_by_key = _reused_vectors(old, keys, lazy=True)
+            vectors_by_key = _reused_vectors(in_milvus, keys, lazy=True)
         held = len(vectors_by_key)
         if cache is not None:
             missing = {k: t for k, t in text_of.items() if k not in vectors_by_key}
             vectors_by_key.update(cache.get_many(missing))
         from_cache = len(vectors_by_key) - held
         for other in [None, *reuse_from]:  # the previous build, then the donors given
-            if other is None and lazy:
+            if other is None and in_milvus is not None:
                 continue
             if len(vectors_by_key) == len(text_of):
                 break
