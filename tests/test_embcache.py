@@ -21,6 +21,7 @@ from docprompt.store.build import build_index
 from docprompt.store.index import Index
 from docprompt.store.vectors import _cache_identity, _vectors_tag
 
+from .faults import cache_rows
 from .helpers import build
 
 
@@ -93,17 +94,8 @@ def test_vectors_from_the_cache_are_the_embedders_own(tmp_path):
     idx = Index(registry.path_of("u"))
     keys = idx.store.vec_keys()
     vectors = idx.dense.vectors()
-    texts = {k: None for k in keys}
-    rows = {}
-    for f in embcache.files():
-        import sqlite3
-
-        con = sqlite3.connect(f.path)
-        rows.update(
-            {k: np.frombuffer(v, dtype=np.float32) for k, v in con.execute("SELECT key, vec FROM vectors")}
-        )
-        con.close()
-    assert set(texts) <= set(rows)
+    rows = cache_rows()
+    assert set(keys) <= set(rows)
     for k, row in keys.items():
         assert np.array_equal(vectors[row], rows[k])
 
