@@ -142,6 +142,9 @@ def test_cli_ask_streams_then_lists_the_evidence(man_index, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "✓ verified against the docs" in result.output
     assert "tar -C: -C, --directory=DIR" in result.output
+    docs = next(line for line in result.output.splitlines() if line.startswith("docs:"))
+    titles = docs.removeprefix("docs: ").split(", ")
+    assert titles and len(titles) == len(set(titles)), docs  # a page and its card: one title
 
 
 def test_cli_ask_warns_about_a_risky_answer_and_json_has_the_risk(man_index, monkeypatch):

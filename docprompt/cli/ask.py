@@ -106,7 +106,9 @@ def ask(
     for item, line in answer.evidence.items():
         out.print(f"  [cyan]{item}[/]: {line}", markup=True)
     if answer.cited:
-        out.print("[dim]docs:[/] " + ", ".join(h.chunk.title or h.chunk.doc_id for h in answer.cited))
+        # a page and its command card share a title: name each doc once
+        titles = dict.fromkeys(h.chunk.title or h.chunk.doc_id for h in answer.cited)
+        out.print("[dim]docs:[/] " + ", ".join(titles))
     t = answer.timings
     err.print(
         f"[dim]{answer.backend}:{answer.model} · retrieve {t.get('retrieve_s', 0):.2f}s · "
