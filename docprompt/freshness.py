@@ -5,13 +5,15 @@ one digest, recorded with the number of files, their bytes and the newest mtime
 (:class:`~docprompt.models.FileStat`). ``docprompt doctor`` walks them again and compares: a
 man-page index of thousands of files costs one ``stat`` each. Hidden files and folders and
 ``__pycache__`` are left out, as the indexers leave them out; when the source's indexer reads
-only some suffixes, only those count. Roots that are not paths (a Python module name) are
-not checked.
+only some suffixes, only those count. A root that is a Python module name (``json``, an
+installed package indexed by import name) stands for the files it is installed as, found
+without importing it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ def stat_roots(roots: Iterable[str], suffixes: Iterable[str] | None = None) -> F
     wanted = tuple(s.lower() for s in suffixes or ())
     digest = hashlib.sha256()
     files = size = newest = 0
-    paths = [r for r in roots if os.path.isabs(r)]
+    paths = [p for r in roots for p in _as_paths(r)]
     if not paths:
         return None
     for root in sorted(paths):
@@ -39,6 +41,20 @@ def stat_roots(roots: Iterable[str], suffixes: Iterable[str] | None = None) -> F
     return FileStat(
         files=files, bytes=size, newest_ns=newest, digest=digest.hexdigest()[:32], suffixes=list(wanted)
     )
+
+
+def _as_paths(root: str) -> list[str]:
+    """The files a root stands for: itself when a path; an importable module's installed
+    folder (a package) or file, found without importing it; none for anything else."""
+    if os.path.isabs(root):
+        return [root]
+    try:  # the top-level name only: find_spec imports the parents of a dotted name
+        spec = importlib.util.find_spec(root.split(".")[0])
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.origin or spec.origin in ("built-in", "frozen"):
+        return []
+    return [os.path.dirname(spec.origin) if spec.submodule_search_locations else spec.origin]
 
 
 def _walk(root: Path, suffixes: tuple[str, ...]):
@@ -97,15 +113,16 @@ def check(source: IndexSource, built_at: datetime) -> Freshness:
     read_at = source.read_at or built_at
     roots = source.roots or source.paths
     out = Freshness(source.name, source.indexer, roots, read_at, "unknown")
-    if not any(os.path.isabs(r) for r in roots):
-        out.detail = "not files (not checked)"
+    modules = [r for r in roots if not os.path.isabs(r)]
+    if source.files is None and not any(os.path.isabs(r) or _as_paths(r) for r in roots):
+        out.detail = f"module {modules[0]} not found here" if modules else "nothing to check"
         return out
     gone = [r for r in roots if os.path.isabs(r) and not os.path.exists(r)]
+    gone += [f"module {r}" for r in modules if not _as_paths(r)]
     recorded = source.files
     now = stat_roots(roots, recorded.suffixes if recorded else None)
-    assert now is not None
-    if gone:
-        out.state, out.detail = "changed", f"{gone[0]} is gone"
+    if gone or now is None:
+        out.state, out.detail = "changed", f"{gone[0] if gone else roots[0]} is gone"
     elif recorded is None:
         if now.newest_ns > _ns(read_at):
             out.state, out.detail = "changed", f"a file modified {ago(_dt(now.newest_ns))}"

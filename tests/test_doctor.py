@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 
 from click.testing import CliRunner
 
@@ -95,12 +96,33 @@ def test_doctor_judges_an_index_without_file_records_by_mtimes(docs, home, monke
     assert src["state"] == "changed" and src["detail"].endswith("is gone")
 
 
-def test_a_source_of_module_names_is_not_checked():
+def test_a_package_indexed_by_import_name_is_checked_where_it_is_installed(tmp_path, home, monkeypatch):
+    monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{closed_port()}")
+    pkg = tmp_path / "site" / "acmetool"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text('def greet(name):\n    """Say hello to ``name``."""\n')
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    built = CliRunner().invoke(main, ["index", "build", "t", "--source", "python:acmetool", "--embedder", "hash:64"])
+    assert built.exit_code == 0, built.output
+    (src,) = _sources(_doctor("--json"), "t")
+    assert src["roots"] == ["acmetool"] and src["state"] == "up to date", src
+
+    (pkg / "extra.py").write_text("def wave():\n    pass\n")
+    (src,) = _sources(_doctor("--json"), "t")
+    assert src["state"] == "changed" and src["detail"] == "1 file added"
+
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(tmp_path / "site")])
+    monkeypatch.delitem(sys.modules, "acmetool", raising=False)  # uninstalled
+    (src,) = _sources(_doctor("--json"), "t")
+    assert src["state"] == "changed" and src["detail"] == "module acmetool is gone"
+
+
+def test_a_module_that_is_not_installed_is_not_checked():
     from datetime import datetime, timezone
 
     from docprompt.freshness import check
     from docprompt.models import IndexSource
 
-    source = IndexSource(name="python", indexer="python", paths=["json"], roots=["json"])
+    source = IndexSource(name="python", indexer="python", paths=["no_such_mod"], roots=["no_such_mod"])
     f = check(source, datetime.now(timezone.utc))
-    assert f.state == "unknown" and f.detail == "not files (not checked)" and not f.changed
+    assert f.state == "unknown" and f.detail == "module no_such_mod not found here" and not f.changed
