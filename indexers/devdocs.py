@@ -28,6 +28,7 @@ from ._fs import decode_text, read_bytes, walk
 ARCHIVE_SUFFIXES = (".tar.xz", ".txz", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar")
 # DocPrompting names scikit-learn's entries ``sklearn.*``; other libraries use the DevDocs slug.
 ID_PREFIXES = {"scikit_learn": "sklearn"}
+DB_PAGES = 100  # a db.json may be this many times the per-file cap
 
 Load = Callable[[], "bytes | None"]
 
@@ -64,7 +65,9 @@ class DevDocsIndexer(FileTreeIndexer):
     """Yields one Document per entry of DevDocs ``index.json`` files, plus code examples.
 
     Inputs: a DevDocs bundle as a ``.tar.xz`` (read as a stream, never extracted), a folder
-    of library folders (``LIB~VERSION/index.json`` and the HTML pages), or one library folder.
+    of library folders (``LIB~VERSION/index.json`` and the HTML pages, or DevDocs' offline
+    ``db.json`` of every page), one library folder, or a DevDocs slug (``python~3.12``),
+    fetched once from DevDocs' published JSON (:mod:`docprompt.devdocsfetch`).
 
     Ids follow DocPrompting's CoNaLa oracle: ``LIB.PATH#ANCHOR``, where LIB is the folder name
     before ``~`` (``scikit_learn`` is ``sklearn``), PATH the page path with ``/`` as ``.``,
@@ -89,6 +92,17 @@ class DevDocsIndexer(FileTreeIndexer):
         self.max_examples = self.options.max_examples if self.options.examples else 0
         self._seen_ids: set[str] = set()
         self._matched: set[str] = set()
+
+    def resolve_paths(self, items: list[str | os.PathLike]) -> list[Path]:
+        """A DevDocs slug (``python~3.12``) as the folder it was fetched into (fetched now if
+        it never was, see :mod:`docprompt.devdocsfetch`); paths as given."""
+        from docprompt import devdocsfetch
+
+        def one(item: str | os.PathLike) -> str | os.PathLike:
+            text = str(item)
+            return devdocsfetch.resolve(text) if devdocsfetch.is_slug(text) else item
+
+        return super().resolve_paths([one(p) for p in items])
 
     def iter_documents(self) -> Iterator[Document]:
         self._seen_ids = set()
@@ -122,8 +136,8 @@ class DevDocsIndexer(FileTreeIndexer):
             if not rel or not self._wanted(slug):
                 continue
 
-            def load(file: Path = file, base: Path = base) -> bytes | None:
-                return read_bytes(base, file, self.skipped, self.max_file_bytes)
+            def load(file: Path = file, base: Path = base, limit: int = self._limit(rel)) -> bytes | None:
+                return read_bytes(base, file, self.skipped, limit)
 
             yield from self._member(libs, slug, rel, str(file), load)
         self._finish(libs)
@@ -146,7 +160,7 @@ class DevDocsIndexer(FileTreeIndexer):
                     if not member.isfile():
                         self.skipped.add("not a regular file", member.name)
                         continue
-                    if member.size > self.max_file_bytes:
+                    if member.size > self._limit(rel):
                         self.skipped.add("too large", member.name)
                         continue
                     entries = libs[slug].entries if slug in libs else None
@@ -160,6 +174,10 @@ class DevDocsIndexer(FileTreeIndexer):
         except (tarfile.TarError, lzma.LZMAError, zlib.error, EOFError, OSError):
             self.skipped.add("corrupt archive", archive)
         self._finish(libs)
+
+    def _limit(self, rel: str) -> int:
+        """A file's size cap: db.json holds a whole library's pages, each capped on its own."""
+        return self.max_file_bytes * DB_PAGES if rel == "db.json" else self.max_file_bytes
 
     def _all_read(self, libs: dict[str, _Library]) -> bool:
         if self.libraries is None or len(libs) < len(self.libraries):
@@ -178,6 +196,8 @@ class DevDocsIndexer(FileTreeIndexer):
         lib = self._library(libs, slug)
         if rel == "index.json":
             yield from self._read_index(lib, load)
+        elif rel == "db.json":
+            yield from self._read_db(libs, slug, source, load)
         elif rel == "meta.json":
             self._read_meta(lib, load)
         elif rel.endswith(".html"):
@@ -186,6 +206,28 @@ class DevDocsIndexer(FileTreeIndexer):
                 lib.pending[page] = (source, load)
             elif page in lib.entries and page not in lib.done:
                 yield from self._page(lib, page, source, load)
+
+    def _read_db(self, libs: dict[str, _Library], slug: str, source: str, load: Load) -> Iterator[Document]:
+        """DevDocs' offline form: every page's HTML in one ``db.json`` object keyed by path."""
+        data = load()
+        text = decode_text(data, self.skipped, source) if data is not None else None
+        try:
+            pages = json.loads(text) if text else None
+        except ValueError:
+            pages = None
+        if not isinstance(pages, dict):
+            if text is not None:
+                self.skipped.add("invalid db.json", slug)
+            return
+        for page, html in pages.items():
+            if not (isinstance(page, str) and isinstance(html, str)):
+                continue
+            if len(html) > self.max_file_bytes:
+                self.skipped.add("too large", f"{source}#{page}")
+            else:
+                yield from self._member(
+                    libs, slug, f"{page}.html", f"{source}#{page}", lambda h=html: h.encode()
+                )
 
     def _read_meta(self, lib: _Library, load: Load) -> None:
         data = load()

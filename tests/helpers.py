@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from docprompt.config import BuildSettings
@@ -69,3 +75,30 @@ class Model(Scripted):
         self.chose_among.append(list(options))
         wanted = self.choices.pop(0) if self.choices else options[0]
         return wanted if wanted in options else options[0]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # no request lines in the test output
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """A local HTTP server on 127.0.0.1 serving ``folder``; yields its base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def refused_url() -> str:
+    """An http URL on 127.0.0.1 whose port nothing listens on."""
+    with socket.socket() as s:  # free once this socket is closed
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"

@@ -102,7 +102,9 @@ def test_a_package_indexed_by_import_name_is_checked_where_it_is_installed(tmp_p
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text('def greet(name):\n    """Say hello to ``name``."""\n')
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    built = CliRunner().invoke(main, ["index", "build", "t", "--source", "python:acmetool", "--embedder", "hash:64"])
+    built = CliRunner().invoke(
+        main, ["index", "build", "t", "--source", "python:acmetool", "--embedder", "hash:64"]
+    )
     assert built.exit_code == 0, built.output
     (src,) = _sources(_doctor("--json"), "t")
     assert src["roots"] == ["acmetool"] and src["state"] == "up to date", src

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
-import socket
-import threading
 import zipfile
 from pathlib import Path
 
@@ -18,6 +14,7 @@ from docprompt import tldrpages
 from docprompt.cli import main
 from docprompt.errors import BadInput
 from indexers.tldr import TldrIndexer
+from tests.helpers import refused_url, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 TAR = "# tar\n\n> Archiving utility.\n\n- E[x]tract an archive:\n\n`tar xf {{source.tar}}`\n"
@@ -61,25 +58,12 @@ def release_zip(shared_data, tmp_path) -> Path:
 @pytest.fixture
 def server(release_zip):
     """A local HTTP server on 127.0.0.1 serving ``release_zip`` at /download/v2.3/tldr.zip."""
-    handler = functools.partial(_Quiet, directory=str(release_zip.parents[2]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # no request lines in the test output
-        pass
+    with serve(release_zip.parents[2]) as url:
+        yield url
 
 
 def _refused_url() -> str:
-    with socket.socket() as s:  # a port nothing listens on once this socket is closed
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/tldr.zip"
+    return f"{refused_url()}/tldr.zip"
 
 
 # -- clients' caches -------------------------------------------------------------------------------

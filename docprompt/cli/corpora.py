@@ -1,6 +1,8 @@
-"""``docprompt corpora list``."""
+"""``docprompt corpora list`` and ``docprompt corpora fetch tldr|devdocs``."""
 
 from __future__ import annotations
+
+import json
 
 import click
 
@@ -46,21 +48,60 @@ def _where(path: str) -> str:
 
 
 @corpora.command("fetch")
-@click.argument("corpus", type=click.Choice(["tldr"]))
-@click.option("--url", help="the release archive to download [the latest official tldr.zip]")
+@click.argument("corpus", type=click.Choice(["tldr", "devdocs"]))
+@click.argument("slugs", nargs=-1, metavar="[SLUG]...")
+@click.option("--url", help="tldr: the release archive to download [the latest official tldr.zip]")
 @click.option(
     "--from",
     "from_",
     metavar="ARCHIVE",
-    help="offline: a tldr-pages archive file (tldr.zip, .tar.gz) to unpack",
+    help="tldr, offline: a tldr-pages archive file (tldr.zip, .tar.gz) to unpack",
 )
-def fetch(corpus, url, from_):
-    """Download the tldr pages (the official release archive) into $DOCPROMPT_HOME/corpora/tldr,
-    recording their version and sha256; `--corpus tldr` and `dp` then find them."""
+def fetch(corpus, slugs, url, from_):
+    """Download a corpus into $DOCPROMPT_HOME/corpora, recording its version and sha256.
+
+    \b
+    tldr: the official release archive; `--corpus tldr` and `dp` then find it.
+    devdocs SLUG...: DevDocs' published docs (python~3.12, numpy~2.0); index them with
+    `--source devdocs:SLUG` (a slug not fetched yet is fetched by the build itself).
+    """
+    from ..errors import BadInput
+
+    if corpus == "devdocs":
+        if url or from_:
+            raise BadInput(
+                "--url and --from are for tldr; DevDocs is fetched by slug ($DOCPROMPT_DEVDOCS_URL: a mirror)"
+            )
+        _fetch_devdocs(slugs)
+    elif slugs:
+        raise BadInput(
+            f"tldr takes no slug (got {slugs[0]!r}); DevDocs does: `corpora fetch devdocs {slugs[0]}`"
+        )
+    else:
+        _fetch_tldr(url, from_)
+
+
+def _fetch_devdocs(slugs: tuple[str, ...]) -> None:
+    from .. import devdocsfetch
+    from ..errors import BadInput
+
+    if not slugs:
+        raise BadInput("give the DevDocs slugs to fetch: `docprompt corpora fetch devdocs python~3.12`")
+    for slug in slugs:
+        click.echo(f"downloading DevDocs' {slug} from {devdocsfetch.urls()[0]} …", err=True)
+        folder = devdocsfetch.fetch(slug)
+        r = devdocsfetch.release(slug) or {}
+        entries = len(json.loads((folder / "index.json").read_text())["entries"])
+        release = r.get("release") or r.get("version") or "unknown release"
+        click.echo(f"DevDocs {slug} ({release}, {entries} entries) in {folder}")
+    click.echo(f"index them: docprompt index build NAME {' '.join(f'--source devdocs:{s}' for s in slugs)}")
+
+
+def _fetch_tldr(url: str | None, from_: str | None) -> None:
     from pathlib import Path
 
     from ..errors import BadInput
-    from ..tldrpages import RELEASE_URL, corpora_dir, sha256_of, unpack
+    from ..tldrpages import RELEASE_URL, corpora_dir, release, sha256_of, unpack
     from ..tldrpages import fetch as download
 
     if url and from_:
@@ -75,8 +116,6 @@ def fetch(corpus, url, from_):
     else:
         click.echo(f"downloading {url or RELEASE_URL} …", err=True)
         pages = download(url or RELEASE_URL)
-    from ..tldrpages import release
-
     r = release() or {}
     count = sum(1 for _ in pages.glob("*/*.md"))
     digest = r.get("sha256", "?")[:12]
