@@ -121,16 +121,21 @@ def load(ref: str) -> Recipe:
 
 
 SHELL_INDEX = "shell"
+SHELL_SECTIONS = ("1", "6", "8")
 
 
 def shell_sources() -> tuple[list, BuildSettings]:
-    """The default Bash index: this machine's man pages (the ``linux-man`` recipe) and, when a
+    """The default Bash index: this machine's man pages of commands (the ``linux-man`` recipe,
+    sections 1, 6 and 8) and, when a
     tldr client or ``docprompt corpora fetch tldr`` left them here, the tldr pages."""
     from .models import IndexSource
     from .tldrpages import find_pages
 
     man = load("linux-man")
-    sources = [IndexSource(name="man", indexer=man.indexer, paths=man.paths, options=man.options)]
+    # commands only (user, games, admin): the C and Perl APIs of sections 2 and 3 answer no
+    # shell request and would be a seventh of the pages to render and embed
+    options = {**man.options, "sections": list(SHELL_SECTIONS)}
+    sources = [IndexSource(name="man", indexer=man.indexer, paths=man.paths, options=options)]
     if find_pages() is not None:
         sources.append(IndexSource(name="tldr", indexer="tldr", paths=["TLDR"]))
     return sources, man.build

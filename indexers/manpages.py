@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import lzma
 import os
+import random
 import re
 import shutil
 import subprocess
 import tarfile
+import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -208,6 +210,24 @@ class ManPagesIndexer(FileTreeIndexer):
             )  # fmt: skip
 
     # -- pages -----------------------------------------------------------------------------
+
+    def sample_cost(self, n: int = 16) -> tuple[int, float, float]:
+        """(pages, mean seconds to render one, mean paragraphs per page), rendering ``n`` roff
+        pages drawn at random (seed 0); rendered inputs (text, archives) are read whole."""
+        jobs = self._roff_files(self.paths)
+        if not jobs:
+            pages = list(self.iter_pages())
+            paragraphs = sum(sum(1 for _ in self.page_documents(p)) for p in pages)
+            return len(pages), 0.0, paragraphs / max(1, len(pages))
+        drawn = random.Random(0).sample(jobs, min(n, len(jobs)))
+        seconds = paragraphs = 0.0
+        for root, file, name, section, _ in drawn:
+            start = time.perf_counter()
+            text, _ = _render(root, file, self.max_file_bytes, self.timeout)
+            seconds += time.perf_counter() - start
+            if text is not None:
+                paragraphs += sum(1 for _ in self.page_documents(_Page(name, section, str(file), text)))
+        return len(jobs), seconds / len(drawn), paragraphs / len(drawn)
 
     def _wanted(self, section: str) -> bool:
         return self.sections is None or section.startswith(self.sections)

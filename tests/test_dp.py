@@ -22,6 +22,7 @@ from docprompt.models import Document
 from docprompt.store.build import build_index
 from docprompt.store.registry import path_of
 from tests.helpers import Scripted
+from tests.test_indexer_manpages import needs_man
 
 PAGES = {
     "tar": [
@@ -420,7 +421,43 @@ def test_no_index_non_interactive_prints_the_command_to_build_one(reply):
     assert "docprompt index build shell" in result.output
 
 
-def test_no_index_interactive_offers_to_build_one(reply, monkeypatch):
+def _machine(tmp_path, monkeypatch, *, tldr: bool = True):
+    """A machine with two command pages and a C API page on its MANPATH, and one tldr page."""
+    from tests.test_indexer_manpages import ROFF
+
+    for section, name in [("1", "mytool"), ("8", "myadm"), ("3", "mylib")]:
+        page = tmp_path / "man" / f"man{section}" / f"{name}.{section}"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(ROFF.replace("MYTOOL 1", f"{name.upper()} {section}").replace("mytool", name))
+    monkeypatch.setenv("MANPATH", str(tmp_path / "man"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("TLDR_CACHE_DIR", raising=False)
+    if tldr:
+        pages = tmp_path / "cache" / "tldr" / "pages" / "common"
+        pages.mkdir(parents=True)
+        (pages / "tar.md").write_text("# tar\n\n> Archiving utility.\n\n- List:\n\n`tar tf {{a.tar}}`\n")
+
+
+@needs_man
+def test_the_shell_build_is_estimated_from_a_sample_of_its_pages(tmp_path, monkeypatch):
+    from docprompt.estimate import duration, estimate
+    from docprompt.recipes import shell_sources
+
+    _machine(tmp_path, monkeypatch)
+    cost = estimate(shell_sources()[0])
+    assert (cost.man_pages, cost.tldr_pages) == (2, 1)  # sections 1 and 8; not the C API's 3
+    assert cost.paragraphs > 2 and cost.render_s > 0 and cost.embed_s > 0
+    assert cost.describe().startswith("2 man pages and 1 tldr pages, about ")
+    assert (duration(30), duration(400), duration(800), duration(5760)) == (
+        "about a minute",
+        "about 7 min",
+        "about 15 min",
+        "about 1.6 h",
+    )
+
+
+def test_no_index_interactive_offers_to_build_one(reply, monkeypatch, tmp_path):
+    _machine(tmp_path, monkeypatch, tldr=False)
     monkeypatch.setattr(dp_cli, "_interactive", lambda: True)
     built: list = []
 
@@ -434,7 +471,8 @@ def test_no_index_interactive_offers_to_build_one(reply, monkeypatch):
     reply(fenced("tar -xf a.tar"))
     result = dp("extract", input="\n\n")  # Enter: yes to building (the default), then Enter: quit
     assert result.exit_code == 0, result.output
-    assert "Build one now from this machine's man pages" in result.output and len(built) == 1
+    assert "Build one now from this machine's man pages (2 man pages, about " in result.output
+    assert len(built) == 1
     assert "docs (shell):" in result.output
 
 
@@ -464,21 +502,15 @@ def test_index_build_shell_builds_man_and_tldr_together(monkeypatch, tmp_path):
     from docprompt.cli import main
     from docprompt.store import registry
 
-    man = tmp_path / "man" / "man1"
-    man.mkdir(parents=True)
-    monkeypatch.setenv("MANPATH", str(tmp_path / "man"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("TLDR_CACHE_DIR", raising=False)
-    pages = tmp_path / "cache" / "tldr" / "pages" / "common"
-    pages.mkdir(parents=True)
-    (pages / "tar.md").write_text("# tar\n\n> Archiving utility.\n\n- List:\n\n`tar tf {{a.tar}}`\n")
+    _machine(tmp_path, monkeypatch)
     import docprompt.cli.index as index_cli
 
     seen: list = []
     monkeypatch.setattr(index_cli, "_build_sources", lambda name, sources, *a, **k: seen.append(sources))
     r = CliRunner().invoke(main, ["index", "build", "shell", "--embedder", "hash:32"])
     assert r.exit_code == 0, r.output
-    assert [s.name for s in seen[0]] == ["man", "tldr"]
+    assert [s.name for s in seen[0]] == ["man", "tldr"] and seen[0][0].options["sections"] == ["1", "6", "8"]
+    assert "building shell from 2 man pages and 1 tldr pages, about " in r.output
     assert not registry.path_of("shell").exists()
 
 

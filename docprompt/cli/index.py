@@ -202,7 +202,8 @@ def build(
             sources = [
                 IndexSource(name=recipe.indexer, indexer=recipe.indexer, paths=list(paths), options=options)
             ]
-    if not sources and not paths and name == SHELL_INDEX:  # the default Bash index
+    default_shell = not sources and not paths and name == SHELL_INDEX  # the default Bash index
+    if default_shell:
         sources, base = shell_sources()
     if not sources:
         if not paths:
@@ -214,7 +215,12 @@ def build(
         raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
     given = {"store": store, "uri": uri, "collection": collection}
     settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, **given)
-    _build_sources(name, sources, settings, Console(stderr=True), token)
+    console = Console(stderr=True)
+    if default_shell:  # long on a machine with many pages: say how long before it starts
+        from ..estimate import estimate
+
+        console.print(f"building {name} from {estimate(sources, settings.onnx_precision).describe()}")
+    _build_sources(name, sources, settings, console, token)
 
 
 @index.command("copy")

@@ -148,10 +148,15 @@ def first_use(interactive: bool) -> str:
     tldr = tldr_pages()
     howto = "`docprompt index build shell`"
     if not interactive:
-        raise BadInput(f"no docs index yet: build one with {howto} (a few minutes), or name one with --index")
+        raise BadInput(f"no docs index yet: build one with {howto}, or name one with --index")
+    from ...estimate import estimate
+    from ...recipes import shell_sources
+
     click.echo("dp answers from an index of docs, and there is none yet.")
     what = "this machine's man pages" + (f" and the tldr pages in {tldr}" if tldr else "")
-    if not click.confirm(f"Build one now from {what}? It takes a few minutes", default=True):
+    click.echo("estimating how long it takes to build …", err=True)
+    cost = estimate(shell_sources()[0])
+    if not click.confirm(f"Build one now from {what} ({cost.describe()})?", default=True):
         raise BadInput(f"no docs index: build one later with {howto}")
     build_default_indexes(tldr)
     return "shell"
