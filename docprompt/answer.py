@@ -36,7 +36,12 @@ class Answer:
     def to_dict(self) -> dict[str, Any]:
         def hit(h: Hit) -> dict[str, Any]:
             c = h.chunk
-            return {"id": c.id, "title": c.title, "kind": c.kind, "score": h.score, "text": c.text}
+            where = {
+                k: c.metadata[m]
+                for k, m in (("index", "index"), ("source", "source_name"))
+                if m in c.metadata
+            }
+            return {"id": c.id, "title": c.title, "kind": c.kind, **where, "score": h.score, "text": c.text}
 
         return {
             "request": self.request,

@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
-from .errors import DocpromptError
+from .errors import BadInput, DocpromptError
 from .notebook import VARS_HEADER as VARS_HEADER  # noqa: F401 - re-exported for tests
 from .notebook import _short, describe, describe_variables, interpolate, namespace_of  # noqa: F401
 
@@ -187,13 +187,15 @@ class DocPromptMagics(Magics):
     def _docprompt(self, name: str, opts: Options) -> DocPrompt:
         """The DocPrompt for an index, or several (``man,acme``: their hits fused, verified
         against all), reopened when one was rebuilt, and backend/model."""
+        from .multi import index_names
         from .pipeline import DocPrompt
         from .store.index import read_manifest
         from .store.registry import resolve
 
-        names = [n for n in (p.strip() for p in name.split(",")) if n]
-        if not names:
-            raise UsageError(f"no index name in {name!r}: name one, or several as NAME,NAME")
+        try:
+            names = index_names(name)
+        except BadInput as e:
+            raise UsageError(str(e)) from None
         built = tuple(read_manifest(resolve(n)).built_at for n in names)
         key = (name, built, opts.backend, opts.model, opts.k)
         if key not in self._cache:

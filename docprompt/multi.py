@@ -59,6 +59,25 @@ class MultiStore:
         return [found[r] for r in rows if r in found]
 
 
+def index_names(text: str) -> list[str]:
+    """``man,acme`` → ``["man", "acme"]``: how the command line, dp and the magic name several
+    indexes; each once."""
+    from .errors import BadInput
+
+    names = list(dict.fromkeys(n for n in (p.strip() for p in text.split(",")) if n))
+    if not names:
+        raise BadInput(f"no index name in {text!r}: name one, or several as NAME,NAME")
+    return names
+
+
+def open_indexes(text: str):
+    """The index named by ``text``, or a :class:`MultiIndex` of those ``man,acme`` names."""
+    from .store.registry import open_index
+
+    names = index_names(text)
+    return open_index(names[0]) if len(names) == 1 else MultiIndex([open_index(n) for n in names])
+
+
 class MultiIndex:
     """Several opened indexes: what the answer stage and the verifiers ask of an index. The
     first index's manifest stands for them where one manifest is asked for (its language)."""

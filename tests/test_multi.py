@@ -29,7 +29,7 @@ BLAT = [
 def _build(name: str, command: str, paras) -> None:
     docs = [
         Document(id=f"{command}.1#{i}", text=text, kind="doc", language="bash", title=f"{command}(1)",
-                 metadata={"command": command, "section": "1", "flags": flags})
+                 metadata={"command": command, "section": "1", "page": f"{command}.1", "flags": flags})
         for i, (text, flags) in enumerate(paras)
     ]  # fmt: skip
     build_index(path_of(name), docs, name=name, indexer="manpages", roots=[], skipped={},
@@ -85,3 +85,37 @@ def test_bad_index_lists_are_one_line_errors(two):
         DocPrompt.load(["frob", "nope"])
     assert "\n" not in str(e.value)
     assert DocPrompt.load(["frob", "frob"]).index.name == "frob"  # the same one twice is one
+
+
+def _scripted(monkeypatch, reply: str) -> None:
+    import docprompt.generate as generate
+
+    monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: Scripted(reply))
+
+
+def test_ask_and_dp_take_several_indexes_on_the_command_line(two, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from docprompt.cli import main
+    from docprompt.cli.dp import cmd
+
+    reply = "```bash\nfrobz -x a.frob && blatq -k widgets\n```"
+    _scripted(monkeypatch, reply)
+    out = CliRunner().invoke(main, ["ask", "frob, blat", "extract and compress", "--json"])
+    assert out.exit_code == 0, out.output
+    answer = json.loads(out.output)
+    assert answer["verification"]["verified"] and {h["index"] for h in answer["hits"]} == {"frob", "blat"}
+
+    _scripted(monkeypatch, reply)
+    shown = CliRunner().invoke(cmd, ["--index", "frob,blat", "extract", "and", "compress"], input="\n")
+    assert shown.exit_code == 0, shown.output
+    assert "docs (frob,blat):" in shown.output and "✓" in shown.output
+    page = CliRunner().invoke(cmd, ["--index", "frob,blat", "--explain", "blatq -k w"])
+    assert page.exit_code == 0 and "Keep the input widget files" in page.output, page.output
+
+    missing = CliRunner().invoke(cmd, ["--index", "frob,nope", "extract"])
+    assert missing.exit_code == 2 and "no index named 'nope'" in missing.output
+    empty = CliRunner().invoke(main, ["ask", " , ", "extract"])
+    assert empty.exit_code == 2 and "no index name in" in empty.output

@@ -36,11 +36,13 @@ def ask(
     show_prompt,
     as_json,
 ):
-    """Ask for code: REQUEST in plain English, answered from index NAME.
+    """Ask for code: REQUEST in plain English, answered from index NAME (or several, NAME,NAME:
+    their hits fused by rank, the answer verified against all of them).
 
     \b
       docprompt ask man "extract a gzipped archive into /tmp"
       docprompt ask mylib "load the customers and bill the overdue ones" --lang python
+      docprompt ask man,tldr "show which process listens on port 8080"
 
     The answer streams, then how risky it is to run (⚠ DANGER / careful, with the reasons) and
     the docs it rests on: for Bash, the man page line behind each flag. Nothing is run.
@@ -58,8 +60,16 @@ def ask(
     check_query(request)
     out = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
+    from ..multi import index_names
+
     dp = DocPrompt.load(
-        name, backend=backend, model=model, k=k, examples=examples, template=template, max_tokens=max_tokens
+        index_names(name),
+        backend=backend,
+        model=model,
+        k=k,
+        examples=examples,
+        template=template,
+        max_tokens=max_tokens,
     )
 
     def show(built) -> None:

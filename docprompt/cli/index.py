@@ -214,13 +214,13 @@ def build(
     if (uri or collection) and (store or base.store) != "milvus":
         raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
     given = {"store": store, "uri": uri, "collection": collection}
-    settings = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, **given)
+    chosen = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, **given)
     console = Console(stderr=True)
     if default_shell:  # long on a machine with many pages: say how long before it starts
         from ..estimate import estimate
 
-        console.print(f"building {name} from {estimate(sources, settings.onnx_precision).describe()}")
-    _build_sources(name, sources, settings, console, token)
+        console.print(f"building {name} from {estimate(sources, chosen.onnx_precision).describe()}")
+    _build_sources(name, sources, chosen, console, token)
 
 
 @index.command("copy")

@@ -63,7 +63,7 @@ class _Command(click.Command):
     "--index",
     "index_name",
     metavar="NAME",
-    help="the docs index [$DOCPROMPT_INDEX, shell, man, linux-man, tldr]",
+    help="the docs index, or several as NAME,NAME [$DOCPROMPT_INDEX, shell, man, linux-man, tldr]",
 )
 @click.option("--backend", help="model backend: auto, ollama, embedded, or a plugin's [auto]")
 @click.option("--model", help="Ollama model name, embedded model name or a .gguf path")
@@ -112,21 +112,24 @@ def _interactive() -> bool:
 
 def _existing_index(name: str | None):
     """The named index, else the first default one that exists, else None (no offer to build)."""
+    from ...multi import open_indexes
     from ...store import registry
 
     name = name or os.environ.get("DOCPROMPT_INDEX")
     if not name:
         name = next((n for n in DEFAULT_INDEXES if registry.path_of(n).exists()), None)
-    return registry.open_index(name) if name else None
+    return open_indexes(name) if name else None
 
 
 def pick_index(name: str | None, *, interactive: bool) -> str:
     """``name``, else ``$DOCPROMPT_INDEX``, else the first default that exists; none: offer to build."""
+    from ...multi import index_names
     from ...store import registry
 
     name = name or os.environ.get("DOCPROMPT_INDEX")
     if name:
-        registry.resolve(name)  # a missing index is a one-line error naming the known ones
+        for one in index_names(name):
+            registry.resolve(one)  # a missing index is a one-line error naming the known ones
         return name
     for default in DEFAULT_INDEXES:
         if registry.path_of(default).exists():
@@ -180,9 +183,10 @@ def build_default_indexes(tldr: Path | None) -> None:
 
 
 def _load(name: str, backend: str | None, model: str | None, k: int) -> DocPrompt:
+    from ...multi import index_names
     from ...pipeline import DocPrompt
 
-    return DocPrompt.load(name, backend=backend, model=model, k=k, language="bash")
+    return DocPrompt.load(index_names(name), backend=backend, model=model, k=k, language="bash")
 
 
 def _print_only(name: str, request: str, backend, model, k) -> NoReturn:
