@@ -28,6 +28,7 @@ class Stage:
         self.command: dict[str, Any] = {}
         self.draft = ""  # a draft of the chosen command, to compete with the written answers
         self.fallback = ""  # the same, used only when nothing usable was written
+        self.examples: list[str] = []  # the Python examples the prompt shows
         self.t0 = time.perf_counter()
 
     def _tick(self, name: str, since: float) -> float:
@@ -70,6 +71,7 @@ class Stage:
             t = time.perf_counter()
             pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2))
             api = pp.context(request, hits)
+            self.examples = api.examples
             self._tick("retrieve_s", t)
             if api.cards:
                 # The docs' import lines open the reply: small models then write calls, not
@@ -104,10 +106,12 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .python_answer import requested_variables
+            from .python_answer import copied_values, requested_variables
 
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
                                     namespace=self.namespace)  # fmt: skip
+            if self.settings.copied_values:
+                report.issues += copied_values(code, self.request, self.examples)
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

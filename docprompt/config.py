@@ -114,6 +114,10 @@ class GenerateSettings(BaseModel):
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
     fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
+    copied_values: bool = Field(
+        default=True,
+        description="Python: a string copied from a docs example, not in the request, is a problem",
+    )
 
 
 class Settings(BaseModel):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .cards import api_card, first_sentences, import_line
 from .models import Hit
+from .verify import Issue
 
 FENCE = "```python\n"
 SYSTEM = (
@@ -152,6 +153,38 @@ class PythonPrompt:
             ask += "\nThe code must assign " + ", ".join(f"`{v}`" for v in wanted) + "."
         parts.append(ask)
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def copied_values(code: str, request: str, examples: list[str]) -> list[Issue]:
+    """String values the code takes word for word from an example the prompt showed, when the
+    request does not give them: small models copy an example's ``"tag:heirloom and year>=2018"``
+    into whatever they were asked. A value counts as given when each of its words is in the
+    request."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    asked = {w.casefold() for w in _WORD.findall(request)}
+    issues: list[Issue] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        value = node.value
+        words = {w.casefold() for w in _WORD.findall(value)}
+        if len(value) < 4 or not words or words <= asked or any(i.name == value for i in issues):
+            continue
+        if any(f'"{value}"' in ex or f"'{value}'" in ex for ex in examples):
+            message = (
+                f"{value!r} is the docs example's value, and the task does not ask for it: "
+                "use the values the task gives"
+            )
+            issues.append(Issue("copied-value", value, message, line=node.lineno))
+    return issues
 
 
 def _runnable(text: str) -> str:

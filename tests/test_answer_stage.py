@@ -285,3 +285,33 @@ def test_the_variables_a_request_asks_for(request_text, wanted):
     from docprompt.python_answer import requested_variables
 
     assert requested_variables(request_text) == wanted
+
+
+def test_a_value_copied_from_a_docs_example_goes_to_a_model_round(acme):
+    model = Model(
+        "from acme_private.billing import Invoice\ninv = Invoice('C-1042')\n",
+        "from acme_private.billing import Invoice\ninv = Invoice('ACME-9')\n",
+    )
+    answer = DocPrompt(acme, generator=model, language="python").ask(
+        "start an invoice for customer ACME-9 and store it in `inv`"
+    )
+    assert 'Invoice("C-1042")' in model.prompts[0][-1]["content"]  # the docs' example, shown
+    (issue,) = answer.first_verification.issues
+    assert issue.kind == "copied-value" and issue.name == "C-1042" and issue.line == 2
+    assert "'C-1042' is the docs example's value" in model.prompts[1][-1]["content"]
+    assert answer.repaired and answer.code.endswith("inv = Invoice('ACME-9')") and answer.verification.ok
+
+
+def test_copied_values_are_only_those_the_request_does_not_give():
+    from docprompt.python_answer import copied_values
+
+    examples = ['bank.sift("tag:heirloom and year>=2018")', "ledger.pluck('SL-0001')"]
+    code = 'a = bank.sift("tag:heirloom and year>=2018")\nb = bank.pluck("SL-0001")\nc = "tag"'
+    found = copied_values(code, "find the lots kept in the freezer", examples)
+    assert [(i.name, i.line) for i in found] == [("tag:heirloom and year>=2018", 1), ("SL-0001", 2)]
+    assert [i.name for i in copied_values(code, "weigh lot SL-0001", examples)] == [
+        "tag:heirloom and year>=2018"
+    ]
+    asked = "the heirloom lots harvested in 2018 or later (tag:heirloom and year>=2018), and lot SL-0001"
+    assert copied_values(code, asked, examples) == []
+    assert copied_values("x = (", "anything", examples) == []

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Issue:
-    """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module,
+    """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module, copied-value,
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
     variable-missing, reimplemented or syntax."""
 
