@@ -106,12 +106,14 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .python_answer import copied_values, requested_variables
+            from .python_answer import copied_values, handwritten_values, requested_variables
 
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
                                     namespace=self.namespace)  # fmt: skip
             if self.settings.copied_values:
                 report.issues += copied_values(code, self.request, self.examples)
+            if self.settings.handwritten_values:
+                report.issues += handwritten_values(code, self.request)
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

@@ -118,6 +118,10 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: a string copied from a docs example, not in the request, is a problem",
     )
+    handwritten_values: bool = Field(
+        default=True,
+        description="Python: a requested variable set to a number the request does not give is a problem",
+    )
 
 
 class Settings(BaseModel):

@@ -315,3 +315,15 @@ def test_copied_values_are_only_those_the_request_does_not_give():
     asked = "the heirloom lots harvested in 2018 or later (tag:heirloom and year>=2018), and lot SL-0001"
     assert copied_values(code, asked, examples) == []
     assert copied_values("x = (", "anything", examples) == []
+
+
+def test_a_requested_number_written_by_hand_is_a_problem():
+    from docprompt.python_answer import handwritten_values
+
+    request = "How many years does seed stay good in liquid nitrogen? Store the number in `years`."
+    (issue,) = handwritten_values("import seedloft\nyears = 2026\n", request)
+    assert issue.kind == "handwritten-value" and issue.name == "years" and issue.line == 2
+    assert handwritten_values("years = seedloft.Keeping.CRYO.shelf_life_years", request) == []
+    given = "Sow 50 seeds; store the count of seeds in `n` and the rate in `r`."
+    assert handwritten_values("n = 50\nr = -0.5\nother = 3", given)[0].name == "r"
+    assert handwritten_values("n = 50.0", given) == [] and handwritten_values("n = (", given) == []

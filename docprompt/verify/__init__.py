@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Issue:
-    """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module, copied-value,
+    """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module,
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
-    variable-missing, reimplemented or syntax."""
+    variable-missing, reimplemented, copied-value, handwritten-value or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault
