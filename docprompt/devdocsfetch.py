@@ -11,17 +11,15 @@ Only the standard library is imported here.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
 import urllib.error
-import urllib.request
 from pathlib import Path
 
+from .download import get, publish, sha256_of
 from .errors import BadInput
 
 DOCUMENTS_URL = "https://documents.devdocs.io"
@@ -71,17 +69,11 @@ def release(slug: str) -> dict | None:
         return None
 
 
-def _get(url: str, out: Path, timeout: float) -> None:
-    request = urllib.request.Request(url, headers={"User-Agent": "docprompt"})
-    with urllib.request.urlopen(request, timeout=timeout) as reply, out.open("wb") as f:
-        shutil.copyfileobj(reply, f)
-
-
 def _listed(slug: str, list_url: str, stage: Path, timeout: float) -> dict:
     """DevDocs' record of ``slug`` (release, mtime); {} when the list cannot be read. A slug the
     list does not have is refused with the nearest ones it does."""
     try:
-        _get(list_url, stage / "docs.json", timeout)
+        get(list_url, stage / "docs.json", timeout)
         docs = json.loads((stage / "docs.json").read_text())
         known = {d["slug"]: d for d in docs if isinstance(d, dict) and isinstance(d.get("slug"), str)}
     except (urllib.error.URLError, OSError, TimeoutError, ValueError, TypeError):
@@ -108,23 +100,15 @@ def fetch(slug: str, *, timeout: float = 60) -> Path:
         for name in FILES:
             url = f"{base}/{slug}/{name}" + (f"?{listed['mtime']}" if "mtime" in listed else "")
             try:
-                _get(url, stage / name, timeout)
+                get(url, stage / name, timeout)
             except urllib.error.HTTPError as e:
                 if e.code == 404:
                     raise BadInput(f"DevDocs has no {name} for {slug!r} at {url}") from None
                 raise
             _check(stage / name, name, slug)
-            digest = hashlib.sha256((stage / name).read_bytes()).hexdigest()
-            record["files"][name] = {"url": url, "sha256": digest}
+            record["files"][name] = {"url": url, "sha256": sha256_of(stage / name)}
         (stage / "docs.json").unlink(missing_ok=True)
-        record["fetched_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        (stage / "release.json").write_text(json.dumps(record, indent=2))
-        old = dest.with_name(dest.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if dest.exists():
-            dest.rename(old)
-        stage.rename(dest)
-        shutil.rmtree(old, ignore_errors=True)
+        publish(stage, dest, record)
         return dest
     except (urllib.error.URLError, OSError, TimeoutError) as e:
         reason = getattr(e, "reason", None) or e

@@ -21,12 +21,11 @@ import re
 import shutil
 import tarfile
 import tempfile
-import time
 import urllib.error
-import urllib.request
 import zipfile
 from pathlib import Path
 
+from .download import get, publish, sha256_of
 from .errors import BadInput
 
 RELEASE_URL = "https://github.com/tldr-pages/tldr/releases/latest/download/tldr.zip"
@@ -110,14 +109,6 @@ def resolve(ref: str) -> Path:
     return path
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _version(url: str) -> str:
     m = re.search(r"/download/([^/]+)/", url)
     return m.group(1) if m else "unknown"
@@ -129,12 +120,10 @@ def fetch(url: str = RELEASE_URL, dest: Path | None = None, *, timeout: float = 
     dest = dest or corpora_dir()
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".tldr-", suffix=".zip", dir=dest.parent)
+    os.close(fd)
     tmp = Path(tmp_name)
     try:
-        request = urllib.request.Request(url, headers={"User-Agent": "docprompt"})
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(request, timeout=timeout) as reply:
-            final = reply.geturl()
-            shutil.copyfileobj(reply, out)
+        final = get(url, tmp, timeout)
         record = {"url": url, "final_url": final, "version": _version(final), "sha256": sha256_of(tmp)}
         return unpack(tmp, dest, record)
     except (urllib.error.URLError, OSError, TimeoutError) as e:
@@ -177,15 +166,7 @@ def unpack(archive: Path, dest: Path, record: dict) -> Path:
         if pages is None:
             what = record.get("archive") or record.get("url")
             raise BadInput(f"{what} holds no tldr pages (pages/<platform>/*.md)")
-        (base / "release.json").write_text(
-            json.dumps({**record, "fetched_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}, indent=2)
-        )
-        old = dest.with_name(dest.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if dest.exists():
-            dest.rename(old)
-        base.rename(dest)
-        shutil.rmtree(old, ignore_errors=True)
+        publish(base, dest, record)
         return (dest / pages.name).resolve()
     finally:
         shutil.rmtree(stage, ignore_errors=True)

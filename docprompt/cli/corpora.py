@@ -100,8 +100,9 @@ def _fetch_devdocs(slugs: tuple[str, ...]) -> None:
 def _fetch_tldr(url: str | None, from_: str | None) -> None:
     from pathlib import Path
 
+    from ..download import sha256_of
     from ..errors import BadInput
-    from ..tldrpages import RELEASE_URL, corpora_dir, release, sha256_of, unpack
+    from ..tldrpages import RELEASE_URL, corpora_dir, release, unpack
     from ..tldrpages import fetch as download
 
     if url and from_:
