@@ -113,12 +113,12 @@ def check(source: IndexSource, built_at: datetime) -> Freshness:
     read_at = source.read_at or built_at
     roots = source.roots or source.paths
     out = Freshness(source.name, source.indexer, roots, read_at, "unknown")
-    modules = [r for r in roots if not os.path.isabs(r)]
-    if source.files is None and not any(os.path.isabs(r) or _as_paths(r) for r in roots):
-        out.detail = f"module {modules[0]} not found here" if modules else "nothing to check"
+    missing = [r for r in roots if not os.path.isabs(r) and not _as_paths(r)]  # modules not found
+    if source.files is None and len(missing) == len(roots):
+        out.detail = f"module {missing[0]} not found here" if missing else "nothing to check"
         return out
     gone = [r for r in roots if os.path.isabs(r) and not os.path.exists(r)]
-    gone += [f"module {r}" for r in modules if not _as_paths(r)]
+    gone += [f"module {r}" for r in missing]
     recorded = source.files
     now = stat_roots(roots, recorded.suffixes if recorded else None)
     if gone or now is None:
