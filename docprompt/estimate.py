@@ -68,16 +68,13 @@ def estimate(sources: list[IndexSource], precision: str = "int8", *, sample: int
             source.indexer, source.paths, source.options, max_file_bytes=DEFAULT_MAX_FILE_BYTES
         )
         if source.indexer == "manpages":
-            _man(indexer, out, sample)
-        elif source.indexer == "tldr":
+            pages, render_s, paragraphs = indexer.sample_cost(sample)
+            out.man_pages += pages
+            out.render_s += pages * render_s / cores()
+            out.paragraphs += round(pages * paragraphs)
+        else:
             out.paragraphs += sum(1 for _ in indexer.iter_documents())
             out.tldr_pages += getattr(indexer, "pages", 0)
     out.embed_s = out.paragraphs / (PER_CPU_SECOND.get(precision, PER_CPU_SECOND["fp32"]) * cores())
     return out
 
-
-def _man(indexer, out: Estimate, sample: int) -> None:
-    pages, render_s, paragraphs = indexer.sample_cost(sample)
-    out.man_pages += pages
-    out.render_s += pages * render_s / cores()
-    out.paragraphs += round(pages * paragraphs)
