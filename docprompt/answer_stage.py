@@ -70,7 +70,7 @@ class Stage:
 
             t = time.perf_counter()
             pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2))
-            api = pp.context(request, hits)
+            api = pp.context(request, hits, namespace=self.namespace)
             self.examples = api.examples
             self._tick("retrieve_s", t)
             if api.cards:

@@ -47,7 +47,11 @@ def command_card(name: str, summary: str, details: list[str] = (), limit: int = 
 
 # -- Python API cards -----------------------------------------------------------------------------
 
-_SKIP_LINES = re.compile(r"^(also importable as:|>>>|\.\.\.|module |class |raises:|args:|returns:)", re.I)
+_SKIP_LINES = re.compile(
+    r"^(also importable as:|bases:|inherited from |@|>>>|\.\.\.|module |class |raises:|args:|returns:)", re.I
+)
+# ``DEEP`` in an enum's docstring: the paragraph that says what its members mean
+_MEMBER_MENTION = re.compile(r"``[A-Z][A-Z0-9_]*``")
 
 
 def doc_line(text: str, symbol: str = "") -> str:
@@ -76,6 +80,12 @@ def api_card(chunk: Chunk) -> str:
         line = doc_line("\n".join(lines[1:]), last)
     else:
         line = doc_line(chunk.text, symbol)
+    if kind in ("class", "enum"):
+        # "``DEEP`` the -18 °C freezer and ``CRYO`` liquid nitrogen": what a request says
+        # ("stored in the freezer") is often only in the paragraph about the members
+        said = next((p for p in chunk.text.split("\n\n") if len(_MEMBER_MENTION.findall(p)) >= 2), "")
+        if said and said.strip() not in line:
+            line = f"{line} {first_sentences(said.replace('``', ''), 200)}".strip()
     return f"{head}: {line}" if line else head
 
 

@@ -16,6 +16,7 @@ The reply starts inside a ```python block (an assistant prefix), so it is code e
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .cards import api_card, first_sentences, import_line
@@ -37,6 +38,7 @@ _INTO = re.compile(
 _NAMED = re.compile(r"\b(?:called|named)\s+`([A-Za-z_]\w*)`", re.I)
 _BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 _METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
+_CLASSES = ("class", "enum", "exception", "dataclass")
 
 
 def requested_variables(request: str) -> list[str]:
@@ -74,7 +76,11 @@ class PythonPrompt:
         self.k, self.n_examples, self.n_prose = k, examples, prose
         self.max_cards, self.max_example_chars = max_cards, max_example_chars
 
-    def context(self, request: str, hits: list[Hit] | None = None) -> Context:
+    def context(self, request: str, hits: list[Hit] | None = None,
+                namespace: Mapping[str, str] | None = None) -> Context:  # fmt: skip
+        """What the prompt shows for ``request``; ``namespace`` (variable -> dotted class, as a
+        notebook holds them): the documented class of each variable the request names comes
+        first, with its members and the ones the request is about."""
         r = self.retriever
         if hits is None:
             docs = r.retrieve(request, k=self.k, filters={"kind": "doc"}) if self.k else []
@@ -88,6 +94,13 @@ class PythonPrompt:
         api = [h for h in hits if h.chunk.kind == "doc" and h.chunk.metadata.get("symbol")]
         prose = [h for h in hits if h.chunk.kind == "doc" and not h.chunk.metadata.get("symbol")]
         seen: set[str] = set()
+        for owner in self._typed_inputs(request, namespace or {}):
+            self._add_card(ctx, Hit(chunk=owner, score=0.0), seen)
+            symbol = owner.metadata["symbol"]
+            inside = [h for h in r.retrieve(request, k=40, filters={"kind": "doc"})
+                      if h.chunk.metadata.get("symbol", "").startswith(symbol + ".")]  # fmt: skip
+            for hit in inside[:3]:
+                self._add_card(ctx, hit, seen)
         for hit in api:
             self._add_card(ctx, hit, seen)
         for hit in prose[: self.n_prose]:
@@ -114,7 +127,22 @@ class PythonPrompt:
                     seen.add(owner)
                     self._append(ctx, entry, hit, members=self._members(owner))
                 break
-        self._append(ctx, chunk, hit)
+        self._append(ctx, chunk, hit, members=self._members(symbol) if kind in _CLASSES else "")
+
+    def _typed_inputs(self, request: str, namespace: Mapping[str, str]) -> list:
+        """The API entries of the documented classes of the variables ``request`` names."""
+        found = []
+        for name, dotted in namespace.items():
+            if dotted.startswith("module:") or not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", request):
+                continue
+            # seedloft.ledger.Ledger is documented as seedloft.Ledger where the package re-exports it
+            parts = dotted.split(".")
+            for symbol in dict.fromkeys([dotted] + [".".join(parts[:i] + parts[-1:]) for i in range(len(parts) - 1, 0, -1)]):
+                entry = next((c for _, c in self.index.store.chunks(symbol=symbol, kind="doc")), None)
+                if entry is not None:
+                    found.append(entry)
+                    break
+        return found
 
     def _append(self, ctx: Context, chunk, hit: Hit, members: str = "") -> None:
         line = import_line(chunk)

@@ -327,3 +327,36 @@ def test_a_requested_number_written_by_hand_is_a_problem():
     given = "Sow 50 seeds; store the count of seeds in `n` and the rate in `r`."
     assert handwritten_values("n = 50\nr = -0.5\nother = 3", given)[0].name == "r"
     assert handwritten_values("n = 50.0", given) == [] and handwritten_values("n = (", given) == []
+
+
+def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(acme):
+    """``inv`` is an Invoice in the notebook: the prompt shows the class, its members and the
+    member the request is about, though the request never names the class."""
+    model = Model("due = inv.total()\n")
+    DocPrompt(acme, generator=model, language="python").ask(
+        "how much does `inv` come to, tax included? Store it in `due`",
+        namespace={"inv": "acme_private.billing.invoice.Invoice", "acme_private": "module:acme_private"},
+    )
+    user = model.prompts[0][-1]["content"]
+    api = user.split("API:\n", 1)[1]
+    first = api.splitlines()[0]
+    assert first.startswith("class acme_private.") and "Invoice(customer: str" in first
+    assert "members:" in api.splitlines()[1] and "total" in api.splitlines()[1]
+    assert ".Invoice.total(*, tax: Decimal" in api
+
+
+def test_a_class_card_says_what_its_members_mean_and_skips_bases():
+    from docprompt.cards import api_card
+    from docprompt.models import Chunk
+
+    text = (
+        "class seedloft.Keeping\nBases: _Parsable\nAlso importable as: seedloft.kinds.Keeping\n\n"
+        "Where a lot is stored.\n\n``AMBIENT`` is a shelf, ``DEEP`` the -18 °C freezer and ``CRYO`` "
+        "liquid nitrogen.\n\n>>> Keeping.parse('deep')"
+    )
+    chunk = Chunk(id="k", doc_id="k", text=text, title="seedloft.Keeping", position=0, content_hash="h",
+                  metadata={"symbol": "seedloft.Keeping", "kind_of_symbol": "class"})  # fmt: skip
+    assert api_card(chunk) == (
+        "class seedloft.Keeping: Where a lot is stored. AMBIENT is a shelf, DEEP the -18 °C freezer "
+        "and CRYO liquid nitrogen."
+    )
