@@ -77,4 +77,3 @@ def estimate(sources: list[IndexSource], precision: str = "int8", *, sample: int
             out.tldr_pages += getattr(indexer, "pages", 0)
     out.embed_s = out.paragraphs / (PER_CPU_SECOND.get(precision, PER_CPU_SECOND["fp32"]) * cores())
     return out
-

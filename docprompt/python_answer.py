@@ -137,7 +137,8 @@ class PythonPrompt:
                 continue
             # seedloft.ledger.Ledger is documented as seedloft.Ledger where the package re-exports it
             parts = dotted.split(".")
-            for symbol in dict.fromkeys([dotted] + [".".join(parts[:i] + parts[-1:]) for i in range(len(parts) - 1, 0, -1)]):
+            shorter = [".".join(parts[:i] + parts[-1:]) for i in range(len(parts) - 1, 0, -1)]
+            for symbol in dict.fromkeys([dotted, *shorter]):
                 entry = next((c for _, c in self.index.store.chunks(symbol=symbol, kind="doc")), None)
                 if entry is not None:
                     found.append(entry)
