@@ -47,7 +47,8 @@ class Stage:
 
             s = self.settings
             cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
-                              choice=s.choice, examples=s.examples)  # fmt: skip
+                              choice=s.choice, examples=s.examples,
+                              command_start=s.command_start)  # fmt: skip
             if cf.available():
                 t = time.perf_counter()
                 draft = cf.draft(request) if s.draft else ""
@@ -143,6 +144,10 @@ class Stage:
         }
         if self.language == "bash":
             options["stop"] = ["\n", "```"]
+            if self.settings.command_start:
+                from .bash_answer import first_token
+
+                options["first"] = first_token(prefix)
         else:
             options["stop"] = ["```"]
         gen = self.dp.generator

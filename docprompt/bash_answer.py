@@ -35,6 +35,18 @@ SYSTEM_WRITE = (
 )
 
 
+# How a Bash reply may start, held on its first token (the embedded model; Ollama ignores it, the
+# extractor still checks): a word, never a citation, a bullet, a heading or a flag...
+LINE = rb"[^ \t\n`\[\]#:>*\-\xe2]"
+# ...and after a command name already written, nothing or its arguments (not ``du: the card``).
+ARGUMENTS = rb"(?:[ \n`]|$)"
+
+
+def first_token(prefix: str) -> bytes:
+    """What the first token of a Bash reply that starts with ``prefix`` must match."""
+    return LINE if prefix.endswith("\n") or not prefix else ARGUMENTS
+
+
 @dataclass
 class Candidate:
     name: str
@@ -77,8 +89,10 @@ class CommandFirst:
     """The stages above over one index, a retriever and a generator."""
 
     def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
-                 choice: str = "model", examples: int = 3, options: int = 4) -> None:  # fmt: skip
+                 choice: str = "model", examples: int = 3, options: int = 4,
+                 command_start: bool = True) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator
+        self.command_start = command_start
         self.k, self.use_draft, self.choice = candidates, draft, choice
         self.n_examples, self.n_options = examples, options
 
@@ -96,8 +110,9 @@ class CommandFirst:
     def draft(self, request: str, **options) -> str:
         messages = [{"role": "system", "content": SYSTEM_DRAFT}, {"role": "user", "content": request}]
         reply = self.gen.generate(
-            messages, prefix=FENCE, stop=STOP, max_tokens=40, temperature=0.0, **options
-        )
+            messages, prefix=FENCE, stop=STOP, max_tokens=40, temperature=0.0,
+            first=first_token(FENCE) if self.command_start else None, **options,
+        )  # fmt: skip
         return str(reply).strip()
 
     def candidates(self, request: str, draft: str = "") -> list[Candidate]:

@@ -112,6 +112,9 @@ class GenerateSettings(BaseModel):
     choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
     draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
+    command_start: bool = Field(
+        default=True, description="Bash: the reply must start as a command line (embedded model)"
+    )
     fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     copied_values: bool = Field(

@@ -119,6 +119,27 @@ def test_without_a_draft_or_a_model_choice_retrieval_decides(shell_index):
     assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
 
 
+def test_bash_replies_must_start_as_a_command_line(shell_index):
+    """The draft and a plain reply must start with a word (not ``[1]``, ``•``, ``-s``, ``#``); a
+    reply after the command's name, with nothing or its arguments (not ``: the card``)."""
+    import re
+
+    from docprompt.bash_answer import first_token
+
+    model = Model("du -sh .", " -sh .", choices=["du"])
+    DocPrompt(shell_index, generator=model).ask("how big is this folder")
+    draft, write = model.options
+    assert draft["first"] == first_token("```bash\n") and write["first"] == first_token("```bash\ndu")
+    line, arguments = re.compile(first_token("```bash\n")), re.compile(first_token("```bash\ndu"))
+    assert all(line.match(t) for t in (b"du", b"sudo", b"./run", b"{{", b"$("))
+    assert not any(line.match(t) for t in (b"[", b"-i", b"--", b"\xe2\x80\xa2", b" du", b"#", b"\n", b""))
+    assert all(arguments.match(t) for t in (b" -sh", b"\n", b"```", b""))
+    assert not any(arguments.match(t) for t in (b":", b"-sh", b"(1)"))
+    model = Model("du -sh .", " -sh .", choices=["du"])
+    DocPrompt(shell_index, generator=model, command_start=False).ask("how big is this folder")
+    assert not any(o.get("first") for o in model.options)
+
+
 def test_a_malformed_reply_is_asked_for_once_more_and_never_returned(shell_index):
     model = Model("[1] du(1) — -s", "-s")
     answer = DocPrompt(shell_index, generator=model, command_first=False).ask("disk usage")

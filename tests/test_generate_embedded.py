@@ -100,3 +100,19 @@ def test_real_qwen_writes_a_verified_tar_command(home):
     answer = DocPrompt(open_index("man"), generator=gen).ask("extract the gzipped archive a.tgz into /tmp")
     assert answer.code.startswith("tar ") and answer.backend == "embedded"
     assert answer.verification is not None and answer.timings["generate_s"] > 0
+
+
+@pytest.mark.embedded
+def test_real_qwen_first_token_is_held_to_the_pattern(home):
+    """``first``: asked for a bare flag, the reply still starts as a command line."""
+    from docprompt.bash_answer import first_token
+
+    gen = qwen_or_skip()
+    ask = "Which flag of grep ignores case? Answer with the flag alone, e.g. -x"
+    prompt = [{"role": "user", "content": ask}]
+    free = gen.generate(prompt, prefix="```bash\n", stop=["\n", "```"], max_tokens=8)
+    held = gen.generate(prompt, prefix="```bash\n", stop=["\n", "```"], max_tokens=8,
+                        first=first_token("```bash\n"))  # fmt: skip
+    assert free.startswith("-")  # what the model does unheld
+    assert held.strip() and not held.startswith(("-", " ", "[", "#"))
+    assert list((home / "models" / "masks").glob("*.npy"))  # the mask is kept for the next process

@@ -194,7 +194,9 @@ class EmbeddedGenerator:
         self, prompt: str | Messages, *, stream: bool = False, **options: Any
     ) -> str | Iterator[str]:
         """The reply to ``prompt``. ``prefix``: the reply is made to start with it (the text
-        returned is what follows it); ``grammar``: a GBNF grammar the rest of the reply keeps."""
+        returned is what follows it); ``grammar``: a GBNF grammar the rest of the reply keeps;
+        ``first``: a regular expression (bytes) the reply's first token must match (a mask on one
+        step: a grammar is checked against the whole vocabulary at every step, ~0.3 s a token)."""
         kwargs: dict[str, Any] = {
             "temperature": options.get("temperature", 0.0),
             "max_tokens": options.get("max_tokens", 256),
@@ -206,6 +208,8 @@ class EmbeddedGenerator:
         text, stop = self._prompt(as_messages(prompt), options.get("prefix") or "")
         kwargs["stop"] = stop + list(options.get("stop") or [])
         llm = self.llm
+        if options.get("first"):
+            kwargs["logits_processor"] = [_first_token(self._allowed(options["first"]))]
         if not stream:
             out = llm.create_completion(text, **kwargs)
             return out["choices"][0]["text"] or ""
@@ -219,6 +223,31 @@ class EmbeddedGenerator:
             **{k: v for k, v in settings.items() if k not in ("max_tokens", "temperature", "grammar")},
         )  # fmt: skip
         return str(reply)
+
+    def _allowed(self, pattern: bytes | str) -> Any:
+        """The tokens whose text matches ``pattern`` (a boolean mask over the vocabulary; cached
+        on disk, as decoding 150k tokens takes a second)."""
+        import numpy as np
+
+        raw = pattern.encode() if isinstance(pattern, str) else pattern
+        path = resolve_model(self.model)
+        key = hashlib.sha256(str(path).encode() + b"\0" + raw).hexdigest()[:16]
+        if key not in _MASKS:
+            cache = models_dir() / "masks" / f"{key}.npy"
+            try:
+                _MASKS[key] = np.load(cache)
+            except (OSError, ValueError):
+                import re
+
+                llm, match = self.llm, re.compile(raw).match
+                mask = np.array([bool(match(llm.detokenize([i]))) for i in range(llm.n_vocab())])
+                with contextlib.suppress(OSError):
+                    cache.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = cache.with_name(f".{key}.{os.getpid()}.npy")
+                    np.save(tmp, mask)
+                    os.replace(tmp, cache)
+                _MASKS[key] = mask
+        return _MASKS[key]
 
     def _prompt(self, messages: Messages, prefix: str) -> tuple[str, list[str]]:
         """The chat template applied (the GGUF's own), the assistant's turn opened, ``prefix`` in it."""
@@ -243,6 +272,22 @@ class EmbeddedGenerator:
             piece = part["choices"][0].get("text")
             if piece:
                 yield piece
+
+
+_MASKS: dict[str, Any] = {}
+
+
+def _first_token(allowed: Any) -> Any:
+    """A llama.cpp logits processor: only ``allowed`` tokens on the first step, then free."""
+    state = {"first": True}
+
+    def processor(input_ids: Any, scores: Any) -> Any:
+        if state["first"]:
+            state["first"] = False
+            scores[~allowed[: len(scores)]] = float("-inf")
+        return scores
+
+    return processor
 
 
 def _gbnf_literal(text: str) -> str:

@@ -227,12 +227,13 @@ class OllamaGenerator:
         self, prompt: str | Messages, *, stream: bool = False, **options: Any
     ) -> str | Iterator[str]:
         """``prefix``: the reply continues an assistant message that starts with it (the text
-        returned is what follows it); ``grammar`` is not supported by Ollama and is ignored;
+        returned is what follows it); ``grammar`` and ``first`` are not supported by Ollama and are ignored;
         ``format``: Ollama's structured-output JSON schema."""
         merged = {**self.options, **options}
         timeout = float(merged.pop("timeout", None) or self.timeout)
         prefix = merged.pop("prefix", None) or ""
         merged.pop("grammar", None)
+        merged.pop("first", None)
         fmt = merged.pop("format", None)
         opts = self._ollama_options(merged)
         if "num_ctx" not in opts:
