@@ -116,3 +116,16 @@ def test_real_qwen_first_token_is_held_to_the_pattern(home):
     assert free.startswith("-")  # what the model does unheld
     assert held.strip() and not held.startswith(("-", " ", "[", "#"))
     assert list((home / "models" / "masks").glob("*.npy"))  # the mask is kept for the next process
+
+
+@pytest.mark.embedded
+def test_real_qwen_chooses_one_of_the_options_only():
+    """Held to the options' tokens: a name and its extension (host, hostname) both stay possible,
+    and the reply is never a name outside them, nor more than one."""
+    gen = qwen_or_skip()
+    ask = "Request: show the fully qualified domain name of this machine. Which command does it?"
+    listed = "Commands:\n- ls\n- hostname: show the host name\n- host\n\n"
+    prompt = [{"role": "user", "content": listed + ask}]
+    assert gen.choose(prompt, ["ls", "hostname", "host"]) in ("hostname", "host")
+    assert gen.choose(prompt, ["tar", "gzip"]) in ("tar", "gzip")
+    assert gen.choose(prompt, ["only"]) == "only"

@@ -216,13 +216,18 @@ class EmbeddedGenerator:
         return self._stream(llm, text, kwargs)
 
     def choose(self, prompt: str | Messages, options: list[str], *, prefix: str = "", **settings: Any) -> str:
-        """The one of ``options`` the model writes first after ``prefix`` (held to them by a grammar)."""
-        alternatives = " | ".join(_gbnf_literal(o) for o in dict.fromkeys(options))
-        reply = self.generate(
-            prompt, prefix=prefix, grammar=f"root ::= ({alternatives})", max_tokens=16, temperature=0.0,
-            **{k: v for k, v in settings.items() if k not in ("max_tokens", "temperature", "grammar")},
+        """The one of ``options`` the model writes first after ``prefix``, held to their tokens
+        step by step (a GBNF grammar of the same alternatives costs ~0.5 s more a choice: it is
+        checked against the whole vocabulary at every step)."""
+        llm = self.llm
+        names = list(dict.fromkeys(options))
+        seqs = [llm.tokenize(o.encode("utf-8"), add_bos=False, special=False) for o in names]
+        text, stop = self._prompt(as_messages(prompt), prefix)
+        out = llm.create_completion(
+            text, max_tokens=max(map(len, seqs), default=0) + 1, temperature=0.0, stop=stop,
+            logits_processor=[_one_of(seqs, llm.token_eos())],
         )  # fmt: skip
-        return str(reply)
+        return str(out["choices"][0]["text"] or "")
 
     def _allowed(self, pattern: bytes | str) -> Any:
         """The tokens whose text matches ``pattern`` (a boolean mask over the vocabulary; cached
@@ -290,8 +295,24 @@ def _first_token(allowed: Any) -> Any:
     return processor
 
 
-def _gbnf_literal(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _one_of(seqs: list[list[int]], eos: int) -> Any:
+    """A llama.cpp logits processor: the reply is one of the token sequences ``seqs``."""
+    import numpy as np
+
+    state: dict[str, int] = {}
+
+    def processor(input_ids: Any, scores: Any) -> Any:
+        start = state.setdefault("start", len(input_ids))
+        written = list(input_ids[start:])
+        allowed = {s[len(written)] for s in seqs if len(s) > len(written) and s[: len(written)] == written}
+        if written in seqs or not allowed:
+            allowed.add(eos)
+        keep = np.fromiter(allowed, dtype=np.intp)
+        held = np.full_like(scores, float("-inf"))
+        held[keep] = scores[keep]
+        return held
+
+    return processor
 
 
 _GRAMMARS: dict[str, Any] = {}
