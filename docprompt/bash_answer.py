@@ -2,7 +2,7 @@
 
 1. **Candidates**: hybrid retrieval over one short card per command (the man-page and tldr
    indexers write them), plus the command of a quick draft the model writes with no docs.
-2. **Choice**: the model picks one of the candidates (held to their names by a grammar, or an
+2. **Choice**: the model picks one of the candidates (held to their names token by token, or an
    enum schema on Ollama), or the first candidate is taken (``choice = "first"``: the draft's command
    when the index or this machine knows it, else the best card).
 3. **Write**: a short prompt with that command's summary, synopsis, the option paragraphs of its
