@@ -102,6 +102,21 @@ class Stage:
             return bash_answer(reply, prefix)
         return python_answer(reply, prefix)
 
+    def _members(self) -> dict[str, list[str]]:
+        """The documented members of each notebook variable whose class the index documents."""
+        if not hasattr(self, "_known_members"):
+            self._known_members: dict[str, list[str]] = {}
+            symbols = getattr(self.dp.verifier("python"), "symbols", None)
+            if symbols is None:
+                return self._known_members
+            for name, dotted in (self.namespace or {}).items():
+                cls = None if dotted.startswith("module:") else symbols.resolve(dotted)
+                if cls and symbols.is_class(cls):
+                    names = sorted(m for m in symbols.members(cls) if not m.startswith("_"))
+                    if names:
+                        self._known_members[name] = names
+        return self._known_members
+
     def _check(self, code: str) -> Report | None:
         if not self.do_verify or not code:
             return None
@@ -150,6 +165,8 @@ class Stage:
                 options["first"] = first_token(prefix)
         else:
             options["stop"] = ["```"]
+            if self.settings.members and self.namespace:
+                options["members"] = self._members()
         gen = self.dp.generator
         if not stream or self.on_token is None:
             return str(gen.generate(messages, **options))

@@ -116,6 +116,10 @@ class GenerateSettings(BaseModel):
         default=True, description="Bash: the reply must start as a command line (embedded model)"
     )
     fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
+    members: bool = Field(
+        default=True,
+        description="Python: after a notebook variable of a documented class, only its documented members",
+    )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     copied_values: bool = Field(
         default=True,

@@ -97,14 +97,18 @@ class DocPrompt:
         exs = self.retriever.retrieve(request, k=n_ex, filters={"kind": "example"}) if n_ex else []
         return docs + exs
 
-    def verify(self, code: str, language: str, **context: Any) -> Report:
-        """``code`` checked by the verifier registered for ``language`` (against this index);
-        ``context``: what a Python verifier also checks (``variables``, ``namespace``)."""
+    def verifier(self, language: str) -> Callable[..., Report]:
+        """The verifier registered for ``language``, built on this index once."""
         if language not in self._verifiers:
             from .plugins import load
 
             self._verifiers[language] = load("verifiers", language)(self.index)
-        verifier = self._verifiers[language]
+        return self._verifiers[language]
+
+    def verify(self, code: str, language: str, **context: Any) -> Report:
+        """``code`` checked by the verifier registered for ``language`` (against this index);
+        ``context``: what a Python verifier also checks (``variables``, ``namespace``)."""
+        verifier = self.verifier(language)
         return verifier(code, **context) if context and language == "python" else verifier(code)
 
     # -- the whole request --------------------------------------------------------------------

@@ -129,3 +129,27 @@ def test_real_qwen_chooses_one_of_the_options_only():
     assert gen.choose(prompt, ["ls", "hostname", "host"]) in ("hostname", "host")
     assert gen.choose(prompt, ["tar", "gzip"]) in ("tar", "gzip")
     assert gen.choose(prompt, ["only"]) == "only"
+
+
+def test_after_a_known_variable_only_its_members_can_be_written():
+    """The members processor: after ``bank.`` only tokens that spell a member of ``bank``'s class
+    (or end one) stay; elsewhere, in a string or a comment, nothing is held."""
+    import numpy as np
+
+    vocab = [b"bank", b".", b"total", b"_grams", b"st", b"ock", b"stock", b"(", b"pl", b"uck", b"x", b"#"]
+    vocab += [b" ", b"'"]
+    ids = {t: i for i, t in enumerate(vocab)}
+
+    def allowed(*written: bytes) -> set[bytes]:
+        proc = embedded._Members({"bank": ["stock", "pluck"]}, vocab)
+        prompt = [ids[b"x"]] * 3
+        proc(np.array(prompt), np.zeros(len(vocab), dtype=np.float32))  # the first call marks the start
+        out = proc(np.array(prompt + [ids[w] for w in written]), np.zeros(len(vocab), dtype=np.float32))
+        return {vocab[i] for i in np.flatnonzero(out > float("-inf"))}
+
+    assert allowed(b"bank", b".") == {b"st", b"stock", b"pl"}
+    assert allowed(b"bank", b".", b"st") == {b"ock"}
+    assert allowed(b"bank", b".", b"stock") == {b"(", b" ", b"."}  # a member written: what may follow
+    assert allowed(b"x", b".") == set(vocab)  # not a known variable
+    assert allowed(b"'", b"bank", b".") == set(vocab)  # in a string: 'bank.loft'
+    assert allowed(b"#", b" ", b"bank", b".") == set(vocab)  # in a comment

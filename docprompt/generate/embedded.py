@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -208,8 +209,13 @@ class EmbeddedGenerator:
         text, stop = self._prompt(as_messages(prompt), options.get("prefix") or "")
         kwargs["stop"] = stop + list(options.get("stop") or [])
         llm = self.llm
+        processors = []
         if options.get("first"):
-            kwargs["logits_processor"] = [_first_token(self._allowed(options["first"]))]
+            processors.append(_first_token(self._allowed(options["first"])))
+        if options.get("members"):
+            processors.append(_Members(options["members"], self._vocabulary()))
+        if processors:
+            kwargs["logits_processor"] = processors
         if not stream:
             out = llm.create_completion(text, **kwargs)
             return out["choices"][0]["text"] or ""
@@ -229,6 +235,14 @@ class EmbeddedGenerator:
         )  # fmt: skip
         return str(out["choices"][0]["text"] or "")
 
+    def _vocabulary(self) -> list[bytes]:
+        """Each token's text (decoded once a process: ~1 s for Qwen's 150k tokens)."""
+        key = str(resolve_model(self.model))
+        if key not in _VOCABULARY:
+            llm = self.llm
+            _VOCABULARY[key] = [llm.detokenize([i]) for i in range(llm.n_vocab())]
+        return _VOCABULARY[key]
+
     def _allowed(self, pattern: bytes | str) -> Any:
         """The tokens whose text matches ``pattern`` (a boolean mask over the vocabulary; cached
         on disk, as decoding 150k tokens takes a second)."""
@@ -242,10 +256,8 @@ class EmbeddedGenerator:
             try:
                 _MASKS[key] = np.load(cache)
             except (OSError, ValueError):
-                import re
-
-                llm, match = self.llm, re.compile(raw).match
-                mask = np.array([bool(match(llm.detokenize([i]))) for i in range(llm.n_vocab())])
+                match = re.compile(raw).match
+                mask = np.array([bool(match(text)) for text in self._vocabulary()])
                 with contextlib.suppress(OSError):
                     cache.parent.mkdir(parents=True, exist_ok=True)
                     tmp = cache.with_name(f".{key}.{os.getpid()}.npy")
@@ -280,6 +292,59 @@ class EmbeddedGenerator:
 
 
 _MASKS: dict[str, Any] = {}
+_VOCABULARY: dict[str, list[bytes]] = {}
+_TOKEN_IDS: dict[int, dict[bytes, list[int]]] = {}
+_AFTER_DOT = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.(\w*)$")
+_FOLLOWERS = (b"(", b".", b" ", b")", b",", b"\n", b"[", b":", b"()", b"(\"", b"('", b"[0", b"[\"")
+
+
+class _Members:
+    """A llama.cpp logits processor: after ``var.``, where ``var`` is a variable whose members are
+    known (a notebook's ``bank``, a documented ``Ledger``), the reply writes one of them, never an
+    invented one (``bank.total_grams``). Only the tokens that spell a member (or end one) stay."""
+
+    def __init__(self, members: dict[str, list[str]], vocabulary: list[bytes]) -> None:
+        self.members = {k.encode(): [m.encode() for m in v] for k, v in members.items() if v}
+        self.vocabulary = vocabulary
+        self.start = -1
+
+    def _ids(self, text: bytes) -> list[int]:
+        key = id(self.vocabulary)
+        if key not in _TOKEN_IDS:
+            by_text: dict[bytes, list[int]] = {}
+            for i, t in enumerate(self.vocabulary):
+                by_text.setdefault(t, []).append(i)
+            _TOKEN_IDS[key] = by_text
+        return _TOKEN_IDS[key].get(text, [])
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        import numpy as np
+
+        if self.start < 0:
+            self.start = len(input_ids)
+        written = b"".join(self.vocabulary[i] for i in input_ids[self.start :])
+        line = written.rsplit(b"\n", 1)[-1]
+        m = _AFTER_DOT.search(line)
+        if not m or m.group(1) not in self.members or b"#" in line[: m.start()]:
+            return scores
+        if (line[: m.start()].count(b'"') % 2) or (line[: m.start()].count(b"'") % 2):
+            return scores  # inside a string: 'bank.loft' is a file name
+        typed = m.group(2)
+        rest = [name[len(typed) :] for name in self.members[m.group(1)] if name.startswith(typed)]
+        if not rest:
+            return scores
+        keep: set[int] = set()
+        for r in rest:
+            for k in range(1, len(r) + 1):
+                keep.update(self._ids(r[:k]))
+            for f in _FOLLOWERS:
+                keep.update(self._ids(r + f))
+        if not keep:
+            return scores
+        ids = np.fromiter(keep, dtype=np.intp)
+        held = np.full_like(scores, float("-inf"))
+        held[ids] = scores[ids]
+        return held
 
 
 def _first_token(allowed: Any) -> Any:
