@@ -364,6 +364,14 @@ def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(a
     assert first.startswith("class acme_private.") and "Invoice(customer: str" in first
     assert "members:" in api.splitlines()[1] and "total" in api.splitlines()[1]
     assert ".Invoice.total(*, tax: Decimal" in api
+    members = model.options[0]["members"]  # after `inv.` only these can be written
+    assert set(members) == {"inv"} and {"total", "add", "is_empty"} <= set(members["inv"])
+    model = Model("due = inv.total()\n")
+    DocPrompt(acme, generator=model, language="python", members=False).ask(
+        "how much does `inv` come to? Store it in `due`",
+        namespace={"inv": "acme_private.billing.invoice.Invoice"},
+    )
+    assert "members" not in model.options[0]
 
 
 def test_a_class_card_says_what_its_members_mean_and_skips_bases():
