@@ -95,8 +95,12 @@ class PythonPrompt:
         prose = [h for h in hits if h.chunk.kind == "doc" and not h.chunk.metadata.get("symbol")]
         seen: set[str] = set()
         for owner in self._typed_inputs(request, namespace or {}):
-            self._add_card(ctx, Hit(chunk=owner, score=0.0), seen)
             symbol = owner.metadata["symbol"]
+            members = self._members(symbol)
+            if not members:  # a class the docs say nothing more of (a PosixPath): no help, only noise
+                continue
+            seen.add(symbol)
+            self._append(ctx, owner, Hit(chunk=owner, score=0.0), members=members)
             inside = [h for h in r.retrieve(request, k=40, filters={"kind": "doc"})
                       if h.chunk.metadata.get("symbol", "").startswith(symbol + ".")]  # fmt: skip
             for hit in inside[:3]:
@@ -127,7 +131,7 @@ class PythonPrompt:
                     seen.add(owner)
                     self._append(ctx, entry, hit, members=self._members(owner))
                 break
-        self._append(ctx, chunk, hit, members=self._members(symbol) if kind in _CLASSES else "")
+        self._append(ctx, chunk, hit)
 
     def _typed_inputs(self, request: str, namespace: Mapping[str, str]) -> list:
         """The API entries of the documented classes of the variables ``request`` names."""
