@@ -137,7 +137,7 @@ def test_after_a_known_variable_only_its_members_can_be_written():
     import numpy as np
 
     vocab = [b"bank", b".", b"total", b"_grams", b"st", b"ock", b"stock", b"(", b"pl", b"uck", b"x", b"#"]
-    vocab += [b" ", b"'"]
+    vocab += [b" ", b"'", b".total", b".stock", b".st", b".__"]
     ids = {t: i for i, t in enumerate(vocab)}
 
     def allowed(*written: bytes) -> set[bytes]:
@@ -153,3 +153,5 @@ def test_after_a_known_variable_only_its_members_can_be_written():
     assert allowed(b"x", b".") == set(vocab)  # not a known variable
     assert allowed(b"'", b"bank", b".") == set(vocab)  # in a string: 'bank.loft'
     assert allowed(b"#", b" ", b"bank", b".") == set(vocab)  # in a comment
+    # the dot glued to a name (Qwen writes `.total` as one token): only members' names stay
+    assert set(vocab) - allowed(b"bank") == {b".total", b".__"}

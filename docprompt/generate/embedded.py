@@ -294,6 +294,13 @@ class EmbeddedGenerator:
 _MASKS: dict[str, Any] = {}
 _VOCABULARY: dict[str, list[bytes]] = {}
 _TOKEN_IDS: dict[int, dict[bytes, list[int]]] = {}
+_DOTTED: dict[int, list[tuple[int, bytes]]] = {}
+_AFTER_NAME = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)$")
+
+
+def _in_code(before: bytes) -> bool:
+    """The text before a name on its line leaves it in code: not in a comment or a string."""
+    return b"#" not in before and before.count(b'"') % 2 == 0 and before.count(b"'") % 2 == 0
 _AFTER_DOT = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.(\w*)$")
 _FOLLOWERS = (b"(", b".", b" ", b")", b",", b"\n", b"[", b":", b"()", b"(\"", b"('", b"[0", b"[\"")
 
@@ -307,6 +314,22 @@ class _Members:
         self.members = {k.encode(): [m.encode() for m in v] for k, v in members.items() if v}
         self.vocabulary = vocabulary
         self.start = -1
+
+    def _glued(self, members: list[bytes]) -> list[int]:
+        """Tokens that start with a dot and go on with a name that is not one of ``members``."""
+        key = id(self.vocabulary)
+        if key not in _DOTTED:
+            _DOTTED[key] = [(i, t[1:]) for i, t in enumerate(self.vocabulary) if t.startswith(b".")]
+
+        def fits(rest: bytes) -> bool:
+            return any(
+                n.startswith(rest) or (rest.startswith(n) and not rest[len(n) : len(n) + 1].isalnum()
+                                       and rest[len(n) : len(n) + 1] != b"_")
+                for n in members
+            )  # fmt: skip
+
+        named = [(i, rest) for i, rest in _DOTTED[key] if rest[:1].isalnum() or rest[:1] == b"_"]
+        return [i for i, rest in named if not fits(rest)]
 
     def _ids(self, text: bytes) -> list[int]:
         key = id(self.vocabulary)
@@ -325,10 +348,14 @@ class _Members:
         written = b"".join(self.vocabulary[i] for i in input_ids[self.start :])
         line = written.rsplit(b"\n", 1)[-1]
         m = _AFTER_DOT.search(line)
-        if not m or m.group(1) not in self.members or b"#" in line[: m.start()]:
+        if m is None:
+            # ``bank`` just written: the dot often comes glued to what follows (``.total``)
+            name = _AFTER_NAME.search(line)
+            if name and name.group(1) in self.members and _in_code(line[: name.start()]):
+                scores[self._glued(self.members[name.group(1)])] = float("-inf")
             return scores
-        if (line[: m.start()].count(b'"') % 2) or (line[: m.start()].count(b"'") % 2):
-            return scores  # inside a string: 'bank.loft' is a file name
+        if m.group(1) not in self.members or not _in_code(line[: m.start()]):
+            return scores
         typed = m.group(2)
         rest = [name[len(typed) :] for name in self.members[m.group(1)] if name.startswith(typed)]
         if not rest:
