@@ -38,7 +38,6 @@ _INTO = re.compile(
 _NAMED = re.compile(r"\b(?:called|named)\s+`([A-Za-z_]\w*)`", re.I)
 _BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 _METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
-_CLASSES = ("class", "enum", "exception", "dataclass")
 
 
 def requested_variables(request: str) -> list[str]:

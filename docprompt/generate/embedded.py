@@ -296,13 +296,13 @@ _VOCABULARY: dict[str, list[bytes]] = {}
 _TOKEN_IDS: dict[int, dict[bytes, list[int]]] = {}
 _DOTTED: dict[int, list[tuple[int, bytes]]] = {}
 _AFTER_NAME = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)$")
+_AFTER_DOT = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.(\w*)$")
+_FOLLOWERS = (b"(", b".", b" ", b")", b",", b"\n", b"[", b":", b"()", b"(\"", b"('", b"[0", b"[\"")
 
 
 def _in_code(before: bytes) -> bool:
     """The text before a name on its line leaves it in code: not in a comment or a string."""
     return b"#" not in before and before.count(b'"') % 2 == 0 and before.count(b"'") % 2 == 0
-_AFTER_DOT = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.(\w*)$")
-_FOLLOWERS = (b"(", b".", b" ", b")", b",", b"\n", b"[", b":", b"()", b"(\"", b"('", b"[0", b"[\"")
 
 
 class _Members:
