@@ -70,7 +70,8 @@ class Stage:
             from .python_answer import PythonPrompt
 
             t = time.perf_counter()
-            pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2))
+            pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2),
+                              symbols=getattr(dp.verifier("python"), "symbols", None))  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples = api.examples
             self._tick("retrieve_s", t)
@@ -110,9 +111,9 @@ class Stage:
             if symbols is None:
                 return self._known_members
             for name, dotted in (self.namespace or {}).items():
-                cls = None if dotted.startswith("module:") else symbols.resolve(dotted)
+                cls = None if dotted.startswith("module:") else symbols.locate(dotted)
                 if cls and symbols.is_class(cls):
-                    names = sorted(m for m in symbols.members(cls) if not m.startswith("_"))
+                    names = [m for m in symbols.member_list(cls) if not m.startswith("_")]
                     if names:
                         self._known_members[name] = names
         return self._known_members

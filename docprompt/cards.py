@@ -56,10 +56,15 @@ _MEMBER_MENTION = re.compile(r"``[A-Z][A-Z0-9_]*``")
 
 def doc_line(text: str, symbol: str = "") -> str:
     """The first line of prose in an API entry's text (after its signature line)."""
-    for line in text.splitlines()[1:]:
-        s = line.strip()
+    lines = [ln.strip() for ln in text.splitlines()[1:]]
+    for i, s in enumerate(lines):
         if s and not _SKIP_LINES.match(s) and not s.startswith(symbol):
-            return first_sentences(s, 160)
+            paragraph = []  # a sentence may go on on the next line of its paragraph
+            for more in lines[i:]:
+                if not more or _SKIP_LINES.match(more):
+                    break
+                paragraph.append(more)
+            return first_sentences(plain(" ".join(paragraph)), 160)
     return ""
 
 
@@ -87,6 +92,55 @@ def api_card(chunk: Chunk) -> str:
         if said and said.strip() not in line:
             line = f"{line} {first_sentences(said.replace('``', ''), 200)}".strip()
     return f"{head}: {line}" if line else head
+
+
+_ROLE = re.compile(r":\w+:`~?(?:[\w.]*\.)?([\w]+)`")
+
+
+def plain(text: str) -> str:
+    """reST markup made plain: ``:class:`~pkg.mod.Sieve``` -> ``Sieve``, double backquotes dropped."""
+    return " ".join(_ROLE.sub(r"\1", text).replace("``", "").split())
+
+
+def param_notes(chunk: Chunk, limit: int = 240) -> list[str]:
+    """``name: what it accepts`` for the parameters whose docs show a literal value
+    (``query: a filter in the sieve language ("year<2018 and tag:heirloom")``): the syntax of a
+    value is what a small model cannot guess from a signature."""
+    params = chunk.metadata.get("params") or {}
+    return [
+        first_sentences(f"{name}: {plain(doc)}", limit)
+        for name, doc in params.items()
+        if isinstance(doc, str) and shows_values(doc)
+    ]
+
+
+def shows_values(doc: str) -> bool:
+    """Whether a parameter's doc gives literal values (``"deep"``, ``keeping``), not only ``None``."""
+    return any(v not in ("None", "True", "False") for v in re.findall(r"``([^`]+)``", doc))
+
+
+def short_signature(signature: str) -> str:
+    """``(code, *, where)`` for ``(code: str, *, where: str | None = None) -> float``: the
+    parameter names only ('' when the signature does not parse)."""
+    import ast
+
+    sig = signature.split("->")[0].strip()
+    if not sig.startswith("("):
+        return ""
+    try:
+        fn = ast.parse(f"def _f{sig}: pass").body[0]
+    except SyntaxError:
+        return ""
+    a = fn.args  # type: ignore[attr-defined]
+    names = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")]
+    if a.vararg:
+        names.append("*" + a.vararg.arg)
+    elif a.kwonlyargs:
+        names.append("*")
+    names += [x.arg for x in a.kwonlyargs]
+    if a.kwarg:
+        names.append("**" + a.kwarg.arg)
+    return f"({', '.join(names)})"
 
 
 def import_line(chunk: Chunk) -> str:

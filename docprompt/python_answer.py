@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .cards import api_card, first_sentences, import_line
+from .cards import api_card, first_sentences, import_line, param_notes, short_signature
 from .models import Hit
 from .verify import Issue
 
@@ -70,10 +70,20 @@ class PythonPrompt:
     """Builds the prompt for a request from an index's API entries, examples and docs."""
 
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
-                 max_cards: int = 10, max_example_chars: int = 500) -> None:  # fmt: skip
+                 max_cards: int = 10, max_example_chars: int = 500, symbols=None) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
         self.k, self.n_examples, self.n_prose = k, examples, prose
         self.max_cards, self.max_example_chars = max_cards, max_example_chars
+        self._symbols = symbols
+
+    @property
+    def symbols(self):
+        """The index's API (:class:`~docprompt.verify.api.IndexSymbols`), shared with the verifier."""
+        if self._symbols is None:
+            from .verify.api import IndexSymbols
+
+            self._symbols = IndexSymbols(self.index)
+        return self._symbols
 
     def context(self, request: str, hits: list[Hit] | None = None,
                 namespace: Mapping[str, str] | None = None) -> Context:  # fmt: skip
@@ -138,31 +148,61 @@ class PythonPrompt:
         for name, dotted in namespace.items():
             if dotted.startswith("module:") or not re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", request):
                 continue
-            # seedloft.ledger.Ledger is documented as seedloft.Ledger where the package re-exports it
-            parts = dotted.split(".")
-            shorter = [".".join(parts[:i] + parts[-1:]) for i in range(len(parts) - 1, 0, -1)]
-            for symbol in dict.fromkeys([dotted, *shorter]):
-                entry = next((c for _, c in self.index.store.chunks(symbol=symbol, kind="doc")), None)
-                if entry is not None:
-                    found.append(entry)
-                    break
+            symbol = self.symbols.locate(dotted)
+            if symbol and symbol in self.symbols.entries:
+                found.append(self.symbols.entries[symbol])
         return found
 
     def _append(self, ctx: Context, chunk, hit: Hit, members: str = "") -> None:
+        # a long entry is split in chunks: the card comes from its first (the signature line's)
+        chunk = self.symbols.entries.get(chunk.metadata.get("symbol", ""), chunk)
         line = import_line(chunk)
         if line and line not in ctx.imports:
             ctx.imports.append(line)
-        ctx.cards.append(api_card(chunk) + (f"\n    {members}" if members else ""))
+        notes = ([members] if members else []) + param_notes(chunk) + self._syntax(chunk)
+        ctx.cards.append("\n    ".join([api_card(chunk), *notes]))
         if hit not in ctx.hits:
             ctx.hits.append(hit)
 
     def _members(self, owner: str) -> str:
+        """``members: pluck(code), sift(query), stock(*, where), codes, ...``."""
         names = []
-        for _, chunk in self.index.store.under("symbol", owner + ".", kind="doc"):
-            rest = chunk.metadata["symbol"][len(owner) + 1 :]
-            if "." not in rest and not rest.startswith("_"):
-                names.append(rest)
-        return f"members: {', '.join(dict.fromkeys(names))}" if names else ""
+        for name in self.symbols.member_list(owner):
+            if name.startswith("_"):
+                continue
+            entry = self.symbols.entries.get(f"{owner}.{name}")
+            kind = entry.metadata.get("kind_of_symbol", "") if entry else ""
+            call = kind in ("method", "function", "classmethod", "staticmethod")
+            names.append(name + (short_signature(entry.metadata.get("signature") or "") if call else ""))
+        return f"members: {', '.join(names)}" if names else ""
+
+    def _syntax(self, chunk) -> list[str]:
+        """For a parameter typed with a documented class that a function makes from text
+        (``query: str | Sieve``), that function and the syntax its docs give."""
+        import ast
+
+        sig = (chunk.metadata.get("signature") or "").split("->")[0].strip()
+        try:
+            fn = ast.parse(f"def _f{sig}: pass").body[0] if sig.startswith("(") else None
+        except SyntaxError:
+            fn = None
+        if not isinstance(fn, ast.FunctionDef):
+            return []
+        out = []
+        a = fn.args
+        for arg in a.posonlyargs + a.args + a.kwonlyargs:
+            annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+            if not re.search(r"\bstr\b", annotation):  # only a value that may be given as text
+                continue
+            for cls in re.findall(r"\b[A-Z]\w*", annotation):
+                made = next((s for s in self.symbols.named(cls) if self.symbols.is_class(s)), None)
+                factory = self.symbols.factory(made) if made else None
+                if factory and factory != chunk.metadata.get("symbol"):
+                    entry = self.symbols.entries[factory]
+                    said = "; ".join(n.split(": ", 1)[-1] for n in param_notes(entry, 400))
+                    out.append(f"{arg.arg} syntax: {said}")
+                    break
+        return out
 
     def messages(
         self, request: str, ctx: Context, *, context: str = "", imports: bool = True

@@ -389,3 +389,73 @@ def test_a_class_card_says_what_its_members_mean_and_skips_bases():
         "class seedloft.Keeping: Where a lot is stored. AMBIENT is a shelf, DEEP the -18 °C freezer "
         "and CRYO liquid nitrogen."
     )
+
+
+SHELF = '''"""Shelves of jars."""
+
+
+class Rule:
+    """A compiled filter. Make one with :func:`rule`."""
+
+
+def rule(text: str) -> Rule:
+    """Compile a filter.
+
+    Args:
+        text: e.g. ``"size>2 and colour=red"``; fields are ``size``, ``colour``.
+    """
+    return Rule()
+
+
+class Shelf:
+    """A shelf of jars."""
+
+    def find(self, query: str | Rule) -> list:
+        """The jars a filter admits.
+
+        Args:
+            query: a filter (``"size>2"``), or a compiled :class:`~shelves.Rule`.
+        """
+        return []
+
+    def label(self, jar: str, *, text: str, colour: str = "black") -> None:
+        """Write a label on a jar."""
+'''
+
+
+def test_cards_give_the_syntax_of_a_text_parameter_and_members_their_parameters(tmp_path):
+    """``query: str | Rule``: the card says what ``query`` accepts and the syntax the function
+    that compiles such text documents; the class's members come with their parameter names."""
+    from docprompt.indexers import make_indexer
+
+    (tmp_path / "shelves.py").write_text(SHELF)
+    ix = make_indexer("python", [str(tmp_path / "shelves.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("shelves"), ix.iter_documents(), name="shelves", indexer="python",
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    model = Model("big = jars.find('size>2')\n")
+    DocPrompt(open_index("shelves"), generator=model, language="python").ask(
+        "which jars on `jars` are bigger than 2? Store them in `big`", namespace={"jars": "shelves.Shelf"}
+    )
+    api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+    assert "    members: find(query), label(jar, *, text, colour)" in api
+    assert '    query: a filter ("size>2"), or a compiled Rule.' in api
+    assert '    query syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
+
+
+def test_a_runtime_class_path_finds_the_documented_one():
+    from docprompt.verify.api import IndexSymbols
+
+    symbols = IndexSymbols.__new__(IndexSymbols)
+    symbols.canonical = {"pandas.DataFrame": "pandas.DataFrame"}
+    assert symbols.locate("pandas.core.frame.DataFrame") == "pandas.DataFrame"
+    assert symbols.locate("pandas.core.frame.Series") is None
+
+
+def test_a_card_line_is_the_whole_first_sentence_made_plain():
+    from docprompt.cards import api_card
+    from docprompt.models import Chunk
+
+    text = "pkg.plan(ledger)\n\nPlan which lots to regrow, from a\n:class:`~pkg.Ledger` of lots.\n\nMore."
+    meta = {"symbol": "pkg.plan", "kind_of_symbol": "function", "signature": "(ledger)"}
+    chunk = Chunk(id="p", doc_id="p", text=text, title="pkg.plan", position=0, content_hash="", metadata=meta)
+    assert api_card(chunk) == "pkg.plan(ledger): Plan which lots to regrow, from a Ledger of lots."

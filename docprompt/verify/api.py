@@ -57,6 +57,13 @@ class IndexSymbols:
         """The documented symbol ``name`` stands for (itself or through an alias)."""
         return self.canonical.get(name)
 
+    def locate(self, dotted: str) -> str | None:
+        """The documented symbol a runtime name stands for: itself, an alias, or a shorter path
+        to the same last name (``pandas.core.frame.DataFrame`` documented as ``pandas.DataFrame``)."""
+        parts = dotted.split(".")
+        shorter = [".".join(parts[:i] + parts[-1:]) for i in range(len(parts) - 1, 0, -1)]
+        return next((s for s in map(self.resolve, [dotted, *shorter]) if s), None)
+
     def kind(self, name: str) -> str:
         symbol = self.resolve(name)
         return self.entries[symbol].metadata.get("kind_of_symbol", "") if symbol in self.entries else ""
@@ -117,6 +124,30 @@ class IndexSymbols:
         root = symbol.split(".")[0]
         near = [s for s in found if s.split(".")[0] == root]
         return (near or found)[0] if near or found else None
+
+    def member_list(self, name: str) -> list[str]:
+        """:meth:`members` in the order the docs give them (enum members their text names last)."""
+        symbol = self.resolve(name) or name
+        found = self.members(symbol)
+        prefix = symbol + "."
+        listed = [s[len(prefix) :] for s in self.entries if s.startswith(prefix)]
+        ordered = [m for m in listed if m in found]
+        return ordered + sorted(found.difference(ordered))
+
+    def factory(self, cls: str) -> str | None:
+        """A documented function that makes ``cls`` from a value whose syntax its docs give
+        (``seedloft.sieve(text)`` for ``Sieve``, ``text: e.g. "year<2018 and tag:heirloom"``)."""
+        if not hasattr(self, "_factories"):
+            self._factories: dict[str, str] = {}
+            for symbol, entry in self.entries.items():
+                m = entry.metadata
+                first = next(iter((m.get("params") or {}).values()), "")  # the text it reads
+                reads_text = re.match(r"\(\s*\w+\s*:\s*str\b.*->", m.get("signature") or "")
+                made = self.returns(symbol) if m.get("kind_of_symbol") == "function" and reads_text else None
+                if made and "``" in str(first):
+                    self._factories.setdefault(made, symbol)
+        found = self.resolve(cls)
+        return self._factories.get(found) if found else None
 
     def members(self, name: str) -> set[str]:
         """Public names documented under a class (methods, properties, attributes, enum members;
