@@ -297,7 +297,7 @@ _TOKEN_IDS: dict[int, dict[bytes, list[int]]] = {}
 _DOTTED: dict[int, list[tuple[int, bytes]]] = {}
 _AFTER_NAME = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)$")
 _AFTER_DOT = re.compile(rb"(?<![\w.])([A-Za-z_]\w*)\.(\w*)$")
-_FOLLOWERS = (b"(", b".", b" ", b")", b",", b"\n", b"[", b":", b"()", b"(\"", b"('", b"[0", b"[\"")
+_FOLLOWERS = (b"(", b".", b" ", b")", b",", b"\n", b"[", b":", b"()", b'("', b"('", b"[0", b'["')
 
 
 def _in_code(before: bytes) -> bool:
