@@ -73,3 +73,11 @@ def test_cli_eval_generate_json(man_index, monkeypatch, tmp_path):  # noqa: F811
     assert out["rows"] == 2 and out["of"] == 3 and out["metrics"]["cmd_acc"] == 100.0
     table = CliRunner().invoke(main, ["eval", "generate", "--dataset", str(data), "--sample", "1", *pool])
     assert table.exit_code == 0 and "cmd_acc" in table.output and "hallucinated flags" in table.output
+
+
+def test_a_subcommand_page_counts_as_its_command():
+    stage = {"draft": "gh ext ls", "candidates": ["dpkg", "gh-extension"], "runs": ["dpkg", "gh"],
+             "chosen": "gh-extension"}  # fmt: skip
+    assert eg.command_hits("gh", stage) == {"candidates": True, "draft": True, "chosen": True}
+    assert eg.command_hits("dpkg", stage) == {"candidates": True, "draft": False, "chosen": False}
+    assert eg.command_hits("apt", {"candidates": ["apt-get"]})["candidates"] is False

@@ -64,6 +64,21 @@ def default_sources(shape: Shape, sources: Sources) -> Sources:
     return sources.with_defaults(shape)
 
 
+def command_hits(cmd_name: str, command: dict) -> dict[str, bool]:
+    """Whether the command stage had ``cmd_name`` among its candidates, in its draft, and chose
+    it; a subcommand's page (``gh-extension``, typed ``gh extension``) runs its command (``gh``)."""
+    from ..bash_answer import command_of
+
+    names, runs = command.get("candidates", []), command.get("runs", [])
+    ran = dict(zip(names, runs))
+    chosen = command.get("chosen")
+    return {
+        "candidates": cmd_name in names or cmd_name in runs,
+        "draft": command_of(command.get("draft", "")) == cmd_name,
+        "chosen": cmd_name in (chosen, ran.get(chosen)),
+    }
+
+
 def _seconds(values: list[float]) -> dict[str, float]:
     if not values:
         return {"median": 0.0, "p95": 0.0}
@@ -112,12 +127,9 @@ def run(
             stage["malformed"] += bool(ans.problem and ans.problem != "truncated") or not ans.code.strip()
             if language == "bash":
                 if ans.command:
-                    from ..bash_answer import command_of
-
                     stage["with_stage"] += 1
-                    stage["candidates"] += row.cmd_name in ans.command.get("candidates", [])
-                    stage["draft"] += command_of(ans.command.get("draft", "")) == row.cmd_name
-                    stage["chosen"] += ans.command.get("chosen") == row.cmd_name
+                    for key, hit in command_hits(row.cmd_name, ans.command).items():
+                        stage[key] += hit
                 first = ans.first_verification or dp.verify(ans.first_code, language)
                 final = ans.verification or first
                 before += sum(i.kind == "unknown-flag" for i in first.issues)
