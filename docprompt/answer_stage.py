@@ -60,8 +60,9 @@ class Stage:
                 card = next((c.card for c in candidates if c.name == name), "")
                 ctx = cf.context(request, name, card)
                 self._tick("retrieve_s", t)
+                runs = [invocation(c.name, c.card).split()[0] for c in candidates]
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name,
-                                "runs": [invocation(c.name, c.card).split()[0] for c in candidates]}  # fmt: skip
+                                "runs": runs}  # fmt: skip
                 self.fallback = draft if command_of(draft) == name else ""
                 self.draft = self.fallback if s.draft_sample else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
