@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from docprompt.generate import GeneratorError, embedded, get_generator
+from docprompt.generate import GeneratorError, embedded, get_generator, holds
 from docprompt.generate.embedded import EmbeddedGenerator, PackagedModel, assemble, resolve_model
 
 
@@ -141,7 +141,7 @@ def test_after_a_known_variable_only_its_members_can_be_written():
     ids = {t: i for i, t in enumerate(vocab)}
 
     def allowed(*written: bytes) -> set[bytes]:
-        proc = embedded._Members({"bank": ["stock", "pluck"]}, vocab)
+        proc = holds.Members({"bank": ["stock", "pluck"]}, vocab)
         prompt = [ids[b"x"]] * 3
         proc(np.array(prompt), np.zeros(len(vocab), dtype=np.float32))  # the first call marks the start
         out = proc(np.array(prompt + [ids[w] for w in written]), np.zeros(len(vocab), dtype=np.float32))
