@@ -22,8 +22,8 @@ Write the corrected command."""
 
 
 def apply_fixes(code: str, issues: list[Issue]) -> tuple[str, int]:
-    """``code`` with every deterministic fix applied (a whole line replaced, or for Bash, line 0,
-    one word replaced), and how many were applied."""
+    """``code`` with every deterministic fix applied (a whole line replaced or dropped, or for
+    Bash, line 0, one word replaced), and how many were applied."""
     lines = code.split("\n")
     applied = 0
     for issue in sorted((i for i in issues if i.fix), key=lambda i: -i.fix[0]):  # type: ignore[index]
@@ -34,8 +34,8 @@ def apply_fixes(code: str, issues: list[Issue]) -> tuple[str, int]:
             if pattern.search(joined) and new != old:
                 lines = pattern.sub(new, joined, count=1).split("\n")
                 applied += 1
-        elif 0 < line_no <= len(lines) and lines[line_no - 1] == old and new and new != old:
-            lines[line_no - 1] = new
+        elif 0 < line_no <= len(lines) and lines[line_no - 1] == old and new != old and (new or old.strip()):
+            lines[line_no - 1 : line_no] = [new] if new else []  # '' drops the line
             applied += 1
     return "\n".join(lines), applied
 

@@ -160,3 +160,20 @@ def test_notebook_modules_become_imports_for_the_check_only_where_used_and_missi
 def test_a_notebook_alias_counts_as_imported():
     report = verify_python("out = js.dumps({'a': 1})", namespace={"js": "module:json"})
     assert report.ok and "json.dumps" in report.checked
+
+
+def test_a_notebook_variable_made_anew_is_flagged_and_the_line_dropped(acme):
+    """``inv`` is the notebook's Invoice: ``inv = Invoice(...)`` at the top throws it away."""
+    from docprompt.repair import apply_fixes
+
+    ns = {"inv": "acme_private.billing.invoice.Invoice"}
+    code = "from acme_private.billing import Invoice\ninv = Invoice('C-1')\ndue = inv.total()\n"
+    report = verify_python(code, acme, use_import=False, namespace=ns, variables=["due"])
+    [issue] = [i for i in report.issues if i.kind == "replaced-input"]
+    assert issue.line == 2 and "already holds the notebook's" in issue.message and issue.card
+    fixed, n = apply_fixes(code, report.issues)
+    assert n == 1 and fixed == "from acme_private.billing import Invoice\ndue = inv.total()\n"
+    # asked for a new one (`inv` is what the request wants), or not made anew: no issue
+    for code, variables in [(code, ["inv", "due"]), ("inv2 = Invoice('C-2')\n", [])]:
+        report = verify_python(code, acme, use_import=False, namespace=ns, variables=variables)
+        assert not [i for i in report.issues if i.kind == "replaced-input"]

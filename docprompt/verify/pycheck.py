@@ -40,8 +40,9 @@ def check(
     for name, value in (namespace or {}).items():
         if value.startswith("module:"):
             env[name] = ("module", value[7:])
-        elif api.resolve(value):
-            env[name] = ("instance", api.resolve(value) or value)
+        elif api.locate(value):
+            env[name] = ("instance", api.locate(value) or value)
+    held = {k: v[1] for k, v in env.items() if v[0] == "instance" and k not in variables}
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -54,6 +55,8 @@ def check(
             issues += _import_from(node, api, env, lines)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             kind = _type_of(node.value, api, env)
+            if kind and node in tree.body:
+                issues += _replaced(node, kind, held, api, lines)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
                 if isinstance(t, ast.Name):
@@ -311,6 +314,26 @@ def _missing_member(
             suggestions=close,
         )
     ]
+
+
+def _replaced(node: ast.Assign | ast.AnnAssign, kind: str, held: Mapping[str, str], api: IndexSymbols,
+              lines: list[str]) -> list[Issue]:  # fmt: skip
+    """A notebook variable the request works on, made anew at the top of the code (``bank =
+    Ledger()``, ``bank = starter_ledger()``): the request meant the one the notebook holds. The
+    fix drops the line."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    if len(targets) != 1 or not isinstance(targets[0], ast.Name) or held.get(targets[0].id) != kind:
+        return []
+    if not isinstance(node.value, ast.Call):
+        return []
+    name = targets[0].id
+    one_line = node.lineno == node.end_lineno
+    return [Issue(
+        "replaced-input", name,
+        f"`{name}` already holds the notebook's {kind}: use it as it is, do not make a new one",
+        line=node.lineno, card=api.card(kind),
+        fix=(node.lineno, lines[node.lineno - 1], "") if one_line else None,
+    )]  # fmt: skip
 
 
 def _redefined(node, api: IndexSymbols, code: str) -> list[Issue]:
