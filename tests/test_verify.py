@@ -174,6 +174,6 @@ def test_a_notebook_variable_made_anew_is_flagged_and_the_line_dropped(acme):
     fixed, n = apply_fixes(code, report.issues)
     assert n == 1 and fixed == "from acme_private.billing import Invoice\ndue = inv.total()\n"
     # asked for a new one (`inv` is what the request wants), or not made anew: no issue
-    for code, variables in [(code, ["inv", "due"]), ("inv2 = Invoice('C-2')\n", [])]:
-        report = verify_python(code, acme, use_import=False, namespace=ns, variables=variables)
+    for other, variables in [(code, ["inv", "due"]), ("inv2 = Invoice('C-2')\n", [])]:
+        report = verify_python(other, acme, use_import=False, namespace=ns, variables=variables)
         assert not [i for i in report.issues if i.kind == "replaced-input"]
