@@ -177,3 +177,33 @@ def test_a_notebook_variable_made_anew_is_flagged_and_the_line_dropped(acme):
     for other, variables in [(code, ["inv", "due"]), ("inv2 = Invoice('C-2')\n", [])]:
         report = verify_python(other, acme, use_import=False, namespace=ns, variables=variables)
         assert not [i for i in report.issues if i.kind == "replaced-input"]
+
+
+@pytest.mark.parametrize(
+    "code, kind, fixed",
+    [
+        # one value too many for total(*, tax): the one keyword it can be
+        ("due = inv.total(0.2)", "bad-arguments", "due = inv.total(tax=0.2)"),
+        # the one unknown keyword is the one required argument missing
+        ("inv.add(line=x)", "unknown-argument", "inv.add(item=x)"),
+        # a method called on its class: on the notebook's one Invoice
+        ("from acme_private.billing import Invoice\nInvoice.add(x)", "unbound-method",
+         "from acme_private.billing import Invoice\ninv.add(x)"),
+    ],
+)  # fmt: skip
+def test_call_mistakes_the_docs_can_fix(acme, code, kind, fixed):
+    from docprompt.repair import apply_fixes
+
+    ns = {"inv": "acme_private.billing.invoice.Invoice"}
+    report = verify_python(code, acme, use_import=False, namespace=ns)
+    assert [i.kind for i in report.issues] == [kind]
+    assert apply_fixes(code, report.issues) == (fixed, 1)
+
+
+def test_class_and_static_methods_and_the_long_way_are_fine(acme):
+    ns = {"inv": "acme_private.billing.invoice.Invoice"}
+    code = (
+        "from acme_private.billing import Invoice\n"
+        "a = Invoice.from_dict({})\nb = Invoice.validate_sku('x')\nInvoice.add(inv, x)\n"
+    )
+    assert verify_python(code, acme, use_import=False, namespace=ns).ok

@@ -71,6 +71,15 @@ class IndexSymbols:
     def is_class(self, name: str) -> bool:
         return self.kind(name) in CLASS_KINDS
 
+    def on_instances(self, name: str) -> bool:
+        """A method called on an instance (not a ``classmethod`` or ``staticmethod``: the python
+        indexer writes those words before the name on the entry's first line)."""
+        symbol = self.resolve(name)
+        if symbol not in self.entries or self.kind(symbol) != "method":
+            return False
+        head = self.entries[symbol].text.split("\n", 1)[0].split(symbol, 1)[0]
+        return not {"classmethod", "staticmethod"} & set(head.split())
+
     def close(self, name: str, n: int = 3) -> list[str]:
         prefix = name.rsplit(".", 1)[0] + "."
         same_owner = [x for x in self.names if x.startswith(prefix)] or list(self.names)

@@ -197,6 +197,8 @@ def _call(node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding], lines: 
         owner, attr = name.rsplit(".", 1)
         if api.resolve(name) is None:
             return _missing_member(owner, attr, node, api, lines, called=True)
+    if target[0] == "symbol" and api.on_instances(name) and api.is_class(name.rsplit(".", 1)[0]):
+        return _unbound(node, name, api, env, lines)
     params = api.signature(name)
     if (
         params is None
@@ -207,6 +209,28 @@ def _call(node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding], lines: 
     return _bind(name, params, node, api, lines)
 
 
+def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Binding],
+             lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``Ledger.free_code()``: a method called on its class, not on an instance. The fix calls
+    it on the one variable that holds such an instance (the notebook's ``bank``)."""
+    owner, method = api.resolve(name.rsplit(".", 1)[0]) or name.rsplit(".", 1)[0], name.rsplit(".", 1)[1]
+    first = node.args[0] if node.args else None
+    if first is not None and (_dotted(first, env) or ("", ""))[0] == "instance":
+        return []  # Ledger.free_code(bank): a method called the long way
+    held = [v for v, b in env.items() if b == ("instance", owner)]
+    short = owner.rsplit(".", 1)[-1]
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    f = node.func
+    one_line = f.lineno == f.end_lineno == node.lineno and f.end_col_offset is not None
+    written = line.encode()[f.col_offset : f.end_col_offset].decode() if one_line else ""
+    fix = None
+    if len(held) == 1 and written and written in line:
+        fix = (node.lineno, line, line.replace(written, f"{held[0]}.{method}", 1))
+    hint = f"call it on `{held[0]}`: `{held[0]}.{method}(...)`" if len(held) == 1 else f"call it on a {short}"
+    message = f"`{short}.{method}` is a method of each {short}, not of the class: {hint}"
+    return [Issue("unbound-method", name, message, line=node.lineno, card=api.card(name), fix=fix)]
+
+
 def _bind(
     name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, lines: list[str]
 ) -> list[Issue]:
@@ -215,19 +239,30 @@ def _bind(
     short = name.split(".", 1)[-1]
     card = api.card(name)
     out: list[Issue] = []
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
     if len(node.args) > len(positional) and params.vararg is None:
+        # tally('genus') for tally(*, by): one value too many and one keyword it can only be
+        free = [a.arg for a in params.kwonlyargs if a.arg not in {k.arg for k in node.keywords}]
+        extra = node.args[len(positional) :]
+        fix = None
+        if len(extra) == 1 and len(free) == 1 and extra[0].lineno == node.lineno:
+            raw = line.encode()
+            col = extra[0].col_offset
+            fix = (node.lineno, line, (raw[:col] + f"{free[0]}=".encode() + raw[col:]).decode())
+        hint = f"write `{free[0]}=` before it" if fix else "pass the others by keyword"
         out.append(
             Issue(
                 "bad-arguments",
                 name,
                 f"`{short}` takes at most {len(positional)} positional "
-                f"arguments ({', '.join(positional) or 'none'}); pass the others by keyword",
+                f"arguments ({', '.join(positional) or 'none'}); {hint}",
                 line=node.lineno,
                 card=card,
+                fix=fix,
             )
         )
     given = set(positional[: len(node.args)])
-    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    unknown: list[Issue] = []
     for kw in node.keywords:
         if kw.arg is None or kw.arg in keywords:
             given.add(kw.arg or "")
@@ -241,7 +276,7 @@ def _bind(
             else None
         )
         hint = f"write `{close[0]}=`" if close else f"its arguments are: {', '.join(keywords) or 'none'}"
-        out.append(
+        unknown.append(
             Issue(
                 "unknown-argument",
                 f"{name}({kw.arg}=)",
@@ -257,6 +292,17 @@ def _bind(
     required = positional[: len(positional) - defaults] if defaults else positional
     required += [a.arg for a, d in zip(params.kwonlyargs, params.kw_defaults) if d is None]
     missing = [p for p in required if p not in given]
+    wrong = [i for i in unknown if not i.suggestions]
+    if len(wrong) == 1 and len(missing) == 1:
+        # absorb(ledger=other) for absorb(other, *, clash): the one unknown name is the one missing
+        issue, right = wrong[0], missing[0]
+        old = issue.name.rsplit("(", 1)[1].rstrip(")")
+        issue.message = f"`{short}` has no argument named like that: write `{right}=`"
+        issue.suggestions = [right]
+        if old in line:
+            issue.fix = (node.lineno, line, line.replace(old, f"{right}=", 1))
+        missing = []
+    out += unknown
     if missing:
         out.append(
             Issue(
