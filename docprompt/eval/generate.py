@@ -142,7 +142,7 @@ def run(
             details.append({
                 "nl": row.nl, "reference": row.cmd, "prediction": preds[-1],
                 "first_prediction": ans.first_code, "repaired": ans.repaired, "problem": ans.problem,
-                "command": ans.command, "seconds": round(seconds[-1], 2),
+                "command": ans.command, "seconds": round(seconds[-1], 2), "timings": ans.timings,
                 "issues": [i.message for i in report.issues] if report else [],
             })  # fmt: skip
             advance(1)
@@ -167,6 +167,11 @@ def run(
         "seconds": round(total, 1),
         "seconds_per_row": round(total / max(len(chosen), 1), 2),
         "seconds_per_answer": _seconds(seconds),
+        # where an answer's time goes: the median of each stage's seconds (draft, choose, ...)
+        "stage_seconds": {
+            key: round(statistics.median(d["timings"].get(key, 0.0) for d in details), 2)
+            for key in sorted({k for d in details for k in d["timings"]})
+        },
         "predictions": details,
     }
     if language == "bash":
