@@ -119,19 +119,27 @@ def shows_values(doc: str) -> bool:
     return any(v not in ("None", "True", "False") for v in re.findall(r"``([^`]+)``", doc))
 
 
-def short_signature(signature: str) -> str:
-    """``(code, *, where)`` for ``(code: str, *, where: str | None = None) -> float``: the
-    parameter names only ('' when the signature does not parse)."""
+def signature_args(signature: str):
+    """The parameters of an entry's signature (``(code: str, *, where=None) -> float``) as an
+    ``ast.arguments``; None when it is not a parameter list."""
     import ast
 
     sig = signature.split("->")[0].strip()
     if not sig.startswith("("):
-        return ""
+        return None
     try:
         fn = ast.parse(f"def _f{sig}: pass").body[0]
     except SyntaxError:
+        return None
+    return fn.args if isinstance(fn, ast.FunctionDef) else None
+
+
+def short_signature(signature: str) -> str:
+    """``(code, *, where)`` for ``(code: str, *, where: str | None = None) -> float``: the
+    parameter names only ('' when the signature does not parse)."""
+    a = signature_args(signature)
+    if a is None:
         return ""
-    a = fn.args  # type: ignore[attr-defined]
     names = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")]
     if a.vararg:
         names.append("*" + a.vararg.arg)

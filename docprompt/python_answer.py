@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .cards import api_card, first_sentences, import_line, param_notes, short_signature
+from .cards import api_card, first_sentences, import_line, param_notes, short_signature, signature_args
 from .models import Hit
 from .verify import Issue
 
@@ -181,15 +181,10 @@ class PythonPrompt:
         (``query: str | Sieve``), that function and the syntax its docs give."""
         import ast
 
-        sig = (chunk.metadata.get("signature") or "").split("->")[0].strip()
-        try:
-            fn = ast.parse(f"def _f{sig}: pass").body[0] if sig.startswith("(") else None
-        except SyntaxError:
-            fn = None
-        if not isinstance(fn, ast.FunctionDef):
+        a = signature_args(chunk.metadata.get("signature") or "")
+        if a is None:
             return []
         out = []
-        a = fn.args
         for arg in a.posonlyargs + a.args + a.kwonlyargs:
             annotation = ast.unparse(arg.annotation) if arg.annotation else ""
             if not re.search(r"\bstr\b", annotation):  # only a value that may be given as text

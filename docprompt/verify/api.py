@@ -7,7 +7,7 @@ import ast
 import difflib
 import re
 
-from ..cards import api_card, import_line
+from ..cards import api_card, import_line, signature_args
 from ..models import Chunk
 
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
@@ -107,14 +107,7 @@ class IndexSymbols:
         symbol = self.resolve(name)
         if symbol not in self.entries:
             return None
-        sig = (self.entries[symbol].metadata.get("signature") or "").split("->")[0].strip()
-        if not sig.startswith("("):
-            return None
-        try:
-            fn = ast.parse(f"def _f{sig}: pass").body[0]
-        except SyntaxError:
-            return None
-        return fn.args if isinstance(fn, ast.FunctionDef) else None
+        return signature_args(self.entries[symbol].metadata.get("signature") or "")
 
     def returns(self, name: str) -> str | None:
         """The documented class a call of ``name`` returns (its return annotation, resolved near
