@@ -27,7 +27,7 @@ class Stage:
         self.timings: dict[str, float] = {}
         self.command: dict[str, Any] = {}
         self.draft = ""  # a draft of the chosen command, to compete with the written answers
-        self.fallback = ""  # the same, used only when nothing usable was written
+        self.fallback = ""  # the draft, used only when nothing usable was written
         self.examples: list[str] = []  # the Python examples the prompt shows
         self.t0 = time.perf_counter()
 
@@ -63,8 +63,10 @@ class Stage:
                 runs = [invocation(c.name, c.card).split()[0] for c in candidates]
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name,
                                 "runs": runs}  # fmt: skip
-                self.fallback = draft if command_of(draft) == name else ""
-                self.draft = self.fallback if s.draft_sample else ""
+                # the draft answers when nothing usable is written, even for another command:
+                # a checked command line beats an empty answer (1 of 400 tldr rows)
+                self.fallback = draft if command_of(draft) else ""
+                self.draft = self.fallback if s.draft_sample and command_of(draft) == name else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
                 typed = invocation(name, card)
                 return cf.messages(request, ctx, typed), fence + typed, shown

@@ -151,6 +151,10 @@ def test_when_nothing_usable_is_written_the_draft_of_the_chosen_command_answers(
     answer = DocPrompt(shell_index, generator=model).ask("how big is this folder")
     assert len(model.prompts) == 4  # draft, choice, the write, the write once more
     assert answer.code == "du -sh ." and answer.problem is None and answer.verification.ok
+    # the draft names another command than the one chosen: still better than nothing
+    model = Model("df -h", ": estimate file space usage.", ": estimate file space usage.", choices=["du"])
+    answer = DocPrompt(shell_index, generator=model).ask("how big is this folder")
+    assert answer.code == "df -h" and answer.problem is None
 
 
 def test_a_subcommand_page_is_written_as_it_is_typed():
