@@ -60,7 +60,8 @@ class Stage:
                 card = next((c.card for c in candidates if c.name == name), "")
                 ctx = cf.context(request, name, card)
                 self._tick("retrieve_s", t)
-                runs = [invocation(c.name, c.card).split()[0] for c in candidates]
+                typed_as = {c.name: cf.typed(c) for c in candidates}
+                runs = [typed_as[c.name].split()[0] for c in candidates]
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name,
                                 "runs": runs}  # fmt: skip
                 # the draft answers when nothing usable is written, even for another command:
@@ -68,7 +69,7 @@ class Stage:
                 self.fallback = draft if command_of(draft) else ""
                 self.draft = self.fallback if s.draft_sample and command_of(draft) == name else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
-                typed = invocation(name, card)
+                typed = typed_as.get(name) or invocation(name, card, ctx.synopsis)
                 return cf.messages(request, ctx, typed), fence + typed, shown
         if self.language == "python" and docs:
             from .python_answer import PythonPrompt

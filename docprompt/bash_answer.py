@@ -72,11 +72,17 @@ class Context:
         return self.options + self.examples + self.others
 
 
-def invocation(name: str, card: str) -> str:
+def invocation(name: str, card: str, synopsis: str = "") -> str:
     """How a command is typed: a tldr page of a subcommand is named ``tlmgr-remove`` and titled
-    ``tlmgr remove`` (its card starts with the title), and the answer must start with the title."""
+    ``tlmgr remove`` (its card starts with the title); a man page of one is named
+    ``git-check-attr`` and its SYNOPSIS starts ``git check-attr``. The answer starts that way."""
     title = card.split(":", 1)[0].strip()
-    return title if " " in title and title.replace(" ", "-") == name else name
+    if " " in title and title.replace(" ", "-") == name:
+        return title
+    spaced = name.replace("-", " ", 1)
+    if spaced != name and re.match(rf"\s*{re.escape(spaced)}(\s|$)", synopsis):
+        return spaced
+    return name
 
 
 def command_of(line: str) -> str:
@@ -188,13 +194,21 @@ class CommandFirst:
             others = [h for h in more if h.chunk.metadata.get("command") != name][
                 : self.n_examples - len(examples)
             ]
-        synopsis = ""
-        for _, chunk in self.index.store.chunks(command=name, kind="doc"):
-            if chunk.metadata.get("heading") == "SYNOPSIS":
-                synopsis = " ".join(chunk.text.split())[:240]
-                break
+        synopsis = self.synopsis(name)
         summary = card.split(":", 1)[1].strip() if ":" in card else ""
         return Context(name, first_sentences(summary, 200), synopsis, options, examples, others)
+
+    def synopsis(self, name: str) -> str:
+        """The SYNOPSIS paragraph of the command's man page ('' when it has none)."""
+        for _, chunk in self.index.store.chunks(command=name, kind="doc"):
+            if chunk.metadata.get("heading") == "SYNOPSIS":
+                return " ".join(chunk.text.split())[:240]
+        return ""
+
+    def typed(self, candidate: Candidate) -> str:
+        """How the candidate's command is typed (:func:`invocation`)."""
+        synopsis = self.synopsis(candidate.name) if "-" in candidate.name else ""
+        return invocation(candidate.name, candidate.card, synopsis)
 
     def messages(self, request: str, ctx: Context, typed: str = "") -> list[dict[str, str]]:
         typed = typed or ctx.name

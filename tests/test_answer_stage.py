@@ -164,6 +164,15 @@ def test_a_subcommand_page_is_written_as_it_is_typed():
     assert invocation("git-fetch", "git fetch: Download objects.") == "git fetch"
     assert invocation("du", "du: estimate file space usage.") == "du"
     assert invocation("pdf-tools", "pdftk: a PDF toolkit.") == "pdf-tools"  # not its title's words
+    # a man page of a subcommand: named git-check-attr, its SYNOPSIS says how it is typed
+    card = "git-check-attr: Display gitattributes information."
+    assert (
+        invocation("git-check-attr", card, "git check-attr [-a | --all] [--] <pathname>...")
+        == "git check-attr"
+    )
+    assert (
+        invocation("apt-get", "apt-get: APT package handling utility.", "apt-get [-asqdyfmubV]") == "apt-get"
+    )
 
 
 def test_samples_keep_the_one_that_verifies(shell_index):
