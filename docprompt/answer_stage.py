@@ -43,7 +43,7 @@ class Stage:
         dp, request = self.dp, self.request
         fence = FENCES[self.language]
         if self.language == "bash" and docs and hits is None and self.settings.command_first:
-            from .bash_answer import CommandFirst, command_of, invocation
+            from .bash_answer import CommandFirst, command_of
 
             s = self.settings
             cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
@@ -69,7 +69,7 @@ class Stage:
                 self.fallback = draft if command_of(draft) else ""
                 self.draft = self.fallback if s.draft_sample and command_of(draft) == name else ""
                 shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
-                typed = typed_as.get(name) or invocation(name, card, ctx.synopsis)
+                typed = typed_as.get(name, name)  # the chosen one is a candidate (or '' for none)
                 return cf.messages(request, ctx, typed), fence + typed, shown
         if self.language == "python" and docs:
             from .python_answer import PythonPrompt

@@ -178,7 +178,7 @@ class PythonPrompt:
 
     def _syntax(self, chunk) -> list[str]:
         """For a parameter typed with a documented class that a function makes from text
-        (``query: str | Sieve``), that function and the syntax its docs give."""
+        (``query: str | Sieve``), the syntax that function's docs give for the text."""
         import ast
 
         a = signature_args(chunk.metadata.get("signature") or "")

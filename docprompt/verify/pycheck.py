@@ -40,8 +40,8 @@ def check(
     for name, value in (namespace or {}).items():
         if value.startswith("module:"):
             env[name] = ("module", value[7:])
-        elif api.locate(value):
-            env[name] = ("instance", api.locate(value) or value)
+        elif symbol := api.locate(value):
+            env[name] = ("instance", symbol)
     held = {k: v[1] for k, v in env.items() if v[0] == "instance" and k not in variables}
     issues: list[Issue] = []
     for node in _in_order(tree):
@@ -224,7 +224,7 @@ def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Bin
     one_line = f.lineno == f.end_lineno == node.lineno and f.end_col_offset is not None
     written = line.encode()[f.col_offset : f.end_col_offset].decode() if one_line else ""
     fix = None
-    if len(held) == 1 and written and written in line:
+    if len(held) == 1 and written:
         fix = (node.lineno, line, line.replace(written, f"{held[0]}.{method}", 1))
     hint = f"call it on `{held[0]}`: `{held[0]}.{method}(...)`" if len(held) == 1 else f"call it on a {short}"
     message = f"`{short}.{method}` is a method of each {short}, not of the class: {hint}"
@@ -262,7 +262,7 @@ def _bind(
             )
         )
     given = set(positional[: len(node.args)])
-    unknown: list[Issue] = []
+    unknown: list[tuple[str, Issue]] = []  # (the keyword written, its issue)
     for kw in node.keywords:
         if kw.arg is None or kw.arg in keywords:
             given.add(kw.arg or "")
@@ -276,33 +276,25 @@ def _bind(
             else None
         )
         hint = f"write `{close[0]}=`" if close else f"its arguments are: {', '.join(keywords) or 'none'}"
-        unknown.append(
-            Issue(
-                "unknown-argument",
-                f"{name}({kw.arg}=)",
-                f"`{short}` has no argument named like that: {hint}",
-                line=node.lineno,
-                card=card,
-                fix=fix,
-                suggestions=close,
-            )
-        )
+        message = f"`{short}` has no argument named like that: {hint}"
+        issue = Issue("unknown-argument", f"{name}({kw.arg}=)", message, line=node.lineno, card=card,
+                      fix=fix, suggestions=close)  # fmt: skip
+        unknown.append((kw.arg, issue))
         given.add(close[0] if close else kw.arg)
     defaults = len(params.defaults)
     required = positional[: len(positional) - defaults] if defaults else positional
     required += [a.arg for a, d in zip(params.kwonlyargs, params.kw_defaults) if d is None]
     missing = [p for p in required if p not in given]
-    wrong = [i for i in unknown if not i.suggestions]
+    wrong = [(arg, i) for arg, i in unknown if not i.suggestions]
     if len(wrong) == 1 and len(missing) == 1:
         # absorb(ledger=other) for absorb(other, *, clash): the one unknown name is the one missing
-        issue, right = wrong[0], missing[0]
-        old = issue.name.rsplit("(", 1)[1].rstrip(")")
+        (arg, issue), right = wrong[0], missing[0]
         issue.message = f"`{short}` has no argument named like that: write `{right}=`"
         issue.suggestions = [right]
-        if old in line:
-            issue.fix = (node.lineno, line, line.replace(old, f"{right}=", 1))
+        if f"{arg}=" in line:
+            issue.fix = (node.lineno, line, line.replace(f"{arg}=", f"{right}=", 1))
         missing = []
-    out += unknown
+    out += [i for _, i in unknown]
     if missing:
         out.append(
             Issue(
