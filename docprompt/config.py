@@ -120,6 +120,9 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: after a notebook variable of a documented class, only its documented members",
     )
+    given_examples: bool = Field(
+        default=False, description="Python: show only examples whose string values the request gives"
+    )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     copied_values: bool = Field(
         default=True,

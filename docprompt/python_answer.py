@@ -70,8 +70,10 @@ class PythonPrompt:
     """Builds the prompt for a request from an index's API entries, examples and docs."""
 
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
-                 max_cards: int = 10, max_example_chars: int = 500, symbols=None) -> None:  # fmt: skip
+                 max_cards: int = 10, max_example_chars: int = 500, symbols=None,
+                 given_values_only: bool = False) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
+        self.given_values_only = given_values_only
         self.k, self.n_examples, self.n_prose = k, examples, prose
         self.max_cards, self.max_example_chars = max_cards, max_example_chars
         self._symbols = symbols
@@ -119,7 +121,10 @@ class PythonPrompt:
         for hit in prose[: self.n_prose]:
             ctx.prose.append(first_sentences(hit.chunk.text, 500))
             ctx.hits.append(hit)
-        for hit in [h for h in hits if h.chunk.kind == "example"][: self.n_examples]:
+        shown = [h for h in hits if h.chunk.kind == "example"]
+        if self.given_values_only:  # the next examples stand in for those left out
+            shown = [h for h in shown if asks_its_values(_runnable(h.chunk.text), request)]
+        for hit in shown[: self.n_examples]:
             code = _runnable(hit.chunk.text)
             if code and len(code) <= self.max_example_chars and code not in ctx.examples:
                 ctx.examples.append(code)
@@ -236,14 +241,10 @@ def copied_values(code: str, request: str, examples: list[str]) -> list[Issue]:
         tree = ast.parse(code)
     except SyntaxError:
         return []
-    asked = {w.casefold() for w in _WORD.findall(request)}
     issues: list[Issue] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            continue
+    for node in _unasked_strings(tree, request):
         value = node.value
-        words = {w.casefold() for w in _WORD.findall(value)}
-        if len(value) < 4 or not words or words <= asked or any(i.name == value for i in issues):
+        if any(i.name == value for i in issues):
             continue
         if any(f'"{value}"' in ex or f"'{value}'" in ex for ex in examples):
             message = (
@@ -252,6 +253,32 @@ def copied_values(code: str, request: str, examples: list[str]) -> list[Issue]:
             )
             issues.append(Issue("copied-value", value, message, line=node.lineno))
     return issues
+
+
+def _unasked_strings(tree, request: str) -> list:
+    """The string constants of ``tree`` (4 characters or more) with a word the request lacks."""
+    import ast
+
+    asked = {w.casefold() for w in _WORD.findall(request)}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) >= 4:
+            words = {w.casefold() for w in _WORD.findall(node.value)}
+            if words and not words <= asked:
+                found.append(node)
+    return found
+
+
+def asks_its_values(example: str, request: str) -> bool:
+    """Whether every string value of ``example`` (4 characters or more) is one the request
+    gives: a 0.5B model copies an example's ``"tag:heirloom and year>=2018"`` into whatever it
+    is asked, so a small model is shown only the examples whose values it may copy."""
+    import ast
+
+    try:
+        return not _unasked_strings(ast.parse(example), request)
+    except SyntaxError:
+        return False
 
 
 def handwritten_values(code: str, request: str) -> list[Issue]:

@@ -336,6 +336,18 @@ def test_a_value_copied_from_a_docs_example_goes_to_a_model_round(acme):
     assert answer.repaired and answer.code.endswith("inv = Invoice('ACME-9')") and answer.verification.ok
 
 
+def test_a_small_model_can_be_shown_only_the_examples_whose_values_it_is_given(acme):
+    from docprompt.python_answer import asks_its_values
+
+    assert asks_its_values("inv = Invoice('ACME-9')", "an invoice for customer ACME-9")
+    assert not asks_its_values('inv = Invoice("C-1042")', "an invoice for customer ACME-9")
+    assert asks_its_values("n = len(x)", "anything") and not asks_its_values("x = (", "anything")
+    request = "start an invoice for customer ACME-9 and store it in `inv`"
+    model = Model("from acme_private.billing import Invoice\ninv = Invoice('ACME-9')\n")
+    DocPrompt(acme, generator=model, language="python", given_examples=True).ask(request)
+    assert 'Invoice("C-1042")' not in model.prompts[0][-1]["content"]
+
+
 def test_copied_values_are_only_those_the_request_does_not_give():
     from docprompt.python_answer import copied_values
 
