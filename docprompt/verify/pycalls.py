@@ -1,0 +1,196 @@
+"""Calls and members checked against the documented API: unknown keyword arguments, too many
+positional ones, missing required ones, methods called on their class, and members a documented
+class does not have; with the fix wherever the docs determine it (see :mod:`.pycheck`)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from collections.abc import Mapping
+
+from . import Issue
+from .api import IndexSymbols
+
+Binding = tuple[str, str]  # ("symbol" | "instance" | "module", dotted name)
+
+
+def dotted(node: ast.expr, env: Mapping[str, Binding]) -> Binding | None:
+    """What an expression names: a documented symbol, a module, or an instance's class."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or node.id not in env:
+        return None
+    kind, base = env[node.id]
+    if kind == "instance":
+        return ("instance-attr", ".".join([base, *reversed(parts)])) if parts else ("instance", base)
+    return ("symbol", ".".join([base, *reversed(parts)]))
+
+
+def call_issues(
+    node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
+) -> list[Issue]:
+    target = dotted(node.func, env)
+    if target is None or target[0] == "instance":
+        return []
+    name = target[1]
+    if target[0] == "instance-attr":
+        owner, attr = name.rsplit(".", 1)
+        if api.resolve(name) is None:
+            return _missing_member(owner, attr, node, api, lines, called=True)
+    if target[0] == "symbol" and api.on_instances(name) and api.is_class(name.rsplit(".", 1)[0]):
+        return _unbound(node, name, api, env, lines)
+    params = api.signature(name)
+    if (
+        params is None
+        or any(isinstance(a, ast.Starred) for a in node.args)
+        or any(k.arg is None for k in node.keywords)
+    ):
+        return []
+    return _bind(name, params, node, api, lines)
+
+
+def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Binding],
+             lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``Ledger.free_code()``: a method called on its class, not on an instance. The fix calls
+    it on the one variable that holds such an instance (the notebook's ``bank``)."""
+    owner, method = api.resolve(name.rsplit(".", 1)[0]) or name.rsplit(".", 1)[0], name.rsplit(".", 1)[1]
+    first = node.args[0] if node.args else None
+    if first is not None and (dotted(first, env) or ("", ""))[0] == "instance":
+        return []  # Ledger.free_code(bank): a method called the long way
+    held = [v for v, b in env.items() if b == ("instance", owner)]
+    short = owner.rsplit(".", 1)[-1]
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    f = node.func
+    one_line = f.lineno == f.end_lineno == node.lineno and f.end_col_offset is not None
+    written = line.encode()[f.col_offset : f.end_col_offset].decode() if one_line else ""
+    fix = None
+    if len(held) == 1 and written:
+        fix = (node.lineno, line, line.replace(written, f"{held[0]}.{method}", 1))
+    hint = f"call it on `{held[0]}`: `{held[0]}.{method}(...)`" if len(held) == 1 else f"call it on a {short}"
+    message = f"`{short}.{method}` is a method of each {short}, not of the class: {hint}"
+    return [Issue("unbound-method", name, message, line=node.lineno, card=api.card(name), fix=fix)]
+
+
+def _bind(
+    name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, lines: list[str]
+) -> list[Issue]:
+    positional = [a.arg for a in params.posonlyargs + params.args]
+    keywords = [a.arg for a in params.args + params.kwonlyargs]
+    short = name.split(".", 1)[-1]
+    card = api.card(name)
+    out: list[Issue] = []
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    if len(node.args) > len(positional) and params.vararg is None:
+        # tally('genus') for tally(*, by): one value too many and one keyword it can only be
+        free = [a.arg for a in params.kwonlyargs if a.arg not in {k.arg for k in node.keywords}]
+        extra = node.args[len(positional) :]
+        fix = None
+        if len(extra) == 1 and len(free) == 1 and extra[0].lineno == node.lineno:
+            raw = line.encode()
+            col = extra[0].col_offset
+            fix = (node.lineno, line, (raw[:col] + f"{free[0]}=".encode() + raw[col:]).decode())
+        hint = f"write `{free[0]}=` before it" if fix else "pass the others by keyword"
+        out.append(
+            Issue(
+                "bad-arguments",
+                name,
+                f"`{short}` takes at most {len(positional)} positional "
+                f"arguments ({', '.join(positional) or 'none'}); {hint}",
+                line=node.lineno,
+                card=card,
+                fix=fix,
+            )
+        )
+    given = set(positional[: len(node.args)])
+    unknown: list[tuple[str, Issue]] = []  # (the keyword written, its issue)
+    for kw in node.keywords:
+        if kw.arg is None or kw.arg in keywords:
+            given.add(kw.arg or "")
+            continue
+        if params.kwarg is not None:
+            continue
+        close = difflib.get_close_matches(kw.arg, keywords, n=1, cutoff=0.6)
+        fix = (
+            (node.lineno, line, line.replace(f"{kw.arg}=", f"{close[0]}=", 1))
+            if close and f"{kw.arg}=" in line
+            else None
+        )
+        hint = f"write `{close[0]}=`" if close else f"its arguments are: {', '.join(keywords) or 'none'}"
+        message = f"`{short}` has no argument named like that: {hint}"
+        issue = Issue("unknown-argument", f"{name}({kw.arg}=)", message, line=node.lineno, card=card,
+                      fix=fix, suggestions=close)  # fmt: skip
+        unknown.append((kw.arg, issue))
+        given.add(close[0] if close else kw.arg)
+    defaults = len(params.defaults)
+    required = positional[: len(positional) - defaults] if defaults else positional
+    required += [a.arg for a, d in zip(params.kwonlyargs, params.kw_defaults) if d is None]
+    missing = [p for p in required if p not in given]
+    wrong = [(arg, i) for arg, i in unknown if not i.suggestions]
+    if len(wrong) == 1 and len(missing) == 1:
+        # absorb(ledger=other) for absorb(other, *, clash): the one unknown name is the one missing
+        (arg, issue), right = wrong[0], missing[0]
+        issue.message = f"`{short}` has no argument named like that: write `{right}=`"
+        issue.suggestions = [right]
+        if f"{arg}=" in line:
+            issue.fix = (node.lineno, line, line.replace(f"{arg}=", f"{right}=", 1))
+        missing = []
+    out += [i for _, i in unknown]
+    if missing:
+        out.append(
+            Issue(
+                "missing-argument",
+                name,
+                f"`{short}` needs {', '.join(missing)}: pass {'it' if len(missing) == 1 else 'them'} too",
+                line=node.lineno,
+                card=card,
+            )
+        )
+    return out
+
+
+def attribute_issues(
+    node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
+) -> list[Issue]:
+    target = dotted(node, env)
+    if target is None or target[0] != "symbol" or api.resolve(target[1]) is not None:
+        return []
+    owner, attr = target[1].rsplit(".", 1)
+    if not api.is_class(owner):
+        return []
+    return _missing_member(owner, attr, node, api, lines, called=False)
+
+
+def _missing_member(
+    owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str], *, called: bool
+) -> list[Issue]:
+    members = sorted(api.members(owner))
+    if not members:
+        return []
+    lowered = {m.lower(): m for m in members}
+    close = (
+        [lowered[attr.lower()]]
+        if attr.lower() in lowered
+        else difflib.get_close_matches(attr, members, n=1, cutoff=0.75)
+    )
+    if not close and not called:
+        return []  # an attribute the docs do not list may still be set by the constructor
+    short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
+    lineno = getattr(node, "lineno", 0)
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    fix = (
+        (lineno, line, line.replace(f".{attr}", f".{close[0]}", 1)) if close and f".{attr}" in line else None
+    )
+    hint = f"use `{short}.{close[0]}`" if close else f"its members are: {', '.join(members[:20])}"
+    return [
+        Issue(
+            "unknown-member",
+            f"{owner}.{attr}",
+            f"`{short}` has no member named like that: {hint}",
+            line=lineno,
+            card=api.card(f"{owner}.{close[0]}") if close else api.card(owner),
+            fix=fix,
+            suggestions=close,
+        )
+    ]
