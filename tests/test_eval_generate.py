@@ -46,6 +46,15 @@ def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, 
     assert second["repaired"] and out["predictions"][2]["issues"]
 
 
+def test_the_rows_whose_command_has_a_page_are_scored_apart(man_index, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
+    rows = [ROWS[0], Row(nl="greet the world", cmd="cowsay {{hello}}", cmd_name="cowsay")]
+    gen = Scripted("```bash\ntar -x -f {{a.tar}}\n```", "```bash\necho hello\n```")
+    out = eg.run("tldr", rows, Sources(manpages="MANPATH"), eg.GenerateSettings(verify=False), generator=gen)
+    assert out["metrics"]["cmd_acc"] == 50.0  # cowsay has no page in the pool
+    assert out["with_page"]["rows"] == 1 and out["with_page"]["metrics"]["cmd_acc"] == 100.0
+
+
 def test_python_rows_score_bleu(man_index, monkeypatch):  # noqa: F811
     monkeypatch.setattr(eg, "pool_index", lambda *a, **k: man_index)
     rows = [Row(nl="sum a list", cmd="sum(lst)", oracle=["python.library.functions#sum"])]

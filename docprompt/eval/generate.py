@@ -115,6 +115,7 @@ def run(
     details: list[dict] = []
     seconds: list[float] = []
     stage = {"candidates": 0, "draft": 0, "chosen": 0, "with_stage": 0, "malformed": 0}
+    paged: list[int] = []  # the rows whose command has a page in the pool
     before = after = repaired = flags_total = 0
     t0 = time.perf_counter()
     with reporter.task(f"generate: {len(chosen)} requests", total=len(chosen)) as advance:
@@ -126,6 +127,8 @@ def run(
             preds.append(ans.code.replace("\n", " ") if language == "bash" else ans.code)
             stage["malformed"] += bool(ans.problem and ans.problem != "truncated") or not ans.code.strip()
             if language == "bash":
+                if index.store.has(command=row.cmd_name):
+                    paged.append(len(preds) - 1)
                 if ans.command:
                     stage["with_stage"] += 1
                     for key, hit in command_hits(row.cmd_name, ans.command).items():
@@ -180,6 +183,15 @@ def run(
             "after_repair": after,
             "flags_used": flags_total,
         }
+        if paged:  # a quarter of tldr dev's commands have no page to retrieve: these rows can be right
+            found = [command_hits(chosen[i].cmd_name, details[i]["command"]) for i in paged]
+            sub = metrics.bash_metrics([preds[i] for i in paged], [refs[i] for i in paged])
+            out["with_page"] = {
+                "rows": len(paged),
+                "metrics": {k: round(v, 2) for k, v in sub.items()},
+                "candidate_hit": round(100 * sum(f["candidates"] for f in found) / len(paged), 2),
+                "choice_acc": round(100 * sum(f["chosen"] for f in found) / len(paged), 2),
+            }
         n = stage["with_stage"]
         if n:
             out["command_stage"] = {
