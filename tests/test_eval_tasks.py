@@ -58,8 +58,11 @@ def test_every_reference_solution_passes_and_a_no_op_fails_every_task(tasks):
     failed = {r["id"]: (r["category"], r["error"]) for r in result["tasks"] if r["category"] != "pass"}
     assert failed == {}
     assert result["pass_at_1"] == {"all": 100.0, "easy": 100.0, "medium": 100.0, "hard": 100.0}
-    noop = evaluate(tasks, lambda t: ("import seedloft", 0.0), src_dir=SRC, workers=2)
+    timed = {"generate_s": 1.0, "repair_s": 0.5}  # an answerer may say where its seconds went
+    noop = evaluate(tasks, lambda t: ("import seedloft", 0.0, timed), src_dir=SRC, workers=2)
     assert noop["passed"] == 0 and noop["failures"] == {"variable-missing": len(tasks)}
+    assert noop["stage_seconds"] == timed and noop["tasks"][0]["timings"] == timed
+    assert result["stage_seconds"] == {} and "timings" not in result["tasks"][0]
 
 
 def test_placeholder_values_fail_every_check(tasks):

@@ -279,7 +279,7 @@ def tasks(tasks_path, src, index_name, split, docs, verify, backend, model, max_
         raise BadInput(f"--src {src}: no such folder (the library's source, e.g. benchmarks/privlib/src)")
     console = Console(stderr=True)
     backend_name = model_name = "reference"
-    answer: Callable[[Task], tuple[str, float]] = reference_answerer
+    answer: Callable[[Task], tuple] = reference_answerer
     if not reference:
         if not index_name:
             raise BadInput("--index is required (a registered name or an index folder), or use --reference")

@@ -32,7 +32,7 @@ def reference_answerer(task: Task) -> tuple[str, float]:
 def pipeline_answerer(
     index, generator, *, docs: bool = True, verify: bool = True, max_tokens: int = 256,
     src_dir: str | Path | None = None, stages: dict | None = None,
-) -> Callable[[Task], tuple[str, float]]:  # fmt: skip
+) -> Callable[[Task], tuple[str, float, dict[str, float]]]:  # fmt: skip
     """Answers through the public pipeline: ``DocPrompt(...).ask(request).code``, timed. A task's
     setup is a notebook's earlier cells: its variables are described to the model and their
     classes given to the verifier, as the Jupyter magic does (not timed)."""
@@ -40,12 +40,12 @@ def pipeline_answerer(
 
     dp = DocPrompt(index, generator=generator, language="python", max_tokens=max_tokens, **(stages or {}))
 
-    def answer(task: Task) -> tuple[str, float]:
+    def answer(task: Task) -> tuple[str, float, dict[str, float]]:
         context, namespace = setup_namespace(task, src_dir) if task.setup and src_dir else ("", {})
         t = time.perf_counter()
-        code = dp.ask(task.request, docs=docs, verify=verify, repair=verify, context=context,
-                      namespace=namespace).code  # fmt: skip
-        return code, time.perf_counter() - t
+        got = dp.ask(task.request, docs=docs, verify=verify, repair=verify, context=context,
+                     namespace=namespace)  # fmt: skip
+        return got.code, time.perf_counter() - t, dict(got.timings or {})
 
     return answer
 

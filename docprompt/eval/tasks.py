@@ -339,29 +339,32 @@ def _p95(values: list[float]) -> float:
 
 def evaluate(
     tasks: list[Task],
-    answer_fn: Callable[[Task], tuple[str, float]],
+    answer_fn: Callable[[Task], tuple],
     *,
     src_dir: str | Path,
     timeout: float = 20,
     workers: int = 1,
     on_answer: Callable[[Task], None] | None = None,
 ) -> dict:
-    """Answer the tasks in order (``answer_fn(task) -> (code, seconds)``), run each answer while the next
-    is written, and aggregate: pass@1 (all, per difficulty), median/p95 seconds, failure counts."""
+    """Answer the tasks in order (``answer_fn(task) -> (code, seconds[, stage timings])``), run each
+    answer while the next is written, and aggregate: pass@1 (all, per difficulty), median/p95
+    seconds, failure counts, and each stage's median seconds where the answerer gives them."""
     codes: list[tuple[str, float]] = []
+    timings: list[dict[str, float]] = []
     futures: list[Future[Outcome]] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         for task in tasks:
-            code, seconds = answer_fn(task)
+            code, seconds, *more = answer_fn(task)
             codes.append((code, seconds))
+            timings.append(more[0] if more else {})
             futures.append(pool.submit(run_answer, task, code, src_dir, timeout))
             if on_answer is not None:
                 on_answer(task)
         outcomes = [f.result() for f in futures]
     rows = [
         {"id": t.id, "split": t.split, "difficulty": t.difficulty, "request": t.request, "code": code,
-         "answer_seconds": round(seconds, 3), **asdict(o)}
-        for t, (code, seconds), o in zip(tasks, codes, outcomes)
+         "answer_seconds": round(seconds, 3), **({"timings": tm} if tm else {}), **asdict(o)}
+        for t, (code, seconds), tm, o in zip(tasks, codes, timings, outcomes)
     ]  # fmt: skip
     times = [s for _, s in codes]
     median = statistics.median(times) if times else 0.0
@@ -375,6 +378,10 @@ def evaluate(
         "pass_at_1": pass_at_1,
         "n_by_difficulty": {lv: sum(t.difficulty == lv for t in tasks) for lv in DIFFICULTIES},
         "seconds": {"median": round(median, 3), "p95": round(_p95(times), 3)},
+        "stage_seconds": {
+            key: round(statistics.median(tm.get(key, 0.0) for tm in timings), 2)
+            for key in sorted({k for tm in timings for k in tm})
+        },
         "failures": {c: failures[c] for c in CATEGORIES if failures[c]},
         "tasks": rows,
     }
