@@ -207,3 +207,45 @@ def test_class_and_static_methods_and_the_long_way_are_fine(acme):
         "a = Invoice.from_dict({})\nb = Invoice.validate_sku('x')\nInvoice.add(inv, x)\n"
     )
     assert verify_python(code, acme, use_import=False, namespace=ns).ok
+
+
+JARS = '''"""Jars."""
+import enum
+from typing import Literal
+
+
+class Lid(enum.Enum):
+    """How a jar is closed: ``SCREW`` a screw cap, ``CORK`` a cork stopper."""
+
+    SCREW = "screw"
+    CORK = "cork"
+
+
+def seal(jar: str, lid: Lid | str = Lid.SCREW, *, side: Literal["top", "bottom"] = "top") -> None:
+    """Seal a jar."""
+'''
+
+
+def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path):
+    """``Literal`` parameters and ``Enum | str`` ones take the documented values only."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "jars.py").write_text(JARS)
+    ix = make_indexer("python", [str(tmp_path / "jars.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("jars"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("jars"))
+    good = "from jars import seal\nseal('a', 'CORK', side='top')\nseal('b', lid='screw')\n"
+    assert verify_python(good, api, use_import=False).ok
+    code = "from jars import seal\nseal('a', 'stopper')\nseal('b', side='botom')\n"
+    first, second = verify_python(code, api, use_import=False).issues
+    assert first.kind == "bad-value" and first.message == (
+        "`seal`'s lid is one of 'screw', 'cork': write the one the task means"
+    )
+    assert "CORK a cork stopper" in first.card and first.fix is None
+    assert second.message.endswith("write 'bottom'")
+    assert apply_fixes(code, [second]) == (code.replace("botom", "bottom"), 1)

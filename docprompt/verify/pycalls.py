@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Mapping
 
 from . import Issue
@@ -137,6 +138,7 @@ def _bind(
             issue.fix = (node.lineno, line, line.replace(f"{arg}=", f"{right}=", 1))
         missing = []
     out += [i for _, i in unknown]
+    out += _values(name, params, node, api, line)
     if missing:
         out.append(
             Issue(
@@ -148,6 +150,61 @@ def _bind(
             )
         )
     return out
+
+
+def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, line: str) -> list[Issue]:
+    """A string passed where the docs allow only some: a ``Literal["left", "right"]`` parameter,
+    or one typed with a documented enum (``keeping: Keeping | str`` takes ``"deep"``, not
+    ``"freezer"``: the enum's card says which member is the freezer)."""
+    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
+    passed = list(zip(params.posonlyargs + params.args, node.args))
+    passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
+    out = []
+    for arg, value in passed:
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)) or arg.annotation is None:
+            continue
+        allowed, owner = _allowed(arg.annotation, api)
+        if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
+            continue
+        close = difflib.get_close_matches(value.value, allowed, n=1, cutoff=0.8)
+        raw = repr(value.value)
+        fix = (node.lineno, line, line.replace(raw, repr(close[0]), 1)) if close and raw in line else None
+        said = ", ".join(repr(a) for a in allowed)
+        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} is one of {said}: " + (
+            f"write {close[0]!r}" if close else "write the one the task means"
+        )
+        card = api.card(owner) if owner else api.card(name)
+        out.append(Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=card, fix=fix,
+                         suggestions=close))  # fmt: skip
+    return out
+
+
+def _allowed(annotation: ast.expr, api: IndexSymbols) -> tuple[list[str], str]:
+    """The strings a parameter annotated so takes (none: any), and the enum that says so."""
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value).rsplit(".", 1)[-1] == "Literal":
+            found = [n.value for n in ast.walk(node.slice) if isinstance(n, ast.Constant)]
+            strings = [v for v in found if isinstance(v, str)]
+            if strings and len(strings) == len(found):
+                return strings, ""
+    names = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)}
+    if "str" not in names:
+        return [], ""
+    for cls in sorted(names - {"str"}):
+        for symbol in api.named(cls):
+            values = [v for m in api.member_list(symbol) if (v := _enum_value(api, f"{symbol}.{m}"))]
+            if values:
+                return values, symbol
+    return [], ""
+
+
+def _enum_value(api: IndexSymbols, member: str) -> str:
+    """``'deep'`` for an enum member documented ``DEEP = 'deep'`` ('' for anything else)."""
+    entry = api.entries.get(member)
+    if entry is None or not member.rsplit(".", 1)[-1].isupper():
+        return ""
+    m = re.fullmatch(r"\s*=\s*(['\"])(.*)\1\s*", entry.metadata.get("signature") or "")
+    return m.group(2) if m else ""
 
 
 def attribute_issues(
