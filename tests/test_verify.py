@@ -223,11 +223,21 @@ class Lid(enum.Enum):
 
 def seal(jar: str, lid: Lid | str = Lid.SCREW, *, side: Literal["top", "bottom"] = "top") -> None:
     """Seal a jar."""
+
+
+def label(jar: str, *, colour: str = "red") -> None:
+    """Label a jar.
+
+    Args:
+        jar: which jar (``"a"``, ``"b"``).
+        colour: one of ``red``, ``green``. Labels in ``"blue"`` are sold out.
+    """
 '''
 
 
 def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path):
-    """``Literal`` parameters and ``Enum | str`` ones take the documented values only."""
+    """``Literal`` parameters, ``Enum | str`` ones and those whose docs say "one of" take the
+    documented values only."""
     from docprompt.config import BuildSettings
     from docprompt.indexers import make_indexer
     from docprompt.repair import apply_fixes
@@ -249,3 +259,7 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path
     assert "CORK a cork stopper" in first.card and first.fix is None
     assert second.message.endswith("write 'bottom'")
     assert apply_fixes(code, [second]) == (code.replace("botom", "bottom"), 1)
+    labelled = "from jars import label\nlabel('x', colour='{}')\n"
+    assert verify_python(labelled.format("green"), api, use_import=False).ok
+    (issue,) = verify_python(labelled.format("blue"), api, use_import=False).issues
+    assert issue.message == "`label`'s colour is one of 'red', 'green': write the one the task means"

@@ -161,9 +161,10 @@ def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
     passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
     out = []
     for arg, value in passed:
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)) or arg.annotation is None:
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
             continue
         allowed, owner = _allowed(arg.annotation, api)
+        allowed = allowed or _one_of(api, name, arg.arg)
         if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
             continue
         close = difflib.get_close_matches(value.value, allowed, n=1, cutoff=0.8)
@@ -179,8 +180,21 @@ def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
     return out
 
 
-def _allowed(annotation: ast.expr, api: IndexSymbols) -> tuple[list[str], str]:
+def _one_of(api: IndexSymbols, name: str, param: str) -> list[str]:
+    """The values a parameter's docs list (``by: one of ``keeping``, ``state``, ``genus``.``)."""
+    symbol = api.resolve(name)
+    said = str(
+        ((api.entries[symbol].metadata.get("params") or {}) if symbol in api.entries else {}).get(param, "")
+    )
+    m = re.search(r"\bone of\b([^.;]*(?:\.[^\s.;][^.;]*)*)", said)
+    found = [v.strip("'\"") for v in re.findall(r"``([^`]+)``", m.group(1))] if m else []
+    return found if len(found) >= 2 else []
+
+
+def _allowed(annotation: ast.expr | None, api: IndexSymbols) -> tuple[list[str], str]:
     """The strings a parameter annotated so takes (none: any), and the enum that says so."""
+    if annotation is None:
+        return [], ""
     for node in ast.walk(annotation):
         if isinstance(node, ast.Subscript) and ast.unparse(node.value).rsplit(".", 1)[-1] == "Literal":
             found = [n.value for n in ast.walk(node.slice) if isinstance(n, ast.Constant)]
