@@ -243,3 +243,27 @@ def test_a_tasks_setup_is_told_to_the_model_as_a_notebook_would_be():
     context, namespace = setup_namespace(task, SRC)
     assert "Variables in the notebook" in context and "- bank: seedloft.ledger.Ledger" in context
     assert namespace["bank"] == "seedloft.ledger.Ledger"
+
+
+def test_every_reference_solution_verifies_clean(tasks):
+    """The verifier's checks raise no issue on 64 right answers written by hand (false alarms
+    would send right answers to repair)."""
+    from docprompt.config import BuildSettings
+    from docprompt.eval.answerers import python_path
+    from docprompt.indexers import make_indexer
+    from docprompt.python_answer import requested_variables
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pycheck import check
+
+    ix = make_indexer("python", [str(SRC / "seedloft")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("seedloft"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("seedloft"))
+    found = {}
+    with python_path(str(SRC)):
+        for t in tasks:
+            namespace = setup_namespace(t, SRC)[1] if t.setup else {}
+            issues = check(t.solution, api, variables=requested_variables(t.request), namespace=namespace)
+            found.update({f"{t.id} {i.kind}": i.message for i in issues})
+    assert found == {}

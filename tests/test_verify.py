@@ -177,6 +177,12 @@ def test_a_notebook_variable_made_anew_is_flagged_and_the_line_dropped(acme):
     for other, variables in [(code, ["inv", "due"]), ("inv2 = Invoice('C-2')\n", [])]:
         report = verify_python(other, acme, use_import=False, namespace=ns, variables=variables)
         assert not [i for i in report.issues if i.kind == "replaced-input"]
+    # one made in passing, where the notebook holds the one the request works on
+    code = "from acme_private.billing import Invoice\ndue = Invoice().total()\n"
+    report = verify_python(code, acme, use_import=False, namespace=ns, variables=["due"])
+    [issue] = [i for i in report.issues if i.kind == "replaced-input"]
+    assert issue.message == "`Invoice()` makes a new Invoice: use the notebook's `inv`"
+    assert apply_fixes(code, [issue]) == (code.replace("Invoice().", "inv."), 1)
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,7 @@ def check(
         elif symbol := api.locate(value):
             env[name] = ("instance", symbol)
     held = {k: v[1] for k, v in env.items() if v[0] == "instance" and k not in variables}
+    assigned_values = {id(n.value) for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))}
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -64,6 +65,8 @@ def check(
                         env.pop(t.id, None)
         elif isinstance(node, ast.Call):
             issues += call_issues(node, api, env, lines)
+            if node.args == node.keywords == [] and id(node) not in assigned_values:
+                issues += _made_inline(node, _type_of(node, api, env), held, api, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             issues += attribute_issues(node, api, env, lines)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -189,6 +192,24 @@ def _replaced(node: ast.Assign | ast.AnnAssign, kind: str, held: Mapping[str, st
         f"`{name}` already holds the notebook's {kind}: use it as it is, do not make a new one",
         line=node.lineno, card=api.card(kind),
         fix=(node.lineno, lines[node.lineno - 1], "") if one_line else None,
+    )]  # fmt: skip
+
+
+def _made_inline(node: ast.Call, kind: str | None, held: Mapping[str, str], api: IndexSymbols,
+                 lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``projected_germ(starter_ledger().pluck(...))`` where the notebook's ``bank`` is the one
+    Ledger the request works on: a new one made in passing. The fix uses the variable."""
+    holders = [name for name, cls in held.items() if cls == kind]
+    if len(holders) != 1:
+        return []
+    name, line = holders[0], lines[node.lineno - 1]
+    one_line = node.lineno == node.end_lineno and node.end_col_offset is not None
+    written = line.encode()[node.col_offset : node.end_col_offset].decode() if one_line else ""
+    return [Issue(
+        "replaced-input", name,
+        f"`{written or 'the call'}` makes a new {str(kind).rsplit('.', 1)[-1]}: use the notebook's `{name}`",
+        line=node.lineno, card=api.card(str(kind)),
+        fix=(node.lineno, line, line.replace(written, name, 1)) if written else None,
     )]  # fmt: skip
 
 
