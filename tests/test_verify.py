@@ -257,14 +257,21 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path
     api = IndexSymbols(open_index("jars"))
     good = "from jars import seal\nseal('a', 'CORK', side='top')\nseal('b', lid='screw')\n"
     assert verify_python(good, api, use_import=False).ok
-    code = "from jars import seal\nseal('a', 'stopper')\nseal('b', side='botom')\n"
-    first, second = verify_python(code, api, use_import=False).issues
+    code = "from jars import seal\nseal('a', 'glass')\nseal('b', side='botom')\nseal('c', lid='stopper')\n"
+    first, second, third = verify_python(code, api, use_import=False).issues
     assert first.kind == "bad-value" and first.message == (
         "`seal`'s lid is one of 'screw', 'cork': write the one the task means"
     )
     assert "CORK a cork stopper" in first.card and first.fix is None
-    assert second.message.endswith("write 'bottom'")
-    assert apply_fixes(code, [second]) == (code.replace("botom", "bottom"), 1)
+    assert second.message.endswith("write 'bottom'")  # one letter off
+    assert third.message.endswith("write 'cork'")  # the docs say ``CORK`` a cork stopper
+    fixed = code.replace("botom", "bottom").replace("stopper", "cork")
+    assert apply_fixes(code, [second, third]) == (fixed, 2)
+    # members: a name the docs give to one member, or an enum member the docs do not list
+    members = "from jars import Lid\na = Lid.STOPPER\nb = Lid.GLASS\n"
+    stopper, glass = verify_python(members, api, use_import=False).issues
+    assert stopper.fix and stopper.fix[2] == "a = Lid.CORK"
+    assert glass.kind == "unknown-member" and not glass.fix
     labelled = "from jars import label\nlabel('x', colour='{}')\n"
     assert verify_python(labelled.format("green"), api, use_import=False).ok
     (issue,) = verify_python(labelled.format("blue"), api, use_import=False).issues

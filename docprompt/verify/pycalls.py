@@ -168,6 +168,8 @@ def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
         if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
             continue
         close = difflib.get_close_matches(value.value, allowed, n=1, cutoff=0.8)
+        if not close and owner:  # keeping='freezer' where the docs say ``DEEP`` the -18 °C freezer
+            close = [_enum_value(api, f"{owner}.{m}") for m in _meaning(api, owner, value.value)]
         raw = repr(value.value)
         fix = (node.lineno, line, line.replace(raw, repr(close[0]), 1)) if close and raw in line else None
         said = ", ".join(repr(a) for a in allowed)
@@ -212,6 +214,24 @@ def _allowed(annotation: ast.expr | None, api: IndexSymbols) -> tuple[list[str],
     return [], ""
 
 
+def _meaning(api: IndexSymbols, owner: str, word: str) -> list[str]:
+    """The one enum member whose description in the class's docs holds ``word`` (``LEAFFALL``
+    for "autumn" in ``THAW`` (spring), ``LEAFFALL`` (autumn)), as a one-item list, or []."""
+    entry = api.entries.get(api.resolve(owner) or owner)
+    members = [m for m in api.member_list(owner) if _enum_value(api, f"{owner}.{m}")]
+    if entry is None or not members or not word.strip():
+        return []
+    text = entry.text
+    found = []
+    for m in members:
+        for said in re.finditer(rf"``{re.escape(m)}``([^`]*)", text):
+            words = re.sub(r"\s+", " ", said.group(1).split(".")[0]).lower()
+            if re.search(rf"\b{re.escape(word.strip().lower())}\b", words):
+                found.append(m)
+                break
+    return found if len(found) == 1 else []
+
+
 def _enum_value(api: IndexSymbols, member: str) -> str:
     """``'deep'`` for an enum member documented ``DEEP = 'deep'`` ('' for anything else)."""
     entry = api.entries.get(member)
@@ -245,7 +265,10 @@ def _missing_member(
         if attr.lower() in lowered
         else difflib.get_close_matches(attr, members, n=1, cutoff=0.75)
     )
-    if not close and not called:
+    if not close:  # Season.AUTUMN where the docs say ``LEAFFALL`` (autumn)
+        close = _meaning(api, owner, attr)
+    enum = any(_enum_value(api, f"{owner}.{m}") for m in members)
+    if not close and not called and not (enum and attr.isupper()):
         return []  # an attribute the docs do not list may still be set by the constructor
     short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
     lineno = getattr(node, "lineno", 0)
