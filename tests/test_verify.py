@@ -276,3 +276,14 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path
     assert verify_python(labelled.format("green"), api, use_import=False).ok
     (issue,) = verify_python(labelled.format("blue"), api, use_import=False).issues
     assert issue.message == "`label`'s colour is one of 'red', 'green': write the one the task means"
+
+
+def test_a_name_written_under_the_wrong_module_is_moved_to_its_one_documented_home(acme):
+    from docprompt.repair import apply_fixes
+
+    code = "import acme_private\nc = acme_private.billing.load_customer('c.json')\n"
+    report = verify_python(code, acme, use_import=False)
+    [issue] = [i for i in report.issues if i.fix]
+    assert issue.fix == (0, "acme_private.billing.load_customer", "acme_private.customers.load_customer")
+    fixed, n = apply_fixes(code, report.issues)
+    assert n == 1 and "c = acme_private.customers.load_customer('c.json')" in fixed

@@ -187,7 +187,10 @@ def _unknown(kind: str, name: str, symbols: IndexSymbols | None, what: str) -> I
     close = same[:2] or [c for c in (symbols.close(name) if symbols is not None else []) if c != name]
     hint = f": use {' or '.join(close[:2])}" if close else ""
     card = symbols.card(close[0]) if symbols is not None and close else ""
-    return Issue(kind, name, what + hint, suggestions=close, card=card)
+    # the one documented name of that last part in the package: replaced wherever written so
+    # (``seedloft.sieve.SieveSyntaxError`` -> ``seedloft.SieveSyntaxError``)
+    fix = (0, name, same[0]) if len(same) == 1 else None
+    return Issue(kind, name, what + hint, suggestions=close, card=card, fix=fix)
 
 
 def missing_imports(code: str, aliases: Mapping[str, str]) -> str:
