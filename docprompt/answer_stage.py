@@ -133,7 +133,7 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .python_answer import copied_values, handwritten_values, requested_variables
+            from .python_answer import copied_values, handwritten_values, meant_members, requested_variables
 
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
                                     namespace=self.namespace)  # fmt: skip
@@ -141,6 +141,9 @@ class Stage:
                 report.issues += copied_values(code, self.request, self.examples)
             if self.settings.handwritten_values:
                 report.issues += handwritten_values(code, self.request)
+            symbols = getattr(self.dp.verifier("python"), "symbols", None)
+            if self.settings.meant_members and symbols is not None:
+                report.issues += meant_members(code, self.request, symbols)
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

@@ -141,6 +141,10 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: a string copied from a docs example, not in the request, is a problem",
     )
+    meant_members: bool = Field(
+        default=True,
+        description="Python: an enum member other than the one the request names by the docs' word is fixed",
+    )
     handwritten_values: bool = Field(
         default=True,
         description="Python: a requested variable set to a number the request does not give is a problem",

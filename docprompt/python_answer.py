@@ -281,6 +281,57 @@ def asks_its_values(example: str, request: str) -> bool:
         return False
 
 
+def meant_members(code: str, request: str, api) -> list[Issue]:
+    """An enum member other than the one the request names by the docs' word for it: "the
+    coldroom" where the docs say "``CHILL`` the 4 °C coldroom", and the code says
+    ``Keeping.CRYO``. Only where the request's words point to one member of that enum and the
+    code uses one other member of it once; the fix writes the member meant."""
+    import ast
+
+    from .verify.pycalls import meanings
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    used: dict[str, list[ast.Attribute]] = {}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.isupper()
+            and isinstance(node.value, (ast.Name, ast.Attribute))
+        ):
+            owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
+            used.setdefault(owner, []).append(node)
+    words = {w.casefold() for w in _WORD.findall(request) if len(w) >= 4}
+    issues = []
+    lines = code.splitlines()
+    for owner, nodes in used.items():
+        for symbol in [s for s in api.named(owner) if api.is_class(s)][:1]:
+            said = meanings(api, symbol)
+            named: set[str] = set()
+            for w in words:  # a word of one member's description only ("coldroom", not "from")
+                has = [
+                    m for m, text in said.items() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)
+                ]
+                named.update(has if len(has) == 1 else [])
+            if len(named) != 1 or len(nodes) != 1 or nodes[0].attr not in said:
+                continue
+            (meant,), node = named, nodes[0]
+            if node.attr == meant:
+                continue
+            line = lines[node.lineno - 1]
+            written = f"{owner}.{node.attr}"
+            fix = (
+                (node.lineno, line, line.replace(written, f"{owner}.{meant}", 1)) if written in line else None
+            )
+            message = f"the task means `{owner}.{meant}` ({said[meant].strip(' ()')}), not `{written}`"
+            issues.append(
+                Issue("meant-member", written, message, line=node.lineno, card=api.card(symbol), fix=fix)
+            )
+    return issues
+
+
 def handwritten_values(code: str, request: str) -> list[Issue]:
     """A variable the request asks for, set to a number the request does not give
     (``years = 2026``): the answer was meant to come from the library, not be written by hand."""

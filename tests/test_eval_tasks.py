@@ -251,7 +251,7 @@ def test_every_reference_solution_verifies_clean(tasks):
     from docprompt.config import BuildSettings
     from docprompt.eval.answerers import python_path
     from docprompt.indexers import make_indexer
-    from docprompt.python_answer import requested_variables
+    from docprompt.python_answer import meant_members, requested_variables
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
@@ -265,5 +265,6 @@ def test_every_reference_solution_verifies_clean(tasks):
         for t in tasks:
             namespace = setup_namespace(t, SRC)[1] if t.setup else {}
             issues = check(t.solution, api, variables=requested_variables(t.request), namespace=namespace)
+            issues += meant_members(t.solution, t.request, api)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}

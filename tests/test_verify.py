@@ -241,12 +241,10 @@ def label(jar: str, *, colour: str = "red") -> None:
 '''
 
 
-def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path):
-    """``Literal`` parameters, ``Enum | str`` ones and those whose docs say "one of" take the
-    documented values only."""
+@pytest.fixture
+def jars(tmp_path):
     from docprompt.config import BuildSettings
     from docprompt.indexers import make_indexer
-    from docprompt.repair import apply_fixes
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
@@ -254,7 +252,15 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(tmp_path
     (tmp_path / "jars.py").write_text(JARS)
     ix = make_indexer("python", [str(tmp_path / "jars.py")], {}, max_file_bytes=1_000_000)
     build_index(path_of("jars"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("jars"))
+    return IndexSymbols(open_index("jars"))
+
+
+def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(jars):
+    """``Literal`` parameters, ``Enum | str`` ones and those whose docs say "one of" take the
+    documented values only."""
+    from docprompt.repair import apply_fixes
+
+    api = jars
     good = "from jars import seal\nseal('a', 'CORK', side='top')\nseal('b', lid='screw')\n"
     assert verify_python(good, api, use_import=False).ok
     code = "from jars import seal\nseal('a', 'glass')\nseal('b', side='botom')\nseal('c', lid='stopper')\n"
@@ -287,3 +293,19 @@ def test_a_name_written_under_the_wrong_module_is_moved_to_its_one_documented_ho
     assert issue.fix == (0, "acme_private.billing.load_customer", "acme_private.customers.load_customer")
     fixed, n = apply_fixes(code, report.issues)
     assert n == 1 and "c = acme_private.customers.load_customer('c.json')" in fixed
+
+
+def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
+    """ "a stopper" is ``CORK`` in the docs: ``Lid.SCREW`` is fixed; a request whose words point
+    to no one member, or code that uses two members, is left alone."""
+    from docprompt.python_answer import meant_members
+    from docprompt.repair import apply_fixes
+
+    code = "from jars import Lid, seal\nseal('a', Lid.SCREW)\n"
+    (issue,) = meant_members(code, "seal jar a with a stopper", jars)
+    assert issue.message == "the task means `Lid.CORK` (a cork stopper), not `Lid.SCREW`"
+    assert apply_fixes(code, [issue]) == (code.replace("SCREW", "CORK"), 1)
+    assert meant_members(code, "seal jar a", jars) == []
+    assert meant_members(code.replace("SCREW", "CORK"), "seal jar a with a stopper", jars) == []
+    both = "from jars import Lid\nx = [Lid.SCREW, Lid.CORK]\n"
+    assert meant_members(both, "a stopper or a screw cap", jars) == []

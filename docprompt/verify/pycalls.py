@@ -214,21 +214,28 @@ def _allowed(annotation: ast.expr | None, api: IndexSymbols) -> tuple[list[str],
     return [], ""
 
 
-def _meaning(api: IndexSymbols, owner: str, word: str) -> list[str]:
-    """The one enum member whose description in the class's docs holds ``word`` (``LEAFFALL``
-    for "autumn" in ``THAW`` (spring), ``LEAFFALL`` (autumn)), as a one-item list, or []."""
+def meanings(api: IndexSymbols, owner: str) -> dict[str, str]:
+    """What the class's docs say each enum member is, lowercased (``{"LEAFFALL": "(autumn)"}``
+    from "``THAW`` (spring), ``LEAFFALL`` (autumn)"); {} for a class that is no enum."""
     entry = api.entries.get(api.resolve(owner) or owner)
-    members = [m for m in api.member_list(owner) if _enum_value(api, f"{owner}.{m}")]
-    if entry is None or not members or not word.strip():
-        return []
-    text = entry.text
-    found = []
-    for m in members:
-        for said in re.finditer(rf"``{re.escape(m)}``([^`]*)", text):
-            words = re.sub(r"\s+", " ", said.group(1).split(".")[0]).lower()
-            if re.search(rf"\b{re.escape(word.strip().lower())}\b", words):
-                found.append(m)
-                break
+    out: dict[str, str] = {}
+    if entry is None:
+        return out
+    for m in [m for m in api.member_list(owner) if _enum_value(api, f"{owner}.{m}")]:
+        said = re.search(rf"``{re.escape(m)}``([^`]*)", entry.text)
+        if said:
+            text = re.sub(r"\s+", " ", said.group(1).split(".")[0]).lower()
+            out[m] = re.sub(r"(,|\band|\bor)?\s*$", "", text).strip()
+    return out
+
+
+def _meaning(api: IndexSymbols, owner: str, word: str) -> list[str]:
+    """The one enum member whose description holds ``word`` (``LEAFFALL`` for "autumn"), as a
+    one-item list, or []."""
+    key = word.strip().lower()
+    found = [
+        m for m, said in meanings(api, owner).items() if key and re.search(rf"\b{re.escape(key)}\b", said)
+    ]
     return found if len(found) == 1 else []
 
 
