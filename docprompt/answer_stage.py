@@ -38,15 +38,11 @@ class Stage:
 
     # -- prompts ------------------------------------------------------------------------------------
 
-    def prompt(self, context: str, docs: bool, hits: list[Hit] | None,
-               command_first: bool | None = None) -> tuple[list[dict], str, list[Hit]]:  # fmt: skip
-        """(messages, the reply's prefix, the hits shown); ``command_first``: the Bash command stage
-        (default: the settings', where ``"fallback"`` means the plain prompt first)."""
+    def prompt(self, context: str, docs: bool, hits: list[Hit] | None) -> tuple[list[dict], str, list[Hit]]:
+        """(messages, the reply's prefix, the hits shown)."""
         dp, request = self.dp, self.request
         fence = FENCES[self.language]
-        if command_first is None:
-            command_first = self.settings.command_first is True
-        if self.language == "bash" and docs and hits is None and command_first:
+        if self.language == "bash" and docs and hits is None and self.settings.command_first:
             from .bash_answer import CommandFirst, command_of
 
             s = self.settings
@@ -245,18 +241,6 @@ class Stage:
         samples = self.sample(messages, prefix)
         t = self._tick("generate_s", t)
         best = pick(samples, self.language)
-        fallback = self.settings.command_first == "fallback"
-        if (
-            fallback
-            and self.language == "bash"
-            and docs
-            and hits is None
-            and best.problem not in (None, "truncated")
-        ):
-            # the plain prompt wrote no command line: the command stage, with its draft, writes one
-            messages, prefix, shown = self.prompt(context, docs, hits, command_first=True)
-            samples = self.sample(messages, prefix)
-            best = pick(samples, self.language)
         if best.problem and best.problem != "truncated" and self.fallback:
             # Nothing usable was written; the draft named the chosen command and is well formed.
             code, problem = self._extract(self.fallback, "")

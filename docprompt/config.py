@@ -87,15 +87,6 @@ class GenerateSettings(BaseModel):
 
     backend: str = Field(default="auto", description="auto, ollama, embedded, or a plugin's backend")
 
-    @field_validator("command_first", mode="before")
-    @classmethod
-    def _command_first(cls, value: Any) -> Any:
-        if isinstance(value, bool) or value == "fallback":
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        raise ValueError(f"{value!r}: use true, false or 'fallback'")
-
     @field_validator("backend")
     @classmethod
     def _known_backend(cls, value: str) -> str:
@@ -116,11 +107,7 @@ class GenerateSettings(BaseModel):
     samples: int = Field(default=1, ge=1, le=10, description="answers sampled; the best-verified wins")
     repair_rounds: int = Field(default=2, ge=0, le=5, description="model rounds after the docs' own fixes")
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
-    command_first: bool | Literal["fallback"] = Field(
-        default=True,
-        description="Bash: choose the command, then write it ('fallback': only where the plain prompt's "
-        "answer is malformed)",
-    )
+    command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
     choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
     draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")

@@ -149,16 +149,6 @@ def test_a_malformed_reply_is_asked_for_once_more_and_never_returned(shell_index
     assert len(model.prompts) == 2 and answer.code == "" and answer.problem
 
 
-def test_command_first_as_a_fallback_runs_only_where_the_plain_prompt_fails(shell_index):
-    model = Model("du -s .")
-    answer = DocPrompt(shell_index, generator=model, command_first="fallback").ask("disk usage")
-    assert len(model.prompts) == 1 and answer.code == "du -s ." and not answer.command
-    model = Model("[1] du(1) — -s", "-s", "du -sh .", " -s .", choices=["du"])
-    answer = DocPrompt(shell_index, generator=model, command_first="fallback").ask("disk usage")
-    assert len(model.prompts) == 5  # the plain prompt twice, then draft, choice and the write
-    assert answer.code == "du -s ." and answer.command["chosen"] == "du"
-
-
 def test_when_nothing_usable_is_written_the_draft_of_the_chosen_command_answers(shell_index):
     model = Model("du -sh .", ": estimate file space usage.", ": estimate file space usage.", choices=["du"])
     answer = DocPrompt(shell_index, generator=model).ask("how big is this folder")

@@ -53,7 +53,6 @@ def test_generate_defaults_and_env_precedence(home, monkeypatch):
     [
         ("[search]\nkk = 2\n", "search.kk: Extra inputs are not permitted"),
         ('[generate]\nbackend = "gpt"\n', "generate.backend"),
-        ('[generate]\ncommand_first = "sometimes"\n', "'sometimes': use true, false or 'fallback'"),
         ("[search\n", "not a valid TOML file"),
         ("[colour]\nx = 1\n", "colour: Extra inputs are not permitted"),
     ],
