@@ -282,6 +282,16 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(jars):
     assert verify_python(labelled.format("green"), api, use_import=False).ok
     (issue,) = verify_python(labelled.format("blue"), api, use_import=False).issues
     assert issue.message == "`label`'s colour is one of 'red', 'green': write the one the task means"
+    # a documented value written as a name never defined (`colour=green`): the string meant
+    code = "from jars import label\nlabel('x', colour=green)\nlabel('y', colour=blue)\n"
+    (issue,) = verify_python(code, api, use_import=False).issues
+    assert issue.kind == "undefined-name" and issue.fix == (
+        2,
+        "label('x', colour=green)",
+        "label('x', colour='green')",
+    )
+    assert verify_python("from jars import label\ngreen = 'red'\nlabel('x', colour=green)\n", api,
+                         use_import=False).ok  # fmt: skip
 
 
 def test_a_name_written_under_the_wrong_module_is_moved_to_its_one_documented_home(acme):

@@ -8,6 +8,7 @@ import ast
 import difflib
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 
 from . import Issue
 from .api import IndexSymbols
@@ -30,8 +31,13 @@ def dotted(node: ast.expr, env: Mapping[str, Binding]) -> Binding | None:
 
 
 def call_issues(
-    node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
+    node: ast.Call,
+    api: IndexSymbols,
+    env: Mapping[str, Binding],
+    lines: list[str],
+    unbound: AbstractSet[str] = frozenset(),
 ) -> list[Issue]:
+    """``unbound``: the names the code uses and never binds (``by=keeping`` meant ``by='keeping'``)."""
     target = dotted(node.func, env)
     if target is None or target[0] == "instance":
         return []
@@ -49,7 +55,7 @@ def call_issues(
         or any(k.arg is None for k in node.keywords)
     ):
         return []
-    return _bind(name, params, node, api, lines)
+    return _bind(name, params, node, api, lines, unbound)
 
 
 def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Binding],
@@ -75,7 +81,12 @@ def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Bin
 
 
 def _bind(
-    name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, lines: list[str]
+    name: str,
+    params: ast.arguments,
+    node: ast.Call,
+    api: IndexSymbols,
+    lines: list[str],
+    unbound: AbstractSet[str],
 ) -> list[Issue]:
     positional = [a.arg for a in params.posonlyargs + params.args]
     keywords = [a.arg for a in params.args + params.kwonlyargs]
@@ -138,7 +149,7 @@ def _bind(
             issue.fix = (node.lineno, line, line.replace(f"{arg}=", f"{right}=", 1))
         missing = []
     out += [i for _, i in unknown]
-    out += _values(name, params, node, api, line)
+    out += _values(name, params, node, api, line, unbound)
     if missing:
         out.append(
             Issue(
@@ -152,7 +163,8 @@ def _bind(
     return out
 
 
-def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, line: str) -> list[Issue]:
+def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, line: str,
+            unbound: AbstractSet[str]) -> list[Issue]:  # fmt: skip
     """A string passed where the docs allow only some: a ``Literal["left", "right"]`` parameter,
     or one typed with a documented enum (``keeping: Keeping | str`` takes ``"deep"``, not
     ``"freezer"``: the enum's card says which member is the freezer)."""
@@ -161,10 +173,25 @@ def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
     passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
     out = []
     for arg, value in passed:
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
-            continue
         allowed, owner = _allowed(arg.annotation, api)
         allowed = allowed or _one_of(api, name, arg.arg)
+        if (
+            isinstance(value, ast.Name)
+            and value.id in unbound
+            and value.id.casefold() in map(str.casefold, allowed)
+        ):
+            b, start, end = line.encode(), value.col_offset, value.end_col_offset or value.col_offset
+            one = value.lineno == node.lineno
+            fix = (
+                (node.lineno, line, (b[:start] + repr(value.id).encode() + b[end:]).decode()) if one else None
+            )
+            message = f"`{value.id}` is not defined: write the value as a string, {value.id!r}"
+            out.append(
+                Issue("undefined-name", value.id, message, line=value.lineno, card=api.card(name), fix=fix)
+            )
+            continue
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            continue
         if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
             continue
         close = difflib.get_close_matches(value.value, allowed, n=1, cutoff=0.8)

@@ -18,6 +18,7 @@ symbol that fixes it, and, where the docs determine the answer, a deterministic 
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Mapping
 
 from . import Issue
@@ -42,6 +43,8 @@ def check(
             env[name] = ("instance", symbol)
     held = {k: v[1] for k, v in env.items() if v[0] == "instance" and k not in variables}
     assigned_values = {id(n.value) for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))}
+    known = bound_names(tree) | set(namespace or {}) | set(dir(builtins))
+    unbound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in known}
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -64,7 +67,7 @@ def check(
                     else:
                         env.pop(t.id, None)
         elif isinstance(node, ast.Call):
-            issues += call_issues(node, api, env, lines)
+            issues += call_issues(node, api, env, lines, unbound)
             if node.args == node.keywords == [] and id(node) not in assigned_values:
                 issues += _made_inline(node, _type_of(node, api, env), held, api, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
@@ -268,8 +271,6 @@ def bound_names(tree: ast.AST) -> set[str]:
 def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], known: set[str]) -> list[Issue]:
     """Documented names the code uses but never imports (``seedloft.x(...)`` with no ``import
     seedloft``; a bare ``grams_for(...)``): the import line the docs give is the fix."""
-    import builtins
-
     bound = bound_names(tree) | known | set(dir(builtins))
     first = lines[0] if lines else ""
     out, seen = [], set()
