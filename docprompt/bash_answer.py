@@ -168,7 +168,7 @@ class CommandFirst:
             return ""
         if self.choice == "first" or len(candidates) == 1:
             return candidates[0].name
-        lines = "\n".join(f"- {first_sentences(c.card, 200)}{_evidence(c)}" for c in candidates)
+        lines = "\n".join(f"- {first_sentences(c.card, 200)}" for c in candidates)
         messages = [
             {"role": "system", "content": SYSTEM_CHOOSE},
             {"role": "user", "content": f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"},
@@ -222,18 +222,6 @@ class CommandFirst:
             parts.append("Examples:\n" + "\n".join(_example(h.chunk) for h in shown))
         parts.append(f"Request: {request}")
         return [{"role": "system", "content": SYSTEM_WRITE}, {"role": "user", "content": "\n\n".join(parts)}]
-
-
-def _evidence(candidate: Candidate) -> str:
-    """The candidate's best retrieved line that says how it does the request (an example, an
-    option), for the choice: the plain prompt picked better where it saw ``hostname --fqdn``."""
-    for hit in candidate.hits:
-        chunk = hit.chunk
-        if chunk.kind == "example":
-            return "\n  e.g. " + _example(chunk)[2:].replace("\n  ", " ")[:160]
-        if chunk.kind == "doc" and chunk.metadata.get("flags"):
-            return "\n  option: " + option_line(chunk.text, 120)
-    return ""
 
 
 def _example(chunk: Chunk) -> str:

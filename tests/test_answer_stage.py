@@ -101,9 +101,6 @@ def test_the_command_is_chosen_first_then_written_from_its_own_page(shell_index)
     assert write_options["prefix"] == "```bash\ndu"  # the reply starts with the chosen command
     assert "du" in model.chose_among[0] and answer.command["chosen"] == "du"
     assert answer.command["candidates"][0] == "du"  # the draft's command leads the candidates
-    chooser = model.prompts[1][-1]["content"]  # each candidate with its best retrieved line
-    assert "directories.\n  option: -h, --human-readable  print sizes in human readable" in chooser
-    assert "- ncdu.\n  e.g. Show the sizes of a directory's folders: ncdu {{path/to/directory}}" in chooser
     user = model.prompts[-1][-1]["content"]
     assert (
         "Usage: du [OPTION]" in user and "-d, --max-depth=N" in user and "ncdu {{path/to/directory}}" in user
