@@ -319,3 +319,10 @@ def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
     assert meant_members(code.replace("SCREW", "CORK"), "seal jar a with a stopper", jars) == []
     both = "from jars import Lid\nx = [Lid.SCREW, Lid.CORK]\n"
     assert meant_members(both, "a stopper or a screw cap", jars) == []
+
+
+def test_a_member_of_a_built_in_value_a_documented_function_returns(acme):
+    """``export(r)`` is documented to return a str: ``.upper()`` is fine, ``.to_json()`` is not."""
+    code = "from acme_private.customers import export\na = export(r).upper()\nb = export(r).to_json()\n"
+    (issue,) = verify_python(code, acme, use_import=False).issues
+    assert issue.line == 3 and issue.message.startswith("`export` returns str, which has no `.to_json`")

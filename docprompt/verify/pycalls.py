@@ -278,6 +278,8 @@ def _enum_value(api: IndexSymbols, member: str) -> str:
 def attribute_issues(
     node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
 ) -> list[Issue]:
+    if isinstance(node.value, ast.Call):
+        return _on_builtin(node, api, env)
     target = dotted(node, env)
     if target is None or target[0] != "symbol" or api.resolve(target[1]) is not None:
         return []
@@ -285,6 +287,30 @@ def attribute_issues(
     if not api.is_class(owner):
         return []
     return _missing_member(owner, attr, node, api, lines, called=False)
+
+
+_BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}
+
+
+def _on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding]) -> list[Issue]:
+    """``projected_germ(lot).germinating``: a member of what a documented function returns, where
+    its docs say that is a float (or another built-in type) that has no such member."""
+    assert isinstance(node.value, ast.Call)
+    target = dotted(node.value.func, env)
+    symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+    sig = (api.entries[symbol].metadata.get("signature") or "") if symbol in api.entries else ""
+    returns = sig.rsplit("->", 1)[1].strip() if "->" in sig else ""
+    kinds = [_BUILTINS.get(re.split(r"[\[\s]", part.strip(), maxsplit=1)[0]) for part in returns.split("|")]
+    kinds = [k for k in kinds if k is not None] if "None" in returns.replace(" ", "").split("|") else kinds
+    if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
+        return []
+    short = str(symbol).rsplit(".", 1)[-1]
+    message = f"`{short}` returns {returns}, which has no `.{node.attr}`: use the value it returns as it is"
+    return [
+        Issue(
+            "unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=api.card(str(symbol))
+        )
+    ]
 
 
 def _missing_member(
