@@ -326,3 +326,10 @@ def test_a_member_of_a_built_in_value_a_documented_function_returns(acme):
     code = "from acme_private.customers import export\na = export(r).upper()\nb = export(r).to_json()\n"
     (issue,) = verify_python(code, acme, use_import=False).issues
     assert issue.line == 3 and issue.message.startswith("`export` returns str, which has no `.to_json`")
+    # a documented list of documented items: the member is on each item
+    ns = {"c": "acme_private.customers.Customer"}
+    (issue,) = verify_python("due = c.invoices().total()\n", acme, use_import=False, namespace=ns).issues
+    assert issue.message == (
+        "`invoices` returns list[Invoice], which has no `.total`: "
+        "each Invoice in it has one: pick the one the task means"
+    )

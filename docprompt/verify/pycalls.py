@@ -305,12 +305,17 @@ def _on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Bindin
     if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
         return []
     short = str(symbol).rsplit(".", 1)[-1]
-    message = f"`{short}` returns {returns}, which has no `.{node.attr}`: use the value it returns as it is"
-    return [
-        Issue(
-            "unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=api.card(str(symbol))
-        )
-    ]
+    item = re.fullmatch(r"(?:list|tuple|set|frozenset)\[\s*([\w.]+)\s*(?:,\s*\.\.\.)?\]", returns)
+    owners = [c for c in api.named(item.group(1).rsplit(".", 1)[-1]) if api.is_class(c)] if item else []
+    card = api.card(str(symbol))
+    if owners and node.attr in api.members(owners[0]):
+        hint = f"each {item.group(1)} in it has one: pick the one the task means"  # type: ignore[union-attr]
+    elif owners:
+        hint, card = f"nor has a {item.group(1)} in it", api.card(owners[0])  # type: ignore[union-attr]
+    else:
+        hint = "use the value it returns as it is"
+    message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
+    return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
 
 
 def _missing_member(
