@@ -275,7 +275,9 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(jars):
     assert apply_fixes(code, [second, third]) == (fixed, 2)
     # members: a name the docs give to one member, or an enum member the docs do not list
     members = "from jars import Lid\na = Lid.STOPPER\nb = Lid.GLASS\n"
-    stopper, glass = verify_python(members, api, use_import=False).issues
+    members += "c = Lid.SCREWCAP\n"  # a word's start: ``SCREW`` a screw cap
+    stopper, glass, cap = verify_python(members, api, use_import=False).issues
+    assert cap.fix and cap.fix[2] == "c = Lid.SCREW"
     assert stopper.fix and stopper.fix[2] == "a = Lid.CORK"
     assert glass.kind == "unknown-member" and not glass.fix
     labelled = "from jars import label\nlabel('x', colour='{}')\n"
@@ -333,3 +335,15 @@ def test_a_member_of_a_built_in_value_a_documented_function_returns(acme):
         "`invoices` returns list[Invoice], which has no `.total`: "
         "each Invoice in it has one: pick the one the task means"
     )
+
+
+def test_a_method_iterated_without_being_called_is_called(acme):
+    from docprompt.repair import apply_fixes
+
+    ns = {"c": "acme_private.customers.Customer"}
+    code = "n = len(c.invoices)\nfor i in c.invoices:\n    pass\nf = c.invoices\n"
+    report = verify_python(code, acme, use_import=False, namespace=ns)
+    assert [(i.kind, i.line) for i in report.issues] == [("uncalled-method", 1), ("uncalled-method", 2)]
+    assert report.issues[0].message == "`Customer.invoices` is a method: call it, `c.invoices()`"
+    fixed, n = apply_fixes(code, report.issues)
+    assert n == 2 and fixed.startswith("n = len(c.invoices())\nfor i in c.invoices():")

@@ -260,9 +260,10 @@ def _meaning(api: IndexSymbols, owner: str, word: str) -> list[str]:
     """The one enum member whose description holds ``word`` (``LEAFFALL`` for "autumn"), as a
     one-item list, or []."""
     key = word.strip().lower()
-    found = [
-        m for m, said in meanings(api, owner).items() if key and re.search(rf"\b{re.escape(key)}\b", said)
-    ]
+    said = meanings(api, owner)
+    found = [m for m, text in said.items() if key and re.search(rf"\b{re.escape(key)}\b", text)]
+    if not found and len(key) >= 4:  # COLD for ``CHILL`` the 4 °C coldroom: a word's start
+        found = [m for m, text in said.items() if re.search(rf"\b{re.escape(key)}\w", text)]
     return found if len(found) == 1 else []
 
 

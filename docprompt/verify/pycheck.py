@@ -45,6 +45,13 @@ def check(
     assigned_values = {id(n.value) for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))}
     known = bound_names(tree) | set(namespace or {}) | set(dir(builtins))
     unbound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in known}
+    iterated = {
+        id(n.iter) for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))
+    }
+    iterated |= {
+        id(n.args[0]) for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _ITERATING and n.args
+    }  # fmt: skip
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -72,6 +79,8 @@ def check(
                 issues += _made_inline(node, _type_of(node, api, env), held, api, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             issues += attribute_issues(node, api, env, lines)
+            if id(node) in iterated:
+                issues += _uncalled(node, api, env, lines)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
     issues += _unimported(tree, api, lines, set(env) | set(namespace or {}))
@@ -196,6 +205,38 @@ def _replaced(node: ast.Assign | ast.AnnAssign, kind: str, held: Mapping[str, st
         line=node.lineno, card=api.card(kind),
         fix=(node.lineno, lines[node.lineno - 1], "") if one_line else None,
     )]  # fmt: skip
+
+
+_ITERATING = {
+    "sorted",
+    "list",
+    "len",
+    "set",
+    "tuple",
+    "sum",
+    "max",
+    "min",
+    "enumerate",
+    "reversed",
+    "any",
+    "all",
+}
+
+
+def _uncalled(
+    node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
+) -> list[Issue]:
+    """``sorted(bank.codes)`` where ``codes`` is a method: iterated, not called. The fix calls it."""
+    target = dotted(node, env)
+    if target is None or target[0] != "instance-attr" or api.kind(target[1]) != "method":
+        return []
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    one_line = node.lineno == node.end_lineno and node.end_col_offset is not None
+    written = line.encode()[node.col_offset : node.end_col_offset].decode() if one_line else ""
+    fix = (node.lineno, line, line.replace(written, written + "()", 1)) if written else None
+    short = ".".join(target[1].rsplit(".", 2)[-2:])
+    message = f"`{short}` is a method: call it, `{written or node.attr}()`"
+    return [Issue("uncalled-method", target[1], message, line=node.lineno, card=api.card(target[1]), fix=fix)]
 
 
 def _made_inline(node: ast.Call, kind: str | None, held: Mapping[str, str], api: IndexSymbols,
