@@ -129,7 +129,7 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .python_answer import copied_values, handwritten_values, meant_members, requested_variables
+            from .verify.request import copied_values, handwritten_values, meant_members, requested_variables
 
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
                                     namespace=self.namespace)  # fmt: skip

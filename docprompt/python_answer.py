@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .cards import api_card, first_sentences, import_line, param_notes, short_signature, signature_args
 from .models import Hit
-from .verify import Issue
+from .verify.request import asks_its_values, requested_variables
 
 FENCE = "```python\n"
 SYSTEM = (
@@ -29,32 +29,7 @@ SYSTEM = (
     "the import lines show, and call functions, classes and methods exactly as the API lines show; "
     "never write your own versions of them. Reply with code only."
 )
-_STORE_VERB = re.compile(r"\b(?:stor|sav|put|keep|kept|assign|record|collect|gather|bind|set)\w*\b", re.I)
-_INTO = re.compile(
-    r"\b(?:in|into|as|to)\s+(?:(?:a|an|the)\s+(?:new\s+)?(?:variable|list|dict|set|name)\s+(?:called\s+)?)?"
-    r"`([A-Za-z_]\w*)`",
-    re.I,
-)
-_NAMED = re.compile(r"\b(?:called|named)\s+`([A-Za-z_]\w*)`", re.I)
-_BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 _METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
-
-
-def requested_variables(request: str) -> list[str]:
-    """The variables a request asks the code to assign (``store it in `w```, ``a list called
-    `out```), in order; names it only mentions (``dataframe `df```) are inputs, not asked for."""
-    found = [m.group(1) for m in _NAMED.finditer(request)]
-    names = re.findall(r"`([A-Za-z_]\w*)`", request)
-    last = names[-1] if names else ""
-    for sentence in re.split(r"[.;?]\s", request):
-        for verb in _STORE_VERB.finditer(sentence):  # "store the counts in `counts`"
-            imperative = verb.group(0).lower() in _BASE_FORMS
-            for m in _INTO.finditer(sentence, verb.end()):
-                # "seed stored in `bank`" describes an input; "a new catalogue stored in `copy`",
-                # last in the request, is what is asked for
-                if imperative or m.group(1) == last:
-                    found.append(m.group(1))
-    return sorted(dict.fromkeys(found), key=lambda v: request.index(f"`{v}`"))
 
 
 @dataclass
@@ -225,143 +200,6 @@ class PythonPrompt:
             ask += "\nThe code must assign " + ", ".join(f"`{v}`" for v in wanted) + "."
         parts.append(ask)
         return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
-
-
-_WORD = re.compile(r"[^\W_]+")
-
-
-def copied_values(code: str, request: str, examples: list[str]) -> list[Issue]:
-    """String values the code takes word for word from an example the prompt showed, when the
-    request does not give them: small models copy an example's ``"tag:heirloom and year>=2018"``
-    into whatever they were asked. A value counts as given when each of its words is in the
-    request."""
-    import ast
-
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    issues: list[Issue] = []
-    for node in _unasked_strings(tree, request):
-        value = node.value
-        if any(i.name == value for i in issues):
-            continue
-        if any(f'"{value}"' in ex or f"'{value}'" in ex for ex in examples):
-            message = (
-                f"{value!r} is the docs example's value, and the task does not ask for it: "
-                "use the values the task gives"
-            )
-            issues.append(Issue("copied-value", value, message, line=node.lineno))
-    return issues
-
-
-def _unasked_strings(tree, request: str) -> list:
-    """The string constants of ``tree`` (4 characters or more) with a word the request lacks."""
-    import ast
-
-    asked = {w.casefold() for w in _WORD.findall(request)}
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) >= 4:
-            words = {w.casefold() for w in _WORD.findall(node.value)}
-            if words and not words <= asked:
-                found.append(node)
-    return found
-
-
-def asks_its_values(example: str, request: str) -> bool:
-    """Whether every string value of ``example`` (4 characters or more) is one the request
-    gives: a 0.5B model copies an example's ``"tag:heirloom and year>=2018"`` into whatever it
-    is asked, so a small model is shown only the examples whose values it may copy."""
-    import ast
-
-    try:
-        return not _unasked_strings(ast.parse(example), request)
-    except SyntaxError:
-        return False
-
-
-def meant_members(code: str, request: str, api) -> list[Issue]:
-    """An enum member other than the one the request names by the docs' word for it: "the
-    coldroom" where the docs say "``CHILL`` the 4 °C coldroom", and the code says
-    ``Keeping.CRYO``. Only where the request's words point to one member of that enum and the
-    code uses one other member of it once; the fix writes the member meant."""
-    import ast
-
-    from .verify.pycalls import meanings
-
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    used: dict[str, list[ast.Attribute]] = {}
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr.isupper()
-            and isinstance(node.value, (ast.Name, ast.Attribute))
-        ):
-            owner = node.value.id if isinstance(node.value, ast.Name) else node.value.attr
-            used.setdefault(owner, []).append(node)
-    words = {w.casefold() for w in _WORD.findall(request) if len(w) >= 4}
-    issues = []
-    lines = code.splitlines()
-    for owner, nodes in used.items():
-        for symbol in [s for s in api.named(owner) if api.is_class(s)][:1]:
-            said = meanings(api, symbol)
-            named: set[str] = set()
-            for w in words:  # a word of one member's description only ("coldroom", not "from")
-                has = [
-                    m for m, text in said.items() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)
-                ]
-                named.update(has if len(has) == 1 else [])
-            if len(named) != 1 or len(nodes) != 1 or nodes[0].attr not in said:
-                continue
-            (meant,), node = named, nodes[0]
-            if node.attr == meant:
-                continue
-            line = lines[node.lineno - 1]
-            written = f"{owner}.{node.attr}"
-            fix = (
-                (node.lineno, line, line.replace(written, f"{owner}.{meant}", 1)) if written in line else None
-            )
-            message = f"the task means `{owner}.{meant}` ({said[meant].strip(' ()')}), not `{written}`"
-            issues.append(
-                Issue("meant-member", written, message, line=node.lineno, card=api.card(symbol), fix=fix)
-            )
-    return issues
-
-
-def handwritten_values(code: str, request: str) -> list[Issue]:
-    """A variable the request asks for, set to a number the request does not give
-    (``years = 2026``): the answer was meant to come from the library, not be written by hand."""
-    import ast
-
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    given = set(re.findall(r"\d+(?:\.\d+)?", request))
-    wanted = set(requested_variables(request))
-    issues = []
-    for node in tree.body:
-        if not (
-            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-        ):
-            continue
-        name, value = node.targets[0].id, node.value
-        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
-            value = value.operand
-        number = value.value if isinstance(value, ast.Constant) else None
-        if not (name in wanted and isinstance(number, (int, float)) and not isinstance(number, bool)):
-            continue
-        if f"{number:g}" not in given and str(number) not in given:
-            message = (
-                f"`{name}` is set to {number!r}, a number the task does not give: "
-                "get it from the library's API shown above instead of writing it by hand"
-            )
-            issues.append(Issue("handwritten-value", name, message, line=node.lineno))
-    return issues
 
 
 def _runnable(text: str) -> str:

@@ -316,7 +316,7 @@ def test_truncated_code_twice_is_reported_not_hidden(acme):
     ],
 )
 def test_the_variables_a_request_asks_for(request_text, wanted):
-    from docprompt.python_answer import requested_variables
+    from docprompt.verify.request import requested_variables
 
     assert requested_variables(request_text) == wanted
 
@@ -337,7 +337,7 @@ def test_a_value_copied_from_a_docs_example_goes_to_a_model_round(acme):
 
 
 def test_a_small_model_can_be_shown_only_the_examples_whose_values_it_is_given(acme):
-    from docprompt.python_answer import asks_its_values
+    from docprompt.verify.request import asks_its_values
 
     assert asks_its_values("inv = Invoice('ACME-9')", "an invoice for customer ACME-9")
     assert not asks_its_values('inv = Invoice("C-1042")', "an invoice for customer ACME-9")
@@ -349,7 +349,7 @@ def test_a_small_model_can_be_shown_only_the_examples_whose_values_it_is_given(a
 
 
 def test_copied_values_are_only_those_the_request_does_not_give():
-    from docprompt.python_answer import copied_values
+    from docprompt.verify.request import copied_values
 
     examples = ['bank.sift("tag:heirloom and year>=2018")', "ledger.pluck('SL-0001')"]
     code = 'a = bank.sift("tag:heirloom and year>=2018")\nb = bank.pluck("SL-0001")\nc = "tag"'
@@ -364,7 +364,7 @@ def test_copied_values_are_only_those_the_request_does_not_give():
 
 
 def test_a_requested_number_written_by_hand_is_a_problem():
-    from docprompt.python_answer import handwritten_values
+    from docprompt.verify.request import handwritten_values
 
     request = "How many years does seed stay good in liquid nitrogen? Store the number in `years`."
     (issue,) = handwritten_values("import seedloft\nyears = 2026\n", request)

@@ -251,11 +251,11 @@ def test_every_reference_solution_verifies_clean(tasks):
     from docprompt.config import BuildSettings
     from docprompt.eval.answerers import python_path
     from docprompt.indexers import make_indexer
-    from docprompt.python_answer import meant_members, requested_variables
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
     from docprompt.verify.pycheck import check
+    from docprompt.verify.request import meant_members, requested_variables
 
     ix = make_indexer("python", [str(SRC / "seedloft")], {}, max_file_bytes=1_000_000)
     build_index(path_of("seedloft"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))

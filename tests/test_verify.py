@@ -310,8 +310,8 @@ def test_a_name_written_under_the_wrong_module_is_moved_to_its_one_documented_ho
 def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
     """ "a stopper" is ``CORK`` in the docs: ``Lid.SCREW`` is fixed; a request whose words point
     to no one member, or code that uses two members, is left alone."""
-    from docprompt.python_answer import meant_members
     from docprompt.repair import apply_fixes
+    from docprompt.verify.request import meant_members
 
     code = "from jars import Lid, seal\nseal('a', Lid.SCREW)\n"
     (issue,) = meant_members(code, "seal jar a with a stopper", jars)
