@@ -1,6 +1,8 @@
 """Calls and members checked against the documented API: unknown keyword arguments, too many
-positional ones, missing required ones, methods called on their class, and members a documented
-class does not have; with the fix wherever the docs determine it (see :mod:`.pycheck`)."""
+positional ones, missing required ones, strings the docs do not allow (``Literal``, enums, "one
+of ``a``, ``b``"), methods called on their class, members a documented class does not have (enum
+members named by the docs' word for another), and members of the built-in values documented
+functions return; with the fix wherever the docs determine it (see :mod:`.pycheck`)."""
 
 from __future__ import annotations
 

@@ -3,10 +3,12 @@
 - a documented class imported as if it were a module (``from pkg.mod.Class import Class``), or a
   name imported from a module that does not hold it;
 - calls that do not fit the documented signature (unknown keyword arguments, too many
-  positional ones, missing required ones), for functions, constructors and methods of
-  instances (types followed through constructors, factories' return annotations and the
-  variables a notebook or setup already holds);
-- methods a documented class does not have, and enum members spelled differently;
+  positional ones, missing required ones, strings the docs do not allow), for functions,
+  constructors and methods of instances (types followed through constructors, factories'
+  return annotations and the variables a notebook or setup already holds): :mod:`.pycalls`;
+- methods a documented class does not have, enum members spelled differently, members of the
+  built-in values documented functions return, methods iterated without being called;
+- a notebook variable made anew, at the top or in passing (``starter_ledger().pluck(...)``);
 - the variables the request asks for never assigned;
 - documented classes and functions written again instead of called.
 
