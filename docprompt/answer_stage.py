@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -218,9 +217,7 @@ class Stage:
         for _ in range(rounds):
             if best.problem or best.report is None or best.report.ok or time.perf_counter() > deadline:
                 break
-            convo = repair_messages(
-                self._uncopied(messages, best.report), best.code, best.report, self.language
-            )
+            convo = repair_messages(messages, best.code, best.report, self.language)
             start = prefix if self.language == "bash" else FENCES[self.language]
             if self.on_token:
                 self.on_token("\n[repairing: " + best.report.summary() + "]\n")
@@ -233,19 +230,6 @@ class Stage:
                 break
             best, repaired = new, True
         return best, repaired
-
-    def _uncopied(self, messages: list[dict], report: Report) -> list[dict]:
-        """The prompt without the examples whose values the answer copied: shown them again, the
-        0.5B model copied them again in the repair round."""
-        copied = {i.name for i in report.issues if i.kind == "copied-value"}
-        dropped = [ex for ex in self.examples if any(f'"{v}"' in ex or f"'{v}'" in ex for v in copied)]
-        if not dropped:
-            return messages
-        user = messages[-1]["content"]
-        for ex in dropped:
-            user = user.replace(f"{ex}\n\n", "", 1) if f"{ex}\n\n" in user else user.replace(ex, "", 1)
-        user = re.sub(r"Examples:\n\s*(?=\n\n|$)", "", user).replace("\n\n\n\n", "\n\n")
-        return [*messages[:-1], {**messages[-1], "content": user}]
 
     # -- the whole -------------------------------------------------------------------------------------
 
