@@ -117,15 +117,20 @@ class IndexSymbols:
             return None
         if self.is_class(symbol):
             return symbol
-        sig = self.entries[symbol].metadata.get("signature") or "" if symbol in self.entries else ""
-        if "->" not in sig:
+        annotation = self.return_annotation(symbol).strip("'\"")
+        if not annotation:
             return None
-        annotation = sig.rsplit("->", 1)[1].strip().strip("'\"")
         found = self.named(annotation.rsplit(".", 1)[-1]) if re.fullmatch(r"[\w.]+", annotation) else []
         found = [s for s in found if self.is_class(s)]
         root = symbol.split(".")[0]
         near = [s for s in found if s.split(".")[0] == root]
         return (near or found)[0] if near or found else None
+
+    def return_annotation(self, name: str) -> str:
+        """What the entry's signature says a call returns (``float | None``; '' when it does not)."""
+        symbol = self.resolve(name)
+        sig = (self.entries[symbol].metadata.get("signature") or "") if symbol in self.entries else ""
+        return sig.rsplit("->", 1)[1].strip() if "->" in sig else ""
 
     def member_list(self, name: str) -> list[str]:
         """:meth:`members` in the order the docs give them (enum members their text names last)."""

@@ -32,6 +32,15 @@ def dotted(node: ast.expr, env: Mapping[str, Binding]) -> Binding | None:
     return ("symbol", ".".join([base, *reversed(parts)]))
 
 
+def source(node: ast.AST, lines: list[str]) -> str:
+    """The text of ``node`` when it is written on one line of ``lines`` ('' otherwise); AST
+    columns count UTF-8 bytes."""
+    lineno, end = getattr(node, "lineno", 0), getattr(node, "end_col_offset", None)
+    if not 0 < lineno <= len(lines) or getattr(node, "end_lineno", None) != lineno or end is None:
+        return ""
+    return lines[lineno - 1].encode()[node.col_offset : end].decode()  # type: ignore[attr-defined]
+
+
 def call_issues(
     node: ast.Call,
     api: IndexSymbols,
@@ -71,9 +80,7 @@ def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Bin
     held = [v for v, b in env.items() if b == ("instance", owner)]
     short = owner.rsplit(".", 1)[-1]
     line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-    f = node.func
-    one_line = f.lineno == f.end_lineno == node.lineno and f.end_col_offset is not None
-    written = line.encode()[f.col_offset : f.end_col_offset].decode() if one_line else ""
+    written = source(node.func, lines)
     fix = None
     if len(held) == 1 and written:
         fix = (node.lineno, line, line.replace(written, f"{held[0]}.{method}", 1))
@@ -301,8 +308,7 @@ def _on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Bindin
     assert isinstance(node.value, ast.Call)
     target = dotted(node.value.func, env)
     symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
-    sig = (api.entries[symbol].metadata.get("signature") or "") if symbol in api.entries else ""
-    returns = sig.rsplit("->", 1)[1].strip() if "->" in sig else ""
+    returns = api.return_annotation(symbol) if symbol else ""
     kinds = [_BUILTINS.get(re.split(r"[\[\s]", part.strip(), maxsplit=1)[0]) for part in returns.split("|")]
     kinds = [k for k in kinds if k is not None] if "None" in returns.replace(" ", "").split("|") else kinds
     if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pycalls import Binding, attribute_issues, call_issues, dotted
+from .pycalls import Binding, attribute_issues, call_issues, dotted, source
 
 
 def check(
@@ -85,7 +85,7 @@ def check(
                 issues += _uncalled(node, api, env, lines)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
-    issues += _unimported(tree, api, lines, set(env) | set(namespace or {}))
+    issues += _unimported(tree, api, lines, known | set(env))
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     assigned |= {
         a.asname or a.name
@@ -232,9 +232,7 @@ def _uncalled(
     target = dotted(node, env)
     if target is None or target[0] != "instance-attr" or api.kind(target[1]) != "method":
         return []
-    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
-    one_line = node.lineno == node.end_lineno and node.end_col_offset is not None
-    written = line.encode()[node.col_offset : node.end_col_offset].decode() if one_line else ""
+    line, written = lines[node.lineno - 1] if node.lineno <= len(lines) else "", source(node, lines)
     fix = (node.lineno, line, line.replace(written, written + "()", 1)) if written else None
     short = ".".join(target[1].rsplit(".", 2)[-2:])
     message = f"`{short}` is a method: call it, `{written or node.attr}()`"
@@ -248,9 +246,7 @@ def _made_inline(node: ast.Call, kind: str | None, held: Mapping[str, str], api:
     holders = [name for name, cls in held.items() if cls == kind]
     if len(holders) != 1:
         return []
-    name, line = holders[0], lines[node.lineno - 1]
-    one_line = node.lineno == node.end_lineno and node.end_col_offset is not None
-    written = line.encode()[node.col_offset : node.end_col_offset].decode() if one_line else ""
+    name, line, written = holders[0], lines[node.lineno - 1], source(node, lines)
     return [Issue(
         "replaced-input", name,
         f"`{written or 'the call'}` makes a new {str(kind).rsplit('.', 1)[-1]}: use the notebook's `{name}`",
@@ -311,10 +307,10 @@ def bound_names(tree: ast.AST) -> set[str]:
     return out
 
 
-def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], known: set[str]) -> list[Issue]:
+def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], bound: set[str]) -> list[Issue]:
     """Documented names the code uses but never imports (``seedloft.x(...)`` with no ``import
-    seedloft``; a bare ``grams_for(...)``): the import line the docs give is the fix."""
-    bound = bound_names(tree) | known | set(dir(builtins))
+    seedloft``; a bare ``grams_for(...)``): the import line the docs give is the fix. ``bound``:
+    the names the code, the notebook and the builtins bind."""
     first = lines[0] if lines else ""
     out, seen = [], set()
     for n in ast.walk(tree):
