@@ -238,6 +238,18 @@ def label(jar: str, *, colour: str = "red") -> None:
         jar: which jar (``"a"``, ``"b"``).
         colour: one of ``red``, ``green``. Labels in ``"blue"`` are sold out.
     """
+
+
+class Jar:
+    """A jar on the shelf."""
+
+
+def find(name: str) -> Jar:
+    """The jar called ``name``."""
+
+
+def fill(jar: Jar, grams: int | None = None) -> None:
+    """Fill a jar."""
 '''
 
 
@@ -294,6 +306,17 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(jars):
     )
     assert verify_python("from jars import label\ngreen = 'red'\nlabel('x', colour=green)\n", api,
                          use_import=False).ok  # fmt: skip
+
+
+def test_a_string_where_the_docs_take_one_of_their_classes_says_how_to_get_one(jars):
+    (issue,) = verify_python("from jars import fill\nfill('jam', 20)\n", jars, use_import=False).issues
+    assert (
+        issue.kind == "bad-type"
+        and issue.line == 2
+        and issue.message == ("`fill`'s jar takes a Jar, not a str: pass one, as `find(...)` returns")
+    )
+    assert verify_python("from jars import fill, find\nfill(find('jam'), 20)\n", jars, use_import=False).ok
+    assert verify_python("from jars import seal\nseal('jam')\n", jars, use_import=False).ok  # jar: str
 
 
 def test_a_name_written_under_the_wrong_module_is_moved_to_its_one_documented_home(acme):

@@ -156,6 +156,23 @@ class IndexSymbols:
         found = self.resolve(cls)
         return self._factories.get(found) if found else None
 
+    def makers(self, cls: str) -> list[str]:
+        """The documented functions and methods that return ``cls`` from a string they are given
+        (``Ledger.pluck(code: str) -> Accession``), constructors left out: how code gets one."""
+        found = self.resolve(cls)
+        if found is None:
+            return []
+        out = []
+        for symbol, entry in self.entries.items():
+            sig = entry.metadata.get("signature") or ""
+            if (
+                entry.metadata.get("kind_of_symbol") in ("function", "method")
+                and re.search(r":\s*str\b", sig.split("->", 1)[0])
+                and self.returns(symbol) == found
+            ):
+                out.append(symbol)
+        return sorted(out, key=lambda m: len(a.args + a.kwonlyargs) if (a := self.signature(m)) else 9)
+
     def members(self, name: str) -> set[str]:
         """Public names documented under a class (methods, properties, attributes, enum members;
         the members an enum's own text names, ``Keeping.DEEP``, count too)."""

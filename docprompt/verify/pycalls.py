@@ -199,6 +199,9 @@ def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
                 Issue("undefined-name", value.id, message, line=value.lineno, card=api.card(name), fix=fix)
             )
             continue
+        if not allowed and (wrong := _literal_for_class(name, arg, value, api)):
+            out.append(wrong)
+            continue
         if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
             continue
         if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
@@ -216,6 +219,28 @@ def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
         out.append(Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=card, fix=fix,
                          suggestions=close))  # fmt: skip
     return out
+
+
+def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols) -> Issue | None:
+    """``bank.shelve("SL-0004")`` where the docs say ``lot: Accession``: a string or a number
+    where a parameter takes only the package's own classes; the message names how to get one."""
+    if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or value.value is None:
+        return None
+    if arg.annotation is None:
+        return None
+    names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} - {"None", "Optional"}
+    classes = [next((s for s in api.named(n) if api.is_class(s)), "") for n in sorted(names)]
+    if not names or not all(classes):
+        return None
+    wanted = " or ".join(c.rsplit(".", 1)[-1] for c in classes)
+    wanted = ("an " if wanted[0] in "AEIOU" else "a ") + wanted
+    ways = [m for c in classes for m in api.makers(c)][:2]
+    hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
+    message = (
+        f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not a {type(value.value).__name__}: pass "
+        + (f"one, as {hint} returns" if ways else "one")
+    )
+    return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
 
 
 def _one_of(api: IndexSymbols, name: str, param: str) -> list[str]:
