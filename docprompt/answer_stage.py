@@ -47,8 +47,8 @@ class Stage:
 
             s = self.settings
             cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
-                              choice=s.choice, examples=s.examples, command_start=s.command_start,
-                              rank_weight=s.rank_weight)  # fmt: skip
+                              choice=s.choice, examples=s.examples,
+                              command_start=s.command_start)  # fmt: skip
             if cf.available():
                 t = time.perf_counter()
                 draft = cf.draft(request) if s.draft else ""
@@ -63,7 +63,7 @@ class Stage:
                 typed_as = {c.name: cf.typed(c) for c in candidates}
                 runs = [typed_as[c.name].split()[0] for c in candidates]
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name,
-                                "runs": runs, **({"scores": cf.scores} if cf.scores else {})}  # fmt: skip
+                                "runs": runs}  # fmt: skip
                 # the draft answers when nothing usable is written, even for another command:
                 # a checked command line beats an empty answer (1 of 400 tldr rows)
                 self.fallback = draft if command_of(draft) else ""

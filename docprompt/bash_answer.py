@@ -96,10 +96,8 @@ class CommandFirst:
 
     def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
                  choice: str = "model", examples: int = 3, options: int = 4,
-                 command_start: bool = True, rank_weight: float = 0.0) -> None:  # fmt: skip
+                 command_start: bool = True) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator
-        self.rank_weight = rank_weight
-        self.scores: list[float] = []  # the model's log-probability of each name (``choice = "scored"``)
         self.command_start = command_start
         self.k, self.use_draft, self.choice = candidates, draft, choice
         self.n_examples, self.n_options = examples, options
@@ -176,10 +174,6 @@ class CommandFirst:
             {"role": "user", "content": f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"},
         ]
         names = [c.name for c in candidates]
-        if self.choice == "scored" and hasattr(self.gen, "score"):
-            # each whole name scored, less a cost for its place in the retrieved order
-            self.scores = [round(s, 3) for s in self.gen.score(messages, names)]
-            return max(names, key=lambda n: self.scores[names.index(n)] - self.rank_weight * names.index(n))
         if hasattr(self.gen, "choose"):
             picked = self.gen.choose(messages, names, prefix="", **options)
         else:

@@ -109,12 +109,7 @@ class GenerateSettings(BaseModel):
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
-    choice: Literal["model", "first", "scored"] = Field(
-        default="model", description="Bash: who picks the command (scored: each name's probability)"
-    )
-    rank_weight: float = Field(
-        default=0.0, ge=0.0, description="Bash, choice = scored: log-probability a candidate's place costs"
-    )
+    choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
     draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
     command_start: bool = Field(

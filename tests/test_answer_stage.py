@@ -119,23 +119,6 @@ def test_without_a_draft_or_a_model_choice_retrieval_decides(shell_index):
     assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
 
 
-def test_a_scored_choice_weighs_the_models_scores_against_the_retrieved_order(shell_index):
-    class Scoring(Model):
-        def score(self, prompt, options, *, prefix=""):
-            self.scored = list(options)
-            return [-1.0 if name == options[1] else -1.5 for name in options]
-
-    model = Scoring(" -sh .")
-    dp = DocPrompt(shell_index, generator=model, draft=False, choice="scored")
-    answer = dp.ask("how big is this folder")
-    second = model.scored[1]
-    assert answer.command["chosen"] == second and not model.chose_among
-    assert answer.command["scores"] == [-1.5, -1.0, *([-1.5] * (len(model.scored) - 2))]
-    model = Scoring(" -sh .", " -sh .", " -sh .")
-    dp = DocPrompt(shell_index, generator=model, draft=False, choice="scored", rank_weight=1.0)
-    assert dp.ask("how big is this folder").command["chosen"] == model.scored[0]  # 0.5 < its place's 1.0
-
-
 def test_bash_replies_must_start_as_a_command_line(shell_index):
     """The draft and a plain reply must start with a word (not ``[1]``, ``•``, ``-s``, ``#``); a
     reply after the command's name, with nothing or its arguments (not ``: the card``)."""

@@ -131,18 +131,6 @@ def test_real_qwen_chooses_one_of_the_options_only():
     assert gen.choose(prompt, ["only"]) == "only"
 
 
-@pytest.mark.embedded
-def test_real_qwen_scores_each_whole_option():
-    """A score for every option, a log-probability; the option the model would write scores best."""
-    gen = qwen_or_skip()
-    ask = "Request: show the fully qualified domain name of this machine. Which command does it?"
-    listed = "Commands:\n- tar: archive files\n- hostname: show the host name\n- gzip: compress\n\n"
-    prompt = [{"role": "user", "content": listed + ask}]
-    scores = gen.score(prompt, ["tar", "hostname", "gzip"])
-    assert len(scores) == 3 and all(s < 0 for s in scores)
-    assert max(zip(scores, ["tar", "hostname", "gzip"]))[1] == gen.choose(prompt, ["tar", "hostname", "gzip"])
-
-
 def test_after_a_known_variable_only_its_members_can_be_written():
     """The members processor: after ``bank.`` only tokens that spell a member of ``bank``'s class
     (or end one) stay; elsewhere, in a string or a comment, nothing is held."""

@@ -236,38 +236,6 @@ class EmbeddedGenerator:
         )  # fmt: skip
         return str(out["choices"][0]["text"] or "")
 
-    def score(self, prompt: str | Messages, options: list[str], *, prefix: str = "") -> list[float]:
-        """Each option's log-probability as the reply after ``prefix`` (summed over its tokens,
-        the end of the reply included). The prompt is read once; each further step is one token
-        from the cache, so five command names cost a few tokens more than one choice."""
-        import numpy as np
-
-        llm = self.llm
-        text, _ = self._prompt(as_messages(prompt), prefix)
-        base = llm.tokenize(text.encode("utf-8"), special=True)
-        eos = llm.token_eos()
-        seen: dict[tuple[int, ...], Any] = {}
-
-        def after(written: tuple[int, ...]) -> Any:  # log-probabilities of the next token
-            if written not in seen:
-                caught: dict[str, Any] = {}
-
-                def capture(_ids: Any, logits: Any) -> Any:
-                    z = logits - logits.max()
-                    caught["lp"] = z - np.log(np.exp(z).sum())
-                    return logits
-
-                llm.create_completion(base + list(written), max_tokens=1, temperature=0.0,
-                                      logits_processor=[capture])  # fmt: skip
-                seen[written] = caught["lp"]
-            return seen[written]
-
-        out = []
-        for option in options:
-            toks = llm.tokenize(option.encode("utf-8"), add_bos=False, special=False) + [eos]
-            out.append(float(sum(after(tuple(toks[:i]))[t] for i, t in enumerate(toks))))
-        return out
-
     def _vocabulary(self) -> list[bytes]:
         """Each token's text (decoded once a process: ~1 s for Qwen's 150k tokens)."""
         key = str(resolve_model(self.model))
