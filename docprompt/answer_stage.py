@@ -77,8 +77,7 @@ class Stage:
             t = time.perf_counter()
             pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2),
                               symbols=getattr(dp.verifier("python"), "symbols", None),
-                              given_values_only=self.settings.given_examples,
-                              adapt=self.settings.adapt_examples)  # fmt: skip
+                              given_values_only=self.settings.given_examples)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples = api.examples
             self._tick("retrieve_s", t)

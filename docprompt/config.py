@@ -120,9 +120,6 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: after a notebook variable of a documented class, only its documented members",
     )
-    adapt_examples: bool = Field(
-        default=False, description="Python: the request's values written into examples with values like them"
-    )
     given_examples: bool = Field(
         default=False, description="Python: show only examples whose string values the request gives"
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .cards import api_card, first_sentences, import_line, param_notes, short_signature, signature_args
 from .models import Hit
-from .verify.request import adapted, asks_its_values, requested_variables
+from .verify.request import asks_its_values, requested_variables
 
 FENCE = "```python\n"
 SYSTEM = (
@@ -46,9 +46,9 @@ class PythonPrompt:
 
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
-                 given_values_only: bool = False, adapt: bool = False) -> None:  # fmt: skip
+                 given_values_only: bool = False) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
-        self.given_values_only, self.adapt = given_values_only, adapt
+        self.given_values_only = given_values_only
         self.k, self.n_examples, self.n_prose = k, examples, prose
         self.max_cards, self.max_example_chars = max_cards, max_example_chars
         self._symbols = symbols
@@ -99,12 +99,8 @@ class PythonPrompt:
         shown = [h for h in hits if h.chunk.kind == "example"]
         if self.given_values_only:  # the next examples stand in for those left out
             shown = [h for h in shown if asks_its_values(_runnable(h.chunk.text), request)]
-        codes = [_runnable(h.chunk.text) for h in shown]
-        if self.adapt:  # the request's own values written in; the examples that then hold them first
-            made = [adapted(code, request) for code in codes]
-            order = sorted(range(len(made)), key=lambda i: not made[i][1])
-            shown, codes = [shown[i] for i in order], [made[i][0] for i in order]
-        for hit, code in zip(shown[: self.n_examples], codes, strict=False):
+        for hit in shown[: self.n_examples]:
+            code = _runnable(hit.chunk.text)
             if code and len(code) <= self.max_example_chars and code not in ctx.examples:
                 ctx.examples.append(code)
                 ctx.hits.append(hit)

@@ -348,24 +348,6 @@ def test_a_small_model_can_be_shown_only_the_examples_whose_values_it_is_given(a
     assert 'Invoice("C-1042")' not in model.prompts[0][-1]["content"]
 
 
-def test_examples_can_carry_the_requests_own_values_where_they_hold_values_like_them(acme):
-    from docprompt.verify.request import adapted
-
-    request = "How old is lot SL-0006 of `bank`? Then save `bank` to `retired.loft`."
-    assert adapted('bank.pluck("SL-0003").age()', request) == ('bank.pluck("SL-0006").age()', True)
-    assert adapted("write(bank, 'bank.loft')", request) == ("write(bank, 'retired.loft')", True)
-    # nothing like them given, two like them given, or words only: left as they are
-    assert adapted('bank.sift("tag:heirloom")', request) == ('bank.sift("tag:heirloom")', False)
-    assert adapted('x("AB-0001")', "lots SL-0002 and SL-0004")[0] == 'x("AB-0001")'
-    assert adapted('open("notes.txt")', request) == ('open("notes.txt")', False)
-    model = Model("from acme_private.billing import Invoice\ninv = Invoice('C-2077')\n")
-    DocPrompt(acme, generator=model, language="python", adapt_examples=True).ask(
-        "start an invoice for customer C-2077 and store it in `inv`"
-    )
-    shown = model.prompts[0][-1]["content"]
-    assert 'Invoice("C-2077")' in shown and 'Invoice("C-1042")' not in shown
-
-
 def test_copied_values_are_only_those_the_request_does_not_give():
     from docprompt.verify.request import copied_values
 

@@ -89,41 +89,6 @@ def asks_its_values(example: str, request: str) -> bool:
         return False
 
 
-_QUOTED = re.compile(r"""(["'])([^"'\n]{2,80})\1""")
-_GIVEN = re.compile(r"[\w./:-]*\w")
-
-
-def _kind_of_value(value: str) -> str:
-    """What makes two values stand in for each other ('' for none): a code's pattern of letters
-    and digits (``SL-0003`` and ``SL-0006``: ``AA-9999``), or a file name's extension."""
-    if re.search(r"\d", value) and re.search(r"[A-Za-z]", value) and " " not in value:
-        return "code:" + re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", value)))
-    m = re.fullmatch(r"[\w/-]+\.([A-Za-z]\w{0,5})", value)
-    return f"file:{m.group(1)}" if m else ""
-
-
-def adapted(example: str, request: str) -> tuple[str, bool]:
-    """The example with each quoted value written like exactly one value the request gives (a
-    lot code like ``SL-0003`` where the request says SL-0006; ``bank.loft`` where it says
-    ``retired.loft``) replaced by that value, and whether any of its values is the request's
-    now: a small model copies an example's values, so the example carries the request's."""
-    given: dict[str, set[str]] = {}
-    for value in _GIVEN.findall(request):
-        kind = _kind_of_value(value)
-        if kind:
-            given.setdefault(kind, set()).add(value)
-    out, touched = example, False
-    for quote, value in dict.fromkeys((m.group(1), m.group(2)) for m in _QUOTED.finditer(example)):
-        if value in request:
-            touched = touched or bool(_kind_of_value(value))
-            continue
-        mine = given.get(_kind_of_value(value)) or set()
-        if len(mine) == 1:
-            out = out.replace(f"{quote}{value}{quote}", f"{quote}{next(iter(mine))}{quote}")
-            touched = True
-    return out, touched
-
-
 def meant_members(code: str, request: str, api) -> list[Issue]:
     """An enum member other than the one the request names by the docs' word for it: "the
     coldroom" where the docs say "``CHILL`` the 4 °C coldroom", and the code says
