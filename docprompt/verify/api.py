@@ -159,19 +159,20 @@ class IndexSymbols:
     def makers(self, cls: str) -> list[str]:
         """The documented functions and methods that return ``cls`` from a string they are given
         (``Ledger.pluck(code: str) -> Accession``), constructors left out: how code gets one."""
+        if not hasattr(self, "_makers"):  # one pass over the entries, for every class at once
+            self._makers: dict[str, list[str]] = {}
+            for symbol, entry in self.entries.items():
+                sig = entry.metadata.get("signature") or ""
+                if entry.metadata.get("kind_of_symbol") in ("function", "method") and re.search(
+                    r":\s*str\b", sig.split("->", 1)[0]
+                ):
+                    made = self.returns(symbol)
+                    if made:
+                        self._makers.setdefault(made, []).append(symbol)
+            for makers in self._makers.values():
+                makers.sort(key=lambda m: len(a.args + a.kwonlyargs) if (a := self.signature(m)) else 9)
         found = self.resolve(cls)
-        if found is None:
-            return []
-        out = []
-        for symbol, entry in self.entries.items():
-            sig = entry.metadata.get("signature") or ""
-            if (
-                entry.metadata.get("kind_of_symbol") in ("function", "method")
-                and re.search(r":\s*str\b", sig.split("->", 1)[0])
-                and self.returns(symbol) == found
-            ):
-                out.append(symbol)
-        return sorted(out, key=lambda m: len(a.args + a.kwonlyargs) if (a := self.signature(m)) else 9)
+        return list(self._makers.get(found, [])) if found else []
 
     def members(self, name: str) -> set[str]:
         """Public names documented under a class (methods, properties, attributes, enum members;
