@@ -29,6 +29,8 @@ class Stage:
         self.draft = ""  # a draft of the chosen command, to compete with the written answers
         self.fallback = ""  # the draft, used only when nothing usable was written
         self.examples: list[str] = []  # the Python examples the prompt shows
+        self.imports: list[str] = []  # the import lines it shows (dropped from the code when unused)
+        self.cards: list[str] = []  # its API cards (defaults they show are dropped from calls)
         self.t0 = time.perf_counter()
 
     def _tick(self, name: str, since: float) -> float:
@@ -79,7 +81,7 @@ class Stage:
                               symbols=getattr(dp.verifier("python"), "symbols", None),
                               given_values_only=self.settings.given_examples)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
-            self.examples = api.examples
+            self.examples, self.imports, self.cards = api.examples, api.imports, api.cards
             self._tick("retrieve_s", t)
             if api.cards:
                 # The docs' import lines open the reply: small models then write calls, not
@@ -98,6 +100,10 @@ class Stage:
         gen = dp.generator
         builder = PromptBuilder(self.language, template=dp.template, context_length=gen.context_length,
                                 max_new_tokens=dp.max_tokens, count_tokens=gen.count_tokens)  # fmt: skip
+        if self.language == "python":
+            from .python_answer import task
+
+            request = task(request)
         text = f"{request}\n\n{context.strip()}" if context.strip() else request
         built = builder.build(text, hits)
         return built.messages, fence, built.docs + built.examples
@@ -107,7 +113,12 @@ class Stage:
     def _extract(self, reply: str, prefix: str) -> tuple[str, str | None]:
         if self.language == "bash":
             return bash_answer(reply, prefix)
-        return python_answer(reply, prefix)
+        code, problem = python_answer(reply, prefix, offered=self.imports)
+        if problem is None and self.cards:
+            from .python_answer import defaults_dropped
+
+            code = defaults_dropped(code, self.cards)
+        return code, problem
 
     def _members(self) -> dict[str, list[str]]:
         """The documented members of each notebook variable whose class the index documents."""
@@ -129,10 +140,21 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .verify.request import copied_values, handwritten_values, meant_members, requested_variables
+            from .verify.request import (
+                copied_values,
+                given_variables,
+                handwritten_values,
+                meant_members,
+                overwritten_inputs,
+                requested_variables,
+            )
 
+            # the variables the request gives exist (type unknown): never "imported" by a fix
+            held = {v: "" for v in given_variables(self.request)} | dict(self.namespace or {})
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
-                                    namespace=self.namespace)  # fmt: skip
+                                    namespace=held)  # fmt: skip
+            flagged = {i.name for i in report.issues if i.kind == "replaced-input"}
+            report.issues += [i for i in overwritten_inputs(code, self.request) if i.name not in flagged]
             if self.settings.copied_values:
                 report.issues += copied_values(code, self.request, self.examples)
             if self.settings.handwritten_values:

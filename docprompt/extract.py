@@ -7,6 +7,7 @@ after the code, shell prompts (``$ ``), numbered or bulleted lists, and inline b
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
 _FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:```|$)", re.S)
@@ -168,10 +169,13 @@ def bash_answer(reply: str, prefix: str = "") -> tuple[str, str | None]:
     return command, malformed(command)
 
 
-def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ()) -> tuple[str, str | None]:
+def python_answer(
+    reply: str, prefix: str = "", *, titles: tuple[str, ...] = (), offered: Sequence[str] = ()
+) -> tuple[str, str | None]:
     """(the code, why it cannot be used or None) from a reply that continues ``prefix``: the code
-    block's content without citation lines or echoed document titles; ``truncated`` when it stops
-    mid-statement, ``prose`` or ``empty`` when there is no code in it."""
+    block's content without citation lines, echoed document titles, or the import lines the
+    prompt ``offered`` that it never uses; ``truncated`` when it stops mid-statement, ``prose``
+    or ``empty`` when there is no code in it."""
     import ast
 
     given = prefix.split("\n", 1)[1] if prefix.startswith("```") and "\n" in prefix else ""
@@ -196,14 +200,36 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
         if any(m in (e.msg or "") for m in _EOF_ERRORS) or (e.lineno or 0) >= len(code.splitlines()):
             return code, "truncated"
         return code, f"syntax error: {e.msg} (line {e.lineno})"
-    kept = drop_unused_imports(code, given.splitlines(), tree)
+    kept = drop_unused_imports(code, [*given.splitlines(), *offered], tree)
     if kept != code:
         code, tree = kept, ast.parse(kept)
     if not code.strip():
         return "", "empty"
     if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
         return code, "imports only"  # e.g. what is left of a copy of the prompt's import lines
-    return code, None
+    return unused_imports_dropped(code, tree), None
+
+
+def unused_imports_dropped(code: str, tree) -> str:
+    """``code`` (parsed: ``tree``) without its one-line imports of names it never uses: a small
+    model imports whatever the prompt mentions (``import tensorflow as tf`` above pandas code),
+    and an unused import of a module that is not installed still fails."""
+    import ast
+
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    drop = set()
+    for node in tree.body:
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or node.lineno != node.end_lineno:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__" or node.col_offset:
+            continue
+        names = [(a.asname or a.name).split(".")[0] for a in node.names]
+        if "*" not in names and not any(n in used for n in names):
+            drop.add(node.lineno)
+    if not drop:
+        return code
+    lines = [ln for i, ln in enumerate(code.split("\n"), 1) if i not in drop]
+    return "\n".join(lines).strip("\n")
 
 
 def drop_unused_imports(code: str, candidates: list[str], tree) -> str:

@@ -21,13 +21,20 @@ from dataclasses import dataclass, field
 
 from .cards import api_card, first_sentences, import_line, param_notes, short_signature, signature_args
 from .models import Hit
-from .verify.request import asks_its_values, requested_variables
+from .verify.request import asks_its_values, given_variables, requested_variables
 
 FENCE = "```python\n"
 SYSTEM = (
     "You write short Python code that uses the library documented below. Import what you use as "
     "the import lines show, and call functions, classes and methods exactly as the API lines show; "
     "never write your own versions of them. Reply with code only."
+)
+# For the entries of a reference (DevDocs: many libraries, retrieved by the request's words):
+# most shown are not what the task needs, and a small model told to use them does so anyway.
+SYSTEM_REFERENCE = (
+    "You write short Python code that does what the user asks. The reference entries below may "
+    "help: use one where it does what the task needs, exactly as it shows; they may also be "
+    "unrelated to the task. Reply with code only."
 )
 _METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
 
@@ -194,12 +201,86 @@ class PythonPrompt:
             parts.append("From the docs:\n" + "\n\n".join(ctx.prose))
         if context.strip():
             parts.append(context.strip())
-        wanted = requested_variables(request)
-        ask = f"Task: {request.strip()}"
-        if wanted:
-            ask += "\nThe code must assign " + ", ".join(f"`{v}`" for v in wanted) + "."
-        parts.append(ask)
-        return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(parts)}]
+        parts.append(f"Task: {task(request)}")
+        # a package's own API (the python indexer says its module) is what the task is about
+        library = any(h.chunk.metadata.get("module") for h in ctx.hits) or not ctx.hits
+        system = SYSTEM if library else SYSTEM_REFERENCE
+        return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def card_defaults(card: str) -> tuple[str, dict[str, str]]:
+    """(the name a card documents, its keyword parameters' default values as source text):
+    ``("groupby", {"axis": "0", "sort": "True", ...})`` for ``DataFrame.groupby(by=None, axis=0,
+    sort=True): Group ...``; ``("", {})`` when its signature does not parse."""
+    import ast
+
+    head = card.splitlines()[0].removeprefix("class ") if card else ""
+    name, paren, _ = head.partition("(")
+    depth, end = 0, -1
+    for i in range(len(name), len(head) if paren else 0):
+        depth += head[i] in "([{"
+        depth -= head[i] in ")]}"
+        if depth == 0:
+            end = i
+            break
+    a = signature_args(head[len(name) : end + 1]) if end > 0 else None
+    if a is None:
+        return "", {}
+    positional = a.posonlyargs + a.args
+    pairs = list(zip(positional[len(positional) - len(a.defaults) :], a.defaults))
+    pairs += [(k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+    return name.rsplit(".", 1)[-1].strip(), {k.arg: ast.unparse(d) for k, d in pairs}
+
+
+def defaults_dropped(code: str, cards: list[str]) -> str:
+    """``code`` without the keyword arguments that only repeat a documented default, in calls
+    that repeat two or more: shown a signature, a small model writes every default of it into
+    its call (``df.groupby(by=None, axis=0, level=None, ..., squeeze=NoDefault.no_default)``)."""
+    import ast
+
+    defaults: dict[str, dict[str, str]] = {}
+    for card in cards:
+        name, found = card_defaults(card)
+        if name and found:
+            defaults.setdefault(name, {}).update(found)
+    for _ in range(8 if defaults else 0):  # one call at a time, the code parsed again after each
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            return code
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            known = defaults.get(called, {})
+            same = [k for k in node.keywords if k.arg in known and ast.unparse(k.value) == known[k.arg]]
+            if len(same) >= 2:
+                kept = [a for a in [*node.args, *node.keywords] if a not in same]
+                kept.sort(key=lambda a: (a.lineno, a.col_offset))
+                parts = [ast.get_source_segment(code, x) for x in [func, *kept]]
+                whole = ast.get_source_segment(code, node, padded=False)
+                if None in parts or whole is None:
+                    return code
+                code = code.replace(whole, f"{parts[0]}({', '.join(parts[1:])})", 1)  # type: ignore[arg-type]
+                break
+        else:
+            return code
+    return code
+
+
+def task(request: str) -> str:
+    """The request, with the variables it asks for and the ones it gives said again: small models
+    otherwise leave the first unassigned and overwrite the second with made-up data."""
+    out = request.strip()
+    wanted, given = requested_variables(request), given_variables(request)
+    if wanted:
+        out += "\nThe code must assign " + ", ".join(f"`{v}`" for v in wanted) + "."
+    if given:
+        names, one = ", ".join(f"`{v}`" for v in given), len(given) == 1
+        it = "it" if one else "them"
+        out += f"\n{names} already exist{'s' * one}: use {it} as given; do not define {it}."
+    return out
 
 
 def _runnable(text: str) -> str:

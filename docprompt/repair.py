@@ -22,7 +22,7 @@ Write the corrected command."""
 
 
 def apply_fixes(code: str, issues: list[Issue]) -> tuple[str, int]:
-    """``code`` with every deterministic fix applied (a whole line replaced or dropped, or for
+    """``code`` with every deterministic fix applied (whole lines replaced or dropped, or for
     Bash, line 0, one word replaced), and how many were applied."""
     lines = code.split("\n")
     applied = 0
@@ -34,9 +34,11 @@ def apply_fixes(code: str, issues: list[Issue]) -> tuple[str, int]:
             if pattern.search(joined) and new != old:
                 lines = pattern.sub(new, joined, count=1).split("\n")
                 applied += 1
-        elif 0 < line_no <= len(lines) and lines[line_no - 1] == old and new != old and (new or old.strip()):
-            lines[line_no - 1 : line_no] = [new] if new else []  # '' drops the line
-            applied += 1
+        elif 0 < line_no <= len(lines) and new != old and (new or old.strip()):
+            span = slice(line_no - 1, line_no + old.count("\n"))  # an old statement may span lines
+            if "\n".join(lines[span]) == old:
+                lines[span] = [new] if new else []  # '' drops them
+                applied += 1
     return "\n".join(lines), applied
 
 

@@ -278,6 +278,40 @@ def test_the_docs_own_fixes_come_before_any_model_repair(acme):
     assert {i.kind for i in answer.first_verification.issues} == {"missing-import"}
 
 
+def test_made_up_data_for_a_variable_the_task_gives_is_dropped_without_a_model_round(acme):
+    model = Model(
+        "from acme_private import customers\nc = {\n    'name': 'x',\n}\nbill = customers.load_customer(c)\n"
+    )
+    answer = DocPrompt(acme, generator=model, language="python").ask("load the customer file `c` into `bill`")
+    assert len(model.prompts) == 1 and answer.repaired
+    assert answer.code == "from acme_private import customers\nbill = customers.load_customer(c)"
+    assert [i.kind for i in answer.first_verification.issues] == ["replaced-input"]
+
+
+def test_a_variable_the_task_gives_is_never_imported_by_a_fix(acme):
+    # `load_customer` is documented, and so a missing import; `Invoice` too, but here it is the
+    # request's own variable
+    model = Model("c = load_customer(Invoice)\n")
+    answer = DocPrompt(acme, generator=model, language="python").ask(
+        "load the customer of `Invoice` into `c`"
+    )
+    assert "import Invoice" not in answer.code and "import load_customer" in answer.code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "d = {k.lower(): v for k, v in d.items()}",  # reads it: an update, not made-up data
+        "print(d)\nd = {}",  # read first
+        "def f():\n    d = {}\n    return d",  # not at the top
+    ],
+)
+def test_a_given_variable_may_be_updated(code):
+    from docprompt.verify.request import overwritten_inputs
+
+    assert overwritten_inputs(code, "make all keys lowercase in dictionary `d`") == []
+
+
 def test_a_missing_variable_goes_to_one_model_round_with_the_issue(acme):
     model = Model(
         "from acme_private import customers\ncustomers.load_customer('c.json')\n",
@@ -319,6 +353,80 @@ def test_the_variables_a_request_asks_for(request_text, wanted):
     from docprompt.verify.request import requested_variables
 
     assert requested_variables(request_text) == wanted
+
+
+@pytest.mark.parametrize(
+    ("request_text", "given"),
+    [
+        ("Count the lots in `bank` per genus and store the counts in `by_genus`.", ["bank"]),
+        ("sort dictionary `mydict` by value, then `d2` and `mydict` again", ["mydict", "d2"]),
+        ("Load `bank.loft` into a catalogue and store it in `bank`.", []),
+        ("get top `3` items whose value is `None` from a `list`", []),
+        ("an invoice for ACME in dollars, in `inv`", []),
+        ("trim characters ' \\t' in `s`", []),
+    ],
+)
+def test_the_variables_a_request_gives(request_text, given):
+    from docprompt.verify.request import given_variables
+
+    assert given_variables(request_text) == given
+
+
+def test_the_task_says_again_what_to_assign_and_what_is_given():
+    from docprompt.python_answer import task
+
+    assert task("Count the lots in `bank` and store the count in `n`.").splitlines()[1:] == [
+        "The code must assign `n`.",
+        "`bank` already exists: use it as given; do not define it.",
+    ]
+    assert task("merge dict `a` with dict `b`").endswith(
+        "`a`, `b` already exist: use them as given; do not define them."
+    )
+
+
+def test_a_prompt_without_docs_says_the_given_variables_too(acme):
+    model = Model("mydict = dict(sorted(mydict.items()))\n")
+    DocPrompt(acme, generator=model, language="python").ask("sort dictionary `mydict` by key", docs=False)
+    assert "`mydict` already exists" in model.prompts[0][-1]["content"]
+
+
+def test_import_lines_the_code_never_uses_are_dropped():
+    from docprompt.extract import python_answer
+
+    reply = (
+        "from __future__ import annotations\nimport pandas as pd\nimport tensorflow as tf\n"
+        "import os.path\nfrom x import *\nd = pd.DataFrame(os.path.sep)\n```"
+    )
+    assert python_answer(reply, "```python\n", offered=["import tensorflow as tf"]) == (
+        "from __future__ import annotations\nimport pandas as pd\nimport os.path\nfrom x import *\n"
+        "d = pd.DataFrame(os.path.sep)",
+        None,
+    )
+
+
+def test_a_call_repeating_the_defaults_of_its_card_loses_them():
+    from docprompt.python_answer import card_defaults, defaults_dropped
+
+    cards = [
+        "DataFrame.groupby(by=None, axis=0, level=None, as_index=True, sort=True): Group rows.",
+        "class pkg.Ledger(name: str = 'bank', *, strict: bool = False): A ledger.\n    members: pluck(code)",
+    ]
+    assert card_defaults(cards[1]) == ("Ledger", {"name": "'bank'", "strict": "False"})
+    assert (
+        defaults_dropped("g = df.groupby(by='a', axis=0, sort=True).sum()", cards)
+        == "g = df.groupby(by='a').sum()"
+    )
+    assert (
+        defaults_dropped("b = f(pkg.Ledger(\n    name='bank', strict=False, log=1))", cards)
+        == "b = f(pkg.Ledger(log=1))"
+    )
+    kept = [
+        "g = df.groupby('a', sort=True)",
+        "g = df.groupby(axis=1, sort=False)",
+        "g = df.merge(axis=0, sort=True)",
+    ]
+    for code in kept:  # one default alone, values that are not the defaults, another function
+        assert defaults_dropped(code, cards) == code
 
 
 def test_a_value_copied_from_a_docs_example_goes_to_a_model_round(acme):

@@ -35,6 +35,64 @@ def requested_variables(request: str) -> list[str]:
     return sorted(dict.fromkeys(found), key=lambda v: request.index(f"`{v}`"))
 
 
+def given_variables(request: str) -> list[str]:
+    """The variables a request names as its inputs (``dictionary `mydict```, ``the seed bank
+    `bank```): named in backticks and not asked for, in order. A name that ends the request
+    after "in", "into", "as" or "to" may be either: it is not counted."""
+    import builtins
+    import keyword
+
+    wanted = set(requested_variables(request))
+    # "an invoice for ACME in dollars, in `inv`": the last name, after "in", may be the one asked for
+    wanted |= set(re.findall(r"\b(?:in|into|as|to)\s+`([A-Za-z_]\w*)`[.!?]?\s*$", request, re.I))
+    names = re.findall(r"`([A-Za-z_]\w*)`", request)
+    return [
+        n for n in dict.fromkeys(names)
+        if n not in wanted and not keyword.iskeyword(n) and not hasattr(builtins, n)
+    ]  # fmt: skip
+
+
+def overwritten_inputs(code: str, request: str) -> list[Issue]:
+    """A variable the request gives (``sort dictionary `mydict```) assigned anew at the top of
+    the code before it is read, from a value that does not read it (``mydict = {'a': 1}``): small
+    models make up example data and work on that, which in a notebook overwrites the user's. The
+    fix drops the assignment."""
+    import ast
+
+    given = set(given_variables(request))
+    try:
+        tree = ast.parse(code) if given else None
+    except SyntaxError:
+        return []
+    if tree is None:
+        return []
+    lines, issues, read = code.split("\n"), [], set()
+    for i, node in enumerate(tree.body):
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        target = node.target if isinstance(node, ast.AnnAssign) and node.value else target
+        name = target.id if isinstance(target, ast.Name) else ""
+        end = node.end_lineno or node.lineno
+        alone = node.col_offset == 0 and (i + 1 == len(tree.body) or tree.body[i + 1].lineno > end)
+        if name in given and name not in read and alone and name not in _loads(node.value):
+            issues.append(Issue(
+                "replaced-input", name, f"`{name}` is given by the task: use it as it is, do not define it",
+                line=node.lineno, fix=(node.lineno, "\n".join(lines[node.lineno - 1 : end]), ""),
+            ))  # fmt: skip
+            continue
+        read |= _loads(node)
+    return issues
+
+
+def _loads(node) -> set[str]:
+    import ast
+
+    return (
+        {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if node
+        else set()
+    )
+
+
 _WORD = re.compile(r"[^\W_]+")
 
 
