@@ -257,7 +257,7 @@ def defaults_dropped(code: str, cards: list[str]) -> str:
             same = [k for k in node.keywords if k.arg in known and ast.unparse(k.value) == known[k.arg]]
             if len(same) >= 2:
                 kept = [a for a in [*node.args, *node.keywords] if a not in same]
-                kept.sort(key=lambda a: (a.lineno, a.col_offset))
+                kept.sort(key=lambda a: (getattr(a, "lineno", 0), getattr(a, "col_offset", 0)))
                 parts = [ast.get_source_segment(code, x) for x in [func, *kept]]
                 whole = ast.get_source_segment(code, node, padded=False)
                 if None in parts or whole is None:

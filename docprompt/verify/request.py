@@ -73,7 +73,7 @@ def overwritten_inputs(code: str, request: str) -> list[Issue]:
         name = target.id if isinstance(target, ast.Name) else ""
         end = node.end_lineno or node.lineno
         alone = node.col_offset == 0 and (i + 1 == len(tree.body) or tree.body[i + 1].lineno > end)
-        if name in given and name not in read and alone and name not in _loads(node.value):
+        if name in given and name not in read and alone and name not in _loads(getattr(node, "value", None)):
             issues.append(Issue(
                 "replaced-input", name, f"`{name}` is given by the task: use it as it is, do not define it",
                 line=node.lineno, fix=(node.lineno, "\n".join(lines[node.lineno - 1 : end]), ""),
