@@ -154,7 +154,8 @@ class Stage:
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
                                     namespace=held)  # fmt: skip
             flagged = {i.name for i in report.issues if i.kind == "replaced-input"}
-            report.issues += [i for i in overwritten_inputs(code, self.request) if i.name not in flagged]
+            inputs = overwritten_inputs(code, self.request, held=self.namespace or {})
+            report.issues += [i for i in inputs if i.name not in flagged]
             if self.settings.copied_values:
                 report.issues += copied_values(code, self.request, self.examples)
             if self.settings.handwritten_values:

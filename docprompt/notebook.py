@@ -144,7 +144,8 @@ def describe_variables(
 
 def namespace_of(ns: Mapping[str, Any]) -> dict[str, str]:
     """What the notebook already holds, for the verifier: ``{"pd": "module:pandas", "bank":
-    "seedloft.ledger.Ledger"}`` (modules by name, other values by their class's dotted name)."""
+    "seedloft.ledger.Ledger", "records": "builtins.list"}`` (modules by name, other values by
+    their class's dotted name)."""
     out: dict[str, str] = {}
     for name, value in ns.items():
         if name.startswith("_") or name in IGNORED:
@@ -153,6 +154,6 @@ def namespace_of(ns: Mapping[str, Any]) -> dict[str, str]:
             out[name] = f"module:{value.__name__}"
         elif not isinstance(value, type) and not inspect.isroutine(value):
             cls = type(value)
-            if cls.__module__ not in ("builtins", "__main__"):
+            if cls.__module__ != "__main__":  # builtins too: the verifier knows `records` exists
                 out[name] = f"{cls.__module__}.{cls.__qualname__}"
     return out

@@ -288,6 +288,17 @@ def test_made_up_data_for_a_variable_the_task_gives_is_dropped_without_a_model_r
     assert [i.kind for i in answer.first_verification.issues] == ["replaced-input"]
 
 
+def test_a_notebook_variable_the_request_names_is_not_overwritten_with_literal_data(acme):
+    model = Model("from acme_private import customers\nrecords = [1]\nc = customers.load_customer(records)\n")
+    dp = DocPrompt(acme, generator=model, language="python")
+    answer = dp.ask("load the customer in records into `c`", namespace={"records": "builtins.list"})
+    assert answer.code == "from acme_private import customers\nc = customers.load_customer(records)"
+    # made by a call, it may be what was asked: only literal data is dropped
+    from docprompt.verify.request import overwritten_inputs
+
+    assert overwritten_inputs("records = load('r.json')", "load records", held={"records": "x"}) == []
+
+
 def test_a_variable_the_task_gives_is_never_imported_by_a_fix(acme):
     # `load_customer` is documented, and so a missing import; `Invoice` too, but here it is the
     # request's own variable

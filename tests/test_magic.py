@@ -216,7 +216,12 @@ def test_the_notebook_namespace_for_the_verifier_names_modules_and_classes():
     import json
 
     ns = {"js": json, "np": types.ModuleType("numpy"), "_m": json, "x": 1, "p": Path("/tmp"), "In": []}
-    assert namespace_of(ns) == {"js": "module:json", "np": "module:numpy", "p": "pathlib.PosixPath"}
+    assert namespace_of(ns) == {
+        "js": "module:json",
+        "np": "module:numpy",
+        "x": "builtins.int",
+        "p": "pathlib.PosixPath",
+    }
 
 
 # -- the magics in a real IPython shell (in process) --------------------------------------------------

@@ -5,6 +5,7 @@ and the enum member it names by the docs' word for it."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from . import Issue
 
@@ -52,16 +53,20 @@ def given_variables(request: str) -> list[str]:
     ]  # fmt: skip
 
 
-def overwritten_inputs(code: str, request: str) -> list[Issue]:
+def overwritten_inputs(code: str, request: str, held: Iterable[str] = ()) -> list[Issue]:
     """A variable the request gives (``sort dictionary `mydict```) assigned anew at the top of
     the code before it is read, from a value that does not read it (``mydict = {'a': 1}``): small
-    models make up example data and work on that, which in a notebook overwrites the user's. The
-    fix drops the assignment."""
+    models make up example data and work on that, which in a notebook overwrites the user's. Of
+    the variables a notebook ``held`` that the request names without backticks ("write records
+    to out"), only literal data is flagged (``records = [{'name': 'Ada'}]``; ``records =
+    load(...)`` may be what was asked). The fix drops the assignment."""
     import ast
 
     given = set(given_variables(request))
+    words = set(re.findall(r"(?<![\w.])[A-Za-z_]\w*(?![\w(])", request))
+    literal_only = {v for v in held if v in words} - given - set(requested_variables(request))
     try:
-        tree = ast.parse(code) if given else None
+        tree = ast.parse(code) if given or literal_only else None
     except SyntaxError:
         return []
     if tree is None:
@@ -73,14 +78,35 @@ def overwritten_inputs(code: str, request: str) -> list[Issue]:
         name = target.id if isinstance(target, ast.Name) else ""
         end = node.end_lineno or node.lineno
         alone = node.col_offset == 0 and (i + 1 == len(tree.body) or tree.body[i + 1].lineno > end)
-        if name in given and name not in read and alone and name not in _loads(getattr(node, "value", None)):
+        value = getattr(node, "value", None)
+        anew = name in given and name not in _loads(value) or name in literal_only and _literal(value)
+        if anew and name not in read and alone:
+            start = node.lineno  # with the comment lines right above it ("# Define the records")
+            while (
+                start > 1
+                and lines[start - 2].lstrip().startswith("#")
+                and not lines[start - 2].startswith("#!")
+            ):
+                start -= 1
+            if end < len(lines) and not lines[end].strip() and (start == 1 or not lines[start - 2].strip()):
+                end += 1  # and one of the blank lines around it
             issues.append(Issue(
                 "replaced-input", name, f"`{name}` is given by the task: use it as it is, do not define it",
-                line=node.lineno, fix=(node.lineno, "\n".join(lines[node.lineno - 1 : end]), ""),
+                line=node.lineno, fix=(start, "\n".join(lines[start - 1 : end]), ""),
             ))  # fmt: skip
             continue
         read |= _loads(node)
     return issues
+
+
+def _literal(node) -> bool:
+    import ast
+
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return node is not None
 
 
 def _loads(node) -> set[str]:
