@@ -29,7 +29,6 @@ class Stage:
         self.draft = ""  # a draft of the chosen command, to compete with the written answers
         self.fallback = ""  # the draft, used only when nothing usable was written
         self.examples: list[str] = []  # the Python examples the prompt shows
-        self.imports: list[str] = []  # the import lines it shows (dropped from the code when unused)
         self.cards: list[str] = []  # its API cards (defaults they show are dropped from calls)
         self.t0 = time.perf_counter()
 
@@ -81,7 +80,7 @@ class Stage:
                               symbols=getattr(dp.verifier("python"), "symbols", None),
                               given_values_only=self.settings.given_examples)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
-            self.examples, self.imports, self.cards = api.examples, api.imports, api.cards
+            self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)
             if api.cards:
                 # The docs' import lines open the reply: small models then write calls, not
@@ -113,7 +112,7 @@ class Stage:
     def _extract(self, reply: str, prefix: str) -> tuple[str, str | None]:
         if self.language == "bash":
             return bash_answer(reply, prefix)
-        code, problem = python_answer(reply, prefix, offered=self.imports)
+        code, problem = python_answer(reply, prefix)
         if problem is None and self.cards:
             from .python_answer import defaults_dropped
 

@@ -7,7 +7,6 @@ after the code, shell prompts (``$ ``), numbered or bulleted lists, and inline b
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.S | re.I)
 _FENCE = re.compile(r"```[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:```|$)", re.S)
@@ -169,13 +168,10 @@ def bash_answer(reply: str, prefix: str = "") -> tuple[str, str | None]:
     return command, malformed(command)
 
 
-def python_answer(
-    reply: str, prefix: str = "", *, titles: tuple[str, ...] = (), offered: Sequence[str] = ()
-) -> tuple[str, str | None]:
+def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ()) -> tuple[str, str | None]:
     """(the code, why it cannot be used or None) from a reply that continues ``prefix``: the code
-    block's content without citation lines, echoed document titles, or the import lines the
-    prompt ``offered`` that it never uses; ``truncated`` when it stops mid-statement, ``prose``
-    or ``empty`` when there is no code in it."""
+    block's content without citation lines, echoed document titles or imports it never uses;
+    ``truncated`` when it stops mid-statement, ``prose`` or ``empty`` when there is no code in it."""
     import ast
 
     given = prefix.split("\n", 1)[1] if prefix.startswith("```") and "\n" in prefix else ""
@@ -200,7 +196,7 @@ def python_answer(
         if any(m in (e.msg or "") for m in _EOF_ERRORS) or (e.lineno or 0) >= len(code.splitlines()):
             return code, "truncated"
         return code, f"syntax error: {e.msg} (line {e.lineno})"
-    kept = drop_unused_imports(code, [*given.splitlines(), *offered], tree)
+    kept = drop_unused_imports(code, given.splitlines(), tree)
     if kept != code:
         code, tree = kept, ast.parse(kept)
     if not code.strip():
