@@ -370,3 +370,54 @@ def test_a_method_iterated_without_being_called_is_called(acme):
     assert report.issues[0].message == "`Customer.invoices` is a method: call it, `c.invoices()`"
     fixed, n = apply_fixes(code, report.issues)
     assert n == 2 and fixed.startswith("n = len(c.invoices())\nfor i in c.invoices():")
+
+
+REFERENCE_PAGE = """<h1>API</h1>
+<dl class="py function"><dt id="mylib.add"><code>mylib.add(a, b=1)</code></dt><dd><p>Add.</p></dd></dl>
+<dl class="py class"><dt id="mylib.Box"><code>class mylib.Box(size)</code></dt><dd><p>A box.</p></dd></dl>
+<dl class="attribute"><dt id="mylib.Box.value"><code>value</code></dt></dl> <p>What it holds.</p>
+"""
+STDLIB_PAGE = """<h1>collections</h1>
+<dl class="py class"><dt id="collections.deque"><code>class collections.deque(iterable)</code></dt>
+<dd><p>A double-ended queue.</p></dd></dl>
+<dl class="py class"><dt id="functools.partial"><code>class functools.partial(func)</code></dt>
+<dd><p>Partial.</p></dd></dl>
+<dl class="attribute"><dt id="functools.partial.args"><code>args</code></dt></dl> <p>The arguments.</p>
+"""
+
+
+@pytest.fixture
+def reference(tmp_path):
+    """A DevDocs reference: a library whose entries are named relative to it (``Box.value``)
+    and the standard library, whose names are import paths."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    from .test_indexer_devdocs import make_library
+
+    root = tmp_path / "devdocs"
+    make_library(root, "mylib~1.0", {"api": REFERENCE_PAGE},
+                 [("mylib.add()", "api#mylib.add", "mylib"), ("Box", "api#mylib.Box", "mylib"),
+                  ("Box.value", "api#mylib.Box.value", "mylib")])  # fmt: skip
+    page = "library/collections#"
+    make_library(root, "python~3.12", {"library/collections": STDLIB_PAGE},
+                 [("collections.deque", page + "collections.deque", "collections"),
+                  ("functools.partial", page + "functools.partial", "functools"),
+                  ("functools.partial.args", page + "functools.partial.args", "functools")])  # fmt: skip
+    ix = make_indexer("devdocs", [str(root)], {"examples": False}, max_file_bytes=1_000_000)
+    build_index(path_of("ref"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    return IndexSymbols(open_index("ref"))
+
+
+def test_a_reference_s_fixes_import_only_what_an_import_finds(reference):
+    """DevDocs names entries relative to their library (numpy's ``nditer.value``, Django's
+    ``db.models.F``): an undefined ``value`` or ``Box`` is not imported from them, and nothing is
+    imported from a class; import paths (the standard library's, ``mylib.add``) still are."""
+    assert "Box.value" in reference.relative and "mylib" in reference.import_roots
+    code = "r = mylib.add(1)\nq = deque([1])\nv = value + len(args)\nb = Box(2)\n"
+    report = verify_python(code, reference, use_import=False)
+    fixes = {i.name: i.fix[2].split("\n")[0] for i in report.issues if i.kind == "missing-import"}
+    assert fixes == {"mylib": "import mylib", "deque": "from collections import deque"}

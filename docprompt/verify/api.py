@@ -12,6 +12,8 @@ from ..models import Chunk
 
 _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 CLASS_KINDS = ("class", "enum", "exception", "dataclass")
+# DevDocs library names whose import name differs ("python": the standard library's own names)
+_IMPORTED_AS = {"pytorch": "torch", "scikit_image": "skimage", "django_rest_framework": "rest_framework"}
 
 
 class IndexSymbols:
@@ -24,6 +26,9 @@ class IndexSymbols:
         self.modules: set[str] = set()  # known to be modules (python indexer's "module" metadata)
         self.canonical: dict[str, str] = {}  # alias or symbol -> symbol
         self.entries: dict[str, Chunk] = {}
+        # a reference's names relative to their library (DevDocs' pygame ``key.name``, Django's
+        # ``db.models.F``): documented, but not where an import finds them
+        self.relative: set[str] = set()
         for (title,) in index.store.values("title"):
             if title and _DOTTED.match(title.removesuffix("()")):
                 self.names.add(title.removesuffix("()"))
@@ -41,7 +46,16 @@ class IndexSymbols:
                 if isinstance(alias, str):
                     self.names.add(alias)
                     self.canonical.setdefault(alias, symbol)
+            library = m.get("library")
+            root = symbol.split(".")[0]
+            if (
+                self.from_reference(symbol)
+                and library != "python"
+                and root != _IMPORTED_AS.get(library, library)
+            ):
+                self.relative |= {symbol, symbol.removesuffix("()"), *(m.get("aliases") or [])}
         self.roots = {n.split(".")[0] for n in self.names}
+        self.import_roots = {n.split(".")[0] for n in self.names if n not in self.relative}
         self._members: dict[str, set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------------
@@ -63,6 +77,12 @@ class IndexSymbols:
         parts = dotted.split(".")
         shorter = [".".join(parts[:i] + parts[-1:]) for i in range(len(parts) - 1, 0, -1)]
         return next((s for s in map(self.resolve, [dotted, *shorter]) if s), None)
+
+    def from_reference(self, name: str) -> bool:
+        """Documented by a reference of many libraries (DevDocs: the entry names its library)."""
+        symbol = self.resolve(name)
+        meta = self.entries[symbol].metadata if symbol in self.entries else {}
+        return "library" in meta and "module" not in meta  # the python indexer says both
 
     def kind(self, name: str) -> str:
         symbol = self.resolve(name)

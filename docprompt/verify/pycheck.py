@@ -318,16 +318,27 @@ def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], bound: set[s
             continue
         seen.add(n.id)
         homes: list[str] = []
-        if n.id in api.roots:
+        if n.id in api.import_roots:
             line = f"import {n.id}"
         else:
-            homes = [s for s in api.named(n.id) if not api.is_class(s.rsplit(".", 1)[0])]
+            homes = [s for s in api.named(n.id) if "." in s and _importable_from(s.rsplit(".", 1)[0], s, api)]
             line = f"from {homes[0].rsplit('.', 1)[0]} import {n.id}" if homes else ""
             if homes and api.kind(homes[0]) != "module":
                 line = api.import_of(homes[0]) or line  # where the docs say to import it from
         if line:
             fix = (1, first, f"{line}\n{first}") if lines else None
-            card = api.card(homes[0]) if n.id not in api.roots else ""
+            card = api.card(homes[0]) if n.id not in api.import_roots else ""
             message = f"`{n.id}` is used but never imported: add `{line}`"
             out.append(Issue("missing-import", n.id, message, line=n.lineno, card=card, fix=fix))
     return out
+
+
+def _importable_from(parent: str, symbol: str, api: IndexSymbols) -> bool:
+    """Whether ``from parent import name`` can find a documented ``symbol``: not when the parent
+    is a class (by kind, or by a CapWords name: ``pandas.DataFrame``) or the name is relative to
+    a reference's library (DevDocs' numpy ``nditer.value``); a reference does not say which names
+    are modules, so from one only a top-level package counts (``from collections import deque``)."""
+    last = parent.rsplit(".", 1)[-1].lstrip("_")
+    if not parent or api.is_class(parent) or last[:1].isupper() or symbol in api.relative:
+        return False
+    return parent in api.import_roots or not api.from_reference(symbol)
