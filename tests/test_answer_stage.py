@@ -590,7 +590,7 @@ def test_a_runtime_class_path_finds_the_documented_one():
     from docprompt.verify.api import IndexSymbols
 
     symbols = IndexSymbols.__new__(IndexSymbols)
-    symbols.canonical = {"pandas.DataFrame": "pandas.DataFrame"}
+    symbols.canonical, symbols.shortened = {"pandas.DataFrame": "pandas.DataFrame"}, {}
     assert symbols.locate("pandas.core.frame.DataFrame") == "pandas.DataFrame"
     assert symbols.locate("pandas.core.frame.Series") is None
 

@@ -421,3 +421,15 @@ def test_a_reference_s_fixes_import_only_what_an_import_finds(reference):
     report = verify_python(code, reference, use_import=False)
     fixes = {i.name: i.fix[2].split("\n")[0] for i in report.issues if i.kind == "missing-import"}
     assert fixes == {"mylib": "import mylib", "deque": "from collections import deque"}
+
+
+def test_a_reference_is_read_as_its_library_names_it(reference):
+    """DevDocs writes Django's ``django.http.HttpResponse`` as ``http.HttpResponse``: the import
+    is found under the name the reference gives it; a name a reference that covers its library
+    in part lacks, and a library it does not hold, are unchecked, not wrong; where the names are
+    import paths (the standard library), a missing one is still a problem."""
+    code = "import mylib\nfrom mylib import Box\nimport zz_not_installed\n"
+    code += "v = mylib.Box.lid\nq = collections.nothing\n"
+    report = verify_python("import collections\n" + code, reference, use_import=False)
+    assert [(i.kind, i.name) for i in report.issues] == [("unknown-api", "collections.nothing")]
+    assert {"zz_not_installed", "mylib.Box.lid"} <= set(report.unverifiable)

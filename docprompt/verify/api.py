@@ -14,6 +14,8 @@ _DOTTED = re.compile(r"^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$")
 CLASS_KINDS = ("class", "enum", "exception", "dataclass")
 # DevDocs library names whose import name differs ("python": the standard library's own names)
 _IMPORTED_AS = {"pytorch": "torch", "scikit_image": "skimage", "django_rest_framework": "rest_framework"}
+# ...and those that write their names under a short prefix (``tf.keras`` for tensorflow.keras)
+_WRITTEN_AS = {"tensorflow": "tf."}
 
 
 class IndexSymbols:
@@ -29,6 +31,7 @@ class IndexSymbols:
         # a reference's names relative to their library (DevDocs' pygame ``key.name``, Django's
         # ``db.models.F``): documented, but not where an import finds them
         self.relative: set[str] = set()
+        self.shortened: dict[str, str] = {}  # import name -> the prefix its reference writes instead
         for (title,) in index.store.values("title"):
             if title and _DOTTED.match(title.removesuffix("()")):
                 self.names.add(title.removesuffix("()"))
@@ -54,22 +57,49 @@ class IndexSymbols:
                 and root != _IMPORTED_AS.get(library, library)
             ):
                 self.relative |= {symbol, symbol.removesuffix("()"), *(m.get("aliases") or [])}
+                self.shortened[_IMPORTED_AS.get(library, library)] = _WRITTEN_AS.get(library, "")
         self.roots = {n.split(".")[0] for n in self.names}
         self.import_roots = {n.split(".")[0] for n in self.names if n not in self.relative}
+        # entries of a reference (DevDocs) and none of a package: a module it does not document
+        # may still be installed where the code runs
+        self.reference = not self.modules and any(map(self.from_reference, self.entries))
         self._members: dict[str, set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------------
 
     def knows(self, name: str) -> bool:
-        return name in self.names
+        """A documented name, or in a reference, the start of one (``django.db.models``)."""
+        return name in self.names or self._known_path(self.as_documented(name))
 
     def knows_module(self, name: str) -> bool:
-        """A module by the index's own account, or (no module info, e.g. DevDocs) any known name."""
-        return name in self.modules if self.modules else name in self.names
+        """A module by the index's own account, or (no module info, e.g. DevDocs) any known name
+        or the start of one (``django.http``, documented as ``http.HttpResponse``)."""
+        if self.modules:
+            return name in self.modules
+        return self._known_path(name) or self._known_path(self.as_documented(name))
+
+    def _known_path(self, name: str) -> bool:
+        if not hasattr(self, "_prefixes"):
+            self._prefixes = {n.rsplit(".", i)[0] for n in self.names for i in range(1, n.count(".") + 1)}
+        return bool(name) and (name in self.names or name in self._prefixes)
+
+    def partial(self, name: str) -> bool:
+        """Whether ``name`` is under a library a reference covers in part, naming its entries
+        relative to it (DevDocs' matplotlib, Django): one it lacks may still exist."""
+        return name.split(".")[0] in self.shortened
+
+    def as_documented(self, name: str) -> str:
+        """How a reference that names its library's entries relative to it writes ``name``
+        (``django.http.HttpResponse`` -> ``http.HttpResponse``); '' when it does not."""
+        root, _, rest = name.partition(".")
+        if root not in self.shortened:
+            return ""
+        return self.shortened[root] + rest if rest else self.shortened[root].rstrip(".")
 
     def resolve(self, name: str) -> str | None:
-        """The documented symbol ``name`` stands for (itself or through an alias)."""
-        return self.canonical.get(name)
+        """The documented symbol ``name`` stands for (itself, through an alias, or as its
+        reference writes it)."""
+        return self.canonical.get(name) or self.canonical.get(self.as_documented(name))
 
     def locate(self, dotted: str) -> str | None:
         """The documented symbol a runtime name stands for: itself, an alias, or a shorter path

@@ -146,7 +146,9 @@ def verify_python(
     for mod in modules:
         if resolved.get(f"module:{mod}") == "ok" or (symbols is not None and symbols.knows_module(mod)):
             continue
-        if mod.split(".")[0] not in root_known:
+        if symbols is not None and symbols.reference and mod.split(".")[0] not in root_known:
+            report.unverifiable.append(mod)  # a library the reference does not hold
+        elif mod.split(".")[0] not in root_known:
             report.issues.append(
                 Issue("unknown-module", mod, f"no module named {mod!r} (not in the docs either)")
             )
@@ -172,7 +174,7 @@ def verify_python(
             report.sources[name] = "import"
         elif state == "missing":
             report.issues.append(_unknown("unknown-api", name, symbols, f"{name} does not exist"))
-        elif symbols is not None and name.split(".")[0] in symbols.roots:
+        elif symbols is not None and name.split(".")[0] in symbols.roots and not symbols.partial(name):
             report.issues.append(_unknown("unknown-api", name, symbols, f"{name} is not in the docs"))
         elif not any(name.startswith(m + ".") or name == m for m in bad_modules):
             report.unverifiable.append(name)
