@@ -99,6 +99,10 @@ class GenerateSettings(BaseModel):
 
     model: str | None = Field(default=None, description="Ollama model, embedded model name or .gguf path")
     ollama_host: str | None = None
+    weights: Literal["q8_0", "packaged"] = Field(
+        default="q8_0",
+        description="embedded packaged models: re-encoded once as Q8_0 (faster on CPUs) or as packaged",
+    )
     k: int = Field(default=5, ge=0, le=50, description="docs in the prompt")
     examples: int = Field(default=3, ge=0, le=20, description="few-shot examples in the prompt")
     max_tokens: int = Field(default=256, ge=16, le=4096)

@@ -14,10 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session")
+def models_cache(tmp_path_factory) -> Path:
+    """One models folder for the session: the embedded model is assembled and re-encoded once
+    (1.2 GB and about 10 s), not in every test's home."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
-    """Every test gets its own DOCPROMPT_HOME."""
+def home(tmp_path, monkeypatch, models_cache) -> Path:
+    """Every test gets its own DOCPROMPT_HOME (its models folder shared, see models_cache)."""
     h = tmp_path / "home"
+    h.mkdir()
+    (h / "models").symlink_to(models_cache, target_is_directory=True)
     monkeypatch.setenv("DOCPROMPT_HOME", str(h))
     return h
 

@@ -15,12 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.embedded
 @pytest.mark.slow
-def test_private_package_example_runs_with_the_embedded_model(tmp_path):
+def test_private_package_example_runs_with_the_embedded_model(home):
     from docprompt.generate import embedded
 
     if not embedded.available():
         pytest.skip("llama-cpp-python not installed: pip install 'docprompt[local]'")
-    env = {**os.environ, "DOCPROMPT_HOME": str(tmp_path)}
+    env = {**os.environ, "DOCPROMPT_HOME": str(home)}
     out = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "private_package.py"), "--backend", "embedded",
          "--embedder", "hash:64"],

@@ -102,6 +102,31 @@ def test_real_qwen_writes_a_verified_tar_command(home):
     assert answer.verification is not None and answer.timings["generate_s"] > 0
 
 
+def test_a_file_llama_cpp_cannot_re_encode_is_a_one_line_error(tmp_path):
+    if not embedded.available():
+        pytest.skip("llama-cpp-python not installed")
+    (tmp_path / "models").mkdir()
+    bogus = tmp_path / "models" / "m.gguf"
+    bogus.write_bytes(b"GGUF and then nothing a model holds")
+    with pytest.raises(GeneratorError, match="could not re-encode m.gguf as q8_0; .*weights = 'packaged'"):
+        embedded.requantized(bogus)
+    assert [p.name for p in bogus.parent.iterdir()] == ["m.gguf"]  # no half-written file left
+
+
+@pytest.mark.embedded
+def test_the_packaged_model_is_re_encoded_as_q8_0_once(home):
+    """The default weights: the packaged Q4_K_M file written once as Q8_0 beside it (faster
+    prompts on CPUs, docs/benchmarks.md), reused after; "packaged" keeps the file as shipped."""
+    qwen_or_skip()
+    packaged = resolve_model(embedded.DEFAULT_MODEL, "packaged")
+    q8 = resolve_model(embedded.DEFAULT_MODEL)
+    assert q8 == packaged.with_name("qwen2.5-coder-0.5b.q8_0.gguf") and q8.read_bytes()[:4] == b"GGUF"
+    assert q8.stat().st_size > packaged.stat().st_size
+    stamp = q8.stat().st_mtime_ns
+    assert resolve_model(embedded.DEFAULT_MODEL).stat().st_mtime_ns == stamp  # not made again
+    assert EmbeddedGenerator(embedded.DEFAULT_MODEL, n_ctx=512).generate("Say hi.", max_tokens=4).strip()
+
+
 @pytest.mark.embedded
 def test_real_qwen_first_token_is_held_to_the_pattern(home):
     """``first``: asked for a bare flag, the reply still starts as a command line."""

@@ -13,7 +13,7 @@ def doctor(as_json: bool) -> None:
     import json
     import os
 
-    from ..config import home, models_dir
+    from ..config import home, models_dir, settings
     from ..errors import DocpromptError
     from ..generate import GeneratorError, embedded, ollama_model
     from ..generate.ollama import list_models, server_available
@@ -29,11 +29,15 @@ def doctor(as_json: bool) -> None:
             ollama_models = [f"error: {e}"]
     wanted = ollama_model()
     cache = models_dir() / "gguf"
+    weights = settings().generate.weights
     packaged = {}
     for name, model in embedded.PACKAGED.items():
         cached = cache / f"{name}.gguf"
-        if cached.is_file():
-            state = f"ready ({cached})"
+        made = cached if weights == "packaged" else cache / f"{name}.{weights}.gguf"
+        if made.is_file():
+            state = f"ready ({made})"
+        elif cached.is_file():
+            state = f"assembled, written as {weights} on first use"
         else:
             try:
                 embedded._chunk_file(model.dists[0], model)
