@@ -82,6 +82,11 @@ class Stage:
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)
+            if api.cards and self.settings.reference_docs == "check" and _reference(api.hits):
+                # A reference (DevDocs) documents libraries the model has read: it writes from
+                # what it knows, and the entries check the answer (docs/benchmarks.md, CoNaLa)
+                messages, prefix, _ = self.prompt(context, False, None)
+                return messages, prefix, api.hits
             if api.cards:
                 # The docs' import lines open the reply: small models then write calls, not
                 # copies of the API or their own versions of it; unused ones are dropped after.
@@ -294,6 +299,13 @@ class Stage:
         self.timings["total_s"] = round(time.perf_counter() - self.t0, 3)
         answer.timings = self.timings
         return answer
+
+
+def _reference(hits: list[Hit]) -> bool:
+    """Hits from a reference of many libraries (DevDocs entries name their library), none from
+    a package's own API (the python indexer's entries name their module)."""
+    meta = [h.chunk.metadata for h in hits]
+    return not any("module" in m for m in meta) and any("library" in m for m in meta)
 
 
 def _written(prefix: str) -> str:

@@ -128,6 +128,10 @@ class GenerateSettings(BaseModel):
         default=False, description="Python: show only examples whose string values the request gives"
     )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
+    reference_docs: Literal["check", "prompt"] = Field(
+        default="check",
+        description="Python, a reference (DevDocs): its entries check the answer, or are in the prompt too",
+    )
     copied_values: bool = Field(
         default=True,
         description="Python: a string copied from a docs example, not in the request, is a problem",

@@ -433,3 +433,22 @@ def test_a_reference_is_read_as_its_library_names_it(reference):
     report = verify_python("import collections\n" + code, reference, use_import=False)
     assert [(i.kind, i.name) for i in report.issues] == [("unknown-api", "collections.nothing")]
     assert {"zz_not_installed", "mylib.Box.lid"} <= set(report.unverifiable)
+
+
+@pytest.mark.parametrize("reference_docs", ["check", "prompt"])
+def test_a_reference_s_entries_check_the_answer_and_stay_out_of_the_prompt(reference, reference_docs):
+    """A small model writes worse code for libraries it knows with a reference's entries in the
+    prompt (CoNaLa dev, docs/benchmarks.md): by default they only check the answer, and are
+    still the answer's sources; ``reference_docs = "prompt"`` shows them too."""
+    from docprompt.pipeline import DocPrompt
+    from docprompt.store.registry import open_index
+
+    from .helpers import Model
+
+    model = Model("import mylib\nout = mylib.add(1, 2)\n")
+    dp = DocPrompt(open_index("ref"), generator=model, language="python", reference_docs=reference_docs)
+    answer = dp.ask("add the numbers 1 and 2 with mylib, store the sum in `out`")
+    prompt = "\n".join(m["content"] for m in model.prompts[0])
+    assert ("mylib.add(): Add." in prompt) == (reference_docs == "prompt")
+    assert answer.hits and answer.verification is not None and answer.verification.ok
+    assert answer.code == "import mylib\nout = mylib.add(1, 2)"
