@@ -99,9 +99,9 @@ class GenerateSettings(BaseModel):
 
     model: str | None = Field(default=None, description="Ollama model, embedded model name or .gguf path")
     ollama_host: str | None = None
-    weights: Literal["q8_0", "packaged"] = Field(
-        default="q8_0",
-        description="embedded packaged models: re-encoded once as Q8_0 (faster on CPUs) or as packaged",
+    weights: Literal["fastest", "packaged"] = Field(
+        default="fastest",
+        description="embedded packaged models: as they run fastest on CPUs (the 0.5B as Q8_0) or as packaged",
     )
     k: int = Field(default=5, ge=0, le=50, description="docs in the prompt")
     examples: int = Field(default=3, ge=0, le=20, description="few-shot examples in the prompt")

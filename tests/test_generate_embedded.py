@@ -102,6 +102,16 @@ def test_real_qwen_writes_a_verified_tar_command(home):
     assert answer.verification is not None and answer.timings["generate_s"] > 0
 
 
+def test_a_model_that_is_fastest_as_packaged_is_used_as_packaged(tmp_path, monkeypatch):
+    """The 1.5B reads a prompt slower as Q8_0 (docs/benchmarks.md): nothing is written for it."""
+    model = fake_model(tmp_path, monkeypatch, [b"GGUF" + b"x" * 8])
+    monkeypatch.setitem(embedded.PACKAGED, "tiny", model)
+    path = resolve_model("tiny")
+    assert path.name == "tiny.gguf" and [p.name for p in path.parent.glob("tiny*")] == ["tiny.gguf"]
+    packaged = embedded.PACKAGED
+    assert packaged["qwen2.5-coder-1.5b"].fastest == "" and packaged["qwen2.5-coder-0.5b"].fastest == "q8_0"
+
+
 def test_a_file_llama_cpp_cannot_re_encode_is_a_one_line_error(tmp_path):
     if not embedded.available():
         pytest.skip("llama-cpp-python not installed")
@@ -119,7 +129,7 @@ def test_the_packaged_model_is_re_encoded_as_q8_0_once(home):
     prompts on CPUs, docs/benchmarks.md), reused after; "packaged" keeps the file as shipped."""
     qwen_or_skip()
     packaged = resolve_model(embedded.DEFAULT_MODEL, "packaged")
-    q8 = resolve_model(embedded.DEFAULT_MODEL)
+    q8 = resolve_model(embedded.DEFAULT_MODEL)  # "fastest": the 0.5B as Q8_0
     assert q8 == packaged.with_name("qwen2.5-coder-0.5b.q8_0.gguf") and q8.read_bytes()[:4] == b"GGUF"
     assert q8.stat().st_size > packaged.stat().st_size
     stamp = q8.stat().st_mtime_ns

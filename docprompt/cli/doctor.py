@@ -33,11 +33,12 @@ def doctor(as_json: bool) -> None:
     packaged = {}
     for name, model in embedded.PACKAGED.items():
         cached = cache / f"{name}.gguf"
-        made = cached if weights == "packaged" else cache / f"{name}.{weights}.gguf"
+        kind = model.fastest if weights == "fastest" else ""
+        made = cache / f"{name}.{kind}.gguf" if kind else cached
         if made.is_file():
             state = f"ready ({made})"
         elif cached.is_file():
-            state = f"assembled, written as {weights} on first use"
+            state = f"assembled, written as {kind} on first use"
         else:
             try:
                 embedded._chunk_file(model.dists[0], model)

