@@ -118,10 +118,11 @@ class Stage:
         if self.language == "bash":
             return bash_answer(reply, prefix)
         code, problem = python_answer(reply, prefix)
-        if problem is None and self.cards:
-            from .python_answer import defaults_dropped
+        if problem is None:
+            from .python_answer import defaults_dropped, function_unwrapped
 
-            code = defaults_dropped(code, self.cards)
+            code = function_unwrapped(code, self.request)
+            code = defaults_dropped(code, self.cards) if self.cards else code
         return code, problem
 
     def _members(self) -> dict[str, list[str]]:

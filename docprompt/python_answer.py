@@ -291,3 +291,81 @@ def _runnable(text: str) -> str:
         return "\n".join(out).strip()
     body = [ln for ln in lines if not ln.startswith("```")]
     return "\n".join(body).strip()
+
+
+_ASKS_FOR_A_FUNCTION = re.compile(r"\b(?:functions?|def|methods?|lambda|decorator|class|callable)\b", re.I)
+
+
+def function_unwrapped(code: str, request: str) -> str:
+    """A snippet asked for and a function written: the body of a lone function whose parameters
+    are all variables the request gives becomes the code (``def reverse_list(array): return
+    array[::-1]`` for "reverse a list `array`" -> ``array[::-1]``), its last ``return X`` the
+    value ``X`` (assigned where the code then stored the call in a variable). A call of it after
+    the definition with those same variables (``print(f(array))``) goes; anything else there,
+    several returns, or a request that asks for a function keep the code as it is."""
+    import ast
+    import textwrap
+
+    from .verify.request import given_variables
+
+    if _ASKS_FOR_A_FUNCTION.search(request):
+        return code
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    if len(defs) != 1:
+        return code
+    f = defs[0]
+    params = [a.arg for a in f.args.args]
+    if (not params or not set(params) <= set(given_variables(request)) or f.decorator_list
+            or f.args.vararg or f.args.kwarg or f.args.kwonlyargs or f.args.posonlyargs):  # fmt: skip
+        return code
+    target = ""
+    for node in tree.body:
+        if node in imports or node is f:
+            continue
+        value = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print":
+            value = value.args[0] if len(value.args) == 1 else None
+        called = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == f.name
+        if not called or [ast.unparse(a) for a in value.args] != params or value.keywords:  # type: ignore[union-attr]
+            return code
+        if isinstance(node, ast.Assign):
+            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+                return code
+            target = node.targets[0].id
+    body = f.body[1:] if _docstring(f.body[0]) else f.body
+    returns = [n for n in ast.walk(f) if isinstance(n, ast.Return)]
+    if (
+        not body
+        or returns
+        and returns != [body[-1]]
+        or any(isinstance(n, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)) for n in ast.walk(f))
+    ):
+        return code
+    lines = code.split("\n")
+    kept = ["\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in imports]
+    text = textwrap.dedent("\n".join(lines[body[0].lineno - 1 : f.end_lineno]))
+    if returns:
+        last = body[-1]
+        head, _, value_text = (
+            text.rpartition("\nreturn") if len(body) > 1 else ("", "", text[len("return") :])
+        )
+        if last.value is None:  # type: ignore[attr-defined]
+            text = head
+        else:
+            text = (head + "\n" if head else "") + (f"{target} = " if target else "") + value_text.strip()
+    return "\n".join([*kept, *([""] if kept else []), text.strip("\n")]).strip("\n")
+
+
+def _docstring(node) -> bool:
+    import ast
+
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )

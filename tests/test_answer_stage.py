@@ -603,3 +603,50 @@ def test_a_card_line_is_the_whole_first_sentence_made_plain():
     meta = {"symbol": "pkg.plan", "kind_of_symbol": "function", "signature": "(ledger)"}
     chunk = Chunk(id="p", doc_id="p", text=text, title="pkg.plan", position=0, content_hash="", metadata=meta)
     assert api_card(chunk) == "pkg.plan(ledger): Plan which lots to regrow, from a Ledger of lots."
+
+
+@pytest.mark.parametrize(
+    ("code", "request_", "unwrapped"),
+    [
+        ("def reverse_list(array):\n    return array[::-1]", "reverse a list `array`", "array[::-1]"),
+        (
+            "import random\n\ndef word(length):\n    '''A word.'''\n"
+            "    return ''.join(random.choices('ab', k=length))\n\n"
+            "print(word(length))",
+            "Get a random string of length `length`",
+            "import random\n\n''.join(random.choices('ab', k=length))",
+        ),
+        (
+            "def f(a):\n    b = a * 2\n    return b + 1\n\nres = f(a)",
+            "double `a` plus one",
+            "b = a * 2\nres = b + 1",
+        ),
+    ],
+)
+def test_a_function_written_for_a_snippet_is_unwrapped(code, request_, unwrapped):
+    """CoNaLa-style requests ("reverse a list `array`") got a function that does it, never
+    called on the notebook's `array`: its body is the answer, on the given variables."""
+    from docprompt.python_answer import function_unwrapped
+
+    assert function_unwrapped(code, request_) == unwrapped
+
+
+@pytest.mark.parametrize(
+    ("code", "request_"),
+    [
+        ("def f(a):\n    return a * 2", "write a function that doubles `a`"),  # asked for
+        ("def f(a, target):\n    return a + target", "add 11.5 to `a`"),  # `target` is not given
+        ("def f(a):\n    if a:\n        return 1\n    return 2", "sign of `a`"),  # two returns
+        ("def f(a):\n    return a * 2\n\nx = f(3)", "double `a`"),  # called on something else
+    ],
+)
+def test_a_function_stays_where_unwrapping_would_change_it(code, request_):
+    from docprompt.python_answer import function_unwrapped
+
+    assert function_unwrapped(code, request_) == code
+
+
+def test_the_answer_stage_unwraps_a_function_for_a_snippet(acme):
+    model = Model("def reverse_list(array):\n    return array[::-1]\n")
+    answer = DocPrompt(acme, generator=model, language="python").ask("reverse a list `array`")
+    assert answer.code == "array[::-1]" and answer.verification is not None and answer.verification.ok
