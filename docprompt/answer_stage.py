@@ -85,6 +85,7 @@ class Stage:
             if api.cards and self.settings.reference_docs == "check" and _reference(api.hits):
                 # A reference (DevDocs) documents libraries the model has read: it writes from
                 # what it knows, and the entries check the answer (docs/benchmarks.md, CoNaLa)
+                self.examples = []  # none shown, so none the answer could have copied from
                 messages, prefix, _ = self.prompt(context, False, None)
                 return messages, prefix, api.hits
             if api.cards:
