@@ -16,13 +16,19 @@ _INTO = re.compile(
     re.I,
 )
 _NAMED = re.compile(r"\b(?:called|named)\s+`([A-Za-z_]\w*)`", re.I)
+# "create a dataframe `d` filled with zeros", "create list `randomList` with ...": what is made
+_CREATED = re.compile(
+    r"\bcreat\w*\s+(?:(?:a|an|the|new|empty)\s+)*"
+    r"(?:(?!(?:of|from|in|into|to|on|with|by|for|as)\b)[\w-]+\s+){0,3}?`([A-Za-z_]\w*)`",
+    re.I,
+)
 _BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 
 
 def requested_variables(request: str) -> list[str]:
     """The variables a request asks the code to assign (``store it in `w```, ``a list called
     `out```), in order; names it only mentions (``dataframe `df```) are inputs, not asked for."""
-    found = [m.group(1) for m in _NAMED.finditer(request)]
+    found = [m.group(1) for pattern in (_NAMED, _CREATED) for m in pattern.finditer(request)]
     names = re.findall(r"`([A-Za-z_]\w*)`", request)
     last = names[-1] if names else ""
     for sentence in re.split(r"[.;?]\s", request):
