@@ -337,7 +337,7 @@ def function_unwrapped(code: str, request: str) -> str:
             if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
                 return code
             target = node.targets[0].id
-    body = f.body[1:] if _docstring(f.body[0]) else f.body
+    body = f.body[1:] if ast.get_docstring(f, clean=False) is not None else f.body
     returns = [n for n in ast.walk(f) if isinstance(n, ast.Return)]
     if (
         not body
@@ -348,24 +348,14 @@ def function_unwrapped(code: str, request: str) -> str:
         return code
     lines = code.split("\n")
     kept = ["\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in imports]
-    text = textwrap.dedent("\n".join(lines[body[0].lineno - 1 : f.end_lineno]))
-    if returns:
-        last = body[-1]
-        head, _, value_text = (
-            text.rpartition("\nreturn") if len(body) > 1 else ("", "", text[len("return") :])
-        )
-        if last.value is None:  # type: ignore[attr-defined]
-            text = head
-        else:
-            text = (head + "\n" if head else "") + (f"{target} = " if target else "") + value_text.strip()
-    return "\n".join([*kept, *([""] if kept else []), text.strip("\n")]).strip("\n")
-
-
-def _docstring(node) -> bool:
-    import ast
-
-    return (
-        isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
+    last = body[-1]
+    text = textwrap.dedent(
+        "\n".join(lines[body[0].lineno - 1 : last.lineno - 1 if returns else f.end_lineno])
     )
+    statement = ast.get_source_segment(code, last) if isinstance(last, ast.Return) and last.value else None
+    returned = statement.removeprefix("return").strip() if statement else None  # with its parentheses
+    if returned is not None:
+        text = (
+            text.rstrip("\n") + ("\n" if text.strip() else "") + (f"{target} = " if target else "") + returned
+        )
+    return "\n".join([*kept, *([""] if kept else []), text.strip("\n")]).strip("\n")
