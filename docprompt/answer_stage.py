@@ -304,10 +304,11 @@ class Stage:
 
 
 def _reference(hits: list[Hit]) -> bool:
-    """Hits from a reference of many libraries (DevDocs entries name their library), none from
-    a package's own API (the python indexer's entries name their module)."""
+    """Hits from a reference of many libraries (DevDocs), none from a package's own API."""
+    from .verify.api import reference_entry
+
     meta = [h.chunk.metadata for h in hits]
-    return not any("module" in m for m in meta) and any("library" in m for m in meta)
+    return not any("module" in m for m in meta) and any(map(reference_entry, meta))
 
 
 def _written(prefix: str) -> str:

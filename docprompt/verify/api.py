@@ -18,6 +18,12 @@ _IMPORTED_AS = {"pytorch": "torch", "scikit_image": "skimage", "django_rest_fram
 _WRITTEN_AS = {"tensorflow": "tf."}
 
 
+def reference_entry(metadata: dict) -> bool:
+    """An entry of a reference of many libraries (DevDocs names the entry's library), not of a
+    package's own API (the python indexer names both its library and its module)."""
+    return "library" in metadata and "module" not in metadata
+
+
 class IndexSymbols:
     """Dotted names an index knows: ``symbol``/``aliases`` metadata and dotted titles."""
 
@@ -51,18 +57,14 @@ class IndexSymbols:
                     self.canonical.setdefault(alias, symbol)
             library = m.get("library")
             root = symbol.split(".")[0]
-            if (
-                self.from_reference(symbol)
-                and library != "python"
-                and root != _IMPORTED_AS.get(library, library)
-            ):
+            if reference_entry(m) and library != "python" and root != _IMPORTED_AS.get(library, library):
                 self.relative |= {symbol, symbol.removesuffix("()"), *(m.get("aliases") or [])}
                 self.shortened[_IMPORTED_AS.get(library, library)] = _WRITTEN_AS.get(library, "")
         self.roots = {n.split(".")[0] for n in self.names}
         self.import_roots = {n.split(".")[0] for n in self.names if n not in self.relative}
         # entries of a reference (DevDocs) and none of a package: a module it does not document
         # may still be installed where the code runs
-        self.reference = not self.modules and any(map(self.from_reference, self.entries))
+        self.reference = not self.modules and any(reference_entry(c.metadata) for c in self.entries.values())
         self._members: dict[str, set[str]] = {}
 
     # -- names -------------------------------------------------------------------------------------
@@ -79,9 +81,11 @@ class IndexSymbols:
         return self._known_path(name) or self._known_path(self.as_documented(name))
 
     def _known_path(self, name: str) -> bool:
+        if not name:
+            return False
         if not hasattr(self, "_prefixes"):
             self._prefixes = {n.rsplit(".", i)[0] for n in self.names for i in range(1, n.count(".") + 1)}
-        return bool(name) and (name in self.names or name in self._prefixes)
+        return name in self.names or name in self._prefixes
 
     def partial(self, name: str) -> bool:
         """Whether ``name`` is under a library a reference covers in part, naming its entries
@@ -111,8 +115,7 @@ class IndexSymbols:
     def from_reference(self, name: str) -> bool:
         """Documented by a reference of many libraries (DevDocs: the entry names its library)."""
         symbol = self.resolve(name)
-        meta = self.entries[symbol].metadata if symbol in self.entries else {}
-        return "library" in meta and "module" not in meta  # the python indexer says both
+        return symbol in self.entries and reference_entry(self.entries[symbol].metadata)
 
     def kind(self, name: str) -> str:
         symbol = self.resolve(name)
