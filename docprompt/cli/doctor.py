@@ -34,7 +34,7 @@ def doctor(as_json: bool) -> None:
     for name, model in embedded.PACKAGED.items():
         cached = cache / f"{name}.gguf"
         kind = model.fastest if weights == "fastest" else ""
-        made = cache / f"{name}.{kind}.gguf" if kind else cached
+        made = embedded.variant_path(cached, kind) if kind else cached
         if made.is_file():
             state = f"ready ({made})"
         elif cached.is_file():

@@ -115,10 +115,16 @@ def assemble(model: PackagedModel, cache: Path | None = None) -> Path:
     return out
 
 
+def variant_path(src: Path, kind: str) -> Path:
+    """Where ``src`` re-encoded as ``kind`` is kept: beside it (``m.gguf`` -> ``m.q8_0.gguf``)."""
+    return src.with_name(f"{src.stem}.{kind}.gguf")
+
+
 def requantized(src: Path, kind: str = "q8_0") -> Path:
-    """``src`` re-encoded as ``kind`` beside it, made once (about 10 s for the 0.5B model); made
-    again when ``src`` is newer. Written to a temporary file first, so a file there is whole."""
-    out = src.with_name(f"{src.stem}.{kind}.gguf")
+    """``src`` re-encoded as ``kind`` (at ``variant_path``), made once (about 10 s for the 0.5B
+    model); made again when ``src`` is newer. Written to a temporary file first, so a file there
+    is whole."""
+    out = variant_path(src, kind)
     if out.is_file() and out.stat().st_mtime_ns >= src.stat().st_mtime_ns:
         return out
     try:
