@@ -30,6 +30,12 @@ def test_doctor_reports_server_models_and_indexes(docs, home, monkeypatch):
     assert by_name["good"]["chunks"] > 0 and "error" in by_name["broken"]
     text = CliRunner().invoke(main, ["doctor"])
     assert text.exit_code == 0 and "no Ollama server" in text.output and "index good" in text.output
+    if report["embedded"]["llama_cpp"]:
+        from docprompt.generate import embedded
+
+        monkeypatch.setattr(embedded, "amx_build", lambda: True)
+        text = CliRunner().invoke(main, ["doctor"])
+        assert "built with AMX" in text.output and "--no-cache-dir" in text.output
 
 
 def _sources(report: dict, name: str) -> list[dict]:

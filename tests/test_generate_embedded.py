@@ -55,6 +55,19 @@ def test_model_names_and_paths(tmp_path):
             EmbeddedGenerator(str(bogus)).generate("hi")
 
 
+def test_an_amx_build_is_refused_before_it_can_crash_the_process(tmp_path, monkeypatch):
+    if not embedded.available():
+        pytest.skip("llama-cpp-python not installed")
+    monkeypatch.setattr(embedded, "amx_build", lambda: True)
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 16)
+    with pytest.raises(GeneratorError, match="uses AMX.*--no-cache-dir llama-cpp-python"):
+        EmbeddedGenerator(str(model)).generate("hi")
+    monkeypatch.setenv("DOCPROMPT_LLAMA_AMX", "1")  # past the check: llama.cpp itself reads the file
+    with pytest.raises(GeneratorError, match="could not load"):
+        EmbeddedGenerator(str(model)).generate("hi")
+
+
 def test_unknown_backend():
     with pytest.raises(GeneratorError, match="unknown backend"):
         get_generator("openai")

@@ -46,6 +46,7 @@ def doctor(as_json: bool) -> None:
             except GeneratorError:
                 state = f"not installed: {model.pip}"
         packaged[name] = state
+    amx = embedded.available() and embedded.amx_build()
     try:
         from ..generate.base import pick_backend
 
@@ -71,7 +72,7 @@ def doctor(as_json: bool) -> None:
         "home": str(home()),
         "backend": backend,
         "ollama": {"host": host, "up": up, "models": ollama_models, "default_model": wanted},
-        "embedded": {"llama_cpp": embedded.available(), "models": packaged},
+        "embedded": {"llama_cpp": embedded.available(), "amx": amx, "models": packaged},
         "indexes": indexes,
     }
     if as_json:
@@ -94,7 +95,10 @@ def doctor(as_json: bool) -> None:
         c.print(
             f"{bad} no Ollama server at {host} (start one with `ollama serve`, or use the embedded model)"
         )
-    if embedded.available():
+    if amx:
+        hint = escape(embedded.REBUILD_HINT)
+        c.print(f"{bad} llama-cpp-python built with AMX (crashes on this kind of CPU): {hint}")
+    elif embedded.available():
         c.print(f"{ok} llama-cpp-python installed")
     else:
         c.print(f"{bad} llama-cpp-python missing: {escape(embedded.INSTALL_HINT)}")

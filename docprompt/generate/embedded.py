@@ -27,6 +27,13 @@ from .base import GeneratorError, Messages, as_messages
 from .holds import Members, first_token, one_of
 
 INSTALL_HINT = "pip install 'docprompt[local]'"
+# llama.cpp's AMX matrix code crashes the process (SIGSEGV) on Sapphire-Rapids-class CPUs
+# (ggml-org/llama.cpp#20824); -march=native turns it on there, these flags keep it off
+NO_AMX = "-mno-amx-tile\\ -mno-amx-int8\\ -mno-amx-bf16"
+REBUILD_HINT = (
+    f'CMAKE_ARGS="-DLLAVA_BUILD=OFF -DCMAKE_C_FLAGS={NO_AMX} -DCMAKE_CXX_FLAGS={NO_AMX}" '
+    "pip install --force-reinstall --no-deps --no-cache-dir llama-cpp-python==0.3.36"
+)
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,21 @@ def available() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None
 
 
+def amx_build() -> bool:
+    """Whether the installed llama.cpp runs its AMX code (see NO_AMX)."""
+    import llama_cpp
+
+    return "AMX_INT8 = 1" in llama_cpp.llama_print_system_info().decode(errors="replace")
+
+
+def _refuse_amx() -> None:
+    if amx_build() and os.environ.get("DOCPROMPT_LLAMA_AMX") != "1":
+        raise GeneratorError(
+            "this llama.cpp build uses AMX, which crashes the process on this kind of CPU; rebuild it: "
+            f"{REBUILD_HINT} (or set DOCPROMPT_LLAMA_AMX=1 to try it anyway)"
+        )
+
+
 _LOADED: dict[tuple[str, int], Any] = {}
 _LOCK = threading.Lock()
 
@@ -201,6 +223,7 @@ def _load(path: Path, n_ctx: int, n_threads: int | None) -> Any:
             with open(path, "rb") as f:
                 if f.read(4) != b"GGUF":
                     raise GeneratorError(f"{path} is not a GGUF file")
+            _refuse_amx()
             try:
                 _LOADED[key] = Llama(
                     model_path=str(path),
