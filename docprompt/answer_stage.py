@@ -120,9 +120,10 @@ class Stage:
             return bash_answer(reply, prefix)
         code, problem = python_answer(reply, prefix)
         if problem is None:
+            from .extract import prints_dropped
             from .python_answer import defaults_dropped, function_unwrapped
 
-            code = function_unwrapped(code, self.request)
+            code = prints_dropped(function_unwrapped(code, self.request), self.request)
             code = defaults_dropped(code, self.cards) if self.cards else code
         return code, problem
 
@@ -233,6 +234,8 @@ class Stage:
                 code, problem = self._extract(reply, prefix)
             report = self._check(code) if not problem else None
             out.append(self._fix(Sample(code, _written(prefix) + reply, problem, report)))
+            if self.settings.samples_until == "verified" and out[-1].report is not None and out[-1].report.ok:
+                break
         if self.draft:
             code, problem = self._extract(self.draft, "")
             report = self._check(code) if not problem else None

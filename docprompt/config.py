@@ -109,6 +109,9 @@ class GenerateSettings(BaseModel):
     verify: bool = True
     # the answer stage (docs/generation.md)
     samples: int = Field(default=1, ge=1, le=10, description="answers sampled; the best-verified wins")
+    samples_until: Literal["all", "verified"] = Field(
+        default="all", description="draw every sample, or stop at the first that verifies with no issue"
+    )
     repair_rounds: int = Field(default=2, ge=0, le=5, description="model rounds after the docs' own fixes")
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")

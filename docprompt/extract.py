@@ -186,6 +186,7 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
     code = "\n".join(lines).strip("\n").rstrip()
     if any(ln.lstrip().startswith(">>> ") for ln in code.splitlines()):
         code = extract_python(code)
+    code = loop_cut(code)
     if not code.strip():
         return "", "empty"
     try:
@@ -204,6 +205,21 @@ def python_answer(reply: str, prefix: str = "", *, titles: tuple[str, ...] = ())
     if all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
         return code, "imports only"  # e.g. what is left of a copy of the prompt's import lines
     return unused_imports_dropped(code, tree), None
+
+
+def loop_cut(code: str) -> str:
+    """``code`` with a line it repeats to its end kept once: what a small model writes when it
+    loops (``bank = seedloft.starter_ledger()`` sixty times, then ``bank = seedlo`` at the token
+    limit, which still parses)."""
+    lines = code.rstrip("\n").split("\n")
+    for i in range(len(lines) - 2):
+        line = lines[i]
+        if line.strip() and lines[i + 1] == lines[i + 2] == line:
+            rest = lines[i + 1 :]
+            if all(ln == line for ln in rest[:-1]) and line.startswith(rest[-1]):
+                return "\n".join(lines[: i + 1])
+            return code
+    return code
 
 
 def unused_imports_dropped(code: str, tree) -> str:
@@ -246,3 +262,56 @@ def drop_unused_imports(code: str, candidates: list[str], tree) -> str:
                 continue
         keep.append(ln)
     return "\n".join(keep).strip("\n")
+
+
+_ASKS_TO_PRINT = re.compile(r"\b(?:print\w*|show\w*|display\w*|output\w*|echo\w*|log|report)\b", re.I)
+# calls a print may hold and still go: they compute, never act
+_PURE_CALLS = {"len", "str", "repr", "sorted", "list", "tuple", "set", "dict", "round", "int", "float",
+               "type", "sum", "min", "max", "abs", "format", "bool"}  # fmt: skip
+
+
+def prints_dropped(code: str, request: str) -> str:
+    """``code`` without the ``print(...)`` lines a request that asks for no printing did not want:
+    a small model shows off what it made (``print("Site:", lot.site)``, ``print(f"... {e.message}")``)
+    with attributes it invents, and the answer fails on a line nobody asked for. A print whose
+    arguments call anything but a builtin that computes (``print(bank.dispatch(...))``) stays;
+    a block left empty gets ``pass``; code that is only prints stays as it is."""
+    import ast
+
+    if _ASKS_TO_PRINT.search(request):
+        return code
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    lines = code.split("\n")
+
+    def alone(s: ast.stmt) -> bool:  # on lines of its own (not after `if x:` or a `;`)
+        tail = lines[s.end_lineno - 1][s.end_col_offset :].strip()  # type: ignore[index, operator]
+        return not lines[s.lineno - 1][: s.col_offset].strip() and (not tail or tail.startswith("#"))
+
+    def printing(s: ast.stmt) -> bool:
+        call = s.value if isinstance(s, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"):
+            return False
+        calls = [c for c in ast.walk(call) if isinstance(c, (ast.Call, ast.NamedExpr, ast.Await))][1:]
+        pure = all(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in _PURE_CALLS
+                   for c in calls)  # fmt: skip
+        return pure and alone(s)
+
+    dropped: set[int] = set()
+    passes: dict[int, str] = {}
+    for node in ast.walk(tree):
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if not isinstance(block, list) or not block or not isinstance(block[0], ast.stmt):
+                continue
+            gone = [s for s in block if printing(s)]
+            for s in gone:
+                dropped.update(range(s.lineno, s.end_lineno + 1))  # type: ignore[operator]
+            if gone and len(gone) == len(block) and not isinstance(node, ast.Module):
+                passes[block[0].lineno] = " " * block[0].col_offset + "pass"
+    if not dropped or all(printing(s) or isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body):
+        return code
+    out = [passes.get(i, ln) for i, ln in enumerate(lines, 1) if i not in dropped or i in passes]
+    return "\n".join(out).strip("\n")

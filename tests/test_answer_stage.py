@@ -185,6 +185,18 @@ def test_samples_keep_the_one_that_verifies(shell_index):
     assert temps[0] == 0.0 and all(t > 0 for t in temps[1:])
 
 
+def test_samples_until_verified_stop_at_the_first_clean_answer(shell_index):
+    model = Model(" --frobnicate", " -s", " -h", choices=["du"])
+    dp = DocPrompt(shell_index, generator=model, draft=False, samples=3, samples_until="verified",
+                   repair_rounds=0)  # fmt: skip
+    answer = dp.ask("total disk usage of a folder")
+    assert answer.code == "du -s" and answer.verification.ok
+    assert [s["code"] for s in answer.samples] == ["du --frobnicate", "du -s"]
+    clean = DocPrompt(shell_index, generator=Model(" -s", " -h", choices=["du"]), draft=False, samples=3,
+                      samples_until="verified", repair_rounds=0)  # fmt: skip
+    assert [s["code"] for s in clean.ask("total disk usage of a folder").samples] == ["du -s"]
+
+
 def test_an_index_without_cards_gets_the_plain_prompt(tmp_path):
     doc = Document(
         id="d",
@@ -325,12 +337,22 @@ def test_a_given_variable_may_be_updated(code):
 
 def test_a_missing_variable_goes_to_one_model_round_with_the_issue(acme):
     model = Model(
-        "from acme_private import customers\ncustomers.load_customer('c.json')\n",
+        "from acme_private import customers\nloaded = customers.load_customer('c.json')\n",
         "from acme_private import customers\nc = customers.load_customer('c.json')\n",
     )
     answer = DocPrompt(acme, generator=model, language="python").ask("load c.json and store it in `c`")
     assert "never assigns `c`" in model.prompts[1][-1]["content"]
     assert answer.repaired and answer.code.endswith("c = customers.load_customer('c.json')")
+
+
+def test_a_dropped_value_is_stored_in_the_missing_variable_without_the_model(acme):
+    model = Model("from acme_private import customers\ncustomers.load_customer('c.json')\n")
+    answer = DocPrompt(acme, generator=model, language="python").ask("load c.json and store it in `c`")
+    assert len(model.prompts) == 1 and answer.verification.ok
+    assert answer.code.endswith("\nc = customers.load_customer('c.json')")
+    two = Model("from acme_private import customers\ncustomers.load_customer('c.json')\n", "x = 1\n")
+    DocPrompt(acme, generator=two, language="python").ask("load c.json and store it in `c` and its id in `i`")
+    assert "never assigns" in two.prompts[1][-1]["content"]  # which value goes where: the model's call
 
 
 CUT = "from acme_private import customers\nc = customers.load_customer('c.json',\n"
@@ -340,6 +362,22 @@ def test_truncated_code_is_asked_for_again_with_more_room(acme):
     model = Model(CUT, "from acme_private import customers\nc = customers.load_customer('c.json')\n")
     answer = DocPrompt(acme, generator=model, language="python", max_tokens=64).ask("load c.json into `c`")
     assert model.options[1]["max_tokens"] == 256 and answer.problem is None and answer.verification.ok
+
+
+def test_a_reply_looping_until_the_token_limit_keeps_the_line_once(acme):
+    line = "c = customers.load_customer('c.json')\n"
+    loop = "from acme_private import customers\n" + line * 20 + "c = cust"
+    model = Model(loop)
+    answer = DocPrompt(acme, generator=model, language="python").ask("load c.json into `c`")
+    assert answer.problem is None and len(model.prompts) == 1  # not asked again with more room
+    assert answer.code == "from acme_private import customers\nc = customers.load_customer('c.json')"
+
+
+def test_the_answer_loses_the_prints_the_request_did_not_ask_for(acme):
+    loaded = "from acme_private import customers\nc = customers.load_customer('c.json')"
+    model = Model(loaded + "\nprint(c.nmae)\n")
+    answer = DocPrompt(acme, generator=model, language="python").ask("load c.json into `c`", verify=False)
+    assert answer.code == loaded
 
 
 def test_truncated_code_twice_is_reported_not_hidden(acme):

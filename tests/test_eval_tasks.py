@@ -268,3 +268,13 @@ def test_every_reference_solution_verifies_clean(tasks):
             issues += meant_members(t.solution, t.request, api)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}
+    # the same index: a made-up field of an instance of a class whose docs list its fields
+    shown_off = 'from seedloft import draft\nlot = draft("C").coded("SL-0100").seal()\n'
+    shown_off += "x = lot.keying\ny = lot.id\n"
+    keying, made_up = check(shown_off, api)
+    assert (
+        keying.fix and keying.message == "`Accession` has no member named like that: use `Accession.keeping`"
+    )
+    assert made_up.name == "seedloft.Accession.id" and "its members are: age, but" in made_up.message
+    # a class whose docs list no fields may set others in its constructor (Ledger.name): unchecked
+    assert check("import seedloft\nbank = seedloft.starter_ledger()\nn = bank.name\n", api) == []

@@ -1,6 +1,6 @@
 import pytest
 
-from docprompt.extract import extract_bash, extract_python
+from docprompt.extract import extract_bash, extract_python, loop_cut, prints_dropped
 
 BASH_CASES = [
     ("```bash\ntar -xzf archive.tar.gz\n```\nThis uses [1] and [2].", "tar -xzf archive.tar.gz"),
@@ -57,3 +57,33 @@ PY_CASES = [
 @pytest.mark.parametrize("text, expected", PY_CASES)
 def test_extract_python(text, expected):
     assert extract_python(text) == expected
+
+
+def test_a_line_repeated_to_the_end_is_kept_once_and_nothing_else_is_cut():
+    looped = "import x\n" + "b = x.load()\n" * 9 + "b = x.lo"
+    assert loop_cut(looped) == "import x\nb = x.load()"
+    assert loop_cut("import x\n" + "b = x.load()\n" * 9) == "import x\nb = x.load()"
+    kept = "next(f)\nnext(f)\nnext(f)\nrow = next(f)"  # repeated on purpose, then other code
+    assert loop_cut(kept) == kept
+
+
+SHOWN_OFF = """from seedloft import draft
+lot = draft("Cucurbita pepo").seal()
+print("Lot ID:", lot.id)
+print("Tags:", len(lot.tags))
+print(bank.dispatch("SL-0001"))
+try:
+    line = None
+except LoftFormatError as e:
+    print(f"failed: {e.message}")
+if lot: print(lot)"""
+
+
+def test_prints_nobody_asked_for_go_and_prints_that_act_or_were_asked_for_stay():
+    assert prints_dropped(SHOWN_OFF, "describe a new lot and store it in `lot`") == (
+        'from seedloft import draft\nlot = draft("Cucurbita pepo").seal()\nprint(bank.dispatch("SL-0001"))\n'
+        "try:\n    line = None\nexcept LoftFormatError as e:\n    pass\nif lot: print(lot)"
+    )
+    assert prints_dropped(SHOWN_OFF, "describe a new lot and print its tags") == SHOWN_OFF
+    only = "import x\nprint(x.version)"
+    assert prints_dropped(only, "the version of x") == only

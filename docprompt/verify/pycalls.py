@@ -316,12 +316,19 @@ def attribute_issues(
     if isinstance(node.value, ast.Call):
         return _on_builtin(node, api, env)
     target = dotted(node, env)
-    if target is None or target[0] != "symbol" or api.resolve(target[1]) is not None:
+    if target is None or target[0] not in ("symbol", "instance-attr") or api.resolve(target[1]) is not None:
         return []
     owner, attr = target[1].rsplit(".", 1)
-    if not api.is_class(owner):
+    if not api.is_class(owner) or attr.startswith("_"):
         return []
-    return _missing_member(owner, attr, node, api, lines, called=False)
+    # an instance of a class whose docs list its fields (a dataclass, an ``Attributes:`` section)
+    # has no others: ``lot.id`` where Accession lists code, taxon, ... is wrong, not undocumented
+    fields = target[0] == "instance-attr" and any(
+        api.kind(f"{owner}.{m}") == "attribute" for m in api.members(owner)
+    )
+    if target[0] == "instance-attr" and not fields:
+        return []
+    return _missing_member(owner, attr, node, api, lines, called=fields)
 
 
 _BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}

@@ -93,11 +93,7 @@ def check(
         if isinstance(n, (ast.Import, ast.ImportFrom))
         for a in n.names
     }
-    for var in variables:
-        if var not in assigned:
-            issues.append(
-                Issue("variable-missing", var, f"the code never assigns `{var}`: store the result in `{var}`")
-            )
+    issues += _unassigned(tree, lines, [v for v in variables if v not in assigned])
     return _unique(issues)
 
 
@@ -280,11 +276,26 @@ def check_variables(code: str, variables: list[str] | tuple[str, ...]) -> list[I
     """Only the requested-variables check (no documented API to check against)."""
     tree = ast.parse(code)
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    return [
-        Issue("variable-missing", v, f"the code never assigns `{v}`: store the result in `{v}`")
-        for v in variables
-        if v not in assigned
-    ]
+    return _unassigned(tree, code.splitlines(), [v for v in variables if v not in assigned])
+
+
+def _unassigned(tree: ast.Module, lines: list[str], missing: list[str]) -> list[Issue]:
+    """An issue per requested variable never assigned; where only one is missing and the code
+    ends in a call whose value it drops (``bank.isolate("SL-0002")`` for "store the updated lot
+    in `lot`"), the fix stores that value."""
+    issues = [Issue("variable-missing", v, f"the code never assigns `{v}`: store the result in `{v}`")
+              for v in missing]  # fmt: skip
+    last = tree.body[-1] if tree.body else None
+    if len(missing) == 1 and isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        called = last.value.func
+        if (
+            last.lineno == last.end_lineno
+            and not last.col_offset
+            and not (isinstance(called, ast.Name) and called.id == "print")
+        ):
+            line = lines[last.lineno - 1]
+            issues[0].fix = (last.lineno, line, f"{missing[0]} = {line}")
+    return issues
 
 
 def bound_names(tree: ast.AST) -> set[str]:
