@@ -234,8 +234,13 @@ class Stage:
                 code, problem = self._extract(reply, prefix)
             report = self._check(code) if not problem else None
             out.append(self._fix(Sample(code, _written(prefix) + reply, problem, report)))
-            if self.settings.samples_until == "verified" and out[-1].report is not None and out[-1].report.ok:
-                break
+            last = out[-1]
+            if (
+                self.settings.samples_until == "verified"
+                and not last.problem
+                and (last.report is None or last.report.ok)
+            ):
+                break  # verified clean, or nothing to verify against: another sample cannot do better
         if self.draft:
             code, problem = self._extract(self.draft, "")
             report = self._check(code) if not problem else None

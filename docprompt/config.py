@@ -108,9 +108,11 @@ class GenerateSettings(BaseModel):
     max_tokens: int = Field(default=256, ge=16, le=4096)
     verify: bool = True
     # the answer stage (docs/generation.md)
-    samples: int = Field(default=1, ge=1, le=10, description="answers sampled; the best-verified wins")
+    samples: int = Field(
+        default=3, ge=1, le=10, description="answers sampled at most; the best-verified wins"
+    )
     samples_until: Literal["all", "verified"] = Field(
-        default="all", description="draw every sample, or stop at the first that verifies with no issue"
+        default="verified", description="stop at the first sample that verifies with no issue, or draw all"
     )
     repair_rounds: int = Field(default=2, ge=0, le=5, description="model rounds after the docs' own fixes")
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")

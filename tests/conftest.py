@@ -27,6 +27,9 @@ def home(tmp_path, monkeypatch, models_cache) -> Path:
     h = tmp_path / "home"
     h.mkdir()
     (h / "models").symlink_to(models_cache, target_is_directory=True)
+    # one sample per answer: a scripted model's replies then map one to one to the model calls
+    # (tests of samples ask for them)
+    (h / "config.toml").write_text("[generate]\nsamples = 1\n")
     monkeypatch.setenv("DOCPROMPT_HOME", str(h))
     return h
 

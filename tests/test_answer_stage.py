@@ -142,13 +142,13 @@ def test_bash_replies_must_start_as_a_command_line(shell_index):
 
 def test_a_malformed_reply_is_asked_for_once_more_and_never_returned(shell_index):
     model = Model("[1] du(1) — -s", "-s")
-    answer = DocPrompt(shell_index, generator=model, command_first=False).ask("disk usage")
+    answer = DocPrompt(shell_index, generator=model, command_first=False, samples=1).ask("disk usage")
     assert len(model.prompts) == 2 and answer.code == "" and answer.problem
 
 
 def test_when_nothing_usable_is_written_the_draft_of_the_chosen_command_answers(shell_index):
     model = Model("du -sh .", ": estimate file space usage.", ": estimate file space usage.", choices=["du"])
-    answer = DocPrompt(shell_index, generator=model).ask("how big is this folder")
+    answer = DocPrompt(shell_index, generator=model, samples=1).ask("how big is this folder")
     assert len(model.prompts) == 4  # draft, choice, the write, the write once more
     assert answer.code == "du -sh ." and answer.problem is None and answer.verification.ok
     # the draft names another command than the one chosen: still better than nothing
@@ -177,7 +177,7 @@ def test_a_subcommand_page_is_written_as_it_is_typed():
 
 def test_samples_keep_the_one_that_verifies(shell_index):
     model = Model(" --frobnicate", " -s", " -s", choices=["du"])
-    dp = DocPrompt(shell_index, generator=model, draft=False, samples=3, repair_rounds=0)
+    dp = DocPrompt(shell_index, generator=model, draft=False, samples=3, samples_until="all", repair_rounds=0)
     answer = dp.ask("total disk usage of a folder")
     assert answer.code == "du -s" and answer.verification.ok
     assert [s["code"] for s in answer.samples] == ["du --frobnicate", "du -s", "du -s"]

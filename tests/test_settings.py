@@ -18,6 +18,7 @@ def write(home, text: str):
 
 
 def test_no_file_means_defaults(home):
+    (home / "config.toml").unlink()  # the test session's (samples = 1)
     assert settings() == Settings()
 
 
