@@ -287,7 +287,7 @@ def prints_dropped(code: str, request: str) -> str:
     lines = code.split("\n")
 
     def alone(s: ast.stmt) -> bool:  # on lines of its own (not after `if x:` or a `;`)
-        tail = lines[s.end_lineno - 1][s.end_col_offset :].strip()  # type: ignore[index, operator]
+        tail = lines[s.end_lineno - 1][s.end_col_offset :].strip()  # type: ignore[operator]
         return not lines[s.lineno - 1][: s.col_offset].strip() and (not tail or tail.startswith("#"))
 
     def printing(s: ast.stmt) -> bool:
@@ -308,7 +308,7 @@ def prints_dropped(code: str, request: str) -> str:
                 continue
             gone = [s for s in block if printing(s)]
             for s in gone:
-                dropped.update(range(s.lineno, s.end_lineno + 1))  # type: ignore[operator]
+                dropped.update(range(s.lineno, s.end_lineno + 1))
             if gone and len(gone) == len(block) and not isinstance(node, ast.Module):
                 passes[block[0].lineno] = " " * block[0].col_offset + "pass"
     if not dropped or all(printing(s) or isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body):
