@@ -7,7 +7,9 @@ nonsense output, good for plumbing only). The fixture starts ``ollama serve`` on
 127.0.0.1 port with its own model folder, imports the GGUF under ``MODEL`` with an explicit
 ChatML template, yields an :class:`OllamaServer`, and kills the server's process group after.
 
-Without the prefix or the package the tests skip, saying what to run.
+Without the prefix or the package the tests skip, saying what to run. On a CPU with AMX, remove
+``PREFIX/dist/lib/ollama/libggml-cpu-sapphirerapids.so`` (as ``.ci/run`` does): the runner of
+that variant dies in its first matrix product (ggml-org/llama.cpp#20824).
 """
 
 from __future__ import annotations
