@@ -321,14 +321,14 @@ def attribute_issues(
     owner, attr = target[1].rsplit(".", 1)
     if not api.is_class(owner) or attr.startswith("_"):
         return []
+    if target[0] == "symbol":
+        return _missing_member(owner, attr, node, api, lines, called=False)
     # an instance of a class whose docs list its fields (a dataclass, an ``Attributes:`` section)
-    # has no others: ``lot.id`` where Accession lists code, taxon, ... is wrong, not undocumented
-    fields = target[0] == "instance-attr" and any(
-        api.kind(f"{owner}.{m}") == "attribute" for m in api.members(owner)
-    )
-    if target[0] == "instance-attr" and not fields:
+    # has no others: ``lot.id`` where Accession lists code, taxon, ... is wrong, not undocumented;
+    # one that lists none may have any its constructor sets (Ledger.name)
+    if not any(api.kind(f"{owner}.{m}") == "attribute" for m in api.members(owner)):
         return []
-    return _missing_member(owner, attr, node, api, lines, called=fields)
+    return _missing_member(owner, attr, node, api, lines, called=True)
 
 
 _BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}
