@@ -17,7 +17,7 @@ def fake_model(tmp_path, monkeypatch, chunks: list[bytes], sha: str | None = Non
     monkeypatch.setattr(embedded, "_chunk_file", lambda dist, model: files[dist])
     whole = b"".join(chunks)
     return PackagedModel(
-        "tiny", tuple(files), "1", len(whole), sha or hashlib.sha256(whole).hexdigest(), "local"
+        "tiny", tuple(files), "1", len(whole), sha or hashlib.sha256(whole).hexdigest()
     )
 
 
@@ -37,7 +37,7 @@ def test_a_wrong_hash_leaves_no_file_behind(tmp_path, monkeypatch):
 
 
 def test_missing_packages_say_what_to_install(monkeypatch):
-    model = PackagedModel("m", ("no-such-dist-docprompt",), "1", 1, "0" * 64, "local")
+    model = PackagedModel("m", ("no-such-dist-docprompt",), "1", 1, "0" * 64)
     with pytest.raises(GeneratorError, match=r"pip install 'docprompt\[local\]'"):
         assemble(model)
 
@@ -74,13 +74,14 @@ def test_unknown_backend():
 
 
 def qwen_or_skip() -> EmbeddedGenerator:
+    """The fast packaged model (the 0.5B): these tests check the plumbing, not the answers."""
     if not embedded.available():
         pytest.skip("llama-cpp-python not installed: pip install 'docprompt[local]'")
     try:
-        resolve_model(embedded.DEFAULT_MODEL)
+        resolve_model(embedded.FAST_MODEL)
     except GeneratorError as e:
         pytest.skip(str(e))
-    return EmbeddedGenerator(embedded.DEFAULT_MODEL, n_ctx=2048)
+    return EmbeddedGenerator(embedded.FAST_MODEL, n_ctx=2048)
 
 
 @pytest.mark.embedded
@@ -141,13 +142,13 @@ def test_the_packaged_model_is_re_encoded_as_q8_0_once(home):
     """The default weights: the packaged Q4_K_M file written once as Q8_0 beside it (faster
     prompts on CPUs, docs/benchmarks.md), reused after; "packaged" keeps the file as shipped."""
     qwen_or_skip()
-    packaged = resolve_model(embedded.DEFAULT_MODEL, "packaged")
-    q8 = resolve_model(embedded.DEFAULT_MODEL)  # "fastest": the 0.5B as Q8_0
+    packaged = resolve_model(embedded.FAST_MODEL, "packaged")
+    q8 = resolve_model(embedded.FAST_MODEL)  # "fastest": the 0.5B as Q8_0
     assert q8 == packaged.with_name("qwen2.5-coder-0.5b.q8_0.gguf") and q8.read_bytes()[:4] == b"GGUF"
     assert q8.stat().st_size > packaged.stat().st_size
     stamp = q8.stat().st_mtime_ns
-    assert resolve_model(embedded.DEFAULT_MODEL).stat().st_mtime_ns == stamp  # not made again
-    assert EmbeddedGenerator(embedded.DEFAULT_MODEL, n_ctx=512).generate("Say hi.", max_tokens=4).strip()
+    assert resolve_model(embedded.FAST_MODEL).stat().st_mtime_ns == stamp  # not made again
+    assert EmbeddedGenerator(embedded.FAST_MODEL, n_ctx=512).generate("Say hi.", max_tokens=4).strip()
 
 
 @pytest.mark.embedded

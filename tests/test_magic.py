@@ -530,7 +530,7 @@ def test_the_example_notebook_runs(kernel_env, tmp_path, monkeypatch):
 @pytest.mark.slow
 @pytest.mark.embedded
 def test_the_example_notebook_with_the_embedded_model(kernel_env, tmp_path, monkeypatch):
-    """The same with the real embedded model (Qwen2.5-Coder 0.5B): the cell holds csv code."""
+    """The same with the real default embedded model (Qwen2.5-Coder 1.5B): the cell holds csv code."""
     from docprompt.generate import GeneratorError, embedded
 
     if not embedded.available():
@@ -544,7 +544,7 @@ def test_the_example_notebook_with_the_embedded_model(kernel_env, tmp_path, monk
     (made,) = new_cells(run_notebook(nb, tmp_path))
     print(made)
     assert made.startswith("# docs: [") and "csv" in made
-    assert "embedded qwen2.5-coder-0.5b" in "".join(
+    assert f"embedded {embedded.DEFAULT_MODEL}" in "".join(
         o.get("text", "") for c in nb.cells for o in c.get("outputs", [])
     )
 

@@ -44,7 +44,7 @@ def doctor(as_json: bool) -> None:
                 embedded._chunk_file(model.dists[0], model)
                 state = "installed, assembled on first use"
             except GeneratorError:
-                state = f"not installed: {model.pip}"
+                state = f"not installed: {embedded.INSTALL_HINT}"
         packaged[name] = state
     amx = embedded.available() and embedded.amx_build()
     try:

