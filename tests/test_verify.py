@@ -250,6 +250,18 @@ def find(name: str) -> Jar:
 
 def fill(jar: Jar, grams: int | None = None) -> None:
     """Fill a jar."""
+
+
+def cap(jar: str, lid: Lid = Lid.SCREW) -> None:
+    """Cap a jar."""
+
+
+def count(*, by: str = "lid") -> dict:
+    """Count the jars per value of a field.
+
+    Args:
+        by: one of ``lid``, ``jar``.
+    """
 '''
 
 
@@ -306,6 +318,70 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(jars):
     )
     assert verify_python("from jars import label\ngreen = 'red'\nlabel('x', colour=green)\n", api,
                          use_import=False).ok  # fmt: skip
+
+
+def test_a_value_written_as_a_word_its_docs_use_is_fixed(jars):
+    """``by='closing'`` where ``by`` is one of ``lid``, ``jar`` and the docs of ``Lid`` say "How
+    a jar is closed": the one value whose docs share a word stem (the 1.5B wrote
+    ``tally(by='storage')`` for a field documented as "the storage tier")."""
+    from docprompt.repair import apply_fixes
+
+    code = "from jars import count\nn = count(by='closing')\n"
+    (issue,) = verify_python(code, jars, use_import=False).issues
+    assert issue.message.endswith("write 'lid'") and issue.suggestions == ["lid"]
+    assert apply_fixes(code, [issue]) == (code.replace("closing", "lid"), 1)
+    vague_code = "from jars import count\nn = count(by='colour')\n"
+    (vague,) = verify_python(vague_code, jars, use_import=False).issues
+    assert vague.fix is None and vague.message.endswith("write the one the task means")
+    # the value held in a name first (``season = "AUTUMN"``), in double quotes: fixed where it is written
+    code = 'from jars import seal\nlid = "stopper"\nside = "botom"\nseal("a", lid=lid, side=side)\n'
+    report = verify_python(code, jars, use_import=False)
+    assert [i.line for i in report.issues] == [2, 3]
+    fixed = code.replace('"stopper"', "'cork'").replace('"botom"', "'bottom'")
+    assert apply_fixes(code, report.issues) == (fixed, 2)
+    # a string where the docs take the enum only (``season: Season``): the member meant, as one
+    code = "from jars import Lid, cap\ncap('a', lid='stopper')\ncap('b', lid='glass')\n"
+    stopper, glass = verify_python(code, jars, use_import=False).issues
+    assert stopper.message == "`cap`'s lid takes a Lid, not a string: write `Lid.CORK`"
+    assert apply_fixes(code, [stopper]) == (code.replace("'stopper'", "Lid.CORK"), 1)
+    assert glass.fix is None and glass.message.endswith("write the member the task means")
+
+
+@pytest.mark.parametrize(
+    "code, message, fixed",
+    [
+        # the name the code assigned, in other letters: the docs determine nothing, the code does
+        ("new_jar = find('a')\nfill(NEW_jar)", "`NEW_jar` is never defined: write `new_jar`",
+         "new_jar = find('a')\nfill(new_jar)"),
+        # read in the statement that assigns it
+        ("grams = fill(find('a'), grams=grams)", "`grams` is used before it is assigned: assign it "
+         "first, or use a value the task gives", None),
+        # written into, never made
+        ("out.csv = count()", "`out` is never defined: assign it first, or use a value the task gives", None),
+    ],
+)  # fmt: skip
+def test_names_read_before_anything_binds_them(jars, code, message, fixed):
+    from docprompt.repair import apply_fixes
+
+    code = "from jars import fill, find, count\n" + code
+    (issue,) = verify_python(code, jars, use_import=False).issues
+    assert issue.kind == "undefined-name" and issue.message == message
+    if fixed:
+        assert apply_fixes(code, [issue]) == ("from jars import fill, find, count\n" + fixed, 1)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "total = 0\nfor j in ['a']:\n    total += 1\nxs = [j for j in 'ab']\nprint(j, xs, total)",
+        "def f():\n    return g()\ndef g():\n    return 1\nx = f()",
+        "fill(jar)",  # the user's own variable, which no namespace lists: not guessed at
+        "with open('f') as fh:\n    text = fh.read()",
+    ],
+)
+def test_names_bound_in_their_statement_or_later_in_a_function_are_fine(jars, code):
+    code = "from jars import fill\n" + code
+    assert not [i for i in verify_python(code, jars, use_import=False).issues if i.kind == "undefined-name"]
 
 
 def test_a_string_where_the_docs_take_one_of_their_classes_says_how_to_get_one(jars):

@@ -14,7 +14,7 @@ class Issue:
     """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module,
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
     variable-missing, replaced-input, unbound-method, reimplemented, copied-value,
-    handwritten-value or syntax."""
+    handwritten-value, bad-value, bad-type, undefined-name or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault

@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 
 from . import Issue
 from .api import IndexSymbols
+from .pyvalues import enum_value, meaning, value_issues
 
 Binding = tuple[str, str]  # ("symbol" | "instance" | "module", dotted name)
 
@@ -47,8 +48,11 @@ def call_issues(
     env: Mapping[str, Binding],
     lines: list[str],
     unbound: AbstractSet[str] = frozenset(),
+    constants: Mapping[str, ast.Constant] | None = None,
 ) -> list[Issue]:
-    """``unbound``: the names the code uses and never binds (``by=keeping`` meant ``by='keeping'``)."""
+    """``unbound``: the names the code uses and never binds (``by=keeping`` meant ``by='keeping'``);
+    ``constants``: the names it binds once, to a string (``season = "AUTUMN"``), checked where
+    they are passed."""
     target = dotted(node.func, env)
     if target is None or target[0] == "instance":
         return []
@@ -66,7 +70,7 @@ def call_issues(
         or any(k.arg is None for k in node.keywords)
     ):
         return []
-    return _bind(name, params, node, api, lines, unbound)
+    return _bind(name, params, node, api, lines, unbound, constants or {})
 
 
 def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Binding],
@@ -96,6 +100,7 @@ def _bind(
     api: IndexSymbols,
     lines: list[str],
     unbound: AbstractSet[str],
+    constants: Mapping[str, ast.Constant],
 ) -> list[Issue]:
     positional = [a.arg for a in params.posonlyargs + params.args]
     keywords = [a.arg for a in params.args + params.kwonlyargs]
@@ -158,7 +163,7 @@ def _bind(
             issue.fix = (node.lineno, line, line.replace(f"{arg}=", f"{right}=", 1))
         missing = []
     out += [i for _, i in unknown]
-    out += _values(name, params, node, api, line, unbound)
+    out += value_issues(name, params, node, api, lines, unbound, constants)
     if missing:
         out.append(
             Issue(
@@ -170,144 +175,6 @@ def _bind(
             )
         )
     return out
-
-
-def _values(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, line: str,
-            unbound: AbstractSet[str]) -> list[Issue]:  # fmt: skip
-    """A string passed where the docs allow only some: a ``Literal["left", "right"]`` parameter,
-    or one typed with a documented enum (``keeping: Keeping | str`` takes ``"deep"``, not
-    ``"freezer"``: the enum's card says which member is the freezer)."""
-    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
-    passed = list(zip(params.posonlyargs + params.args, node.args))
-    passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
-    out = []
-    for arg, value in passed:
-        allowed, owner = _allowed(arg.annotation, api)
-        allowed = allowed or _one_of(api, name, arg.arg)
-        if (
-            isinstance(value, ast.Name)
-            and value.id in unbound
-            and value.id.casefold() in map(str.casefold, allowed)
-        ):
-            b, start, end = line.encode(), value.col_offset, value.end_col_offset or value.col_offset
-            one = value.lineno == node.lineno
-            fix = (
-                (node.lineno, line, (b[:start] + repr(value.id).encode() + b[end:]).decode()) if one else None
-            )
-            message = f"`{value.id}` is not defined: write the value as a string, {value.id!r}"
-            out.append(
-                Issue("undefined-name", value.id, message, line=value.lineno, card=api.card(name), fix=fix)
-            )
-            continue
-        if not allowed and (wrong := _literal_for_class(name, arg, value, api)):
-            out.append(wrong)
-            continue
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
-            continue
-        if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
-            continue
-        close = difflib.get_close_matches(value.value, allowed, n=1, cutoff=0.8)
-        if not close and owner:  # keeping='freezer' where the docs say ``DEEP`` the -18 °C freezer
-            close = [_enum_value(api, f"{owner}.{m}") for m in _meaning(api, owner, value.value)]
-        raw = repr(value.value)
-        fix = (node.lineno, line, line.replace(raw, repr(close[0]), 1)) if close and raw in line else None
-        said = ", ".join(repr(a) for a in allowed)
-        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} is one of {said}: " + (
-            f"write {close[0]!r}" if close else "write the one the task means"
-        )
-        card = api.card(owner) if owner else api.card(name)
-        out.append(Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=card, fix=fix,
-                         suggestions=close))  # fmt: skip
-    return out
-
-
-def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols) -> Issue | None:
-    """``bank.shelve("SL-0004")`` where the docs say ``lot: Accession``: a string or a number
-    where a parameter takes only the package's own classes; the message names how to get one."""
-    if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or value.value is None:
-        return None
-    if arg.annotation is None:
-        return None
-    names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} - {"None", "Optional"}
-    classes = [next((s for s in api.named(n) if api.is_class(s)), "") for n in sorted(names)]
-    if not names or not all(classes):
-        return None
-    wanted = " or ".join(c.rsplit(".", 1)[-1] for c in classes)
-    wanted = ("an " if wanted[0] in "AEIOU" else "a ") + wanted
-    ways = [m for c in classes for m in api.makers(c)][:2]
-    hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
-    message = (
-        f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not a {type(value.value).__name__}: pass "
-        + (f"one, as {hint} returns" if ways else "one")
-    )
-    return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
-
-
-def _one_of(api: IndexSymbols, name: str, param: str) -> list[str]:
-    """The values a parameter's docs list (``by: one of ``keeping``, ``state``, ``genus``.``)."""
-    symbol = api.resolve(name)
-    said = str(
-        ((api.entries[symbol].metadata.get("params") or {}) if symbol in api.entries else {}).get(param, "")
-    )
-    m = re.search(r"\bone of\b([^.;]*(?:\.[^\s.;][^.;]*)*)", said)
-    found = [v.strip("'\"") for v in re.findall(r"``([^`]+)``", m.group(1))] if m else []
-    return found if len(found) >= 2 else []
-
-
-def _allowed(annotation: ast.expr | None, api: IndexSymbols) -> tuple[list[str], str]:
-    """The strings a parameter annotated so takes (none: any), and the enum that says so."""
-    if annotation is None:
-        return [], ""
-    for node in ast.walk(annotation):
-        if isinstance(node, ast.Subscript) and ast.unparse(node.value).rsplit(".", 1)[-1] == "Literal":
-            found = [n.value for n in ast.walk(node.slice) if isinstance(n, ast.Constant)]
-            strings = [v for v in found if isinstance(v, str)]
-            if strings and len(strings) == len(found):
-                return strings, ""
-    names = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)}
-    if "str" not in names:
-        return [], ""
-    for cls in sorted(names - {"str"}):
-        for symbol in api.named(cls):
-            values = [v for m in api.member_list(symbol) if (v := _enum_value(api, f"{symbol}.{m}"))]
-            if values:
-                return values, symbol
-    return [], ""
-
-
-def meanings(api: IndexSymbols, owner: str) -> dict[str, str]:
-    """What the class's docs say each enum member is, lowercased (``{"LEAFFALL": "(autumn)"}``
-    from "``THAW`` (spring), ``LEAFFALL`` (autumn)"); {} for a class that is no enum."""
-    entry = api.entries.get(api.resolve(owner) or owner)
-    out: dict[str, str] = {}
-    if entry is None:
-        return out
-    for m in [m for m in api.member_list(owner) if _enum_value(api, f"{owner}.{m}")]:
-        said = re.search(rf"``{re.escape(m)}``([^`]*)", entry.text)
-        if said:
-            text = re.sub(r"\s+", " ", said.group(1).split(".")[0]).lower()
-            out[m] = re.sub(r"(,|\band|\bor)?\s*$", "", text).strip()
-    return out
-
-
-def _meaning(api: IndexSymbols, owner: str, word: str) -> list[str]:
-    """The one enum member whose description holds ``word`` (``LEAFFALL`` for "autumn"), as a
-    one-item list, or []."""
-    key = word.strip().lower()
-    said = meanings(api, owner)
-    found = [m for m, text in said.items() if key and re.search(rf"\b{re.escape(key)}\b", text)]
-    if not found and len(key) >= 4:  # COLD for ``CHILL`` the 4 °C coldroom: a word's start
-        found = [m for m, text in said.items() if re.search(rf"\b{re.escape(key)}\w", text)]
-    return found if len(found) == 1 else []
-
-
-def _enum_value(api: IndexSymbols, member: str) -> str:
-    """``'deep'`` for an enum member documented ``DEEP = 'deep'`` ('' for anything else)."""
-    entry = api.entries.get(member)
-    if entry is None or not member.rsplit(".", 1)[-1].isupper():
-        return ""
-    m = re.fullmatch(r"\s*=\s*(['\"])(.*)\1\s*", entry.metadata.get("signature") or "")
-    return m.group(2) if m else ""
 
 
 def attribute_issues(
@@ -372,8 +239,8 @@ def _missing_member(
         else difflib.get_close_matches(attr, members, n=1, cutoff=0.75)
     )
     if not close:  # Season.AUTUMN where the docs say ``LEAFFALL`` (autumn)
-        close = _meaning(api, owner, attr)
-    enum = any(_enum_value(api, f"{owner}.{m}") for m in members)
+        close = meaning(api, owner, attr)
+    enum = any(enum_value(api, f"{owner}.{m}") for m in members)
     if not close and not called and not (enum and attr.isupper()):
         return []  # an attribute the docs do not list may still be set by the constructor
     short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]

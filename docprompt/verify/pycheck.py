@@ -9,7 +9,7 @@
 - methods a documented class does not have, enum members spelled differently, members of the
   built-in values documented functions return, methods iterated without being called;
 - a notebook variable made anew, at the top or in passing (``starter_ledger().pluck(...)``);
-- the variables the request asks for never assigned;
+- the variables the request asks for never assigned; names used before anything assigns them;
 - documented classes and functions written again instead of called.
 
 Every issue names the fix (never the name that failed as a suggestion), carries the card of the
@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from . import Issue
 from .api import IndexSymbols
 from .pycalls import Binding, attribute_issues, call_issues, dotted, source
+from .pynames import bound_names, string_constants, undefined_names
 
 
 def check(
@@ -54,6 +55,7 @@ def check(
         id(n.args[0]) for n in ast.walk(tree)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _ITERATING and n.args
     }  # fmt: skip
+    constants = string_constants(tree)
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -76,7 +78,7 @@ def check(
                     else:
                         env.pop(t.id, None)
         elif isinstance(node, ast.Call):
-            issues += call_issues(node, api, env, lines, unbound)
+            issues += call_issues(node, api, env, lines, unbound, constants)
             if node.args == node.keywords == [] and id(node) not in assigned_values:
                 issues += _made_inline(node, _type_of(node, api, env), held, api, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
@@ -86,6 +88,7 @@ def check(
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
     issues += _unimported(tree, api, lines, known | set(env))
+    issues += undefined_names(tree, api, lines, set(namespace or {}) | set(dir(builtins)))
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     assigned |= {
         a.asname or a.name
@@ -296,26 +299,6 @@ def _unassigned(tree: ast.Module, lines: list[str], missing: list[str]) -> list[
             line = lines[last.lineno - 1]
             issues[0].fix = (last.lineno, line, f"{missing[0]} = {line}")
     return issues
-
-
-def bound_names(tree: ast.AST) -> set[str]:
-    """Every name the code binds anywhere: assignments, imports, definitions, arguments, loop and
-    ``with``/``except`` targets, comprehension variables."""
-    out: set[str] = set()
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            out.add(n.id)
-        elif isinstance(n, (ast.Import, ast.ImportFrom)):
-            out |= {(a.asname or a.name).split(".")[0] for a in n.names}
-        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.add(n.name)
-        elif isinstance(n, ast.arg):
-            out.add(n.arg)
-        elif isinstance(n, ast.ExceptHandler) and n.name:
-            out.add(n.name)
-        elif isinstance(n, (ast.Global, ast.Nonlocal)):
-            out |= set(n.names)
-    return out
 
 
 def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], bound: set[str]) -> list[Issue]:

@@ -186,7 +186,7 @@ def meant_members(code: str, request: str, api) -> list[Issue]:
     code uses one other member of it once; the fix writes the member meant."""
     import ast
 
-    from .pycalls import meanings
+    from .pyvalues import meanings
 
     try:
         tree = ast.parse(code)

@@ -1,0 +1,104 @@
+"""Names in generated Python: what the code binds, the string constants it names, and the
+names it reads before anything binds them (see :mod:`.pycheck`)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from typing import TypeGuard
+
+from . import Issue
+from .api import IndexSymbols
+
+_DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)  # bodies run later, if at all
+
+
+def _stored(n: ast.AST) -> TypeGuard[ast.Name]:
+    return isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+
+
+def bound_names(tree: ast.AST) -> set[str]:
+    """Every name the code binds anywhere: assignments, imports, definitions, arguments, loop and
+    ``with``/``except`` targets, comprehension variables."""
+    out: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            out.add(n.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in n.names}
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(n.name)
+        elif isinstance(n, ast.arg):
+            out.add(n.arg)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            out.add(n.name)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            out |= set(n.names)
+    return out
+
+
+def string_constants(tree: ast.Module) -> dict[str, ast.Constant]:
+    """Names bound once in the whole code, at the top, to a string (``season = "AUTUMN"``)."""
+    once: dict[str, ast.Constant] = {}
+    counts: dict[str, int] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            counts[n.id] = counts.get(n.id, 0) + 1
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str)
+        ):
+            once[stmt.targets[0].id] = stmt.value
+    return {k: v for k, v in once.items() if counts.get(k) == 1}
+
+
+def undefined_names(tree: ast.Module, api: IndexSymbols, lines: list[str], given: set[str]) -> list[Issue]:
+    """Names the code reads before any statement binds them, and that the docs do not name
+    either (those are :func:`_unimported`'s): ``frozen.csv = export_table(...)``, ``clash=clash_code``
+    in the line that assigns ``clash_code``, ``bank.shelve(NEW_lot)`` after ``new_lot = ...``.
+    Top-level statements in order: a statement's own assignment targets are bound after it runs,
+    what else it binds (loop and comprehension variables, ``with`` targets) in it; a name read in
+    a function body may be bound anywhere in the module. A name nothing binds is flagged only
+    when written into (``frozen.csv = ...``) or one edit from a bound one: otherwise it may be a
+    notebook's function or the user's own variable, which the namespace does not list."""
+    anywhere = bound_names(tree) | given
+    bound, out, seen = set(given), [], set()
+    for stmt in tree.body:
+        targets = set()
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for t in stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]:
+                targets |= {n.id for n in ast.walk(t) if _stored(n)}
+        inside = bound_names(stmt) - targets
+        deferred = {id(n) for f in ast.walk(stmt) if isinstance(f, _DEFERRED) for n in ast.walk(f)}
+        reads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+        written = {id(t.value) for t in ast.walk(stmt) if isinstance(t, (ast.Attribute, ast.Subscript))
+                   and isinstance(t.ctx, ast.Store)}  # fmt: skip
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            reads.append(stmt.target)  # ``n += 1`` reads n first
+        for n in reads:
+            ok = anywhere if id(n) in deferred else bound | inside
+            if n.id in seen or n.id in ok or n.id in api.import_roots or api.named(n.id):
+                continue
+            known = sorted(bound - given)
+            close = [k for k in known if k.casefold() == n.id.casefold()]
+            close = close or difflib.get_close_matches(n.id, known, n=1, cutoff=0.8)
+            later = n.id in anywhere
+            if not (later or close or id(n) in written):
+                continue
+            seen.add(n.id)
+            line = lines[n.lineno - 1] if 0 < n.lineno <= len(lines) else ""
+            fix = None
+            if close and n.lineno == n.end_lineno:
+                b = line.encode()
+                new = b[: n.col_offset] + close[0].encode() + b[n.end_col_offset or 0 :]
+                fix = (n.lineno, line, new.decode())
+            message = f"`{n.id}` is " + ("used before it is assigned" if later else "never defined") + (
+                f": write `{close[0]}`" if close else ": assign it first, or use a value the task gives"
+            )
+            out.append(Issue("undefined-name", n.id, message, line=n.lineno, fix=fix, suggestions=close))
+        bound |= bound_names(stmt)
+    return out

@@ -1,0 +1,228 @@
+"""The strings a documented parameter takes: ``Literal`` values, an enum's values (``keeping:
+Keeping | str``), the values its docs list ("one of ``keeping``, ``state``"); what the docs say
+each means, to fix a value written as a word of its description (``'freezer'`` -> ``'deep'``,
+``by='storage'`` -> ``by='keeping'``)."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+
+from . import Issue
+from .api import IndexSymbols
+
+
+def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, lines: list[str],
+            unbound: AbstractSet[str], constants: Mapping[str, ast.Constant]) -> list[Issue]:  # fmt: skip
+    """A string passed where the docs allow only some: a ``Literal["left", "right"]`` parameter,
+    or one typed with a documented enum (``keeping: Keeping | str`` takes ``"deep"``, not
+    ``"freezer"``: the enum's card says which member is the freezer)."""
+    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
+    passed = list(zip(params.posonlyargs + params.args, node.args))
+    passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
+    out = []
+    line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    for arg, value in passed:
+        if isinstance(value, ast.Name) and value.id in constants:
+            value = constants[value.id]  # season = "AUTUMN"; regrow_plan(..., season=season)
+        allowed, owner = _allowed(arg.annotation, api)
+        allowed = allowed or _one_of(api, name, arg.arg)
+        if (
+            isinstance(value, ast.Name)
+            and value.id in unbound
+            and value.id.casefold() in map(str.casefold, allowed)
+        ):
+            b, start, end = line.encode(), value.col_offset, value.end_col_offset or value.col_offset
+            one = value.lineno == node.lineno
+            fix = (
+                (node.lineno, line, (b[:start] + repr(value.id).encode() + b[end:]).decode()) if one else None
+            )
+            message = f"`{value.id}` is not defined: write the value as a string, {value.id!r}"
+            out.append(
+                Issue("undefined-name", value.id, message, line=value.lineno, card=api.card(name), fix=fix)
+            )
+            continue
+        if not allowed and (wrong := _string_for_enum(name, arg, value, api, lines)):
+            out.append(wrong)
+            continue
+        if not allowed and (wrong := _literal_for_class(name, arg, value, api)):
+            out.append(wrong)
+            continue
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+            continue
+        if not allowed or value.value.casefold() in {a.casefold() for a in allowed}:
+            continue
+        close = difflib.get_close_matches(value.value, allowed, n=1, cutoff=0.8)
+        if not close and owner:  # keeping='freezer' where the docs say ``DEEP`` the -18 °C freezer
+            close = [enum_value(api, f"{owner}.{m}") for m in meaning(api, owner, value.value)]
+        elif not close:  # by='storage' where the docs call the field ``keeping`` "the storage tier"
+            close = _described_as(api, allowed, value.value)
+        fix = None
+        if close and value.lineno == value.end_lineno and 0 < value.lineno <= len(lines):
+            at = lines[value.lineno - 1].encode()
+            new = at[: value.col_offset] + repr(close[0]).encode() + at[value.end_col_offset or 0 :]
+            fix = (value.lineno, at.decode(), new.decode())
+        said = ", ".join(repr(a) for a in allowed)
+        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} is one of {said}: " + (
+            f"write {close[0]!r}" if close else "write the one the task means"
+        )
+        card = api.card(owner) if owner else api.card(name)
+        out.append(Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=card, fix=fix,
+                         suggestions=close))  # fmt: skip
+    return out
+
+
+def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols) -> Issue | None:
+    """``bank.shelve("SL-0004")`` where the docs say ``lot: Accession``: a string or a number
+    where a parameter takes only the package's own classes; the message names how to get one."""
+    if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or value.value is None:
+        return None
+    if arg.annotation is None:
+        return None
+    names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} - {"None", "Optional"}
+    classes = [next((s for s in api.named(n) if api.is_class(s)), "") for n in sorted(names)]
+    if not names or not all(classes):
+        return None
+    wanted = " or ".join(c.rsplit(".", 1)[-1] for c in classes)
+    wanted = ("an " if wanted[0] in "AEIOU" else "a ") + wanted
+    ways = [m for c in classes for m in api.makers(c)][:2]
+    hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
+    message = (
+        f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not a {type(value.value).__name__}: pass "
+        + (f"one, as {hint} returns" if ways else "one")
+    )
+    return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
+
+
+def _one_of(api: IndexSymbols, name: str, param: str) -> list[str]:
+    """The values a parameter's docs list (``by: one of ``keeping``, ``state``, ``genus``.``)."""
+    symbol = api.resolve(name)
+    said = str(
+        ((api.entries[symbol].metadata.get("params") or {}) if symbol in api.entries else {}).get(param, "")
+    )
+    m = re.search(r"\bone of\b([^.;]*(?:\.[^\s.;][^.;]*)*)", said)
+    found = [v.strip("'\"") for v in re.findall(r"``([^`]+)``", m.group(1))] if m else []
+    return found if len(found) >= 2 else []
+
+
+def _allowed(annotation: ast.expr | None, api: IndexSymbols) -> tuple[list[str], str]:
+    """The strings a parameter annotated so takes (none: any), and the enum that says so."""
+    if annotation is None:
+        return [], ""
+    for node in ast.walk(annotation):
+        if isinstance(node, ast.Subscript) and ast.unparse(node.value).rsplit(".", 1)[-1] == "Literal":
+            found = [n.value for n in ast.walk(node.slice) if isinstance(n, ast.Constant)]
+            strings = [v for v in found if isinstance(v, str)]
+            if strings and len(strings) == len(found):
+                return strings, ""
+    names = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)}
+    return _enum_in(annotation, api) if "str" in names else ([], "")
+
+
+def _enum_in(annotation: ast.expr, api: IndexSymbols) -> tuple[list[str], str]:
+    """The values of the documented enum an annotation names, and that enum."""
+    for cls in sorted({n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)} - {"str"}):
+        for symbol in api.named(cls):
+            values = [v for m in api.member_list(symbol) if (v := enum_value(api, f"{symbol}.{m}"))]
+            if values:
+                return values, symbol
+    return [], ""
+
+
+def _string_for_enum(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols,
+                     lines: list[str]) -> Issue | None:  # fmt: skip
+    """``regrow_plan(season="AUTUMN")`` where the docs say ``season: Season``: the member meant
+    (by value, name, spelling or the docs' word for it: ``LEAFFALL`` (autumn)) written as one."""
+    if arg.annotation is None or not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return None
+    values, owner = _enum_in(arg.annotation, api)
+    if not values:
+        return None
+    members = {m: v for m in api.member_list(owner) if (v := enum_value(api, f"{owner}.{m}"))}
+    said = value.value.casefold()
+    found = [m for m, v in members.items() if said in (m.casefold(), v.casefold())]
+    if not found:
+        close = difflib.get_close_matches(value.value, list(members.values()), n=1, cutoff=0.8)
+        found = [m for m, v in members.items() if v in close] or meaning(api, owner, value.value)
+    short = owner.rsplit(".", 1)[-1]
+    fix = None
+    if found and value.lineno == value.end_lineno and 0 < value.lineno <= len(lines):
+        at = lines[value.lineno - 1].encode()
+        new = at[: value.col_offset] + f"{short}.{found[0]}".encode() + at[value.end_col_offset or 0 :]
+        fix = (value.lineno, at.decode(), new.decode())
+    hint = f"write `{short}.{found[0]}`" if found else "write the member the task means"
+    message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes a {short}, not a string: {hint}"
+    return Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(owner),
+                 fix=fix, suggestions=[f"{short}.{m}" for m in found[:1]])  # fmt: skip
+
+
+def meanings(api: IndexSymbols, owner: str) -> dict[str, str]:
+    """What the class's docs say each enum member is, lowercased (``{"LEAFFALL": "(autumn)"}``
+    from "``THAW`` (spring), ``LEAFFALL`` (autumn)"); {} for a class that is no enum."""
+    entry = api.entries.get(api.resolve(owner) or owner)
+    out: dict[str, str] = {}
+    if entry is None:
+        return out
+    for m in [m for m in api.member_list(owner) if enum_value(api, f"{owner}.{m}")]:
+        said = re.search(rf"``{re.escape(m)}``([^`]*)", entry.text)
+        if said:
+            text = re.sub(r"\s+", " ", said.group(1).split(".")[0]).lower()
+            out[m] = re.sub(r"(,|\band|\bor)?\s*$", "", text).strip()
+    return out
+
+
+def meaning(api: IndexSymbols, owner: str, word: str) -> list[str]:
+    """The one enum member whose description holds ``word`` (``LEAFFALL`` for "autumn"), as a
+    one-item list, or []."""
+    key = word.strip().lower()
+    said = meanings(api, owner)
+    found = [m for m, text in said.items() if key and re.search(rf"\b{re.escape(key)}\b", text)]
+    if not found and len(key) >= 4:  # COLD for ``CHILL`` the 4 °C coldroom: a word's start
+        found = [m for m, text in said.items() if re.search(rf"\b{re.escape(key)}\w", text)]
+    return found if len(found) == 1 else []
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ages", "age", "ers", "er", "ed", "es", "s", "e")
+
+
+def stem(word: str) -> str:
+    """A word's stem, crudely (``storage``, ``stored`` -> ``stor``; ``freezer`` -> ``freez``)."""
+    word = word.lower()
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[a-z]{4,}", text.lower())}
+
+
+def _described_as(api: IndexSymbols, allowed: list[str], written: str) -> list[str]:
+    """The one allowed value whose docs use a word of ``written`` (``keeping`` for "storage":
+    "keeping: the storage tier", "Where a lot is stored"), as a one-item list, or []. A value's
+    docs: the entries named so (a field, a class of that name) and the parameters named so."""
+    words = _stems(written) - {stem(a) for a in allowed}
+    if not words:
+        return []
+    found = []
+    for value in allowed:
+        said = [e.text.split("\n\n", 1)[1] for s, e in api.entries.items()
+                if s.rsplit(".", 1)[-1].lower() == value.lower() and "\n\n" in e.text]  # fmt: skip
+        said += [str(t) for e in api.entries.values() for p, t in (e.metadata.get("params") or {}).items()
+                 if p == value]  # fmt: skip
+        if words & _stems(" ".join(said)):
+            found.append(value)
+    return found if len(found) == 1 else []
+
+
+def enum_value(api: IndexSymbols, member: str) -> str:
+    """``'deep'`` for an enum member documented ``DEEP = 'deep'`` ('' for anything else)."""
+    entry = api.entries.get(member)
+    if entry is None or not member.rsplit(".", 1)[-1].isupper():
+        return ""
+    m = re.fullmatch(r"\s*=\s*(['\"])(.*)\1\s*", entry.metadata.get("signature") or "")
+    return m.group(2) if m else ""
