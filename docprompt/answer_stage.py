@@ -78,7 +78,8 @@ class Stage:
             t = time.perf_counter()
             pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2),
                               symbols=getattr(dp.verifier("python"), "symbols", None),
-                              given_values_only=self.settings.given_examples)  # fmt: skip
+                              given_values_only=self.settings.given_examples,
+                              card_examples=self.settings.card_examples)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)

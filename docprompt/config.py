@@ -132,6 +132,9 @@ class GenerateSettings(BaseModel):
     given_examples: bool = Field(
         default=False, description="Python: show only examples whose string values the request gives"
     )
+    card_examples: bool = Field(
+        default=True, description="Python: the examples of the carded functions first, then retrieval's"
+    )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     reference_docs: Literal["check", "prompt"] = Field(
         default="check",

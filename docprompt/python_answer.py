@@ -37,6 +37,7 @@ SYSTEM_REFERENCE = (
     "unrelated to the task. Reply with code only."
 )
 _METHODS = ("method", "property", "attribute", "classmethod", "staticmethod")
+_CALLED = ("function", "method", "classmethod", "staticmethod")
 
 
 @dataclass
@@ -53,8 +54,9 @@ class PythonPrompt:
 
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
-                 given_values_only: bool = False) -> None:  # fmt: skip
+                 given_values_only: bool = False, card_examples: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
+        self.card_examples = card_examples
         self.given_values_only = given_values_only
         self.k, self.n_examples, self.n_prose = k, examples, prose
         self.max_cards, self.max_example_chars = max_cards, max_example_chars
@@ -103,7 +105,7 @@ class PythonPrompt:
         for hit in prose[: self.n_prose]:
             ctx.prose.append(first_sentences(hit.chunk.text, 500))
             ctx.hits.append(hit)
-        shown = [h for h in hits if h.chunk.kind == "example"]
+        shown = self._card_examples(ctx) + [h for h in hits if h.chunk.kind == "example"]
         if self.given_values_only:  # the next examples stand in for those left out
             shown = [h for h in shown if asks_its_values(_runnable(h.chunk.text), request)]
         for hit in shown[: self.n_examples]:
@@ -112,6 +114,19 @@ class PythonPrompt:
                 ctx.examples.append(code)
                 ctx.hits.append(hit)
         return ctx
+
+    def _card_examples(self, ctx: Context) -> list[Hit]:
+        """The documented examples of the carded functions and methods, in card order: what
+        shows how to call the API lines (``stock(where="genus=Allium")`` shows the filter's
+        syntax), before the examples retrieval ranks by the request's words."""
+        out = []
+        for hit in ctx.hits:
+            meta = hit.chunk.metadata
+            if not self.card_examples or meta.get("kind_of_symbol") not in _CALLED or not meta.get("symbol"):
+                continue
+            out += [Hit(chunk=c, score=0.0) for _, c in self.index.store.chunks(symbol=meta["symbol"])
+                    if c.kind == "example"]  # fmt: skip
+        return out
 
     def _add_card(self, ctx: Context, hit: Hit, seen: set[str]) -> None:
         chunk = hit.chunk

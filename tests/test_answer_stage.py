@@ -693,3 +693,19 @@ def test_the_answer_stage_unwraps_a_function_for_a_snippet(acme):
     model = Model("def reverse_list(array):\n    return array[::-1]\n")
     answer = DocPrompt(acme, generator=model, language="python").ask("reverse a list `array`")
     assert answer.code == "array[::-1]" and answer.verification is not None and answer.verification.ok
+
+
+def test_the_carded_methods_examples_come_first(acme):
+    """The examples shown are those of the functions and methods the cards show, before those
+    retrieval ranks by the request's words: they show how to call the API lines."""
+    from docprompt.python_answer import PythonPrompt
+
+    dp = DocPrompt(acme, generator=Model("x = 1\n"), language="python")
+    ns = {"inv": "acme_private.billing.invoice.Invoice"}
+    request = "what does the invoice `inv` come to, tax included? Store it in `due`"
+    ctx = PythonPrompt(acme, dp.retriever, examples=2).context(request, namespace=ns)
+    total = 'Invoice("C-7", items=[LineItem("a", 1, Decimal("10"))]).total()'
+    assert any(c.startswith("acme_private.billing.Invoice.total(") for c in ctx.cards)
+    assert ctx.examples[0] == total
+    plain = PythonPrompt(acme, dp.retriever, examples=2, card_examples=False).context(request, namespace=ns)
+    assert plain.cards == ctx.cards and total not in plain.examples[:1]
