@@ -251,19 +251,23 @@ class Stage:
     def repair(self, best: Sample, messages, prefix: str) -> tuple[Sample, bool]:
         rounds = self.settings.repair_rounds if self.do_repair and self.do_verify else 0
         deadline = time.perf_counter() + self.settings.time_budget
-        repaired = False
-        for _ in range(rounds):
+        repaired, temperature = False, 0.0
+        for i in range(rounds):
             if best.problem or best.report is None or best.report.ok or time.perf_counter() > deadline:
                 break
             convo = repair_messages(messages, best.code, best.report, self.language)
             start = prefix if self.language == "bash" else FENCES[self.language]
             if self.on_token:
                 self.on_token("\n[repairing: " + best.report.summary() + "]\n")
-            reply = self.generate(convo, start, temperature=0.0, seed=self.seed, stream=False)
+            seed = None if self.seed is None else self.seed + i
+            reply = self.generate(convo, start, temperature=temperature, seed=seed, stream=False)
             code, problem = self._extract(reply, start)
             new = self._fix(
                 Sample(code, _written(start) + reply, problem, self._check(code) if not problem else None)
             )
+            if not problem and new.code.strip() == best.code.strip() and temperature == 0.0:
+                temperature = 0.7  # the same code written back (the docs' fixes applied): sample next
+                continue
             if problem or not better(new.report, best.report):
                 break
             best, repaired = new, True

@@ -35,6 +35,7 @@ class Scripted:
     def __init__(self, *replies: str | Exception):
         self.replies = list(replies)
         self.prompts: list[list[dict[str, str]]] = []
+        self.options: list[dict] = []  # the options of each call (temperature, seed, prefix, ...)
 
     @property
     def calls(self) -> int:
@@ -50,6 +51,7 @@ class Scripted:
 
     def generate(self, prompt, *, stream=False, **options):
         self.prompts.append(prompt)
+        self.options.append(options)
         reply = self.replies.pop(0)
         if isinstance(reply, Exception):
             raise reply
@@ -63,12 +65,7 @@ class Model(Scripted):
     def __init__(self, *replies: str | Exception, choices: list[str] | None = None):
         super().__init__(*replies)
         self.choices = list(choices or [])
-        self.options: list[dict] = []
         self.chose_among: list[list[str]] = []
-
-    def generate(self, prompt, *, stream=False, **options):
-        self.options.append(options)
-        return super().generate(prompt, stream=stream, **options)
 
     def choose(self, prompt, options, *, prefix="", **settings):
         self.prompts.append(prompt)

@@ -264,7 +264,7 @@ def test_line_magic_options_python_no_verify_no_vars_and_k(ip, model, queries):
 def test_variables_reach_the_prompt_and_a_failed_check_is_a_comment(ip, model):
     build_py()
     bad = "```python\nimport csv\nw = csv.DictWritter(open(out, 'w'), fieldnames=people.columns)\n```"
-    model.replies += [bad, bad]  # the repair round gives the same answer
+    model.replies += [bad, bad, bad]  # both repair rounds give the same answer (the second sampled)
     ip.user_ns.update(people=Frame(), out="people.csv", np=types.ModuleType("numpy"))
     ip.run_line_magic("dp_use", "py --lang python")
     ip.run_cell_magic("dp", "", "write people to the CSV file out")
@@ -282,7 +282,7 @@ def test_code_using_a_notebook_import_is_checked_against_it(ip, model):
 
     build_py()
     model.replies += ["```python\ntext = js.dumps(rows)\n```", "```python\ntext = js.dumpz(rows)\n```"]
-    model.replies += ["```python\ntext = js.dumpz(rows)\n```"]  # the repair round does no better
+    model.replies += ["```python\ntext = js.dumpz(rows)\n```"] * 2  # the repair rounds do no better
     ip.user_ns.update(js=json, rows=[1, 2])
     ip.run_line_magic("dp", "-i py serialize rows")
     assert "# verified: json.dumps" in ip.rl_next_input and ip.rl_next_input.endswith(

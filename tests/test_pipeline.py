@@ -90,6 +90,14 @@ def test_an_unknown_flag_gets_one_repair_round_with_the_right_paragraph(man_inde
     assert gen.prompts[1][-2] == {"role": "assistant", "content": "```bash\ntar --unpack -zf a.tgz\n```"}
 
 
+def test_a_repair_that_writes_the_same_code_back_is_sampled_once_more(man_index):
+    gen = Scripted("```bash\ntar --unpack -zf a.tgz\n```", "```bash\ntar --unpack -zf a.tgz\n```",
+                   "```bash\ntar --extract -zf a.tgz\n```")  # fmt: skip
+    answer = DocPrompt(man_index, generator=gen, repair_rounds=2).ask("extract a gzipped archive")
+    assert answer.repaired and answer.code == "tar --extract -zf a.tgz" and gen.calls == 3
+    assert [o["temperature"] for o in gen.options[1:]] == [0.0, 0.7]
+
+
 def test_a_worse_repair_is_not_taken(man_index):
     gen = Scripted("```bash\ntar --unpack a\n```", "```bash\ntar --bad1 --bad2 a\n```")
     answer = DocPrompt(man_index, generator=gen).ask("extract")
