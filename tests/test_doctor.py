@@ -26,10 +26,12 @@ def test_doctor_reports_server_models_and_indexes(docs, home, monkeypatch):
     report = json.loads(result.output)
     assert report["ollama"]["up"] is False
     assert set(report["embedded"]["models"]) == {"qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b"}
+    assert report["embedded"]["model"] == "qwen2.5-coder-1.5b"  # the default; a setting may name another
     by_name = {ix["name"]: ix for ix in report["indexes"]}
     assert by_name["good"]["chunks"] > 0 and "error" in by_name["broken"]
     text = CliRunner().invoke(main, ["doctor"])
     assert text.exit_code == 0 and "no Ollama server" in text.output and "index good" in text.output
+    assert "qwen2.5-coder-1.5b (in use): " in text.output
     if report["embedded"]["llama_cpp"]:
         from docprompt.generate import embedded
 

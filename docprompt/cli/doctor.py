@@ -30,6 +30,7 @@ def doctor(as_json: bool) -> None:
     wanted = ollama_model()
     cache = models_dir() / "gguf"
     weights = settings().generate.weights
+    in_use = settings().generate.model or embedded.DEFAULT_MODEL  # what `ask` loads embedded
     packaged = {}
     for name, model in embedded.PACKAGED.items():
         cached = cache / f"{name}.gguf"
@@ -72,7 +73,7 @@ def doctor(as_json: bool) -> None:
         "home": str(home()),
         "backend": backend,
         "ollama": {"host": host, "up": up, "models": ollama_models, "default_model": wanted},
-        "embedded": {"llama_cpp": embedded.available(), "amx": amx, "models": packaged},
+        "embedded": {"llama_cpp": embedded.available(), "amx": amx, "models": packaged, "model": in_use},
         "indexes": indexes,
     }
     if as_json:
@@ -103,7 +104,7 @@ def doctor(as_json: bool) -> None:
     else:
         c.print(f"{bad} llama-cpp-python missing: {escape(embedded.INSTALL_HINT)}")
     for name, state in packaged.items():
-        c.print(f"  {name}: {escape(state)}")
+        c.print(f"  {name}{' (in use)' if name == in_use else ''}: {escape(state)}")
     if not indexes:
         c.print(f"{bad} no indexes: try `docprompt index build tldr --corpus tldr`")
     for ix in indexes:
