@@ -183,6 +183,8 @@ class Stage:
             if sample.report is None or not any(i.fix for i in sample.report.issues):
                 break
             code, applied = apply_fixes(sample.code, sample.report.issues)
+            if applied and self.language == "python":
+                code = _imports_tidied(code)
             report = self._check(code) if applied else None
             if report is None or len(report.issues) > len(sample.report.issues):
                 break
@@ -322,6 +324,19 @@ def _reference(hits: list[Hit]) -> bool:
 
     meta = [h.chunk.metadata for h in hits]
     return not any("module" in m for m in meta) and any(map(reference_entry, meta))
+
+
+def _imports_tidied(code: str) -> str:
+    """Fixed code without the imports the fixes left unused (``from pkg import Ledger`` once
+    ``bank = Ledger()`` is dropped for the notebook's ``bank``)."""
+    import ast
+
+    from .extract import unused_imports_dropped
+
+    try:
+        return unused_imports_dropped(code, ast.parse(code))
+    except SyntaxError:
+        return code
 
 
 def _written(prefix: str) -> str:

@@ -709,3 +709,14 @@ def test_the_carded_methods_examples_come_first(acme):
     assert ctx.examples[0] == total
     plain = PythonPrompt(acme, dp.retriever, examples=2, card_examples=False).context(request, namespace=ns)
     assert plain.cards == ctx.cards and total not in plain.examples[:1]
+
+
+def test_imports_a_fix_leaves_unused_are_dropped(acme):
+    """The notebook's ``inv`` made anew is dropped by a fix; its import goes with it."""
+    model = Model("from acme_private.billing import Invoice\ninv = Invoice('C-1')\ndue = inv.total()\n")
+    ns = {"inv": "acme_private.billing.invoice.Invoice"}
+    answer = DocPrompt(acme, generator=model, language="python").ask(
+        "what does the invoice `inv` come to? Store it in `due`", namespace=ns
+    )
+    assert answer.first_code.startswith("from acme_private.billing import Invoice")
+    assert answer.code == "due = inv.total()" and answer.verification.ok and model.calls == 1
