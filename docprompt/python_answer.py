@@ -179,19 +179,23 @@ class PythonPrompt:
         return f"members: {', '.join(names)}" if names else ""
 
     def _syntax(self, chunk) -> list[str]:
-        """For a parameter typed with a documented class that a function makes from text
-        (``query: str | Sieve``), the syntax that function's docs give for the text."""
+        """For a parameter that may be text for a documented class a function makes from text
+        (``query: str | Sieve``, or ``where: str`` documented as "a sieve filter"), the syntax
+        that function's docs give for the text."""
         import ast
 
         a = signature_args(chunk.metadata.get("signature") or "")
         if a is None:
             return []
+        params = chunk.metadata.get("params") or {}
         out = []
         for arg in a.posonlyargs + a.args + a.kwonlyargs:
             annotation = ast.unparse(arg.annotation) if arg.annotation else ""
             if not re.search(r"\bstr\b", annotation):  # only a value that may be given as text
                 continue
-            for cls in re.findall(r"\b[A-Z]\w*", annotation):
+            named = re.findall(r"\b[A-Z]\w*", annotation)
+            named += [w.capitalize() for w in re.findall(r"\b[a-z]\w{2,}", str(params.get(arg.arg, "")))]
+            for cls in dict.fromkeys(named):
                 made = next((s for s in self.symbols.named(cls) if self.symbols.is_class(s)), None)
                 factory = self.symbols.factory(made) if made else None
                 if factory and factory != chunk.metadata.get("symbol"):

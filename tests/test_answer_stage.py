@@ -607,6 +607,14 @@ class Shelf:
 
     def label(self, jar: str, *, text: str, colour: str = "black") -> None:
         """Write a label on a jar."""
+
+    def count(self, *, where: str | None = None) -> int:
+        """How many jars there are.
+
+        Args:
+            where: a rule; only the jars it admits are counted.
+        """
+        return 0
 '''
 
 
@@ -624,9 +632,17 @@ def test_cards_give_the_syntax_of_a_text_parameter_and_members_their_parameters(
         "which jars on `jars` are bigger than 2? Store them in `big`", namespace={"jars": "shelves.Shelf"}
     )
     api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
-    assert "    members: find(query), label(jar, *, text, colour)" in api
+    assert "    members: find(query), label(jar, *, text, colour), count(*, where)" in api
     assert '    query: a filter ("size>2"), or a compiled Rule.' in api
     assert '    query syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
+    # a plain ``str`` whose docs name the class ("a rule") gets the same syntax
+    model = Model("n = jars.count(where='size>2')\n")
+    DocPrompt(open_index("shelves"), generator=model, language="python").ask(
+        "how many jars on `jars` are bigger than 2? Store it in `n`", namespace={"jars": "shelves.Shelf"}
+    )
+    api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+    assert "shelves.Shelf.count(*, where: str | None = None) -> int" in api
+    assert '    where syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
 
 
 def test_a_runtime_class_path_finds_the_documented_one():
