@@ -278,3 +278,8 @@ def test_every_reference_solution_verifies_clean(tasks):
     assert made_up.name == "seedloft.Accession.id" and "its members are: age, but" in made_up.message
     # a class whose docs list no fields may set others in its constructor (Ledger.name): unchecked
     assert check("import seedloft\nbank = seedloft.starter_ledger()\nn = bank.name\n", api) == []
+    # the same for what a call returns (``pluck`` -> Accession), not only for a variable
+    made_up_too = "import seedloft\nbank = seedloft.starter_ledger()\ntemp = bank.pluck('SL-0006').celsius\n"
+    (returned,) = check(made_up_too, api)
+    assert returned.name == "seedloft.Accession.celsius" and "its members are: age, but" in returned.message
+    assert check(made_up_too.replace("celsius", "keeping.celsius"), api) == []

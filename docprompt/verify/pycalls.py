@@ -181,7 +181,7 @@ def attribute_issues(
     node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
 ) -> list[Issue]:
     if isinstance(node.value, ast.Call):
-        return _on_builtin(node, api, env)
+        return _on_builtin(node, api, env) or _on_returned(node, api, env, lines)
     target = dotted(node, env)
     if target is None or target[0] not in ("symbol", "instance-attr") or api.resolve(target[1]) is not None:
         return []
@@ -190,12 +190,30 @@ def attribute_issues(
         return []
     if target[0] == "symbol":
         return _missing_member(owner, attr, node, api, lines, called=False)
-    # an instance of a class whose docs list its fields (a dataclass, an ``Attributes:`` section)
-    # has no others: ``lot.id`` where Accession lists code, taxon, ... is wrong, not undocumented;
-    # one that lists none may have any its constructor sets (Ledger.name)
-    if not any(api.kind(f"{owner}.{m}") == "attribute" for m in api.members(owner)):
+    if not _lists_fields(owner, api):
         return []
     return _missing_member(owner, attr, node, api, lines, called=True)
+
+
+def _lists_fields(owner: str, api: IndexSymbols) -> bool:
+    """An instance of a class whose docs list its fields (a dataclass, an ``Attributes:``
+    section) has no others: ``lot.id`` where Accession lists code, taxon, ... is wrong, not
+    undocumented; one that lists none may have any its constructor sets (Ledger.name)."""
+    return any(api.kind(f"{owner}.{m}") == "attribute" for m in api.members(owner))
+
+
+def _on_returned(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding],
+                 lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``bank.pluck("SL-0006").celsius``: a member of the documented class a call returns (its
+    return annotation, or the class for a constructor), where that class lists its fields."""
+    assert isinstance(node.value, ast.Call)
+    target = dotted(node.value.func, env)
+    owner = api.returns(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+    if not owner or node.attr.startswith("_") or api.resolve(f"{owner}.{node.attr}") is not None:
+        return []
+    if not _lists_fields(owner, api):
+        return []
+    return _missing_member(owner, node.attr, node, api, lines, called=True)
 
 
 _BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}
