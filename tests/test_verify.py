@@ -244,6 +244,10 @@ class Jar:
     """A jar on the shelf."""
 
 
+class SmallJar(Jar):
+    """A jar of a quarter litre."""
+
+
 def find(name: str) -> Jar:
     """The jar called ``name``."""
 
@@ -318,6 +322,17 @@ def test_a_string_the_docs_do_not_allow_is_flagged_with_what_they_allow(jars):
     )
     assert verify_python("from jars import label\ngreen = 'red'\nlabel('x', colour=green)\n", api,
                          use_import=False).ok  # fmt: skip
+
+
+def test_a_notebook_variable_made_anew_as_its_documented_base_class_is_flagged(jars):
+    """The notebook holds a ``SmallJar`` (as it holds a ``PosixPath``); ``find`` returns a
+    ``Jar``, its documented base (as ``Path(...)`` makes a ``Path``): the 1.5B remade ``out``."""
+    code = "from jars import fill, find\njar = find('a')\nfill(jar)\n"
+    report = verify_python(code, jars, use_import=False, namespace={"jar": "jars.SmallJar"})
+    (issue,) = report.issues
+    assert issue.kind == "replaced-input"
+    assert issue.message.startswith("`jar` already holds the notebook's SmallJar")
+    assert verify_python(code, jars, use_import=False, namespace={"jar": "jars.Lid"}).ok  # not a Jar
 
 
 def test_a_value_written_as_a_word_its_docs_use_is_fixed(jars):

@@ -124,6 +124,17 @@ class IndexSymbols:
     def is_class(self, name: str) -> bool:
         return self.kind(name) in CLASS_KINDS
 
+    def is_a(self, cls: str, base: str) -> bool:
+        """``cls`` is ``base`` or, by its entry's ``Bases:`` line, a subclass of it (a notebook's
+        ``PosixPath`` is a ``Path``); one level of bases, by their last name."""
+        if cls == base:
+            return True
+        symbol = self.resolve(cls)
+        text = self.entries[symbol].text if symbol in self.entries else ""
+        m = re.search(r"^Bases: (.+)$", text, re.M)
+        bases = {b.strip().rsplit(".", 1)[-1] for b in m.group(1).split(",")} if m else set()
+        return base.rsplit(".", 1)[-1] in bases
+
     def on_instances(self, name: str) -> bool:
         """A method called on an instance (not a ``classmethod`` or ``staticmethod``: the python
         indexer writes those words before the name on the entry's first line)."""

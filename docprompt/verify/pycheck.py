@@ -194,7 +194,9 @@ def _replaced(node: ast.Assign | ast.AnnAssign, kind: str, held: Mapping[str, st
     Ledger()``, ``bank = starter_ledger()``): the request meant the one the notebook holds. The
     fix drops the line."""
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    if len(targets) != 1 or not isinstance(targets[0], ast.Name) or held.get(targets[0].id) != kind:
+    if len(targets) != 1 or not isinstance(targets[0], ast.Name) or targets[0].id not in held:
+        return []
+    if not api.is_a(held[targets[0].id], kind):  # out = Path(...) for the notebook's PosixPath
         return []
     if not isinstance(node.value, ast.Call):
         return []
@@ -202,8 +204,8 @@ def _replaced(node: ast.Assign | ast.AnnAssign, kind: str, held: Mapping[str, st
     one_line = node.lineno == node.end_lineno
     return [Issue(
         "replaced-input", name,
-        f"`{name}` already holds the notebook's {kind}: use it as it is, do not make a new one",
-        line=node.lineno, card=api.card(kind),
+        f"`{name}` already holds the notebook's {held[name].rsplit('.', 1)[-1]}: use it as it is, do not "
+        "make a new one", line=node.lineno, card=api.card(kind),
         fix=(node.lineno, lines[node.lineno - 1], "") if one_line else None,
     )]  # fmt: skip
 
