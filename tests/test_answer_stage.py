@@ -627,20 +627,22 @@ def test_cards_give_the_syntax_of_a_text_parameter_and_members_their_parameters(
     ix = make_indexer("python", [str(tmp_path / "shelves.py")], {}, max_file_bytes=1_000_000)
     build_index(path_of("shelves"), ix.iter_documents(), name="shelves", indexer="python",
                 settings=BuildSettings(embedder="hash:64"))  # fmt: skip
-    model = Model("big = jars.find('size>2')\n")
-    DocPrompt(open_index("shelves"), generator=model, language="python").ask(
-        "which jars on `jars` are bigger than 2? Store them in `big`", namespace={"jars": "shelves.Shelf"}
-    )
-    api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+
+    def api_shown(request: str, reply: str) -> str:
+        model = Model(reply)
+        DocPrompt(open_index("shelves"), generator=model, language="python").ask(
+            request, namespace={"jars": "shelves.Shelf"}
+        )
+        return model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+
+    api = api_shown("which jars on `jars` are bigger than 2? Store them in `big`",
+                    "big = jars.find('size>2')\n")
     assert "    members: find(query), label(jar, *, text, colour), count(*, where)" in api
     assert '    query: a filter ("size>2"), or a compiled Rule.' in api
     assert '    query syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
     # a plain ``str`` whose docs name the class ("a rule") gets the same syntax
-    model = Model("n = jars.count(where='size>2')\n")
-    DocPrompt(open_index("shelves"), generator=model, language="python").ask(
-        "how many jars on `jars` are bigger than 2? Store it in `n`", namespace={"jars": "shelves.Shelf"}
-    )
-    api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+    api = api_shown("how many jars on `jars` are bigger than 2? Store it in `n`",
+                    "n = jars.count(where='size>2')\n")
     assert "shelves.Shelf.count(*, where: str | None = None) -> int" in api
     assert '    where syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
 
