@@ -119,13 +119,14 @@ class PythonPrompt:
         """The documented examples of the carded functions and methods, in card order: what
         shows how to call the API lines (``stock(where="genus=Allium")`` shows the filter's
         syntax), before the examples retrieval ranks by the request's words."""
+        if not self.card_examples:
+            return []
         out = []
         for hit in ctx.hits:
             meta = hit.chunk.metadata
-            if not self.card_examples or meta.get("kind_of_symbol") not in _CALLED or not meta.get("symbol"):
-                continue
-            out += [Hit(chunk=c, score=0.0) for _, c in self.index.store.chunks(symbol=meta["symbol"])
-                    if c.kind == "example"]  # fmt: skip
+            if meta.get("kind_of_symbol") in _CALLED and meta.get("symbol"):
+                out += [Hit(chunk=c, score=0.0) for _, c in self.index.store.chunks(symbol=meta["symbol"])
+                        if c.kind == "example"]  # fmt: skip
         return out
 
     def _add_card(self, ctx: Context, hit: Hit, seen: set[str]) -> None:

@@ -58,4 +58,14 @@ class Report:
         return {**asdict(self), "ok": self.ok, "verified": self.verified}
 
 
-__all__ = ["Issue", "Report"]
+def span_fix(node, lines: list[str], text: str) -> tuple[int, str, str] | None:
+    """The fix that writes ``text`` in place of ``node`` (an AST node on one line of ``lines``;
+    its columns count UTF-8 bytes), or None for a node over several lines."""
+    at = getattr(node, "lineno", 0)
+    if at != getattr(node, "end_lineno", None) or not 0 < at <= len(lines):
+        return None
+    b = lines[at - 1].encode()
+    return at, lines[at - 1], (b[: node.col_offset] + text.encode() + b[node.end_col_offset :]).decode()
+
+
+__all__ = ["Issue", "Report", "span_fix"]

@@ -7,7 +7,7 @@ import ast
 import difflib
 from typing import TypeGuard
 
-from . import Issue
+from . import Issue, span_fix
 from .api import IndexSymbols
 
 _DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)  # bodies run later, if at all
@@ -90,12 +90,7 @@ def undefined_names(tree: ast.Module, api: IndexSymbols, lines: list[str], given
             if not (later or close or id(n) in written):
                 continue
             seen.add(n.id)
-            line = lines[n.lineno - 1] if 0 < n.lineno <= len(lines) else ""
-            fix = None
-            if close and n.lineno == n.end_lineno:
-                b = line.encode()
-                new = b[: n.col_offset] + close[0].encode() + b[n.end_col_offset or 0 :]
-                fix = (n.lineno, line, new.decode())
+            fix = span_fix(n, lines, close[0]) if close else None
             message = f"`{n.id}` is " + ("used before it is assigned" if later else "never defined") + (
                 f": write `{close[0]}`" if close else ": assign it first, or use a value the task gives"
             )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
-from . import Issue
+from . import Issue, span_fix
 from .api import IndexSymbols
 
 
@@ -24,7 +24,6 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
     passed = list(zip(params.posonlyargs + params.args, node.args))
     passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
     out = []
-    line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
     for arg, value in passed:
         if isinstance(value, ast.Name) and value.id in constants:
             value = constants[value.id]  # season = "AUTUMN"; regrow_plan(..., season=season)
@@ -35,11 +34,7 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
             and value.id in unbound
             and value.id.casefold() in map(str.casefold, allowed)
         ):
-            b, start, end = line.encode(), value.col_offset, value.end_col_offset or value.col_offset
-            one = value.lineno == node.lineno
-            fix = (
-                (node.lineno, line, (b[:start] + repr(value.id).encode() + b[end:]).decode()) if one else None
-            )
+            fix = span_fix(value, lines, repr(value.id)) if value.lineno == node.lineno else None
             message = f"`{value.id}` is not defined: write the value as a string, {value.id!r}"
             out.append(
                 Issue("undefined-name", value.id, message, line=value.lineno, card=api.card(name), fix=fix)
@@ -60,11 +55,7 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
             close = [enum_value(api, f"{owner}.{m}") for m in meaning(api, owner, value.value)]
         elif not close:  # by='storage' where the docs call the field ``keeping`` "the storage tier"
             close = _described_as(api, allowed, value.value)
-        fix = None
-        if close and value.lineno == value.end_lineno and 0 < value.lineno <= len(lines):
-            at = lines[value.lineno - 1].encode()
-            new = at[: value.col_offset] + repr(close[0]).encode() + at[value.end_col_offset or 0 :]
-            fix = (value.lineno, at.decode(), new.decode())
+        fix = span_fix(value, lines, repr(close[0])) if close else None
         said = ", ".join(repr(a) for a in allowed)
         message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} is one of {said}: " + (
             f"write {close[0]!r}" if close else "write the one the task means"
@@ -148,11 +139,7 @@ def _string_for_enum(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols
         close = difflib.get_close_matches(value.value, list(members.values()), n=1, cutoff=0.8)
         found = [m for m, v in members.items() if v in close] or meaning(api, owner, value.value)
     short = owner.rsplit(".", 1)[-1]
-    fix = None
-    if found and value.lineno == value.end_lineno and 0 < value.lineno <= len(lines):
-        at = lines[value.lineno - 1].encode()
-        new = at[: value.col_offset] + f"{short}.{found[0]}".encode() + at[value.end_col_offset or 0 :]
-        fix = (value.lineno, at.decode(), new.decode())
+    fix = span_fix(value, lines, f"{short}.{found[0]}") if found else None
     hint = f"write `{short}.{found[0]}`" if found else "write the member the task means"
     message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes a {short}, not a string: {hint}"
     return Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(owner),
