@@ -46,7 +46,8 @@ def check(
             env[name] = ("instance", symbol)
     held = {k: v[1] for k, v in env.items() if v[0] == "instance" and k not in variables}
     assigned_values = {id(n.value) for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))}
-    known = bound_names(tree) | set(namespace or {}) | set(dir(builtins))
+    given = set(namespace or {}) | set(dir(builtins))
+    known = bound_names(tree) | given
     unbound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in known}
     iterated = {
         id(n.iter) for n in ast.walk(tree) if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension))
@@ -88,7 +89,7 @@ def check(
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
     issues += _unimported(tree, api, lines, known | set(env))
-    issues += undefined_names(tree, api, lines, set(namespace or {}) | set(dir(builtins)))
+    issues += undefined_names(tree, api, lines, given)
     assigned = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     assigned |= {
         a.asname or a.name
