@@ -195,15 +195,22 @@ class PythonPrompt:
             if not re.search(r"\bstr\b", annotation):  # only a value that may be given as text
                 continue
             named = re.findall(r"\b[A-Z]\w*", annotation)
-            named += [w.capitalize() for w in re.findall(r"\b[a-z]\w{2,}", str(params.get(arg.arg, "")))]
+            # "a sieve filter; only the lots...": the class the value is, named in the doc's first
+            # phrase; a class named later says something else ("the bank's name, in the ledger's header")
+            phrase = re.split(r"[,;:.(]", str(params.get(arg.arg, "")), maxsplit=1)[0]
+            named += [w.capitalize() for w in re.findall(r"\b[a-z]\w{2,}", phrase)]
             for cls in dict.fromkeys(named):
                 made = next((s for s in self.symbols.named(cls) if self.symbols.is_class(s)), None)
                 factory = self.symbols.factory(made) if made else None
                 if factory and factory != chunk.metadata.get("symbol"):
+                    # what the factory's first parameter, the text it reads, accepts
                     entry = self.symbols.entries[factory]
-                    said = "; ".join(n.split(": ", 1)[-1] for n in param_notes(entry, 400))
-                    out.append(f"{arg.arg} syntax: {said}")
-                    break
+                    text = re.match(r"\(\s*(\w+)", entry.metadata.get("signature") or "")
+                    text = text.group(1) if text else ""
+                    said = [n for n in param_notes(entry, 400) if n.startswith(f"{text}: ")]
+                    if said:
+                        out.append(f"{arg.arg} syntax: {said[0].split(': ', 1)[1]}")
+                        break
         return out
 
     def messages(

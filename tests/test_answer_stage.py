@@ -585,17 +585,25 @@ class Rule:
     """A compiled filter. Make one with :func:`rule`."""
 
 
-def rule(text: str) -> Rule:
+def rule(text: str, *, strict: bool = False) -> Rule:
     """Compile a filter.
 
     Args:
         text: e.g. ``"size>2 and colour=red"``; fields are ``size``, ``colour``.
+        strict: ``True`` rejects unknown fields.
     """
     return Rule()
 
 
 class Shelf:
-    """A shelf of jars."""
+    """A shelf of jars.
+
+    Args:
+        name: the shelf's name, printed on each rule card.
+    """
+
+    def __init__(self, *, name: str = "main") -> None:
+        self.name = name
 
     def find(self, query: str | Rule) -> list:
         """The jars a filter admits.
@@ -633,18 +641,24 @@ def test_cards_give_the_syntax_of_a_text_parameter_and_members_their_parameters(
         DocPrompt(open_index("shelves"), generator=model, language="python").ask(
             request, namespace={"jars": "shelves.Shelf"}
         )
-        return model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+        api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+        return api
 
     api = api_shown("which jars on `jars` are bigger than 2? Store them in `big`",
                     "big = jars.find('size>2')\n")
     assert "    members: find(query), label(jar, *, text, colour), count(*, where)" in api
     assert '    query: a filter ("size>2"), or a compiled Rule.' in api
-    assert '    query syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
+    assert '    query syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api.splitlines()
     # a plain ``str`` whose docs name the class ("a rule") gets the same syntax
     api = api_shown("how many jars on `jars` are bigger than 2? Store it in `n`",
                     "n = jars.count(where='size>2')\n")
     assert "shelves.Shelf.count(*, where: str | None = None) -> int" in api
-    assert '    where syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api
+    # only what the text parameter accepts (not the factory's other parameters)
+    assert '    where syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api.splitlines()
+    # a class named after the doc's first phrase is not what the value is
+    api = api_shown("make a new shelf named 'top' and store it in `s`", "s = Shelf(name='top')\n")
+    assert "class shelves.Shelf(*, name: str = 'main')" in api
+    assert "name syntax" not in api
 
 
 def test_a_runtime_class_path_finds_the_documented_one():

@@ -212,10 +212,9 @@ class IndexSymbols:
             self._factories: dict[str, str] = {}
             for symbol, entry in self.entries.items():
                 m = entry.metadata
-                first = next(iter((m.get("params") or {}).values()), "")  # the text it reads
-                reads_text = re.match(r"\(\s*\w+\s*:\s*str\b.*->", m.get("signature") or "")
+                reads_text = re.match(r"\(\s*(\w+)\s*:\s*str\b.*->", m.get("signature") or "")
                 made = self.returns(symbol) if m.get("kind_of_symbol") == "function" and reads_text else None
-                if made and "``" in str(first):
+                if made and "``" in str((m.get("params") or {}).get(reads_text.group(1), "")):
                     self._factories.setdefault(made, symbol)
         found = self.resolve(cls)
         return self._factories.get(found) if found else None
