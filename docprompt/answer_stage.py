@@ -49,7 +49,7 @@ class Stage:
             s = self.settings
             cf = CommandFirst(dp.index, dp.retriever, dp.generator, candidates=s.candidates, draft=s.draft,
                               choice=s.choice, examples=s.examples,
-                              command_start=s.command_start)  # fmt: skip
+                              command_start=s.command_start, evidence=s.choice_evidence)  # fmt: skip
             if cf.available():
                 t = time.perf_counter()
                 draft = cf.draft(request) if s.draft else ""

@@ -96,9 +96,9 @@ class CommandFirst:
 
     def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
                  choice: str = "model", examples: int = 3, options: int = 4,
-                 command_start: bool = True) -> None:  # fmt: skip
+                 command_start: bool = True, evidence: bool = True) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator
-        self.command_start = command_start
+        self.command_start, self.evidence = command_start, evidence
         self.k, self.use_draft, self.choice = candidates, draft, choice
         self.n_examples, self.n_options = examples, options
 
@@ -168,7 +168,9 @@ class CommandFirst:
             return ""
         if self.choice == "first" or len(candidates) == 1:
             return candidates[0].name
-        lines = "\n".join(f"- {first_sentences(c.card, 200)}" for c in candidates)
+        lines = "\n".join(
+            f"- {first_sentences(c.card, 200)}" + (_evidence(c) if self.evidence else "") for c in candidates
+        )
         messages = [
             {"role": "system", "content": SYSTEM_CHOOSE},
             {"role": "user", "content": f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"},
@@ -222,6 +224,21 @@ class CommandFirst:
             parts.append("Examples:\n" + "\n".join(_example(h.chunk) for h in shown))
         parts.append(f"Request: {request}")
         return [{"role": "system", "content": SYSTEM_WRITE}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def _evidence(candidate: Candidate) -> str:
+    """What brought a candidate in, under its card in the choice: the example or option paragraph
+    of its page that matched the request best (a card says what a command is; this, that it does
+    what was asked: ``e.g. Show the size of each folder: du -sh */``)."""
+    for hit in candidate.hits:
+        chunk = hit.chunk
+        if chunk.kind == "example":
+            what, _, line = chunk.text.strip().rpartition("\n")
+            what = re.sub(r"\s+", " ", what).rstrip(":")
+            return f"\n  e.g. {what}: {line.strip()}" if what else f"\n  e.g. {line.strip()}"
+        if chunk.kind == "doc" and chunk.metadata.get("flags"):
+            return f"\n  {option_line(chunk.text, 120)}"
+    return ""
 
 
 def _example(chunk: Chunk) -> str:

@@ -119,6 +119,9 @@ class GenerateSettings(BaseModel):
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
     choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
+    choice_evidence: bool = Field(
+        default=True, description="Bash: each candidate's best-matching example or option shown to the choice"
+    )
     draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")
     command_start: bool = Field(

@@ -111,6 +111,19 @@ def test_the_command_is_chosen_first_then_written_from_its_own_page(shell_index)
     assert {h.chunk.doc_id for h in answer.cited} >= {"man/du.1/003", "man/du.1/004"}
 
 
+def test_the_choice_sees_what_brought_each_candidate_in(shell_index):
+    """Under each candidate's card, its example or option paragraph that matched the request."""
+    model = Model("du -sh .", " -h -d 1 .", choices=["du"])
+    DocPrompt(shell_index, generator=model).ask("show the sizes of a directory's folders")
+    choice = next(p for p, opts in zip(model.prompts[1:], model.chose_among) if opts)[-1]["content"]
+    assert "e.g. Show the sizes of a directory's folders: ncdu {{path/to/directory}}" in choice
+    assert "\n  -d, --max-depth=N  print the total for a directory only if" in choice
+    model = Model("du -sh .", " -h -d 1 .", choices=["du"])
+    dp = DocPrompt(shell_index, generator=model, choice_evidence=False)
+    dp.ask("show the sizes of a directory's folders")
+    assert "e.g." not in model.prompts[1][-1]["content"]
+
+
 def test_without_a_draft_or_a_model_choice_retrieval_decides(shell_index):
     model = Model(" -i :{{port}}")
     dp = DocPrompt(shell_index, generator=model, draft=False, choice="first")
