@@ -180,37 +180,27 @@ class PythonPrompt:
         return f"members: {', '.join(names)}" if names else ""
 
     def _syntax(self, chunk) -> list[str]:
-        """For a parameter that may be text for a documented class a function makes from text
-        (``query: str | Sieve``, or ``where: str`` documented as "a sieve filter"), the syntax
-        that function's docs give for the text."""
-        import ast
+        """For a parameter that takes text in a filter language the docs give (``query: str |
+        Sieve``, ``where: str`` documented as "a sieve filter" or passed one in an example), the
+        syntax the function that reads such text documents (what its text parameter accepts)."""
+        from .verify.pyfilters import languages
 
         a = signature_args(chunk.metadata.get("signature") or "")
         if a is None:
             return []
-        params = chunk.metadata.get("params") or {}
+        symbol = chunk.metadata.get("symbol", "")
+        known = languages(self.symbols)
         out = []
         for arg in a.posonlyargs + a.args + a.kwonlyargs:
-            annotation = ast.unparse(arg.annotation) if arg.annotation else ""
-            if not re.search(r"\bstr\b", annotation):  # only a value that may be given as text
+            lang = known.get((symbol, arg.arg))
+            factory = lang.factory if lang else None
+            if factory is None or factory == symbol:
                 continue
-            named = re.findall(r"\b[A-Z]\w*", annotation)
-            # "a sieve filter; only the lots...": the class the value is, named in the doc's first
-            # phrase; a class named later says something else ("the bank's name, in the ledger's header")
-            phrase = re.split(r"[,;:.(]", str(params.get(arg.arg, "")), maxsplit=1)[0]
-            named += [w.capitalize() for w in re.findall(r"\b[a-z]\w{2,}", phrase)]
-            for cls in dict.fromkeys(named):
-                made = next((s for s in self.symbols.named(cls) if self.symbols.is_class(s)), None)
-                factory = self.symbols.factory(made) if made else None
-                if factory and factory != chunk.metadata.get("symbol"):
-                    # what the factory's first parameter, the text it reads, accepts
-                    entry = self.symbols.entries[factory]
-                    text = re.match(r"\(\s*(\w+)", entry.metadata.get("signature") or "")
-                    text = text.group(1) if text else ""
-                    said = [n for n in param_notes(entry, 400) if n.startswith(f"{text}: ")]
-                    if said:
-                        out.append(f"{arg.arg} syntax: {said[0].split(': ', 1)[1]}")
-                        break
+            entry = self.symbols.entries[factory]
+            text = re.match(r"\(\s*(\w+)", entry.metadata.get("signature") or "")
+            said = [n for n in param_notes(entry, 400) if text and n.startswith(f"{text.group(1)}: ")]
+            if said:
+                out.append(f"{arg.arg} syntax: {said[0].split(': ', 1)[1]}")
         return out
 
     def messages(

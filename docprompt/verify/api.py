@@ -66,6 +66,8 @@ class IndexSymbols:
         # may still be installed where the code runs
         self.reference = not self.modules and any(reference_entry(c.metadata) for c in self.entries.values())
         self._members: dict[str, set[str]] = {}
+        self._index = index
+        self._languages: dict | None = None  # verify.pyfilters: the filter languages the docs give
 
     # -- names -------------------------------------------------------------------------------------
 
@@ -214,10 +216,36 @@ class IndexSymbols:
                 m = entry.metadata
                 reads_text = re.match(r"\(\s*(\w+)\s*:\s*str\b.*->", m.get("signature") or "")
                 made = self.returns(symbol) if m.get("kind_of_symbol") == "function" and reads_text else None
-                if made and "``" in str((m.get("params") or {}).get(reads_text.group(1), "")):
+                if made and reads_text and "``" in str((m.get("params") or {}).get(reads_text.group(1), "")):
                     self._factories.setdefault(made, symbol)
         found = self.resolve(cls)
         return self._factories.get(found) if found else None
+
+    def text_language(self, symbol: str, arg: ast.arg, doc: str) -> str | None:
+        """The factory (:meth:`factory`) whose text syntax a parameter of ``symbol`` takes: it
+        may be a string (``str`` in its annotation) for a class such a factory makes, named in
+        the annotation (``query: str | Sieve``) or in the first phrase of its doc ("a sieve
+        filter; ..."; a class named later says something else: "the bank's name, written in
+        the ledger file's header")."""
+        annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+        if not re.search(r"\bstr\b", annotation):
+            return None
+        phrase = re.split(r"[,;:.(]", doc, maxsplit=1)[0]
+        named = re.findall(r"\b[A-Z]\w*", annotation)
+        named += [w.capitalize() for w in re.findall(r"\b[a-z]\w{2,}", phrase)]
+        for cls in dict.fromkeys(named):
+            made = next((s for s in self.named(cls) if self.is_class(s)), None)
+            factory = self.factory(made) if made else None
+            if factory and factory != symbol:
+                return factory
+        return None
+
+    def example_texts(self) -> list[str]:
+        """The texts of the index's examples (read once)."""
+        if not hasattr(self, "_examples"):
+            index = getattr(self, "_index", None)
+            self._examples = [c.text for _, c in index.store.chunks(kind="example")] if index else []
+        return self._examples
 
     def makers(self, cls: str) -> list[str]:
         """The documented functions and methods that return ``cls`` from a string they are given

@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 
 from . import Issue
 from .api import IndexSymbols
+from .pyfilters import filter_issues
 from .pyvalues import enum_value, meaning, value_issues
 
 Binding = tuple[str, str]  # ("symbol" | "instance" | "module", dotted name)
@@ -164,6 +165,7 @@ def _bind(
         missing = []
     out += [i for _, i in unknown]
     out += value_issues(name, params, node, api, lines, unbound, constants)
+    out += filter_issues(name, params, node, api, lines, constants)
     if missing:
         out.append(
             Issue(
