@@ -155,6 +155,7 @@ class Stage:
                 meant_members,
                 overwritten_inputs,
                 requested_variables,
+                unused_meanings,
             )
 
             # the variables the request gives exist (type unknown): never "imported" by a fix
@@ -171,6 +172,7 @@ class Stage:
             symbols = getattr(self.dp.verifier("python"), "symbols", None)
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)
+                report.issues += unused_meanings(code, self.request, symbols)
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

@@ -149,7 +149,8 @@ class GenerateSettings(BaseModel):
     )
     meant_members: bool = Field(
         default=True,
-        description="Python: an enum member other than the one the request names by the docs' word is fixed",
+        description="Python: an enum member other than the one the request names by the docs' word is fixed; "
+        "one it names so and the code leaves out is a problem",
     )
     handwritten_values: bool = Field(
         default=True,

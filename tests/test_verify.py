@@ -437,6 +437,24 @@ def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
     assert meant_members(both, "a stopper or a screw cap", jars) == []
 
 
+def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
+    """"with a stopper": only ``CORK``'s description says stopper, and the code uses no Lid."""
+    from docprompt.verify.request import unused_meanings
+
+    ask = "seal jar 'a' with a stopper"
+    (issue,) = unused_meanings("from jars import seal\nseal('a')\n", ask, jars)
+    assert issue.kind == "meant-member" and issue.message == (
+        "the task's 'stopper' is `Lid.CORK` ('cork'), which the code does not use: "
+        "write what the task asks of it"
+    )
+    assert "CORK a cork stopper" in issue.card
+    for code in ("seal('a', Lid.CORK)", "seal('a', 'cork')", "seal('a', lid=Lid.SCREW)"):
+        assert unused_meanings(f"from jars import seal, Lid\n{code}\n", ask, jars) == []
+    assert unused_meanings("from jars import seal\nseal('a')\n", "seal jar 'a'", jars) == []
+    # a word other entries use too names no member ("jar" is everywhere)
+    assert unused_meanings("x = 1\n", "a screw jar", jars) == []
+
+
 def test_a_member_of_a_built_in_value_a_documented_function_returns(acme):
     """``export(r)`` is documented to return a str: ``.upper()`` is fine, ``.to_json()`` is not."""
     code = "from acme_private.customers import export\na = export(r).upper()\nb = export(r).to_json()\n"

@@ -230,6 +230,62 @@ def meant_members(code: str, request: str, api) -> list[Issue]:
     return issues
 
 
+def unused_meanings(code: str, request: str, api) -> list[Issue]:
+    """The request names an enum member by the docs' word for it ("stored in the freezer":
+    ``DEEP`` the -18 °C freezer), and the code uses neither the member nor its value: the
+    answer left out what the request asked for (``export_table(bank, "frozen.csv")`` without
+    the filter). Only a word that one member's description holds, of one enum of a package."""
+    import ast
+
+    from .pyvalues import enum_value, meanings
+
+    if getattr(api, "reference", True):
+        return []
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    if not hasattr(api, "_enum_words"):
+        # word -> (enum, member): words of one member's description that no other entry uses
+        # ("freezer"; not "store" or "shelf", which the docs use elsewhere too)
+        found: dict[str, set[tuple[str, str]]] = {}
+        for symbol in [s for s in api.entries if api.is_class(s)]:
+            for member, text in meanings(api, symbol).items():
+                for w in {w.casefold() for w in _WORD.findall(text) if len(w) >= 4 and not w.isdigit()}:
+                    found.setdefault(w, set()).add((symbol, member))
+        found = {w: m for w, m in found.items() if len(m) == 1}
+        elsewhere = {w.casefold() for s, e in api.entries.items() for w in _WORD.findall(e.text)
+                     if not any(s.startswith(enum) for enum, _ in found.get(w.casefold(), ()))}  # fmt: skip
+        api._enum_words = {w: next(iter(m)) for w, m in found.items() if w not in elsewhere}
+    words = {w.casefold() for w in _WORD.findall(request)}
+    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names = {n.casefold() for n in used}
+    for n in ast.walk(tree):
+        name = n.id if isinstance(n, ast.Name) else n.arg if isinstance(n, ast.keyword) else None
+        names |= {name.casefold()} if name else set()
+    texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    strings = {w.casefold() for text in texts for w in _WORD.findall(text)}
+    issues = []
+    for word in sorted(words & set(api._enum_words)):
+        symbol, member = api._enum_words[word]
+        members = {m: enum_value(api, f"{symbol}.{m}") for m in api.member_list(symbol)}
+        if set(members) & used or {v.casefold() for m, v in members.items() if v} & strings:
+            continue  # the code uses the enum: which member, meant_members checks
+        field = re.findall(r"[A-Z][a-z]+", symbol.rsplit(".", 1)[-1])[-1:]
+        if {f.casefold() for f in field} & (strings | names):
+            continue  # the code names the field it takes (``tally(by="state")``)
+        if any(len(n) >= 5 and member.casefold().startswith(n) for n in names):
+            continue  # a method that sets it (``withdraw`` for ``WITHDRAWN``)
+        value = members.get(member, "")
+        short = f"{symbol.rsplit('.', 1)[-1]}.{member}"
+        message = (
+            f"the task's {word!r} is `{short}`" + (f" ({value!r})" if value else "")
+            + ", which the code does not use: write what the task asks of it"
+        )  # fmt: skip
+        issues.append(Issue("meant-member", short, message, card=api.card(symbol)))
+    return issues
+
+
 def handwritten_values(code: str, request: str) -> list[Issue]:
     """A variable the request asks for, set to a number the request does not give
     (``years = 2026``): the answer was meant to come from the library, not be written by hand."""
