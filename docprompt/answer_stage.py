@@ -155,6 +155,7 @@ class Stage:
                 meant_members,
                 overwritten_inputs,
                 requested_variables,
+                unused_inputs,
                 unused_meanings,
             )
 
@@ -169,6 +170,8 @@ class Stage:
                 report.issues += copied_values(code, self.request, self.examples)
             if self.settings.handwritten_values:
                 report.issues += handwritten_values(code, self.request)
+            if self.settings.unused_inputs:
+                report.issues += unused_inputs(code, self.request)
             symbols = getattr(self.dp.verifier("python"), "symbols", None)
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)

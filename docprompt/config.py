@@ -152,6 +152,9 @@ class GenerateSettings(BaseModel):
         description="Python: an enum member other than the one the request names by the docs' word is fixed; "
         "one it names so and the code leaves out is a problem",
     )
+    unused_inputs: bool = Field(
+        default=True, description="Python: a variable the request gives that the code never mentions is wrong"
+    )
     handwritten_values: bool = Field(
         default=True,
         description="Python: a requested variable set to a number the request does not give is a problem",

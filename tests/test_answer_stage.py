@@ -550,6 +550,20 @@ def test_a_requested_number_written_by_hand_is_a_problem():
     assert handwritten_values("n = 50.0", given) == [] and handwritten_values("n = (", given) == []
 
 
+def test_a_variable_the_request_gives_and_the_code_never_mentions_is_a_problem():
+    from docprompt.verify.request import unused_inputs
+
+    request = "Build a filter for red lots and use it on `bank`; store the codes in `codes`."
+    (issue,) = unused_inputs("shelf = Ledger()\ncodes = shelf.sift('tag:red')\n", request)
+    assert issue.kind == "unused-input" and issue.name == "bank"
+    assert issue.message == "the task gives `bank`: use it (the code never does)"
+    for code in ("codes = bank.sift('tag:red')", "def f(bank):\n    return 1", "import bank",
+                 "codes = x.bank", "codes = f(bank=1)", "codes = 'bank'", "codes = ("):  # fmt: skip
+        assert unused_inputs(code, request) == [], code
+    # a column the request names is a word of a string
+    assert unused_inputs("df['A'].sum()", "sum column `A` of dataframe `df`") == []
+
+
 def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(acme):
     """``inv`` is an Invoice in the notebook: the prompt shows the class, its members and the
     member the request is about, though the request never names the class."""

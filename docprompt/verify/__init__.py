@@ -14,7 +14,8 @@ class Issue:
     """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module,
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
     variable-missing, replaced-input, unbound-method, reimplemented, copied-value,
-    handwritten-value, bad-value, bad-type, undefined-name or syntax."""
+    handwritten-value, bad-value, bad-type, undefined-name, bad-filter, meant-member,
+    unused-input or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault

@@ -105,6 +105,39 @@ def overwritten_inputs(code: str, request: str, held: Iterable[str] = ()) -> lis
     return issues
 
 
+def unused_inputs(code: str, request: str) -> list[Issue]:
+    """A variable the request gives (``use it on `bank```) that the code never mentions: the
+    answer works on data of its own (``starter_ledger = Ledger()``) or leaves the input out. A
+    name counts as mentioned anywhere: read, imported, an attribute, a keyword, a parameter, a
+    word of a string (``df['A']`` for "column `A`")."""
+    import ast
+
+    given = given_variables(request)
+    try:
+        tree = ast.parse(code) if given else None
+    except SyntaxError:
+        return []
+    if tree is None:
+        return []
+    seen: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name):
+            seen.add(n.id)
+        elif isinstance(n, ast.Attribute):
+            seen.add(n.attr)
+        elif isinstance(n, ast.alias):
+            seen |= {n.asname or "", *n.name.split(".")}
+        elif isinstance(n, (ast.keyword, ast.arg)) and n.arg:
+            seen.add(n.arg)
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+            seen |= set(re.findall(r"\w+", n.value))
+    return [
+        Issue("unused-input", name, f"the task gives `{name}`: use it (the code never does)")
+        for name in given
+        if name not in seen
+    ]
+
+
 def _literal(node) -> bool:
     import ast
 
