@@ -558,7 +558,8 @@ def test_a_variable_the_request_gives_and_the_code_never_mentions_is_a_problem()
     assert issue.kind == "unused-input" and issue.name == "bank"
     assert issue.message == "the task gives `bank`: use it (the code never does)"
     for code in ("codes = bank.sift('tag:red')", "def f(bank):\n    return 1", "import bank",
-                 "codes = x.bank", "codes = f(bank=1)", "codes = 'bank'", "codes = ("):  # fmt: skip
+                 "codes = x.bank", "codes = f(bank=1)", "codes = 'bank'", "codes = (",
+                 "class bank:\n    pass"):  # fmt: skip
         assert unused_inputs(code, request) == [], code
     # a column the request names is a word of a string
     assert unused_inputs("df['A'].sum()", "sum column `A` of dataframe `df`") == []

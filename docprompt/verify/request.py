@@ -129,6 +129,8 @@ def unused_inputs(code: str, request: str) -> list[Issue]:
             seen |= {n.asname or "", *n.name.split(".")}
         elif isinstance(n, (ast.keyword, ast.arg)) and n.arg:
             seen.add(n.arg)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            seen.add(n.name)  # made anew: other checks say so
         elif isinstance(n, ast.Constant) and isinstance(n.value, str):
             seen |= set(re.findall(r"\w+", n.value))
     return [
