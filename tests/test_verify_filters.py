@@ -153,3 +153,20 @@ def test_a_string_outside_the_language_is_flagged_and_fixed_where_docs_decide(sh
 def test_strings_in_the_language_and_other_text_pass(shelf, code):
     report = verify_python("from shelf import find, count, label, rule\n" + code, shelf, use_import=False)
     assert not [i for i in report.issues if i.kind == "bad-filter"], report.issues
+
+
+def test_a_member_the_request_means_is_passed_as_the_filter_the_call_leaves_out(shelf):
+    """"jars of pickles": only ``GREEN``'s description says pickles; ``count`` takes a filter whose
+    field ``colour`` takes Colour values, and the call passes none."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.request import unused_meanings
+
+    ask = "how many jars of pickles are there? Store it in `n`"
+    (issue,) = unused_meanings("from shelf import count\nn = count()\n", ask, shelf)
+    assert issue.message == (
+        "the task's 'pickles' is `Colour.GREEN` ('green'), which the code does not use: "
+        "pass `where='colour=green'`"
+    )
+    fixed = apply_fixes("from shelf import count\nn = count()\n", [issue])[0]
+    assert fixed.endswith("n = count(where='colour=green')\n")
+    assert unused_meanings("from shelf import count\nn = count(where='colour=green')\n", ask, shelf) == []

@@ -317,8 +317,46 @@ def unused_meanings(code: str, request: str, api) -> list[Issue]:
             f"the task's {word!r} is `{short}`" + (f" ({value!r})" if value else "")
             + ", which the code does not use: write what the task asks of it"
         )  # fmt: skip
-        issues.append(Issue("meant-member", short, message, card=api.card(symbol)))
+        issue = Issue("meant-member", short, message, card=api.card(symbol))
+        _as_filter(issue, tree, code, api, symbol, value)
+        issues.append(issue)
     return issues
+
+
+def _as_filter(issue: Issue, tree, code: str, api, enum: str, value: str) -> None:
+    """Where the code calls a function with a filter parameter it leaves out, and a field of
+    that filter language takes the enum's values, the fix passes it: ``export_table(bank, f)``
+    -> ``export_table(bank, f, where='keep=deep')`` for "stored in the freezer"."""
+    import ast
+
+    from .pyfilters import languages
+
+    known = languages(api)
+    lines = code.split("\n")
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or node.lineno != node.end_lineno:
+            continue
+        f = node.func
+        last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+        for symbol in api.named(last)[:1]:
+            for (owner, param), lang in known.items():
+                field = next((k for k, e in lang.enums.items() if e == enum), None)
+                given = {k.arg for k in node.keywords}
+                if owner != symbol or field is None or param in given or not value:
+                    continue
+                sig = api.signature(symbol)
+                if sig is None or param in {a.arg for a in sig.args[: len(node.args)]}:
+                    continue  # passed by position
+                line = lines[node.lineno - 1]
+                b = line.encode()
+                end = node.end_col_offset - 1  # the closing parenthesis
+                arg = f"{param}={f'{field}{lang.plain_op()}{value}'!r}"
+                sep = ", " if node.args or node.keywords else ""
+                new = (b[:end] + f"{sep}{arg}".encode() + b[end:]).decode()
+                issue.message = issue.message.replace("write what the task asks of it", f"pass `{arg}`")
+                issue.fix, issue.line = (node.lineno, line, new), node.lineno
+                issue.card = "\n    ".join([api.card(symbol), *[f"e.g. {e!r}" for e in lang.examples[:2]]])
+                return
 
 
 def handwritten_values(code: str, request: str) -> list[Issue]:
