@@ -349,7 +349,7 @@ def _as_filter(issue: Issue, tree, code: str, api, enum: str, value: str) -> Non
                     continue  # passed by position
                 line = lines[node.lineno - 1]
                 b = line.encode()
-                end = node.end_col_offset - 1  # the closing parenthesis
+                end = (node.end_col_offset or 1) - 1  # the closing parenthesis
                 arg = f"{param}={f'{field}{lang.plain_op()}{value}'!r}"
                 sep = ", " if node.args or node.keywords else ""
                 new = (b[:end] + f"{sep}{arg}".encode() + b[end:]).decode()
