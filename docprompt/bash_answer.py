@@ -168,10 +168,8 @@ class CommandFirst:
             return ""
         if self.choice == "first" or len(candidates) == 1:
             return candidates[0].name
-        # with the evidence, a shorter card: the prompt (read in full each time) stays as long
-        width = 120 if self.evidence else 200
         lines = "\n".join(
-            f"- {first_sentences(c.card, width)}{_evidence(c) if self.evidence else ''}" for c in candidates
+            f"- {first_sentences(c.card, 200)}{_evidence(c) if self.evidence else ''}" for c in candidates
         )
         messages = [
             {"role": "system", "content": SYSTEM_CHOOSE},
@@ -237,10 +235,9 @@ def _evidence(candidate: Candidate) -> str:
         if chunk.kind == "example":
             what, _, line = chunk.text.strip().rpartition("\n")
             what = re.sub(r"\s+", " ", what).rstrip(":")
-            said = f"e.g. {what}: {line.strip()}" if what else f"e.g. {line.strip()}"
-            return f"\n  {said if len(said) <= 100 else said[:99] + '…'}"
+            return f"\n  e.g. {what}: {line.strip()}" if what else f"\n  e.g. {line.strip()}"
         if chunk.kind == "doc" and chunk.metadata.get("flags"):
-            return f"\n  {option_line(chunk.text, 100)}"
+            return f"\n  {option_line(chunk.text, 120)}"
     return ""
 
 
