@@ -96,7 +96,7 @@ class CommandFirst:
 
     def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
                  choice: str = "model", examples: int = 3, options: int = 4,
-                 command_start: bool = True, evidence: bool = True) -> None:  # fmt: skip
+                 command_start: bool = True, evidence: bool = False) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator
         self.command_start, self.evidence = command_start, evidence
         self.k, self.use_draft, self.choice = candidates, draft, choice

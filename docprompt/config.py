@@ -120,7 +120,7 @@ class GenerateSettings(BaseModel):
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
     choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
     choice_evidence: bool = Field(
-        default=True, description="Bash: each candidate's best-matching example or option shown to the choice"
+        default=False, description="Bash: each candidate's best-matching example or option in the choice"
     )
     draft_sample: bool = Field(default=False, description="Bash: the draft competes with the written answers")
     candidates: int = Field(default=5, ge=1, le=20, description="Bash: commands the choice is made among")

@@ -114,13 +114,13 @@ def test_the_command_is_chosen_first_then_written_from_its_own_page(shell_index)
 def test_the_choice_sees_what_brought_each_candidate_in(shell_index):
     """Under each candidate's card, its example or option paragraph that matched the request."""
     model = Model("du -sh .", " -h -d 1 .", choices=["du"])
-    DocPrompt(shell_index, generator=model).ask("show the sizes of a directory's folders")
+    ask = "show the sizes of a directory's folders"
+    DocPrompt(shell_index, generator=model, choice_evidence=True).ask(ask)
     choice = next(p for p, opts in zip(model.prompts[1:], model.chose_among) if opts)[-1]["content"]
     assert "e.g. Show the sizes of a directory's folders: ncdu {{path/to/directory}}" in choice
     assert "\n  -d, --max-depth=N  print the total for a directory only if" in choice
     model = Model("du -sh .", " -h -d 1 .", choices=["du"])
-    dp = DocPrompt(shell_index, generator=model, choice_evidence=False)
-    dp.ask("show the sizes of a directory's folders")
+    DocPrompt(shell_index, generator=model).ask("show the sizes of a directory's folders")  # off by default
     assert "e.g." not in model.prompts[1][-1]["content"]
 
 
