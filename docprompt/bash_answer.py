@@ -233,15 +233,20 @@ def _evidence(candidate: Candidate) -> str:
     for hit in candidate.hits:
         chunk = hit.chunk
         if chunk.kind == "example":
-            what, _, line = chunk.text.strip().rpartition("\n")
-            what = re.sub(r"\s+", " ", what).rstrip(":")
-            return f"\n  e.g. {what}: {line.strip()}" if what else f"\n  e.g. {line.strip()}"
+            what, line = _example_parts(chunk)
+            return f"\n  e.g. {what}: {line}" if what else f"\n  e.g. {line}"
         if chunk.kind == "doc" and chunk.metadata.get("flags"):
             return f"\n  {option_line(chunk.text, 120)}"
     return ""
 
 
-def _example(chunk: Chunk) -> str:
+def _example_parts(chunk: Chunk) -> tuple[str, str]:
+    """(what an example does, its command line), from a tldr example's text."""
     what, _, line = chunk.text.strip().rpartition("\n")
-    what = re.sub(r"\s+", " ", what).rstrip(":") if what else chunk.title
-    return f"- {what}:\n  {line.strip()}"
+    return re.sub(r"\s+", " ", what).rstrip(":"), line.strip()
+
+
+def _example(chunk: Chunk) -> str:
+    what, line = _example_parts(chunk)
+    what = what if "\n" in chunk.text.strip() else chunk.title
+    return f"- {what}:\n  {line}"

@@ -196,9 +196,9 @@ class PythonPrompt:
             factory = lang.factory if lang else None
             if factory is None or factory == symbol:
                 continue
-            entry = self.symbols.entries[factory]
-            text = re.match(r"\(\s*(\w+)", entry.metadata.get("signature") or "")
-            said = [n for n in param_notes(entry, 400) if text and n.startswith(f"{text.group(1)}: ")]
+            text = self.symbols.text_param(factory)
+            notes = param_notes(self.symbols.entries[factory], 400)
+            said = [n for n in notes if text and n.startswith(f"{text}: ")]
             if said:
                 out.append(f"{arg.arg} syntax: {said[0].split(': ', 1)[1]}")
         return out

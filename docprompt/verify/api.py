@@ -221,6 +221,11 @@ class IndexSymbols:
         found = self.resolve(cls)
         return self._factories.get(found) if found else None
 
+    def text_param(self, factory: str) -> str:
+        """The parameter a :meth:`factory` reads its text from: its signature's first."""
+        m = re.match(r"\(\s*(\w+)", self.entries[factory].metadata.get("signature") or "")
+        return m.group(1) if m else ""
+
     def text_language(self, symbol: str, arg: ast.arg, doc: str) -> str | None:
         """The factory (:meth:`factory`) whose text syntax a parameter of ``symbol`` takes: it
         may be a string (``str`` in its annotation) for a class such a factory makes, named in

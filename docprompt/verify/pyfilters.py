@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import Issue, span_fix
 from .api import IndexSymbols
-from .pyvalues import enum_value, meaning, stem
+from .pyvalues import enum_value, meaning, passed_args, stem
 
 _PAIR = re.compile(r"([A-Za-z_]\w*)\s*([<>=!~:]+)")
 _OPERATOR = re.compile(r"[<>=!~:]+")
@@ -34,6 +34,10 @@ class Language:
 
     def ops(self) -> set[str]:
         return self.listed_ops | {op for c in self.seen.values() for op in c}
+
+    def card(self, api: IndexSymbols, symbol: str) -> str:
+        """``symbol``'s card and the language's first two filters, for a repair round."""
+        return "\n    ".join([api.card(symbol), *[f"e.g. {e!r}" for e in self.examples[:2]]])
 
     def plain_op(self) -> str:
         """The operator for a field no example shows: ``=`` where the language has it."""
@@ -65,10 +69,11 @@ def languages(api: IndexSymbols) -> dict[tuple[str, str], Language]:
         if a is None:
             continue
         params = entry.metadata.get("params") or {}
+        own = api.text_param(symbol) if api.factory(api.returns(symbol) or "") == symbol else ""
         for arg in a.posonlyargs + a.args + a.kwonlyargs:
-            factory = api.text_language(symbol, arg, str(params.get(arg.arg, "")))
-            if api.factory(api.returns(symbol) or "") == symbol and arg is (a.posonlyargs + a.args)[0]:
-                factory = symbol  # the factory's own text
+            # the factory's own text, or a parameter that takes such text
+            doc = str(params.get(arg.arg, ""))
+            factory = symbol if arg.arg == own else api.text_language(symbol, arg, doc)
             if factory:
                 links[(symbol, arg.arg)] = factory
                 found.setdefault(factory, _language(api, factory))
@@ -95,9 +100,7 @@ def languages(api: IndexSymbols) -> dict[tuple[str, str], Language]:
 
 
 def _language(api: IndexSymbols, factory: str) -> Language:
-    entry = api.entries[factory]
-    text = re.match(r"\(\s*(\w+)", entry.metadata.get("signature") or "")
-    doc = str((entry.metadata.get("params") or {}).get(text.group(1) if text else "", ""))
+    doc = str((api.entries[factory].metadata.get("params") or {}).get(api.text_param(factory), ""))
     lang = Language(factory)
     for quoted in re.findall(r"``([^`]+)``", doc):
         value = quoted.strip("'\"")
@@ -165,11 +168,8 @@ def filter_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
     known = languages(api)
     if symbol is None or not any(s == symbol for s, _ in known):
         return []
-    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
-    passed = list(zip(params.posonlyargs + params.args, node.args))
-    passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
     out = []
-    for arg, value in passed:
+    for arg, value in passed_args(params, node):
         lang = known.get((symbol, arg.arg))
         if isinstance(value, ast.Name) and value.id in constants:
             value = constants[value.id]
@@ -178,7 +178,7 @@ def filter_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
         message, fixed = problem(lang, value.value, api)
         if message:
             fix = span_fix(value, lines, repr(fixed)) if fixed else None
-            card = "\n    ".join([api.card(lang.factory), *[f"e.g. {e!r}" for e in lang.examples[:2]]])
+            card = lang.card(api, lang.factory)
             out.append(Issue("bad-filter", f"{name}({arg.arg}=)", message, line=value.lineno, card=card,
                              fix=fix, suggestions=[fixed] if fixed else []))  # fmt: skip
     return out

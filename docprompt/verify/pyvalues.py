@@ -20,11 +20,8 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
     """A string passed where the docs allow only some: a ``Literal["left", "right"]`` parameter,
     or one typed with a documented enum (``keeping: Keeping | str`` takes ``"deep"``, not
     ``"freezer"``: the enum's card says which member is the freezer)."""
-    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
-    passed = list(zip(params.posonlyargs + params.args, node.args))
-    passed += [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
     out = []
-    for arg, value in passed:
+    for arg, value in passed_args(params, node):
         if isinstance(value, ast.Name) and value.id in constants:
             value = constants[value.id]  # season = "AUTUMN"; regrow_plan(..., season=season)
         allowed, owner = _allowed(arg.annotation, api)
@@ -64,6 +61,13 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
         out.append(Issue("bad-value", f"{name}({arg.arg}=)", message, line=value.lineno, card=card, fix=fix,
                          suggestions=close))  # fmt: skip
     return out
+
+
+def passed_args(params: ast.arguments, node: ast.Call) -> list[tuple[ast.arg, ast.expr]]:
+    """(documented parameter, the value passed for it) for each argument of a call."""
+    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
+    passed = list(zip(params.posonlyargs + params.args, node.args))
+    return passed + [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
 
 
 def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols) -> Issue | None:

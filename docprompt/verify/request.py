@@ -355,7 +355,7 @@ def _as_filter(issue: Issue, tree, code: str, api, enum: str, value: str) -> Non
                 new = (b[:end] + f"{sep}{arg}".encode() + b[end:]).decode()
                 issue.message = issue.message.replace("write what the task asks of it", f"pass `{arg}`")
                 issue.fix, issue.line = (node.lineno, line, new), node.lineno
-                issue.card = "\n    ".join([api.card(symbol), *[f"e.g. {e!r}" for e in lang.examples[:2]]])
+                issue.card = lang.card(api, symbol)
                 return
 
 
