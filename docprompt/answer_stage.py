@@ -79,7 +79,8 @@ class Stage:
             pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2),
                               symbols=getattr(dp.verifier("python"), "symbols", None),
                               given_values_only=self.settings.given_examples,
-                              card_examples=self.settings.card_examples)  # fmt: skip
+                              card_examples=self.settings.card_examples,
+                              class_members=self.settings.class_members)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)
@@ -148,10 +149,11 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
+            from .verify.numbers import handwritten_values, unused_numbers
+            from .verify.pyvalues import meant_values
             from .verify.request import (
                 copied_values,
                 given_variables,
-                handwritten_values,
                 meant_members,
                 overwritten_inputs,
                 requested_variables,
@@ -170,12 +172,15 @@ class Stage:
                 report.issues += copied_values(code, self.request, self.examples)
             if self.settings.handwritten_values:
                 report.issues += handwritten_values(code, self.request)
-            if self.settings.unused_inputs:
-                report.issues += unused_inputs(code, self.request)
             symbols = getattr(self.dp.verifier("python"), "symbols", None)
+            if self.settings.unused_inputs:
+                report.issues += unused_inputs(code, self.request) + unused_numbers(
+                    code, self.request, symbols
+                )
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)
+                report.issues += meant_values(code, self.request, symbols)
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

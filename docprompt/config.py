@@ -138,6 +138,10 @@ class GenerateSettings(BaseModel):
     card_examples: bool = Field(
         default=True, description="Python: the examples of the carded functions first, then retrieval's"
     )
+    class_members: bool = Field(
+        default=True,
+        description="Python: class cards list their members; a factory's card brings the class it makes",
+    )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     reference_docs: Literal["check", "prompt"] = Field(
         default="check",
@@ -153,7 +157,8 @@ class GenerateSettings(BaseModel):
         "one it names so and the code leaves out is a problem",
     )
     unused_inputs: bool = Field(
-        default=True, description="Python: a variable the request gives that the code never mentions is wrong"
+        default=True,
+        description="Python: a variable or a number the request gives that the code never uses is wrong",
     )
     handwritten_values: bool = Field(
         default=True,

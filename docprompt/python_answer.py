@@ -54,8 +54,10 @@ class PythonPrompt:
 
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
-                 given_values_only: bool = False, card_examples: bool = True) -> None:  # fmt: skip
+                 given_values_only: bool = False, card_examples: bool = True,
+                 class_members: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
+        self.class_members = class_members
         self.card_examples = card_examples
         self.given_values_only = given_values_only
         self.k, self.n_examples, self.n_prose = k, examples, prose
@@ -143,7 +145,14 @@ class PythonPrompt:
                     seen.add(owner)
                     self._append(ctx, entry, hit, members=self._members(owner))
                 break
-        self._append(ctx, chunk, hit)
+        listed = kind == "class" and self.class_members
+        self._append(ctx, chunk, hit, members=self._members(symbol) if listed else "")
+        made = self.symbols.returns(symbol) if kind in _CALLED and self.class_members else None
+        if made and made not in seen and made in self.symbols.entries:
+            # a factory's product (``draft(taxon) -> AccessionDraft``): what can be called on it
+            # next (``.from_site(...)``, ``.germinating(...)``) is on no card otherwise
+            seen.add(made)
+            self._append(ctx, self.symbols.entries[made], hit, members=self._members(made))
 
     def _typed_inputs(self, request: str, namespace: Mapping[str, str]) -> list:
         """The API entries of the documented classes of the variables ``request`` names."""

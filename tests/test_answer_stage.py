@@ -539,7 +539,7 @@ def test_copied_values_are_only_those_the_request_does_not_give():
 
 
 def test_a_requested_number_written_by_hand_is_a_problem():
-    from docprompt.verify.request import handwritten_values
+    from docprompt.verify.numbers import handwritten_values
 
     request = "How many years does seed stay good in liquid nitrogen? Store the number in `years`."
     (issue,) = handwritten_values("import seedloft\nyears = 2026\n", request)
@@ -672,14 +672,16 @@ def test_cards_give_the_syntax_of_a_text_parameter_and_members_their_parameters(
         api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
         return api
 
-    api = api_shown("which jars on `jars` are bigger than 2? Store them in `big`",
-                    "big = jars.find('size>2')\n")
+    api = api_shown(
+        "which jars on `jars` are bigger than 2? Store them in `big`", "big = jars.find('size>2')\n"
+    )
     assert "    members: find(query), label(jar, *, text, colour), count(*, where)" in api
     assert '    query: a filter ("size>2"), or a compiled Rule.' in api
     assert '    query syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api.splitlines()
     # a plain ``str`` whose docs name the class ("a rule") gets the same syntax
-    api = api_shown("how many jars on `jars` are bigger than 2? Store it in `n`",
-                    "n = jars.count(where='size>2')\n")
+    api = api_shown(
+        "how many jars on `jars` are bigger than 2? Store it in `n`", "n = jars.count(where='size>2')\n"
+    )
     assert "shelves.Shelf.count(*, where: str | None = None) -> int" in api
     # only what the text parameter accepts (not the factory's other parameters)
     assert '    where syntax: e.g. "size>2 and colour=red"; fields are size, colour.' in api.splitlines()
@@ -780,3 +782,92 @@ def test_imports_a_fix_leaves_unused_are_dropped(acme):
     )
     assert answer.first_code.startswith("from acme_private.billing import Invoice")
     assert answer.code == "due = inv.total()" and answer.verification.ok and model.calls == 1
+
+
+JARS = '''"""Jars of preserves, described with a builder."""
+
+
+class Jar:
+    """A jar of preserves."""
+
+    def __init__(self, fruit: str, grams: int = 0) -> None:
+        self.fruit, self.grams = fruit, grams
+
+    def weigh(self) -> int:
+        """The jar's weight in grams."""
+        return self.grams
+
+
+class JarDraft:
+    """A builder for a new jar: chain the setters, then close it."""
+
+    def filled(self, grams: int) -> "JarDraft":
+        """How much the jar holds, in grams (a thousand at most)."""
+        return self
+
+    def labelled(self, *texts: str) -> "JarDraft":
+        """Labels on the jar."""
+        return self
+
+    def close(self) -> Jar:
+        """The finished jar."""
+        return Jar("x")
+
+
+def jar(fruit: str) -> JarDraft:
+    """Begin describing a new jar of fruit; finish it with ``.close()``."""
+    return JarDraft()
+'''
+
+
+@pytest.fixture
+def jar_index(tmp_path):
+    from docprompt.indexers import make_indexer
+
+    (tmp_path / "jars.py").write_text(JARS)
+    ix = make_indexer("python", [str(tmp_path / "jars.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("jars"), ix.iter_documents(), name="jars", indexer="python",
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    return open_index("jars")
+
+
+def test_a_factory_s_card_brings_the_class_it_returns_with_its_members(jar_index):
+    """``jar(fruit) -> JarDraft``: what can be chained on the draft is on no card of its own
+    unless the draft's class comes with it (the 1.5B left out the builder's setters it never
+    saw); a class card lists its members; ``class_members = false`` shows neither."""
+    from docprompt.python_answer import PythonPrompt
+
+    index = jar_index
+    dp = DocPrompt(index, generator=Model("j = 1\n"), language="python", k=1)
+    hits = dp.retriever.retrieve("jar fruit", k=10)
+    factory = next(h for h in hits if h.chunk.metadata.get("symbol") == "jars.jar")
+    cards = PythonPrompt(index, dp.retriever).context("a jar of plums", hits=[factory]).cards
+    assert cards[0].startswith("jars.jar(fruit: str) -> JarDraft: Begin describing a new jar")
+    assert cards[1].splitlines() == [
+        "class jars.JarDraft: A builder for a new jar: chain the setters, then close it.",
+        "    members: filled(grams), labelled(*texts), close()",
+    ]
+    plain = PythonPrompt(index, dp.retriever, class_members=False).context("a jar of plums", hits=[factory])
+    assert plain.cards == cards[:1]
+
+
+def test_a_number_the_request_gives_and_the_code_never_uses_is_a_problem(jar_index):
+    """"a jar of plums holding 300 g" answered without 300: the answer left part of the task
+    out. A number written as a fraction ("93 %" as 0.93), in a string, inside a code ("J-0100")
+    or held by the docs of a name the code uses ("a thousand at most") is not flagged."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.numbers import unused_numbers
+
+    api = IndexSymbols(jar_index)
+    ask = "Describe jar J-0100 of plums holding 300 g, 93 % full; store it in `j`."
+    found = unused_numbers("from jars import jar\nj = jar('plums').filled(0.93).close()\n", ask, api)
+    assert [(i.kind, i.message) for i in found] == [
+        ("unused-value", "the task gives 300 ('plums holding 300 g'), which the code never uses: "
+         "use it where the task means it")
+    ]  # fmt: skip
+    for code in ("j = jar('plums').filled(300).labelled('93').close()", "j = jar('plums 300 93')"):
+        assert unused_numbers(code, ask, api) == []
+    assert unused_numbers("j = jar('plums').filled(300)", "1000 g of plums, 300 of them in `j`", api) == []
+    assert [i.name for i in unused_numbers("j = jar('plums')", "1000 g of plums in `j`", api)] == ["1000"]
+    api.reference = True  # a reference's snippets leave defaults unsaid: not checked
+    assert unused_numbers("j = 1", ask, api) == []

@@ -438,7 +438,7 @@ def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
 
 
 def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
-    """"with a stopper": only ``CORK``'s description says stopper, and the code uses no Lid."""
+    """ "with a stopper": only ``CORK``'s description says stopper, and the code uses no Lid."""
     from docprompt.verify.request import unused_meanings
 
     ask = "seal jar 'a' with a stopper"
@@ -453,6 +453,25 @@ def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
     assert unused_meanings("from jars import seal\nseal('a')\n", "seal jar 'a'", jars) == []
     # a word other entries use too names no member ("jar" is everywhere)
     assert unused_meanings("x = 1\n", "a screw jar", jars) == []
+
+
+def test_the_documented_value_the_request_describes(jars):
+    """``by`` is one of ``lid``, ``jar``; only ``Lid``'s docs say how a jar is closed: "count
+    the jars per way they are closed" answered with ``by='jar'`` is fixed to ``by='lid'``. A
+    request that names an allowed value itself, or whose words point to none, is left alone."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pyvalues import meant_values
+
+    code = "from jars import count\nn = count(by='jar')\n"
+    ask = "count the jars per way they are closed and store it in `n`"
+    (issue,) = meant_values(code, ask, jars)
+    assert issue.kind == "meant-value" and issue.message == (
+        "the task means 'lid' for `count`'s by (its docs describe it so), not 'jar'"
+    )
+    assert apply_fixes(code, [issue]) == (code.replace("'jar'", "'lid'"), 1)
+    assert meant_values(code.replace("'jar'", "'lid'"), ask, jars) == []
+    assert meant_values(code, "count the jars per lid, closed or not", jars) == []
+    assert meant_values(code, "count the jars and store it in `n`", jars) == []
 
 
 def test_a_member_of_a_built_in_value_a_documented_function_returns(acme):

@@ -217,3 +217,48 @@ def enum_value(api: IndexSymbols, member: str) -> str:
         return ""
     m = re.fullmatch(r"\s*=\s*(['\"])(.*)\1\s*", entry.metadata.get("signature") or "")
     return m.group(2) if m else ""
+
+
+def meant_values(code: str, request: str, api: IndexSymbols) -> list[Issue]:
+    """A documented value other than the one the request describes: "count the lots per
+    storage tier" answered with ``tally(by="state")``, where ``by`` is one of ``keeping``,
+    ``state``, ... and only ``keeping``'s docs say "storage tier". Only where the request names
+    none of the allowed values by its own word and its words point to one other value; the fix
+    writes that one."""
+    if getattr(api, "reference", True):
+        return []
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    # the request's own words: not the variables it names, the strings it gives or "store it in `x`"
+    words = re.sub(r"\b(?:store|save|put|keep|assign)\b[^.;]*?\bin\s+`\w+`|`[^`]*`|'[^']*'|\"[^\"]*\"",
+                   " ", request, flags=re.I)  # fmt: skip
+    said = _stems(words)
+    lines = code.splitlines()
+    issues = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+        for symbol in [s for s in api.named(last) if api.signature(s) is not None][:1]:
+            params = api.signature(symbol)
+            for arg, value in passed_args(params, node):  # type: ignore[arg-type]
+                if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                    continue
+                allowed = _allowed(arg.annotation, api)[0] or _one_of(api, symbol, arg.arg)
+                named = [a for a in allowed if stem(a) in said or re.search(rf"\b{a}\b", words, re.I)]
+                if value.value not in allowed or named:
+                    continue
+                meant = _described_as(api, allowed, words)
+                if not meant or meant[0] == value.value:
+                    continue
+                message = (
+                    f"the task means {meant[0]!r} for `{symbol.split('.', 1)[-1]}`'s {arg.arg} (its docs "
+                    f"describe it so), not {value.value!r}"
+                )
+                issues.append(Issue("meant-value", f"{symbol}({arg.arg}=)", message, line=value.lineno,
+                                    card=api.card(symbol), fix=span_fix(value, lines, repr(meant[0])),
+                                    suggestions=meant))  # fmt: skip
+    return issues

@@ -357,35 +357,3 @@ def _as_filter(issue: Issue, tree, code: str, api, enum: str, value: str) -> Non
                 issue.fix, issue.line = (node.lineno, line, new), node.lineno
                 issue.card = lang.card(api, symbol)
                 return
-
-
-def handwritten_values(code: str, request: str) -> list[Issue]:
-    """A variable the request asks for, set to a number the request does not give
-    (``years = 2026``): the answer was meant to come from the library, not be written by hand."""
-    import ast
-
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return []
-    given = set(re.findall(r"\d+(?:\.\d+)?", request))
-    wanted = set(requested_variables(request))
-    issues = []
-    for node in tree.body:
-        if not (
-            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
-        ):
-            continue
-        name, value = node.targets[0].id, node.value
-        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
-            value = value.operand
-        number = value.value if isinstance(value, ast.Constant) else None
-        if not (name in wanted and isinstance(number, (int, float)) and not isinstance(number, bool)):
-            continue
-        if f"{number:g}" not in given and str(number) not in given:
-            message = (
-                f"`{name}` is set to {number!r}, a number the task does not give: "
-                "get it from the library's API shown above instead of writing it by hand"
-            )
-            issues.append(Issue("handwritten-value", name, message, line=node.lineno))
-    return issues

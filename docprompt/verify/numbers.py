@@ -1,0 +1,101 @@
+"""The numbers a request gives and what the code does with them: a requested variable set to
+a number the request does not give (written by hand, not computed), and a number the request
+gives that the code never uses (the answer left part of the task out)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from . import Issue
+from .request import requested_variables
+
+# a number on its own: not part of a code or a name ("SL-0100", "py3", "v2.1", "a/2")
+_NUMBER = re.compile(r"(?<![\w.\-/])(\d+(?:\.\d+)?)(?![\w\-/]|\.\d)")
+
+
+def handwritten_values(code: str, request: str) -> list[Issue]:
+    """A variable the request asks for, set to a number the request does not give
+    (``years = 2026``): the answer was meant to come from the library, not be written by hand."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    given = set(re.findall(r"\d+(?:\.\d+)?", request))
+    wanted = set(requested_variables(request))
+    issues = []
+    for node in tree.body:
+        if not (
+            isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        ):
+            continue
+        name, value = node.targets[0].id, node.value
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
+            value = value.operand
+        number = value.value if isinstance(value, ast.Constant) else None
+        if not (name in wanted and isinstance(number, (int, float)) and not isinstance(number, bool)):
+            continue
+        if f"{number:g}" not in given and str(number) not in given:
+            message = (
+                f"`{name}` is set to {number!r}, a number the task does not give: "
+                "get it from the library's API shown above instead of writing it by hand"
+            )
+            issues.append(Issue("handwritten-value", name, message, line=node.lineno))
+    return issues
+
+
+def unused_numbers(code: str, request: str, api) -> list[Issue]:
+    """A number the request gives that the code never uses ("93 % germination" answered with a
+    lot that has none): as a number (``0.93`` for "93 %" too) or in a string. A number the docs
+    of a name the code uses hold is used through it (``grams_for(..., per_mille=2.4)`` for
+    "when 1000 of them weigh 2.4 g": "grams per 1000 seeds"). Only against a package's own API:
+    a reference's snippets leave defaults unsaid (``range(100)`` for "from 0 to 100")."""
+    if api is None or getattr(api, "reference", True):
+        return []
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    # names in backticks are variables, not values; a number in them (`3`) is a value
+    text = re.sub(r"`([^`]*)`", lambda m: m.group(1) if _NUMBER.fullmatch(m.group(1)) else " ", request)
+    constants = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+    numbers = {float(c) for c in constants if isinstance(c, (int, float)) and not isinstance(c, bool)}
+    strings = " ".join(c for c in constants if isinstance(c, str))
+    names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    issues = []
+    for m in _NUMBER.finditer(text):
+        said = m.group(1)
+        value = float(said)
+        if (
+            value in numbers
+            or value / 100 in numbers
+            or re.search(rf"(?<![\d.]){re.escape(said)}(?!\d)", strings)
+        ):
+            continue
+        if any(_in_docs(api, name, said) for name in names):
+            continue
+        before = re.split(r"[.,;:?!(]", text[: m.start()])[-1].split()[-2:]
+        after = re.split(r"[.,;:?!)]", text[m.end() :])[0].split()[:2]
+        after = after if after and not re.search(r"[^\W\d_]", after[0]) else after[:1]  # "93 % germination"
+        context = " ".join([*before, said, *after])
+        message = (
+            f"the task gives {said} ({context!r}), which the code never uses: use it where the task means it"
+        )
+        issues.append(Issue("unused-value", said, message))
+    return issues
+
+
+_WORDS = {"2": "two|twice|pair", "10": "ten", "12": "dozen", "100": "hundred", "1000": "thousand"}
+
+
+def _in_docs(api, name: str, number: str) -> bool:
+    """Whether the docs of an API entry named ``name`` (its text or its parameters') hold
+    ``number``, in digits or as a word ("the thousand-seed weight")."""
+    spelled = f"|{_WORDS[number]}" if number in _WORDS else ""
+    pattern = re.compile(rf"(?<![\w.])(?:{re.escape(number)}{spelled})(?![\w]|\.\d)", re.I)
+    for symbol in api.named(name):
+        entry = api.entries.get(symbol)
+        if entry and (pattern.search(entry.text) or pattern.search(str(entry.metadata.get("params") or ""))):
+            return True
+    return False
