@@ -455,6 +455,23 @@ def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
     assert unused_meanings("x = 1\n", "a screw jar", jars) == []
 
 
+def test_a_documented_result_the_code_drops_at_its_end(jars):
+    """``j = 'b'`` then ``find('b')``, whose documented result (a ``Jar``) is dropped, for
+    "store the jar in `j`": the fix stores it. Not for a call that returns nothing documented, a
+    variable that holds another documented class, or two asked-for variables."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pycheck import check
+
+    code = "from jars import find\nj = 'b'\nfind('b')\n"
+    (issue,) = [i for i in check(code, jars, variables=["j"]) if i.kind == "dropped-result"]
+    assert issue.message == "the last call returns a Jar, which the code drops: store it in `j`"
+    assert apply_fixes(code, [issue])[0].endswith("j = find('b')\n")
+    right = "from jars import fill\nj = 'b'\nfill(j)\n", "from jars import find\nj = find('a')\nprint(j)\n"
+    for fine in right:
+        assert not [i for i in check(fine, jars, variables=["j"]) if i.kind == "dropped-result"]
+    assert not [i for i in check(code, jars, variables=["j", "k"]) if i.kind == "dropped-result"]
+
+
 def test_the_documented_value_the_request_describes(jars):
     """``by`` is one of ``lid``, ``jar``; only ``Lid``'s docs say how a jar is closed: "count
     the jars per way they are closed" answered with ``by='jar'`` is fixed to ``by='lid'``. A

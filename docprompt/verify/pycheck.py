@@ -103,6 +103,7 @@ def check(
         for a in n.names
     }
     issues += _unassigned(tree, lines, [v for v in variables if v not in assigned])
+    issues += _dropped(tree, api, env, lines, list(variables) if set(variables) <= assigned else [])
     return _unique(issues)
 
 
@@ -307,6 +308,28 @@ def _unassigned(tree: ast.Module, lines: list[str], missing: list[str]) -> list[
             line = lines[last.lineno - 1]
             issues[0].fix = (last.lineno, line, f"{missing[0]} = {line}")
     return issues
+
+
+def _dropped(tree: ast.Module, api: IndexSymbols, env: dict[str, Binding], lines: list[str],
+             wanted: list[str]) -> list[Issue]:  # fmt: skip
+    """The code ends in a call of the package's API whose documented result it drops, and the one
+    variable the request asks for holds what came before it: ``lot = bank.sift(...)[0]`` then
+    ``bank.log_trial(...)`` (which returns the updated lot) for "store the updated lot in `lot`".
+    The fix stores the call's value. Not where the variable holds another documented class."""
+    last = tree.body[-1] if tree.body else None
+    call = last.value if isinstance(last, ast.Expr) else None
+    if len(wanted) != 1 or api.reference or not isinstance(call, ast.Call):
+        return []
+    made = _type_of(call, api, env)
+    held = env.get(wanted[0])
+    if not made or (held and held[1] != made) or call.lineno != call.end_lineno or call.col_offset:
+        return []
+    line = lines[call.lineno - 1]
+    short = made.rsplit(".", 1)[-1]
+    article = "an" if short[:1] in "AEIOU" else "a"
+    message = f"the last call returns {article} {short}, which the code drops: store it in `{wanted[0]}`"
+    return [Issue("dropped-result", wanted[0], message, line=call.lineno, card=api.card(made),
+                  fix=(call.lineno, line, f"{wanted[0]} = {line}"))]  # fmt: skip
 
 
 def _unimported(tree: ast.AST, api: IndexSymbols, lines: list[str], bound: set[str]) -> list[Issue]:
