@@ -817,6 +817,10 @@ class JarDraft:
 def jar(fruit: str) -> JarDraft:
     """Begin describing a new jar of fruit; finish it with ``.close()``."""
     return JarDraft()
+
+
+def shelve(jar: Jar, *, row: int = 1) -> None:
+    """Put a finished jar on a shelf."""
 '''
 
 
@@ -871,3 +875,20 @@ def test_a_number_the_request_gives_and_the_code_never_uses_is_a_problem(jar_ind
     assert [i.name for i in unused_numbers("j = jar('plums')", "1000 g of plums in `j`", api)] == ["1000"]
     api.reference = True  # a reference's snippets leave defaults unsaid: not checked
     assert unused_numbers("j = 1", ask, api) == []
+
+
+def test_a_function_called_as_a_method_of_its_first_argument_is_fixed(jar_index):
+    """``j.shelve(row=2)`` where ``Jar`` has no such member and the package documents
+    ``shelve(jar: Jar, *, row)``: the fix calls the function with the instance first."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pycheck import check
+
+    api = IndexSymbols(jar_index)
+    code = "from jars import jar, shelve\nj = jar('plums').close()\nj.shelve(row=2)\nj.shelve()\n"
+    first, second = check(code, api)
+    assert first.message == (
+        "`Jar` has no member named like that: `shelve` is a function: call `shelve(jar, ...)`"
+    )
+    assert apply_fixes(code, [first, second])[0].splitlines()[2:] == ["shelve(j, row=2)", "shelve(j)"]
+    assert check("from jars import jar\nj = jar('plums').close()\nj.weigh()\n", api) == []

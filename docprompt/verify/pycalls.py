@@ -260,6 +260,8 @@ def _missing_member(
     )
     if not close:  # Season.AUTUMN where the docs say ``LEAFFALL`` (autumn)
         close = meaning(api, owner, attr)
+    if not close and called and (as_function := _as_function(owner, attr, node, api, lines)):
+        return [as_function]
     enum = any(enum_value(api, f"{owner}.{m}") for m in members)
     if not close and not called and not (enum and attr.isupper()):
         return []  # an attribute the docs do not list may still be set by the constructor
@@ -281,3 +283,33 @@ def _missing_member(
             suggestions=close,
         )
     ]
+
+
+def _as_function(owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str]) -> Issue | None:
+    """``lot.projected_germ(in_year=2026)`` where the package documents a function
+    ``projected_germ(lot, *, in_year)`` and ``Accession`` has no such member: the function is
+    called with the instance first (an annotated first parameter must name the class)."""
+    att = node.func if isinstance(node, ast.Call) else node
+    if not isinstance(att, ast.Attribute):
+        return None
+    short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
+    for symbol in [s for s in api.named(attr) if api.kind(s) == "function"]:
+        params = api.signature(symbol)
+        first = (params.posonlyargs + params.args)[:1] if params else []
+        if not first or (first[0].annotation is not None and short not in ast.unparse(first[0].annotation)):
+            continue
+        fix = None
+        lineno, obj = att.lineno, att.value
+        if obj.lineno == att.end_lineno == lineno and 0 < lineno <= len(lines):
+            b = lines[lineno - 1].encode()
+            after = b[att.end_col_offset :]
+            if after.startswith(b"("):
+                rest = after[1:]
+                sep = b"" if rest.lstrip().startswith(b")") else b", "
+                head = b[: obj.col_offset] + attr.encode() + b"(" + b[obj.col_offset : obj.end_col_offset]
+                fix = (lineno, lines[lineno - 1], (head + sep + rest).decode())
+        call = f"{attr}({first[0].arg}, ...)"
+        message = f"`{short}` has no member named like that: `{attr}` is a function: call `{call}`"
+        card = api.card(symbol)
+        return Issue("unknown-member", f"{owner}.{attr}", message, line=lineno, card=card, fix=fix)
+    return None
