@@ -290,7 +290,7 @@ def _as_function(owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines:
     ``projected_germ(lot, *, in_year)`` and ``Accession`` has no such member: the function is
     called with the instance first (an annotated first parameter must name the class)."""
     att = node.func if isinstance(node, ast.Call) else node
-    if not isinstance(att, ast.Attribute):
+    if not isinstance(att, ast.Attribute) or api.reference:  # a reference's names span libraries
         return None
     short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
     for symbol in [s for s in api.named(attr) if api.kind(s) == "function"]:
