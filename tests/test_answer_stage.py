@@ -892,3 +892,21 @@ def test_a_function_called_as_a_method_of_its_first_argument_is_fixed(jar_index)
     )
     assert apply_fixes(code, [first, second])[0].splitlines()[2:] == ["shelve(j, row=2)", "shelve(j)"]
     assert check("from jars import jar\nj = jar('plums').close()\nj.weigh()\n", api) == []
+
+
+def test_an_instance_called_as_a_function_is_flagged(jar_index):
+    """``j().weigh()`` where ``j`` holds a ``Jar``, which documents no ``__call__``: the empty
+    call is dropped; one with arguments is left to the model."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pycheck import check
+
+    api = IndexSymbols(jar_index)
+    code = "from jars import jar\nj = jar('plums').close()\nw = j().weigh()\n"
+    (issue,) = check(code, api)
+    assert issue.kind == "not-callable" and issue.message == (
+        "`j` is a Jar, not a function: use it as it is, with its members"
+    )
+    assert apply_fixes(code, [issue])[0].endswith("w = j.weigh()\n")
+    (issue,) = check(code.replace("j()", "j(2)"), api)
+    assert issue.kind == "not-callable" and issue.fix is None

@@ -25,6 +25,13 @@ class Colour(enum.Enum):
     GREEN = "green"
 
 
+class Shelf(enum.Enum):
+    """Where a jar stands: ``TOP`` the top shelf, ``LOW`` the bottom one."""
+
+    TOP = "top"
+    LOW = "low"
+
+
 class Rule:
     """A compiled filter. Make one with :func:`rule`.
 
@@ -96,7 +103,7 @@ def test_the_language_is_read_from_the_factory_s_docs_and_the_examples(shelf):
     assert lang.fields == {"size", "colour", "shelf", "tag"}
     assert "size<<2" not in lang.examples  # the example that ends in a traceback
     assert lang.only_after(":") == {"tag"} and lang.only_after("=") == set()
-    assert lang.enums == {"colour": "shelf.Colour"}
+    assert lang.enums == {"colour": "shelf.Colour", "shelf": "shelf.Shelf"}
 
 
 @pytest.mark.parametrize(
@@ -110,7 +117,7 @@ def test_the_language_is_read_from_the_factory_s_docs_and_the_examples(shelf):
          "find('shelf=top')"),
         ("find('tag=old')", "rule writes `tag:`, not `tag=`", "find('tag:old')"),
         ("find('size==2')", "`==` is not an operator of the rule language: write `size=`", "find('size=2')"),
-        ("count(where='top')", "'top' is not a rule filter: write one like 'size>2 and colour=red' or "
+        ("count(where='big')", "'big' is not a rule filter: write one like 'size>2 and colour=red' or "
          "'tag:spare', with the field the task means", None),
         ("q = 'colr=red'\nfind(q)", "`colr` is not a field of the rule language: write `colour`",
          "q = 'colour=red'"),
@@ -121,6 +128,9 @@ def test_the_language_is_read_from_the_factory_s_docs_and_the_examples(shelf):
          "red, green", None),
         ("count(where='pickles')", "'pickles' is not a rule filter: write 'colour=green'",
          "count(where='colour=green')"),
+        # a value of another field's enum: that field (``state=DEEP`` for ``keep=deep``)
+        ("find('shelf=RED')", "`shelf` takes a Shelf value, and 'RED' is none: write `colour=red`",
+         "find('colour=red')"),
     ],
 )  # fmt: skip
 def test_a_string_outside_the_language_is_flagged_and_fixed_where_docs_decide(shelf, code, message, fixed):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
-from . import Issue
+from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyfilters import filter_issues
 from .pyvalues import enum_value, meaning, value_issues
@@ -55,6 +55,8 @@ def call_issues(
     ``constants``: the names it binds once, to a string (``season = "AUTUMN"``), checked where
     they are passed."""
     target = dotted(node.func, env)
+    if target is not None and target[0] == "instance" and isinstance(node.func, ast.Name):
+        return _called_instance(node, target[1], api, lines)
     if target is None or target[0] == "instance":
         return []
     name = target[1]
@@ -313,3 +315,16 @@ def _as_function(owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines:
         card = api.card(symbol)
         return Issue("unknown-member", f"{owner}.{attr}", message, line=lineno, card=card, fix=fix)
     return None
+
+
+def _called_instance(node: ast.Call, cls: str, api: IndexSymbols, lines: list[str]) -> list[Issue]:
+    """``bank().age(2025)`` where ``bank`` holds a ``Ledger``, which documents no ``__call__``:
+    the instance is used as it is (the fix drops an empty call)."""
+    symbol = api.resolve(cls) or cls
+    if symbol not in api.entries or "__call__" in api.members(symbol):
+        return []
+    assert isinstance(node.func, ast.Name)
+    short = symbol.rsplit(".", 1)[-1]
+    fix = span_fix(node, lines, node.func.id) if not node.args and not node.keywords else None
+    message = f"`{node.func.id}` is a {short}, not a function: use it as it is, with its members"
+    return [Issue("not-callable", node.func.id, message, line=node.lineno, card=api.card(symbol), fix=fix)]

@@ -229,6 +229,11 @@ def problem(lang: Language, text: str, api: IndexSymbols | None = None) -> tuple
             if said:
                 message, right = said
                 fixed = text[: value.start(2)] + right + text[value.end(2) :] if right else None
+                if not right and (other := _other_field(api, lang, f, value.group(2))):
+                    field, right = other  # ``state=DEEP``: DEEP is a ``keep`` value
+                    fixed = text[: m.start(1)] + field + text[m.end(1) : value.start(2)] + right
+                    fixed += text[value.end(2) :]
+                    message = message.split(": it is one of")[0] + f": write `{field}{op}{right}`"
                 return message, fixed
     return "", None
 
@@ -243,3 +248,13 @@ def _enum_problem(api: IndexSymbols, owner: str, written: str, value: str) -> tu
     right = close[0] if close else next((members[m] for m in meaning(api, owner, value)), "")
     hint = f"write `{written}={right}`" if right else f"it is one of {', '.join(members.values())}"
     return f"`{written}` takes a {owner.rsplit('.', 1)[-1]} value, and {value!r} is none: {hint}", right
+
+
+def _other_field(api: IndexSymbols, lang: Language, field: str, value: str) -> tuple[str, str] | None:
+    """The one other field whose enum has ``value`` (by value or member name), and that value."""
+    found = []
+    for other, owner in lang.enums.items():
+        members = {m: v for m in api.member_list(owner) if (v := enum_value(api, f"{owner}.{m}"))}
+        hit = [v for m, v in members.items() if value.casefold() in (m.casefold(), v.casefold())]
+        found += [(other, hit[0])] if other != field and hit else []
+    return found[0] if len(found) == 1 else None
