@@ -139,7 +139,7 @@ class GenerateSettings(BaseModel):
         default=True, description="Python: the examples of the carded functions first, then retrieval's"
     )
     class_members: bool = Field(
-        default=True,
+        default=False,
         description="Python: class cards list their members; a factory's card brings the class it makes",
     )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")

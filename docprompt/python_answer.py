@@ -55,7 +55,7 @@ class PythonPrompt:
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
                  given_values_only: bool = False, card_examples: bool = True,
-                 class_members: bool = True) -> None:  # fmt: skip
+                 class_members: bool = False) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
         self.class_members = class_members
         self.card_examples = card_examples

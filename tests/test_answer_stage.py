@@ -838,20 +838,22 @@ def jar_index(tmp_path):
 def test_a_factory_s_card_brings_the_class_it_returns_with_its_members(jar_index):
     """``jar(fruit) -> JarDraft``: what can be chained on the draft is on no card of its own
     unless the draft's class comes with it (the 1.5B left out the builder's setters it never
-    saw); a class card lists its members; ``class_members = false`` shows neither."""
+    saw); a class card lists its members; ``class_members = false`` (the default, measured)
+    shows neither."""
     from docprompt.python_answer import PythonPrompt
 
     index = jar_index
     dp = DocPrompt(index, generator=Model("j = 1\n"), language="python", k=1)
     hits = dp.retriever.retrieve("jar fruit", k=10)
     factory = next(h for h in hits if h.chunk.metadata.get("symbol") == "jars.jar")
-    cards = PythonPrompt(index, dp.retriever).context("a jar of plums", hits=[factory]).cards
+    listing = PythonPrompt(index, dp.retriever, class_members=True)
+    cards = listing.context("a jar of plums", hits=[factory]).cards
     assert cards[0].startswith("jars.jar(fruit: str) -> JarDraft: Begin describing a new jar")
     assert cards[1].splitlines() == [
         "class jars.JarDraft: A builder for a new jar: chain the setters, then close it.",
         "    members: filled(grams), labelled(*texts), close()",
     ]
-    plain = PythonPrompt(index, dp.retriever, class_members=False).context("a jar of plums", hits=[factory])
+    plain = PythonPrompt(index, dp.retriever).context("a jar of plums", hits=[factory])
     assert plain.cards == cards[:1]
 
 
