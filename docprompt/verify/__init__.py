@@ -15,7 +15,7 @@ class Issue:
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
     variable-missing, replaced-input, unbound-method, reimplemented, copied-value,
     handwritten-value, bad-value, bad-type, undefined-name, bad-filter, meant-member,
-    unused-input or syntax."""
+    meant-value, unused-input, unused-value, dropped-result, not-callable or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault
@@ -69,4 +69,17 @@ def span_fix(node, lines: list[str], text: str) -> tuple[int, str, str] | None:
     return at, lines[at - 1], (b[: node.col_offset] + text.encode() + b[node.end_col_offset :]).decode()
 
 
-__all__ = ["Issue", "Report", "span_fix"]
+def package_tree(code: str, api):
+    """The code's syntax tree, for the checks that read a request against a package's own API;
+    None when the API is a reference of many libraries (or none) or the code does not parse."""
+    import ast
+
+    if api is None or getattr(api, "reference", True):
+        return None
+    try:
+        return ast.parse(code)
+    except SyntaxError:
+        return None
+
+
+__all__ = ["Issue", "Report", "package_tree", "span_fix"]

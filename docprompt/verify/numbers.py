@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
-from . import Issue
+from . import Issue, package_tree
 from .request import requested_variables
 
 # a number on its own: not part of a code or a name ("SL-0100", "py3", "v2.1", "a/2")
@@ -50,11 +50,8 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
     of a name the code uses hold is used through it (``grams_for(..., per_mille=2.4)`` for
     "when 1000 of them weigh 2.4 g": "grams per 1000 seeds"). Only against a package's own API:
     a reference's snippets leave defaults unsaid (``range(100)`` for "from 0 to 100")."""
-    if api is None or getattr(api, "reference", True):
-        return []
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    tree = package_tree(code, api)
+    if tree is None:
         return []
     # names in backticks are variables, not values; a number in them (`3`) is a value
     text = re.sub(r"`([^`]*)`", lambda m: m.group(1) if _NUMBER.fullmatch(m.group(1)) else " ", request)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
-from . import Issue, span_fix
+from . import Issue, package_tree, span_fix
 from .api import IndexSymbols
 
 
@@ -225,11 +225,8 @@ def meant_values(code: str, request: str, api: IndexSymbols) -> list[Issue]:
     ``state``, ... and only ``keeping``'s docs say "storage tier". Only where the request names
     none of the allowed values by its own word and its words point to one other value; the fix
     writes that one."""
-    if getattr(api, "reference", True):
-        return []
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    tree = package_tree(code, api)
+    if tree is None:
         return []
     # the request's own words: not the variables it names, the strings it gives or "store it in `x`"
     words = re.sub(r"\b(?:store|save|put|keep|assign)\b[^.;]*?\bin\s+`\w+`|`[^`]*`|'[^']*'|\"[^\"]*\"",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from . import Issue
+from . import Issue, package_tree
 
 _STORE_VERB = re.compile(r"\b(?:stor|sav|put|keep|kept|assign|record|collect|gather|bind|set)\w*\b", re.I)
 _INTO = re.compile(
@@ -274,11 +274,8 @@ def unused_meanings(code: str, request: str, api) -> list[Issue]:
 
     from .pyvalues import enum_value, meanings
 
-    if getattr(api, "reference", True):
-        return []
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    tree = package_tree(code, api)
+    if tree is None:
         return []
     if not hasattr(api, "_enum_words"):
         # word -> (enum, member): words of one member's description that no other entry uses
