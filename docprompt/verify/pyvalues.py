@@ -239,9 +239,8 @@ def meant_values(code: str, request: str, api: IndexSymbols) -> list[Issue]:
             continue
         f = node.func
         last = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
-        for symbol in [s for s in api.named(last) if api.signature(s) is not None][:1]:
-            params = api.signature(symbol)
-            for arg, value in passed_args(params, node):  # type: ignore[arg-type]
+        for symbol, params in [(s, p) for s in api.named(last) if (p := api.signature(s)) is not None][:1]:
+            for arg, value in passed_args(params, node):
                 if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
                     continue
                 allowed = _allowed(arg.annotation, api)[0] or _one_of(api, symbol, arg.arg)
