@@ -149,7 +149,7 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .verify.numbers import handwritten_values, unused_numbers
+            from .verify.given import handwritten_values, unused_numbers, unused_words
             from .verify.pyvalues import meant_values
             from .verify.request import (
                 copied_values,
@@ -174,8 +174,10 @@ class Stage:
                 report.issues += handwritten_values(code, self.request)
             symbols = getattr(self.dp.verifier("python"), "symbols", None)
             if self.settings.unused_inputs:
-                report.issues += unused_inputs(code, self.request) + unused_numbers(
-                    code, self.request, symbols
+                report.issues += (
+                    unused_inputs(code, self.request, self.namespace, symbols)
+                    + unused_numbers(code, self.request, symbols)
+                    + unused_words(code, self.request, symbols)
                 )
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)

@@ -539,7 +539,7 @@ def test_copied_values_are_only_those_the_request_does_not_give():
 
 
 def test_a_requested_number_written_by_hand_is_a_problem():
-    from docprompt.verify.numbers import handwritten_values
+    from docprompt.verify.given import handwritten_values
 
     request = "How many years does seed stay good in liquid nitrogen? Store the number in `years`."
     (issue,) = handwritten_values("import seedloft\nyears = 2026\n", request)
@@ -809,6 +809,10 @@ class JarDraft:
         """Labels on the jar."""
         return self
 
+    def ripened(self, pct: float) -> "JarDraft":
+        """How ripe the fruit was, in percent (0..100)."""
+        return self
+
     def close(self) -> Jar:
         """The finished jar."""
         return Jar("x")
@@ -851,18 +855,18 @@ def test_a_factory_s_card_brings_the_class_it_returns_with_its_members(jar_index
     assert cards[0].startswith("jars.jar(fruit: str) -> JarDraft: Begin describing a new jar")
     assert cards[1].splitlines() == [
         "class jars.JarDraft: A builder for a new jar: chain the setters, then close it.",
-        "    members: filled(grams), labelled(*texts), close()",
+        "    members: filled(grams), labelled(*texts), ripened(pct), close()",
     ]
     plain = PythonPrompt(index, dp.retriever).context("a jar of plums", hits=[factory])
     assert plain.cards == cards[:1]
 
 
 def test_a_number_the_request_gives_and_the_code_never_uses_is_a_problem(jar_index):
-    """"a jar of plums holding 300 g" answered without 300: the answer left part of the task
+    """ "a jar of plums holding 300 g" answered without 300: the answer left part of the task
     out. A number written as a fraction ("93 %" as 0.93), in a string, inside a code ("J-0100")
     or held by the docs of a name the code uses ("a thousand at most") is not flagged."""
     from docprompt.verify.api import IndexSymbols
-    from docprompt.verify.numbers import unused_numbers
+    from docprompt.verify.given import unused_numbers
 
     api = IndexSymbols(jar_index)
     ask = "Describe jar J-0100 of plums holding 300 g, 93 % full; store it in `j`."
@@ -877,6 +881,72 @@ def test_a_number_the_request_gives_and_the_code_never_uses_is_a_problem(jar_ind
     assert [i.name for i in unused_numbers("j = jar('plums')", "1000 g of plums in `j`", api)] == ["1000"]
     api.reference = True  # a reference's snippets leave defaults unsaid: not checked
     assert unused_numbers("j = 1", ask, api) == []
+
+
+def test_a_member_called_along_a_builder_chain_is_checked(jar_index):
+    """``jar('plums').filled(300).ripe(93)``: each call of the chain returns a ``JarDraft``, which
+    has no ``ripe``; the one member that begins so is the fix. A documented member passes."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pycheck import check
+
+    api = IndexSymbols(jar_index)
+    code = "from jars import jar\nj = jar('plums').filled(300).ripe_pct(93).close()\n"
+    issues = check(code, api, variables=["j"])
+    assert [(i.kind, i.name, i.suggestions) for i in issues] == [
+        ("unknown-member", "jars.JarDraft.ripe_pct", ["ripened"])
+    ]
+    assert ".ripened(93)." in apply_fixes(code, issues)[0]
+    assert check("from jars import jar\nj = jar('plums').filled(300).ripened(93).close()\n", api,
+                 variables=["j"]) == []  # fmt: skip
+
+
+def test_a_percentage_passed_as_a_fraction_is_fixed(jar_index):
+    """ "93 % ripe" passed as ``0.93`` where the docs take a percentage (0..100): the fix passes
+    93; to a parameter whose docs say nothing of percent, 0.93 stays a use of "93 %"."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.given import unused_numbers
+
+    api = IndexSymbols(jar_index)
+    ask = "Describe a jar of plums, 93 % ripe; store it in `j`."
+    code = "from jars import jar\nj = jar('plums').ripened(0.93).close()\n"
+    found = unused_numbers(code, ask, api)
+    assert [(i.kind, i.name) for i in found] == [("unused-value", "93")]
+    assert "takes a percentage" in found[0].message and found[0].card.startswith("jars.JarDraft.ripened(")
+    assert apply_fixes(code, found)[0] == "from jars import jar\nj = jar('plums').ripened(93).close()\n"
+    assert unused_numbers("from jars import jar\nj = jar('plums').filled(0.93).close()\n", ask, api) == []
+
+
+def test_a_quoted_value_or_a_name_the_request_gives_must_be_used(jar_index):
+    """ "labelled 'jam'", "from Oaxaca": values the request gives in words; the code holds them
+    (in any case, or a word of them) or the answer left them out. Months, days, the first word
+    of a sentence and the API's own names are not values."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.given import unused_words
+
+    api = IndexSymbols(jar_index)
+    ask = "On Monday, describe a Jar of plums from Oaxaca labelled 'jam' for May; store it in `j`."
+    assert [i.name for i in unused_words("j = jar('plums').close()", ask, api)] == ["jam", "Oaxaca"]
+    assert unused_words("j = jar('plums').labelled('JAM', 'oaxaca').close()", ask, api) == []
+    api.reference = True
+    assert unused_words("j = 1", ask, api) == []
+
+
+def test_an_input_replaced_by_a_new_instance_under_another_name_is_fixed(jar_index):
+    """ "shelve it on `j`" answered with a jar of the code's own (``mine = jar(...).close()``, a
+    ``Jar`` like the notebook's ``j``): the fix makes that name the input."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.request import unused_inputs
+
+    api = IndexSymbols(jar_index)
+    ask = "Shelve the jar `j` on row 2."
+    code = "from jars import jar, shelve\nmine = jar('plums').close()\nshelve(mine, row=2)\n"
+    found = unused_inputs(code, ask, {"j": "jars.Jar"}, api)
+    assert [(i.kind, i.line, i.fix[2] if i.fix else None) for i in found] == [("unused-input", 2, "mine = j")]
+    assert "mine = j\nshelve(mine, row=2)" in apply_fixes(code, found)[0]
+    assert [i.fix for i in unused_inputs(code, ask)] == [None]  # the input's class unknown: no fix
 
 
 def test_a_function_called_as_a_method_of_its_first_argument_is_fixed(jar_index):

@@ -254,10 +254,10 @@ def test_every_reference_solution_verifies_clean(tasks):
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
-    from docprompt.verify.numbers import unused_numbers
+    from docprompt.verify.given import unused_numbers, unused_words
     from docprompt.verify.pycheck import check
     from docprompt.verify.pyvalues import meant_values
-    from docprompt.verify.request import meant_members, requested_variables, unused_meanings
+    from docprompt.verify.request import meant_members, requested_variables, unused_inputs, unused_meanings
 
     ix = make_indexer("python", [str(SRC / "seedloft")], {}, max_file_bytes=1_000_000)
     build_index(path_of("seedloft"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
@@ -269,6 +269,8 @@ def test_every_reference_solution_verifies_clean(tasks):
             issues = check(t.solution, api, variables=requested_variables(t.request), namespace=namespace)
             issues += meant_members(t.solution, t.request, api) + unused_meanings(t.solution, t.request, api)
             issues += meant_values(t.solution, t.request, api) + unused_numbers(t.solution, t.request, api)
+            issues += unused_words(t.solution, t.request, api)
+            issues += unused_inputs(t.solution, t.request, namespace, api)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}
     # the same index: a made-up field of an instance of a class whose docs list its fields

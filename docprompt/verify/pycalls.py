@@ -34,6 +34,23 @@ def dotted(node: ast.expr, env: Mapping[str, Binding]) -> Binding | None:
     return ("symbol", ".".join([base, *reversed(parts)]))
 
 
+def type_of(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str | None:
+    """The documented class an expression holds: a notebook instance, what a call returns (its
+    return annotation, a constructor's class), followed along a chain of calls."""
+    if isinstance(value, ast.Name) and env.get(value.id, ("", ""))[0] == "instance":
+        return env[value.id][1]
+    if not isinstance(value, ast.Call):
+        return None
+    target = dotted(value.func, env)
+    if target is None:
+        # a chain: draft(...).coded(...).seal() -> the last method's return type
+        if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Call):
+            owner = type_of(value.func.value, api, env)
+            return api.returns(f"{owner}.{value.func.attr}") if owner else None
+        return None
+    return api.returns(target[1]) if target[0] in ("symbol", "instance-attr") else None
+
+
 def source(node: ast.AST, lines: list[str]) -> str:
     """The text of ``node`` when it is written on one line of ``lines`` ('' otherwise); AST
     columns count UTF-8 bytes."""
@@ -181,11 +198,12 @@ def _bind(
     return out
 
 
-def attribute_issues(
-    node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
-) -> list[Issue]:
+def attribute_issues(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str],
+                     *, called: bool = False) -> list[Issue]:  # fmt: skip
+    """``called``: the member is called (``draft(...).germ_pct(93)``), so it is a method, which a
+    class's docs list whether or not they list its fields."""
     if isinstance(node.value, ast.Call):
-        return _on_builtin(node, api, env) or _on_returned(node, api, env, lines)
+        return _on_builtin(node, api, env) or _on_returned(node, api, env, lines, called)
     target = dotted(node, env)
     if target is None or target[0] not in ("symbol", "instance-attr") or api.resolve(target[1]) is not None:
         return []
@@ -207,15 +225,17 @@ def _lists_fields(owner: str, api: IndexSymbols) -> bool:
 
 
 def _on_returned(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding],
-                 lines: list[str]) -> list[Issue]:  # fmt: skip
+                 lines: list[str], called: bool) -> list[Issue]:  # fmt: skip
     """``bank.pluck("SL-0006").celsius``: a member of the documented class a call returns (its
-    return annotation, or the class for a constructor), where that class lists its fields."""
+    return annotation, or the class for a constructor, along a chain of calls:
+    ``draft(...).coded(...).germ_pct(93)``), where that class lists its fields or the member is
+    called and the class documents methods."""
     assert isinstance(node.value, ast.Call)
-    target = dotted(node.value.func, env)
-    owner = api.returns(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+    owner = type_of(node.value, api, env)
     if not owner or node.attr.startswith("_") or api.resolve(f"{owner}.{node.attr}") is not None:
         return []
-    if not _lists_fields(owner, api):
+    methods = any(api.kind(f"{owner}.{m}") in ("method", "function") for m in api.members(owner))
+    if not (_lists_fields(owner, api) or (called and methods)):
         return []
     return _missing_member(owner, node.attr, node, api, lines, called=True)
 
@@ -262,6 +282,10 @@ def _missing_member(
     )
     if not close:  # Season.AUTUMN where the docs say ``LEAFFALL`` (autumn)
         close = meaning(api, owner, attr)
+    if not close:  # .germ_pct(93) where the one member that begins so is ``germinating``
+        head = attr.lower().split("_")[0]
+        close = [m for m in members if len(head) >= 4 and m.lower().startswith(head)]
+        close = close if len(close) == 1 else []
     if not close and called and (as_function := _as_function(owner, attr, node, api, lines)):
         return [as_function]
     enum = any(enum_value(api, f"{owner}.{m}") for m in members)

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pycalls import Binding, attribute_issues, call_issues, dotted, source
+from .pycalls import Binding, attribute_issues, call_issues, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
 
 
@@ -57,6 +57,7 @@ def check(
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _ITERATING and n.args
     }  # fmt: skip
     constants = string_constants(tree)
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -68,7 +69,7 @@ def check(
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             issues += _import_from(node, api, env, lines)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            kind = _type_of(node.value, api, env)
+            kind = type_of(node.value, api, env)
             if kind and node in tree.body:
                 issues += _replaced(node, kind, held, api, lines)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -81,9 +82,9 @@ def check(
         elif isinstance(node, ast.Call):
             issues += call_issues(node, api, env, lines, unbound, constants)
             if node.args == node.keywords == [] and id(node) not in assigned_values:
-                issues += _made_inline(node, _type_of(node, api, env), held, api, lines)
+                issues += _made_inline(node, type_of(node, api, env), held, api, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            issues += attribute_issues(node, api, env, lines)
+            issues += attribute_issues(node, api, env, lines, called=id(node) in called)
             if id(node) in iterated:
                 issues += _uncalled(node, api, env, lines)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -120,21 +121,6 @@ def _unique(issues: list[Issue]) -> list[Issue]:
             seen.add((i.kind, i.name, i.line))
             out.append(i)
     return out
-
-
-def _type_of(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str | None:
-    if isinstance(value, ast.Name) and env.get(value.id, ("", ""))[0] == "instance":
-        return env[value.id][1]
-    if not isinstance(value, ast.Call):
-        return None
-    target = dotted(value.func, env)
-    if target is None:
-        # a chain: draft(...).coded(...).seal() -> the last method's return type
-        if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Call):
-            owner = _type_of(value.func.value, api, env)
-            return api.returns(f"{owner}.{value.func.attr}") if owner else None
-        return None
-    return api.returns(target[1]) if target[0] in ("symbol", "instance-attr") else None
 
 
 def _import_from(node: ast.ImportFrom, api: IndexSymbols, env: dict, lines: list[str]) -> list[Issue]:
@@ -320,7 +306,7 @@ def _dropped(tree: ast.Module, api: IndexSymbols, env: dict[str, Binding], lines
     call = last.value if isinstance(last, ast.Expr) else None
     if len(wanted) != 1 or api.reference or not isinstance(call, ast.Call):
         return []
-    made = _type_of(call, api, env)
+    made = type_of(call, api, env)
     held = env.get(wanted[0])
     if not made or (held and held[1] != made) or call.lineno != call.end_lineno or call.col_offset:
         return []

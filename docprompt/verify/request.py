@@ -5,7 +5,7 @@ and the enum member it names by the docs' word for it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from . import Issue, package_tree
 
@@ -105,11 +105,13 @@ def overwritten_inputs(code: str, request: str, held: Iterable[str] = ()) -> lis
     return issues
 
 
-def unused_inputs(code: str, request: str) -> list[Issue]:
+def unused_inputs(code: str, request: str, held: Mapping[str, str] | None = None, api=None) -> list[Issue]:
     """A variable the request gives (``use it on `bank```) that the code never mentions: the
     answer works on data of its own (``starter_ledger = Ledger()``) or leaves the input out. A
     name counts as mentioned anywhere: read, imported, an attribute, a keyword, a parameter, a
-    word of a string (``df['A']`` for "column `A`")."""
+    word of a string (``df['A']`` for "column `A`"). Where ``held`` (the notebook's variables
+    and their classes) says what the input is and the code makes one such instance of its own
+    at its top, the fix makes that name the input (``starter_ledger = bank``)."""
     import ast
 
     given = given_variables(request)
@@ -133,11 +135,34 @@ def unused_inputs(code: str, request: str) -> list[Issue]:
             seen.add(n.name)  # made anew: other checks say so
         elif isinstance(n, ast.Constant) and isinstance(n.value, str):
             seen |= set(re.findall(r"\w+", n.value))
-    return [
-        Issue("unused-input", name, f"the task gives `{name}`: use it (the code never does)")
-        for name in given
-        if name not in seen
-    ]
+    out = []
+    for name in given:
+        if name in seen:
+            continue
+        issue = Issue("unused-input", name, f"the task gives `{name}`: use it (the code never does)")
+        cls = api.locate(held[name]) if api is not None and held and held.get(name) else None
+        made = [st for st in tree.body if cls and _makes(st, cls, api)]
+        if len(made) == 1 and isinstance(made[0], ast.Assign):
+            var, lineno = made[0].targets[0].id, made[0].lineno  # type: ignore[attr-defined]
+            short = cls.rsplit(".", 1)[-1]  # type: ignore[union-attr]
+            issue.message = f"`{var}` is a new {short} of the code's own: the task gives `{name}`: use it"
+            issue.fix = (lineno, code.splitlines()[lineno - 1], f"{var} = {name}")
+            issue.line, issue.card = lineno, api.card(cls)
+        out.append(issue)
+    return out
+
+
+def _makes(statement, cls: str, api) -> bool:
+    """``x = Ledger()`` or ``x = starter_ledger()``, on one line: a new instance of ``cls``."""
+    import ast
+
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
+            and statement.lineno == statement.end_lineno):  # fmt: skip
+        return False
+    func = statement.value.func
+    last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return any(api.returns(symbol) == cls for symbol in api.named(last)[:1])
 
 
 def _literal(node) -> bool:

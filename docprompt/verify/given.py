@@ -1,13 +1,16 @@
-"""The numbers a request gives and what the code does with them: a requested variable set to
-a number the request does not give (written by hand, not computed), and a number the request
-gives that the code never uses (the answer left part of the task out)."""
+"""The values a request gives and what the code does with them: a requested variable set to
+a number the request does not give (written by hand, not computed), and a number, a quoted
+string or a name the request gives that the code never uses (the answer left part of the task
+out)."""
 
 from __future__ import annotations
 
 import ast
+import calendar
+import keyword
 import re
 
-from . import Issue, package_tree
+from . import Issue, package_tree, span_fix
 from .request import requested_variables
 
 # a number on its own: not part of a code or a name ("SL-0100", "py3", "v2.1", "a/2")
@@ -64,11 +67,10 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
     for m in _NUMBER.finditer(text):
         said = m.group(1)
         value = float(said)
-        if (
-            value in numbers
-            or value / 100 in numbers
-            or re.search(rf"(?<![\d.]){re.escape(said)}(?!\d)", strings)
-        ):
+        if value / 100 in numbers and value not in numbers and "%" in text[m.end() : m.end() + 2]:
+            issues += _fraction_for_percent(tree, code, api, said)
+            continue
+        if value in numbers or re.search(rf"(?<![\d.]){re.escape(said)}(?!\d)", strings):
             continue
         if any(_in_docs(api, name, said) for name in names):
             continue
@@ -81,6 +83,29 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
         )
         issues.append(Issue("unused-value", said, message))
     return issues
+
+
+_PERCENT = re.compile(r"\bper ?cent\b|%|\b0\s*(?:\.\.|-|to)\s*100\b", re.I)
+
+
+def _fraction_for_percent(tree: ast.AST, code: str, api, said: str) -> list[Issue]:
+    """ "93 %" passed as ``0.93`` to a function whose docs take a percentage
+    (``germinating(pct)``: "the germination rate in percent (0..100)"): fixed to ``93``."""
+    lines, fraction = code.splitlines(), float(said) / 100
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        found = [a for a in [*call.args, *(k.value for k in call.keywords)]
+                 if isinstance(a, ast.Constant) and a.value == fraction]  # fmt: skip
+        cards = [api.card(symbol) for symbol in api.named(name)]
+        if not found or not cards or not all(_PERCENT.search(c.split(": ", 1)[-1]) for c in cards):
+            continue
+        message = (
+            f"the task says {said} % and `{name}` takes a percentage (0..100): pass {said}, "
+            f"not {found[0].value!r}"
+        )
+        fix = span_fix(found[0], lines, said)
+        return [Issue("unused-value", said, message, line=found[0].lineno, card=cards[0], fix=fix)]
+    return []
 
 
 _WORDS = {"2": "two|twice|pair", "10": "ten", "12": "dozen", "100": "hundred", "1000": "thousand"}
@@ -96,3 +121,36 @@ def _in_docs(api, name: str, number: str) -> bool:
         if entry and (pattern.search(entry.text) or pattern.search(str(entry.metadata.get("params") or ""))):
             return True
     return False
+
+
+_MONTHS_DAYS = {w.lower() for w in [*calendar.month_name, *calendar.day_name] if w}
+
+
+def unused_words(code: str, request: str, api) -> list[Issue]:
+    """A value the request gives in words that the code never uses: a quoted string ("labelled
+    'landrace'") or a proper name ("collected in Oaxaca": a capitalised word inside a sentence,
+    not a month or a day, not a name of the API), where the code holds neither it nor a word
+    of it (in any case). Only against a package's own API, like :func:`unused_numbers`."""
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    text = re.sub(r"`[^`]*`", " ", request)
+    held = code.casefold()
+    documented = {part.casefold() for symbol in api.entries for part in symbol.split(".")}
+    said = [m.group(2) for m in re.finditer(r"(?<!\w)(['\"])([^'\"\n]{1,60}?)\1(?!\w)", text)]
+    for sentence in re.split(r"(?<=[.?!:;])\s+", text):
+        words = re.findall(r"[^\W\d_][\w-]*", sentence)
+        said += [w for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) >= 3
+                 and w.casefold() not in _MONTHS_DAYS and not keyword.iskeyword(w)
+                 and w.casefold() not in documented]  # fmt: skip
+    issues, seen = [], set()
+    for value in said:
+        words = re.findall(r"\w+", value.casefold())
+        if value in seen or not words or value.casefold() in held:
+            continue
+        if any(w in held for w in words if len(w) >= 3):
+            continue
+        seen.add(value)
+        message = f"the task gives {value!r}, which the code never uses: use it where the task means it"
+        issues.append(Issue("unused-value", value, message))
+    return issues
