@@ -929,6 +929,9 @@ def test_a_quoted_value_or_a_name_the_request_gives_must_be_used(jar_index):
     ask = "On Monday, describe a Jar of plums from Oaxaca labelled 'jam' for May; store it in `j`."
     assert [i.name for i in unused_words("j = jar('plums').close()", ask, api)] == ["jam", "Oaxaca"]
     assert unused_words("j = jar('plums').labelled('JAM', 'oaxaca').close()", ask, api) == []
+    # the card of the one function whose docs share a stem with the words before the value
+    (ripe,) = unused_words("j = jar('plums').close()", "A jar of plums, ripe as 'Soft'; in `j`.", api)
+    assert ripe.card.startswith("jars.JarDraft.ripened(") and ripe.message.endswith("(`JarDraft.ripened`?)")
     api.reference = True
     assert unused_words("j = 1", ask, api) == []
 

@@ -143,6 +143,8 @@ def unused_words(code: str, request: str, api) -> list[Issue]:
         said += [w for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) >= 3
                  and w.casefold() not in _MONTHS_DAYS and not keyword.iskeyword(w)
                  and w.casefold() not in documented]  # fmt: skip
+    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     issues, seen = [], set()
     for value in said:
         words = re.findall(r"\w+", value.casefold())
@@ -151,6 +153,37 @@ def unused_words(code: str, request: str, api) -> list[Issue]:
         if any(w in held for w in words if len(w) >= 3):
             continue
         seen.add(value)
+        card = _described(api, text, value, used)
+        where = f" (`{card.split('(', 1)[0].split('.', 1)[-1]}`?)" if card else ""
         message = f"the task gives {value!r}, which the code never uses: use it where the task means it"
-        issues.append(Issue("unused-value", value, message))
+        message += where
+        issues.append(Issue("unused-value", value, message, card=card))
     return issues
+
+
+def _described(api, request: str, value: str, used: set[str]) -> str:
+    """The card of the API function whose first doc line shares a word's stem with a word just
+    before ``value`` in the request ("collected in Oaxaca": ``from_site``, "Set the collection
+    site"), the nearest word first; among several, the one member of a class the code already
+    calls members of (``draft(...).coded(...)``: ``AccessionDraft``); or ''."""
+    from .pyvalues import stem
+
+    at = request.find(value)
+    before = [w for w in re.findall(r"[a-z]{4,}", request[max(0, at - 40) : at].lower())[-3:]
+              if w not in {"with", "from", "into", "that", "their", "whose"}]  # fmt: skip
+    for word in reversed(before if at >= 0 else []):
+        key = stem(word)
+        found = []
+        for symbol in api.entries:
+            if api.is_class(symbol) or api.kind(symbol) not in ("function", "method"):
+                continue
+            doc = api.card(symbol).split(") -> ", 1)[-1].split(": ", 1)[-1].lower()
+            if any(
+                stem(w) == key or (len(key) >= 5 and w.startswith(key)) for w in re.findall(r"[a-z]{4,}", doc)
+            ):
+                found.append(symbol)
+        owned = [f for f in found if used & api.members(f.rsplit(".", 1)[0])]
+        for group in (found, owned):
+            if len(group) == 1:
+                return api.card(group[0])
+    return ""
