@@ -80,7 +80,8 @@ class Stage:
                               symbols=getattr(dp.verifier("python"), "symbols", None),
                               given_values_only=self.settings.given_examples,
                               card_examples=self.settings.card_examples,
-                              class_members=self.settings.class_members)  # fmt: skip
+                              class_members=self.settings.class_members,
+                              steps=self.settings.steps)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)

@@ -142,6 +142,10 @@ class GenerateSettings(BaseModel):
         default=False,
         description="Python: class cards list their members; a factory's card brings the class it makes",
     )
+    steps: bool = Field(
+        default=True,
+        description="Python: a request of several steps gets each step's best API entry among its cards",
+    )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     reference_docs: Literal["check", "prompt"] = Field(
         default="check",

@@ -55,8 +55,9 @@ class PythonPrompt:
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
                  given_values_only: bool = False, card_examples: bool = True,
-                 class_members: bool = False) -> None:  # fmt: skip
+                 class_members: bool = False, steps: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
+        self.steps = steps
         self.class_members = class_members
         self.card_examples = card_examples
         self.given_values_only = given_values_only
@@ -81,6 +82,9 @@ class PythonPrompt:
         r = self.retriever
         if hits is None:
             docs = r.retrieve(request, k=self.k, filters={"kind": "doc"}) if self.k else []
+            if self.steps and self.k:
+                best = [r.retrieve(step, k=1, filters={"kind": "doc"}) for step in steps(request)]
+                docs = _with_steps(docs, best)
             exs = (
                 r.retrieve(request, k=self.n_examples + 2, filters={"kind": "example"})
                 if self.n_examples
@@ -232,6 +236,37 @@ class PythonPrompt:
         library = any(h.chunk.metadata.get("module") for h in ctx.hits) or not ctx.hits
         system = SYSTEM if library else SYSTEM_REFERENCE
         return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+_STEP_SPLIT = re.compile(r"[;:]\s+|,\s+(?:and\s+|then\s+)?|\s+(?:and\s+)?then\s+|\.\s+")
+_ONLY_STORES = re.compile(r"^(?:and\s+)?(?:store|save|keep|put|assign)\b[^`]*`\w+`[^`]*$", re.I)
+
+
+def steps(request: str) -> list[str]:
+    """The steps of a request that asks for several ("load the file `bank.loft`, send 5 g of lot
+    SL-0003 to Kew, and save the catalogue back"): its clauses of three words or more, without
+    those that only say where to store the result; [] for a request of one step."""
+    parts = [p.strip(" .") for p in _STEP_SPLIT.split(request)]
+    parts = [p for p in parts if len(p.split()) >= 3 and not _ONLY_STORES.match(p)]
+    return parts if len(parts) >= 2 else []
+
+
+def _with_steps(docs: list[Hit], per_step: list[list[Hit]]) -> list[Hit]:
+    """The request's top API entries, with each step's best one among them: a step's entry
+    missing from the list takes the place of the lowest one no step asked for (the list keeps
+    its length, so the prompt does not grow)."""
+    ids = {h.chunk.id for h in docs}
+    wanted = {h.chunk.id for hits in per_step for h in hits[:1]}
+    out = list(docs)
+    for hits in per_step:
+        if not hits or hits[0].chunk.id in ids:
+            continue
+        spare = [i for i, h in enumerate(out) if h.chunk.id not in wanted]
+        if not spare:
+            break
+        out[spare[-1]] = hits[0]
+        ids.add(hits[0].chunk.id)
+    return out
 
 
 def card_defaults(card: str) -> tuple[str, dict[str, str]]:

@@ -985,3 +985,36 @@ def test_an_instance_called_as_a_function_is_flagged(jar_index):
     assert apply_fixes(code, [issue])[0].endswith("w = j.weigh()\n")
     (issue,) = check(code.replace("j()", "j(2)"), api)
     assert issue.kind == "not-callable" and issue.fix is None
+
+
+@pytest.mark.parametrize(
+    ("request_text", "wanted"),
+    [
+        ("Load the file `bank.loft`, send 5 g of lot SL-0003 to Kew in 2024, and save the catalogue back.",
+         ["Load the file `bank.loft`", "send 5 g of lot SL-0003 to Kew in 2024", "save the catalogue back"]),
+        ("turn it into text, then read that text back", ["turn it into text", "read that text back"]),
+        ("Count the lots in `bank` per genus and store the counts in `by_genus`.", []),
+        ("Load the lots of the file, and store them in `lots`.", []),  # one step, and where to store it
+    ],
+)  # fmt: skip
+def test_the_steps_of_a_request(request_text, wanted):
+    from docprompt.python_answer import steps
+
+    assert steps(request_text) == wanted
+
+
+def test_each_step_of_a_request_gets_its_best_api_entry_among_the_cards(jar_index):
+    """"describe a jar with labels, then put it on a shelf": with room for two cards, the whole
+    request's best are ``shelve`` and ``Jar.weigh``; the first step's best (``labelled``) takes
+    the place of the entry no step asked for, so the prompt keeps its length."""
+    ask = "Describe a new jar of plums holding 300 grams with labels, then put it on a shelf in row 2"
+
+    def cards(**settings) -> str:
+        model = Model("from jars import jar\nj = jar('plums').close()\n")
+        DocPrompt(jar_index, generator=model, language="python", k=2, **settings).ask(ask, verify=False)
+        return model.prompts[0][-1]["content"].split("API:\n", 1)[1].split("\n\n", 1)[0]
+
+    with_steps, without = cards(), cards(steps=False)
+    assert "jars.shelve(jar: Jar" in with_steps and "jars.shelve(jar: Jar" in without
+    assert "JarDraft.labelled(" in with_steps and "Jar.weigh(" not in with_steps
+    assert "JarDraft.labelled(" not in without and "Jar.weigh(" in without
