@@ -150,6 +150,7 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
+            from .verify.failures import unhandled_failures
             from .verify.given import handwritten_values, unused_numbers, unused_words
             from .verify.pyvalues import meant_values
             from .verify.request import (
@@ -179,6 +180,7 @@ class Stage:
                     unused_inputs(code, self.request, self.namespace, symbols)
                     + unused_numbers(code, self.request, symbols)
                     + unused_words(code, self.request, symbols)
+                    + unhandled_failures(code, self.request, symbols)
                 )
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)

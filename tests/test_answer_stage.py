@@ -823,8 +823,16 @@ def jar(fruit: str) -> JarDraft:
     return JarDraft()
 
 
+class ShelfFull(Exception):
+    """The row holds no more jars."""
+
+
 def shelve(jar: Jar, *, row: int = 1) -> None:
-    """Put a finished jar on a shelf."""
+    """Put a finished jar on a shelf.
+
+    Raises:
+        ShelfFull: the row is full.
+    """
 '''
 
 
@@ -1005,7 +1013,7 @@ def test_the_steps_of_a_request(request_text, wanted):
 
 def test_each_step_of_a_request_gets_its_best_api_entry_among_the_cards(jar_index):
     """"describe a jar with labels, then put it on a shelf": with room for two cards, the whole
-    request's best are ``shelve`` and ``Jar.weigh``; the first step's best (``labelled``) takes
+    request's best are ``shelve`` and ``ShelfFull``; the first step's best (``labelled``) takes
     the place of the entry no step asked for, so the prompt keeps its length."""
     ask = "Describe a new jar of plums holding 300 grams with labels, then put it on a shelf in row 2"
 
@@ -1016,5 +1024,22 @@ def test_each_step_of_a_request_gets_its_best_api_entry_among_the_cards(jar_inde
 
     with_steps, without = cards(), cards(steps=False)
     assert "jars.shelve(jar: Jar" in with_steps and "jars.shelve(jar: Jar" in without
-    assert "JarDraft.labelled(" in with_steps and "Jar.weigh(" not in with_steps
-    assert "JarDraft.labelled(" not in without and "Jar.weigh(" in without
+    assert "JarDraft.labelled(" in with_steps and "ShelfFull" not in with_steps
+    assert "JarDraft.labelled(" not in without and "ShelfFull" in without
+
+
+def test_a_failure_the_request_handles_is_caught(jar_index):
+    """"if the row is full, ..." answered without ``try``: the issue says what the called
+    function raises and carries the card of the exception the request's words describe."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.failures import unhandled_failures
+
+    api = IndexSymbols(jar_index)
+    ask = "Shelve the jar `j` in row 2; if the row has no room, store False in `ok`."
+    (issue,) = unhandled_failures("from jars import shelve\nshelve(j, row=2)\nok = True\n", ask, api)
+    assert issue.kind == "unhandled-failure" and issue.card.startswith("class jars.ShelfFull")
+    assert "`shelve` raises ShelfFull (the row is full)" in issue.message
+    caught = "from jars import shelve, ShelfFull\ntry:\n    shelve(j, row=2)\nexcept ShelfFull:\n    ok = 0\n"
+    assert unhandled_failures(caught, ask, api) == []
+    plain = "Shelve the jar `j` in row 2."
+    assert unhandled_failures("from jars import shelve\nshelve(j, row=2)\n", plain, api) == []

@@ -254,6 +254,7 @@ def test_every_reference_solution_verifies_clean(tasks):
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.failures import unhandled_failures
     from docprompt.verify.given import unused_numbers, unused_words
     from docprompt.verify.pycheck import check
     from docprompt.verify.pyvalues import meant_values
@@ -271,6 +272,7 @@ def test_every_reference_solution_verifies_clean(tasks):
             issues += meant_values(t.solution, t.request, api) + unused_numbers(t.solution, t.request, api)
             issues += unused_words(t.solution, t.request, api)
             issues += unused_inputs(t.solution, t.request, namespace, api)
+            issues += unhandled_failures(t.solution, t.request, api)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}
     # the same index: a made-up field of an instance of a class whose docs list its fields
