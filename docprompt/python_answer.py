@@ -238,17 +238,33 @@ class PythonPrompt:
         return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
-_STEP_SPLIT = re.compile(r"[;:]\s+|,\s+(?:and\s+|then\s+)?|\s+(?:and\s+)?then\s+|\.\s+")
-_ONLY_STORES = re.compile(r"^(?:and\s+)?(?:store|save|keep|put|assign)\b[^`]*`\w+`[^`]*$", re.I)
+_STEP_SPLIT = re.compile(r"[;:]\s+|,\s+|\s+then\s+|\.\s+")
+_ONLY_STORES = re.compile(r"^(?:store|save|keep|put|assign)\b.*\b(?:in|into|as)\s+`\w+`[^`]*$", re.I)
+_ARTICLES = {"a", "an", "the", "this", "that", "these", "those", "it", "its"}
+_NOT_VERBS = _ARTICLES | {"if", "when", "unless", "but", "and", "or", "so", "with", "without", "from", "in",
+                          "into", "on", "onto", "for", "of", "to", "by", "at", "as", "about", "after",
+                          "before", "over", "under", "through", "per"}  # fmt: skip
+_OBJECTS = _ARTICLES | {"them", "their", "each", "every", "all", "one"}
 
 
 def steps(request: str) -> list[str]:
     """The steps of a request that asks for several ("load the file `bank.loft`, send 5 g of lot
-    SL-0003 to Kew, and save the catalogue back"): its clauses of three words or more, without
-    those that only say where to store the result; [] for a request of one step."""
-    parts = [p.strip(" .") for p in _STEP_SPLIT.split(request)]
-    parts = [p for p in parts if len(p.split()) >= 3 and not _ONLY_STORES.match(p)]
-    return parts if len(parts) >= 2 else []
+    SL-0003 to Kew, and save the catalogue back"): its clauses written as an order, a verb and
+    its object (``send 5 g``, ``save the``, ``use it``), without the one that only says where to
+    store the result; [] for a request of one step. A list of a thing's parts ("from the 2023
+    harvest, 35 g of seed") is not a list of steps."""
+    out = []
+    for part in _STEP_SPLIT.split(request):
+        part = re.sub(r"^(?:and|then|but)\s+", "", part.strip(" ."), flags=re.I)
+        words = part.split()
+        if len(words) < 3 or _ONLY_STORES.match(part):
+            continue
+        verb, obj = words[0].lower(), words[1].lower()
+        if not verb.replace("-", "").isalpha() or verb in _NOT_VERBS or verb.endswith(("ed", "ing")):
+            continue
+        if obj in _OBJECTS or obj[0].isdigit() or obj[0] in "`'\"":
+            out.append(part)
+    return out if len(out) >= 2 else []
 
 
 def _with_steps(docs: list[Hit], per_step: list[list[Hit]]) -> list[Hit]:
