@@ -238,10 +238,7 @@ class Stage:
 
     def sample(self, messages, prefix: str) -> list[Sample]:
         out: list[Sample] = []
-        deadline = time.perf_counter() + self.settings.time_budget
         for i in range(self.n):
-            if out and time.perf_counter() > deadline:
-                break  # the first answers took the whole budget (long, truncated ones written again)
             temperature = self.temperature if i == 0 else max(self.temperature, 0.7)
             seed = None if self.seed is None else self.seed + i
             reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=i == 0)

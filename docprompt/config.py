@@ -115,9 +115,7 @@ class GenerateSettings(BaseModel):
         default="verified", description="stop at the first sample that verifies with no issue, or draw all"
     )
     repair_rounds: int = Field(default=2, ge=0, le=5, description="model rounds after the docs' own fixes")
-    time_budget: float = Field(
-        default=30.0, gt=0, description="seconds the samples may take, and then the repair rounds"
-    )
+    time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
     choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")

@@ -210,19 +210,6 @@ def test_samples_until_verified_stop_at_the_first_clean_answer(shell_index):
     assert [s["code"] for s in clean.ask("total disk usage of a folder").samples] == ["du -s"]
 
 
-def test_no_more_samples_are_drawn_once_the_time_budget_is_spent(shell_index, monkeypatch):
-    """A long answer written again at a larger token limit can take a minute on 2 cores: the
-    next samples wait for none of it once ``time_budget`` seconds have passed."""
-    import docprompt.answer_stage as stage
-
-    clock = iter(range(0, 10_000, 20))  # each reading of the clock is 20 s after the last
-    monkeypatch.setattr(stage.time, "perf_counter", lambda: float(next(clock)))
-    model = Model(" --frobnicate", " -s", " -h", choices=["du"])
-    dp = DocPrompt(shell_index, generator=model, draft=False, samples=3, samples_until="verified",
-                   repair_rounds=0, time_budget=30)  # fmt: skip
-    assert [s["code"] for s in dp.ask("total disk usage of a folder").samples] == ["du --frobnicate"]
-
-
 def test_an_index_without_cards_gets_the_plain_prompt(tmp_path):
     doc = Document(
         id="d",
