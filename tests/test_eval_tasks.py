@@ -290,3 +290,10 @@ def test_every_reference_solution_verifies_clean(tasks):
     (returned,) = check(made_up_too, api)
     assert returned.name == "seedloft.Accession.celsius" and "its members are: age, but" in returned.message
     assert check(made_up_too.replace("celsius", "keeping.celsius"), api) == []
+    # a container a documented call returned, passed where the parameter takes none
+    held = {"bank": "seedloft.ledger.Ledger"}
+    (wrong,) = check("rule = bank.sift('year<2016')\ncodes = bank.sift(rule)\n", api, namespace=held)
+    assert wrong.kind == "bad-type"
+    assert "takes str | Sieve, not the list[Accession] `rule` holds" in wrong.message
+    assert wrong.card.startswith("seedloft.sieve.sieve(text: str) -> Sieve")
+    assert check("lots = bank.sift('year<2016')\nn = len(lots)\n", api, namespace=held) == []

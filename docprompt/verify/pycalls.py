@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyfilters import filter_issues
-from .pyvalues import enum_value, meaning, value_issues
+from .pyvalues import enum_value, meaning, passed_args, value_issues
 
 Binding = tuple[str, str]  # ("symbol" | "instance" | "module", dotted name)
 
@@ -67,10 +67,12 @@ def call_issues(
     lines: list[str],
     unbound: AbstractSet[str] = frozenset(),
     constants: Mapping[str, ast.Constant] | None = None,
+    values: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[Issue]:
     """``unbound``: the names the code uses and never binds (``by=keeping`` meant ``by='keeping'``);
     ``constants``: the names it binds once, to a string (``season = "AUTUMN"``), checked where
-    they are passed."""
+    they are passed; ``values``: the names that hold a built-in container a documented call
+    returned (``rule = bank.sift(...)``: ``list[Accession]``)."""
     target = dotted(node.func, env)
     if target is not None and target[0] == "instance" and isinstance(node.func, ast.Name):
         return _called_instance(node, target[1], api, lines)
@@ -90,7 +92,9 @@ def call_issues(
         or any(k.arg is None for k in node.keywords)
     ):
         return []
-    return _bind(name, params, node, api, lines, unbound, constants or {})
+    return _bind(name, params, node, api, lines, unbound, constants or {}) + _containers_passed(
+        name, params, node, api, values or {}
+    )
 
 
 def _unbound(node: ast.Call, name: str, api: IndexSymbols, env: Mapping[str, Binding],
@@ -195,6 +199,35 @@ def _bind(
                 card=card,
             )
         )
+    return out
+
+
+_TAKES_ANY = {"Iterable", "Sequence", "Collection", "Any", "object", "Mapping", "Container"}
+
+
+def _containers_passed(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
+                       values: Mapping[str, tuple[str, str]]) -> list[Issue]:  # fmt: skip
+    """``bank.sift(rule)`` where ``rule = bank.sift(...)`` holds a ``list[Accession]`` and
+    ``sift``'s ``query`` takes ``str | Sieve``: a container where the parameter takes none. The
+    message names the package's functions that make what it takes (``sieve(...)``)."""
+    out = []
+    for arg, value in passed_args(params, node):
+        if not (isinstance(value, ast.Name) and value.id in values) or arg.annotation is None:
+            continue
+        held, maker = values[value.id]
+        names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(arg.annotation) if isinstance(n, ast.Attribute)}
+        base = re.split(r"[\[\s|]", held, maxsplit=1)[0]
+        if not names or base in names or names & _TAKES_ANY or "Literal" in names:
+            continue
+        wanted = ast.unparse(arg.annotation)
+        classes = [c for n in sorted(names) for c in api.named(n)[:1] if api.is_class(c)]
+        ways = [m for c in classes for m in api.makers(c)][:2]
+        hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
+        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not the {held} `{value.id}` holds"
+        message += f" (what `{maker}` returns)" + (f": make one with {hint}" if hint else "")
+        card = api.card(ways[0]) if ways else api.card(name)
+        out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=card))
     return out
 
 

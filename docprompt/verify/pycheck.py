@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from collections.abc import Mapping
 
 from . import Issue
@@ -58,6 +59,7 @@ def check(
     }  # fmt: skip
     constants = string_constants(tree)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    values: dict[str, tuple[str, str]] = {}  # name -> (built-in value a documented call returned, the call)
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):
@@ -73,14 +75,19 @@ def check(
             if kind and node in tree.body:
                 issues += _replaced(node, kind, held, api, lines)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            returned = _builtin_returned(node.value, api, env) if not kind else None
             for t in targets:
                 if isinstance(t, ast.Name):
                     if kind:
                         env[t.id] = ("instance", kind)
                     else:
                         env.pop(t.id, None)
+                    if returned:
+                        values[t.id] = returned
+                    else:
+                        values.pop(t.id, None)
         elif isinstance(node, ast.Call):
-            issues += call_issues(node, api, env, lines, unbound, constants)
+            issues += call_issues(node, api, env, lines, unbound, constants, values)
             if node.args == node.keywords == [] and id(node) not in assigned_values:
                 issues += _made_inline(node, type_of(node, api, env), held, api, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
@@ -121,6 +128,23 @@ def _unique(issues: list[Issue]) -> list[Issue]:
             seen.add((i.kind, i.name, i.line))
             out.append(i)
     return out
+
+
+_CONTAINERS = ("list", "tuple", "set", "frozenset", "dict")
+
+
+def _builtin_returned(value: ast.expr, api: IndexSymbols,
+                      env: Mapping[str, Binding]) -> tuple[str, str] | None:  # fmt: skip
+    """(``list[Accession]``, ``sift``) for ``bank.sift(...)``: the built-in container a
+    documented call returns, by its return annotation."""
+    if not isinstance(value, ast.Call):
+        return None
+    target = dotted(value.func, env)
+    if target is None or target[0] not in ("symbol", "instance-attr"):
+        return None
+    annotation = api.return_annotation(target[1])
+    base = re.split(r"[\[\s|]", annotation, maxsplit=1)[0]
+    return (annotation, target[1].rsplit(".", 1)[-1]) if base in _CONTAINERS else None
 
 
 def _import_from(node: ast.ImportFrom, api: IndexSymbols, env: dict, lines: list[str]) -> list[Issue]:
