@@ -1006,7 +1006,7 @@ def test_an_instance_called_as_a_function_is_flagged(jar_index):
     ],
 )  # fmt: skip
 def test_the_steps_of_a_request(request_text, wanted):
-    from docprompt.python_answer import steps
+    from docprompt.request_steps import steps
 
     assert steps(request_text) == wanted
 

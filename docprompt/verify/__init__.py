@@ -70,6 +70,15 @@ def span_fix(node, lines: list[str], text: str) -> tuple[int, str, str] | None:
     return at, lines[at - 1], (b[: node.col_offset] + text.encode() + b[node.end_col_offset :]).decode()
 
 
+def call_name(call) -> str:
+    """The last name a call calls: ``sift`` for ``bank.sift(...)``, ``draft`` for ``draft(...)``
+    ('' for ``f()()``)."""
+    import ast
+
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
 def package_tree(code: str, api):
     """The code's syntax tree, for the checks that read a request against a package's own API;
     None when the API is a reference of many libraries (or none) or the code does not parse."""
@@ -83,4 +92,4 @@ def package_tree(code: str, api):
         return None
 
 
-__all__ = ["Issue", "Report", "package_tree", "span_fix"]
+__all__ = ["Issue", "Report", "call_name", "package_tree", "span_fix"]

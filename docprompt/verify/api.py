@@ -158,6 +158,10 @@ class IndexSymbols:
         nested = {s for s in found if self.is_class(s.rsplit(".", 1)[0])}  # a method of a class
         return sorted(found, key=lambda s: (s in nested, s.count("."), s))
 
+    def class_named(self, last: str) -> str:
+        """The first documented class :meth:`named` finds for ``last`` ('' when none is a class)."""
+        return next((s for s in self.named(last) if self.is_class(s)), "")
+
     # -- what an entry says ----------------------------------------------------------------------
 
     def card(self, name: str) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import ast
 import re
 
-from . import Issue, package_tree
-from .pyvalues import stem
+from . import Issue, call_name, package_tree
+from .pyvalues import stems
 
 # "if it is not a valid query", "if the file is malformed", "abort if both hold ..."
 _FAILURE = re.compile(
@@ -32,7 +32,7 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
     clause = next(g for g in said.groups() if g is not None).strip()  # type: ignore[union-attr]
     raised: dict[str, tuple[str, str]] = {}  # exception -> (the function, what its docs say)
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        name = call_name(call)
         for symbol in api.named(name)[:1]:
             m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
             for line in m.group(1).splitlines() if m else []:
@@ -41,15 +41,15 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
                     raised[exc] = (symbol.rsplit(".", 1)[-1], why.strip())
     if not raised:
         return []
-    wanted = {stem(w) for w in re.findall(r"[a-z]{3,}", clause.lower())}
+    wanted = stems(clause, shortest=3)
 
     def overlap(exc: str) -> int:
-        cls = next((s for s in api.named(exc.rsplit(".", 1)[-1]) if api.is_class(s)), "")
+        cls = api.class_named(exc.rsplit(".", 1)[-1])
         text = f"{raised[exc][1]} {api.card(cls) if cls else ''}".lower()
-        return len(wanted & {stem(w) for w in re.findall(r"[a-z]{3,}", text)})
+        return len(wanted & stems(text, shortest=3))
 
     ranked = sorted(raised, key=lambda e: -overlap(e))
-    best = next((s for s in api.named(ranked[0].rsplit(".", 1)[-1]) if api.is_class(s)), "")
+    best = api.class_named(ranked[0].rsplit(".", 1)[-1])
     listed = "; ".join(f"`{raised[e][0]}` raises {e} ({raised[e][1].rstrip('.')})" for e in ranked[:3])
     message = (
         f"the task says what to do {said.group(0).strip()!r} and the code handles no failure: "  # type: ignore[union-attr]

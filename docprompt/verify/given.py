@@ -10,7 +10,8 @@ import calendar
 import keyword
 import re
 
-from . import Issue, package_tree, span_fix
+from . import Issue, call_name, package_tree, span_fix
+from .pyvalues import stem
 from .request import requested_variables
 
 # a number on its own: not part of a code or a name ("SL-0100", "py3", "v2.1", "a/2")
@@ -61,8 +62,7 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
     constants = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
     numbers = {float(c) for c in constants if isinstance(c, (int, float)) and not isinstance(c, bool)}
     strings = " ".join(c for c in constants if isinstance(c, str))
-    names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    names = _names(tree)
     issues = []
     for m in _NUMBER.finditer(text):
         said = m.group(1)
@@ -93,7 +93,7 @@ def _fraction_for_percent(tree: ast.AST, code: str, api, said: str) -> list[Issu
     (``germinating(pct)``: "the germination rate in percent (0..100)"): fixed to ``93``."""
     lines, fraction = code.splitlines(), float(said) / 100
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+        name = call_name(call)
         found = [a for a in [*call.args, *(k.value for k in call.keywords)]
                  if isinstance(a, ast.Constant) and a.value == fraction]  # fmt: skip
         cards = [api.card(symbol) for symbol in api.named(name)]
@@ -123,6 +123,13 @@ def _in_docs(api, name: str, number: str) -> bool:
     return False
 
 
+def _names(tree: ast.AST) -> set[str]:
+    """The names and attribute names the code writes (``bank``, ``sift`` of ``bank.sift``)."""
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+    }
+
+
 _MONTHS_DAYS = {w.lower() for w in [*calendar.month_name, *calendar.day_name] if w}
 
 
@@ -143,8 +150,7 @@ def unused_words(code: str, request: str, api) -> list[Issue]:
         said += [w for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) >= 3
                  and w.casefold() not in _MONTHS_DAYS and not keyword.iskeyword(w)
                  and w.casefold() not in documented]  # fmt: skip
-    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    used |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used = _names(tree)
     issues, seen = [], set()
     for value in said:
         words = re.findall(r"\w+", value.casefold())
@@ -166,8 +172,6 @@ def _described(api, request: str, value: str, used: set[str]) -> str:
     before ``value`` in the request ("collected in Oaxaca": ``from_site``, "Set the collection
     site"), the nearest word first; among several, the one member of a class the code already
     calls members of (``draft(...).coded(...)``: ``AccessionDraft``); or ''."""
-    from .pyvalues import stem
-
     at = request.find(value)
     before = [w for w in re.findall(r"[a-z]{4,}", request[max(0, at - 40) : at].lower())[-3:]
               if w not in {"with", "from", "into", "that", "their", "whose"}]  # fmt: skip

@@ -221,7 +221,7 @@ def _containers_passed(name: str, params: ast.arguments, node: ast.Call, api: In
         if not names or base in names or names & _TAKES_ANY or "Literal" in names:
             continue
         wanted = ast.unparse(arg.annotation)
-        classes = [c for n in sorted(names) for c in api.named(n)[:1] if api.is_class(c)]
+        classes = [c for n in sorted(names) if (c := api.class_named(n))]
         ways = [m for c in classes for m in api.makers(c)][:2]
         hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
         message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not the {held} `{value.id}` holds"

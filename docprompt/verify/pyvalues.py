@@ -78,7 +78,7 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
     if arg.annotation is None:
         return None
     names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} - {"None", "Optional"}
-    classes = [next((s for s in api.named(n) if api.is_class(s)), "") for n in sorted(names)]
+    classes = [api.class_named(n) for n in sorted(names)]
     if not names or not all(classes):
         return None
     wanted = " or ".join(c.rsplit(".", 1)[-1] for c in classes)
@@ -188,15 +188,16 @@ def stem(word: str) -> str:
     return word
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in re.findall(r"[a-z]{4,}", text.lower())}
+def stems(text: str, shortest: int = 4) -> set[str]:
+    """The stems of the words of ``text`` of ``shortest`` letters or more."""
+    return {stem(w) for w in re.findall(rf"[a-z]{{{shortest},}}", text.lower())}
 
 
 def _described_as(api: IndexSymbols, allowed: list[str], written: str) -> list[str]:
     """The one allowed value whose docs use a word of ``written`` (``keeping`` for "storage":
     "keeping: the storage tier", "Where a lot is stored"), as a one-item list, or []. A value's
     docs: the entries named so (a field, a class of that name) and the parameters named so."""
-    words = _stems(written) - {stem(a) for a in allowed}
+    words = stems(written) - {stem(a) for a in allowed}
     if not words:
         return []
     found = []
@@ -205,7 +206,7 @@ def _described_as(api: IndexSymbols, allowed: list[str], written: str) -> list[s
                 if s.rsplit(".", 1)[-1].lower() == value.lower() and "\n\n" in e.text]  # fmt: skip
         said += [str(t) for e in api.entries.values() for p, t in (e.metadata.get("params") or {}).items()
                  if p == value]  # fmt: skip
-        if words & _stems(" ".join(said)):
+        if words & stems(" ".join(said)):
             found.append(value)
     return found if len(found) == 1 else []
 
@@ -231,7 +232,7 @@ def meant_values(code: str, request: str, api: IndexSymbols) -> list[Issue]:
     # the request's own words: not the variables it names, the strings it gives or "store it in `x`"
     words = re.sub(r"\b(?:store|save|put|keep|assign)\b[^.;]*?\bin\s+`\w+`|`[^`]*`|'[^']*'|\"[^\"]*\"",
                    " ", request, flags=re.I)  # fmt: skip
-    said = _stems(words)
+    said = stems(words)
     lines = code.splitlines()
     issues = []
     for node in ast.walk(tree):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from . import Issue, package_tree
+from . import Issue, call_name, package_tree
 
 _STORE_VERB = re.compile(r"\b(?:stor|sav|put|keep|kept|assign|record|collect|gather|bind|set)\w*\b", re.I)
 _INTO = re.compile(
@@ -160,9 +160,7 @@ def _makes(statement, cls: str, api) -> bool:
             and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
             and statement.lineno == statement.end_lineno):  # fmt: skip
         return False
-    func = statement.value.func
-    last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return any(api.returns(symbol) == cls for symbol in api.named(last)[:1])
+    return any(api.returns(symbol) == cls for symbol in api.named(call_name(statement.value))[:1])
 
 
 def _literal(node) -> bool:
@@ -265,7 +263,7 @@ def meant_members(code: str, request: str, api) -> list[Issue]:
     issues = []
     lines = code.splitlines()
     for owner, nodes in used.items():
-        for symbol in [s for s in api.named(owner) if api.is_class(s)][:1]:
+        for symbol in [api.class_named(owner)] if api.class_named(owner) else []:
             said = meanings(api, symbol)
             named: set[str] = set()
             for w in words:  # a word of one member's description only ("coldroom", not "from")
