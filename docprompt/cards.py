@@ -71,6 +71,25 @@ def doc_line(text: str, symbol: str = "") -> str:
 def api_card(chunk: Chunk) -> str:
     """``qualified.name(signature): first doc line`` for an API entry (``symbol`` metadata); a
     DevDocs entry's own signature line (``DataFrame.groupby(by=None, ...)``) when it has one."""
+    head, line = _head_and_line(chunk)
+    if chunk.metadata.get("kind_of_symbol", "") in ("class", "enum"):
+        # "``DEEP`` the -18 °C freezer and ``CRYO`` liquid nitrogen": what a request says
+        # ("stored in the freezer") is often only in the paragraph about the members
+        said = next((p for p in chunk.text.split("\n\n") if len(_MEMBER_MENTION.findall(p)) >= 2), "")
+        if said and said.strip() not in line:
+            line = f"{line} {first_sentences(said.replace('``', ''), 200)}".strip()
+    return f"{head}: {line}" if line else head
+
+
+def entry_summary(chunk: Chunk) -> str:
+    """An API entry's qualified name and first doc sentence (``seedloft.render_loft`` and "The
+    text of a .loft file for the lots given."): what its first chunk is embedded as."""
+    symbol = (chunk.metadata.get("symbol") or chunk.title).removesuffix("()")
+    line = _head_and_line(chunk)[1]
+    return f"{symbol}\n{line}" if line else symbol
+
+
+def _head_and_line(chunk: Chunk) -> tuple[str, str]:
     m = chunk.metadata
     symbol = m.get("symbol") or chunk.title
     kind = m.get("kind_of_symbol", "")
@@ -82,16 +101,8 @@ def api_card(chunk: Chunk) -> str:
         owner = symbol.rsplit(".", 2)[0] if lines[1].count(".") < symbol.count(".") else ""
         head = (owner + "." if owner and not lines[1].startswith(owner) else "") + " ".join(lines[1].split())
         head = head if len(head) <= 200 else head[:199] + "…"
-        line = doc_line("\n".join(lines[1:]), last)
-    else:
-        line = doc_line(chunk.text, symbol)
-    if kind in ("class", "enum"):
-        # "``DEEP`` the -18 °C freezer and ``CRYO`` liquid nitrogen": what a request says
-        # ("stored in the freezer") is often only in the paragraph about the members
-        said = next((p for p in chunk.text.split("\n\n") if len(_MEMBER_MENTION.findall(p)) >= 2), "")
-        if said and said.strip() not in line:
-            line = f"{line} {first_sentences(said.replace('``', ''), 200)}".strip()
-    return f"{head}: {line}" if line else head
+        return head, doc_line("\n".join(lines[1:]), last)
+    return head, doc_line(chunk.text, symbol)
 
 
 _ROLE = re.compile(r":\w+:`~?(?:[\w.]*\.)?([\w]+)`")

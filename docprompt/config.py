@@ -47,6 +47,10 @@ class BuildSettings(BaseModel):
         default=200_000, ge=1, description="use an HNSW dense index from this many chunks on"
     )
     max_file_bytes: int = Field(default=5_000_000, ge=1)
+    entry_text: Literal["whole", "summary"] = Field(
+        default="whole",
+        description="what an API entry is embedded as: its name and first doc sentence, or its whole text",
+    )
     batch_size: int = Field(default=64, ge=1)
     onnx_precision: Literal["int8", "fp32"] = Field(
         default="int8",

@@ -223,3 +223,25 @@ def test_two_stage_finds_the_page_then_its_paragraphs(tmp_path):
     assert {h.chunk.metadata["command"] for h in hits} == {"tar", "gzip"}
     only_ls = search(idx, "archive", k=3, mode="two-stage", filters={"command": "ls"})
     assert only_ls and {h.chunk.metadata["command"] for h in only_ls} == {"ls"}
+
+
+def test_api_entries_embedded_as_their_summary_when_asked(home):
+    from docprompt.chunking import dense_text
+    from docprompt.config import BuildSettings
+    from docprompt.embed.hashing import HashingEmbedder
+    from docprompt.models import Document, content_hash
+    from docprompt.store.build import build_index
+
+    text = "pkg.count(path)\n\nCount the lines of a file.\n\nArgs:\n    path: the file."
+    docs = [Document(id="py/pkg.count", text=text, title="pkg.count", metadata={"symbol": "pkg.count"})]
+    for entry_text in ("whole", "summary"):
+        path = registry.path_of(entry_text)
+        settings = BuildSettings(entry_text=entry_text)
+        m = build_index(path, docs, embedder=HashingEmbedder(64), settings=settings)
+        assert m.settings["entry_text"] == entry_text
+        idx = registry.open_index(entry_text)
+        chunk = next(c for _, c in idx.store.chunks())
+        (key,) = next(iter(idx.store.values("vec_key")))
+        assert key == content_hash(dense_text(chunk, entry_text))
+        assert search(idx, "count lines", k=1, mode="sparse")[0].chunk.text == text  # BM25: the whole text
+    assert dense_text(chunk, "summary") == "pkg.count\nCount the lines of a file."

@@ -249,6 +249,22 @@ def test_cli_eval_tune_on_an_index(man_index, tmp_path):
     assert registry.open_index("man").manifest.search == out["recorded"]
 
 
+def test_cli_eval_retrieval_scores_one_split(man_index, tmp_path):
+    from docprompt.eval.datasets import load
+    from docprompt.eval.generate import split_of
+
+    rows = [{"nl": f"use {c}", "cmd": c, "cmd_name": c} for c in ("tar", "ls", "grep", "find", "du", "cp")]
+    data = jsonl(tmp_path / "dev.jsonl", rows)
+    shape, loaded = load(data)
+    for split in ("tune", "report"):
+        res = CliRunner().invoke(main, ["eval", "retrieval", "--dataset", str(data), "--index", "man",
+                                        "--split", split, "--mode", "sparse", "--json"])  # fmt: skip
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.stdout)
+        assert out["rows"] == sum(split_of(r, shape) == split for r in loaded)
+        assert out["index"] == str(registry.path_of("man"))  # the index's name, not its build folder
+
+
 def test_cli_train_errors(man_index, tmp_path):
     run = CliRunner().invoke
     res = run(main, ["train", "retriever", "--index", "man"])

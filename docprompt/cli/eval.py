@@ -32,6 +32,18 @@ def eval_() -> None:
     type=click.Choice(["int8", "fp32"]),
     help="graph that embeds the pool and the queries [int8]",
 )
+@click.option(
+    "--entry-text",
+    type=click.Choice(["summary", "whole"]),
+    help="what the pool's API entries are embedded as [whole]",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["tune", "report", "all"]),
+    default="all",
+    show_default=True,
+    help="score the tune or report part of the rows only (as eval generate splits them)",
+)
 @click.option("--index", "index_name", help="score this index (name or folder) instead of a built pool")
 @click.option("--fusion", type=click.Choice(choices(Fusion)), help="[the index's tuned fusion, else rrf]")
 @click.option("--sparse-weight", type=click.FloatRange(0, 1), help="[the index's tuned weight, else 0.5]")
@@ -41,8 +53,8 @@ def eval_() -> None:
     help="try fusions, weights and two-stage; record the best in the index's manifest as its defaults",
 )
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
-def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onnx_precision, index_name,
-              fusion, sparse_weight, tune, as_json):  # fmt: skip
+def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onnx_precision, entry_text,
+              split, index_name, fusion, sparse_weight, tune, as_json):  # fmt: skip
     """Recall@1/5/10/20 (doc ids) or command hit@1/5/10 + flag recall@10 (tldr), per mode.
 
     The pool index is built from the sources given (defaults: in $DOCPROMPT_DATA, else in the
@@ -63,8 +75,14 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
     console = Console(stderr=True)
     reporter = RichReporter(console)
     shape, rows = load(dataset)
+    pool_rows = rows  # a split is scored over the pool of the whole dataset, as eval generate does
+    if split != "all":
+        from ..eval.generate import split_of
+
+        rows = [r for r in rows if split_of(r, shape) == split]
     rows = rows[:limit] if limit else rows
-    given = {"embedder": embedder, "onnx_precision": onnx_precision}
+    pool_rows = pool_rows if split != "all" else rows
+    given = {"embedder": embedder, "onnx_precision": onnx_precision, "entry_text": entry_text}
     settings = BuildSettings(**{k: v for k, v in given.items() if v})
     t = time.perf_counter()
     if index_name:
@@ -73,7 +91,7 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
         index = open_index_arg(index_name)
     else:
         index = pool_index(
-            shape, rows, Sources(devdocs, manpages, tldr_pages, data_root(dataset)), settings, reporter
+            shape, pool_rows, Sources(devdocs, manpages, tldr_pages, data_root(dataset)), settings, reporter
         )
     m = index.manifest
     if tune:
@@ -98,7 +116,7 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
             "shape": shape,
             "rows": len(rows),
             "pool": build,
-            "index": str(index.path),
+            "index": str(getattr(index, "link", index.path)),  # the name, not the pinned build folder
             "embedder": m.embedder.name,
             "fusion": fusion,
             "sparse_weight": sparse_weight,
@@ -135,7 +153,8 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
     scored = tune(index, shape, rows, reporter)
     recorded = record_search_defaults(index, scored[0], dataset, shape)
     if as_json:
-        click.echo(json.dumps({"index": str(index.path), "recorded": recorded, "grid": scored}, indent=2))
+        out = {"index": str(getattr(index, "link", index.path)), "recorded": recorded, "grid": scored}
+        click.echo(json.dumps(out, indent=2))
         return
     names = list(scored[0]["metrics"])
     table = Table("mode", "fusion", "sparse w", *names, title=f"{dataset}: {len(rows)} rows, best first")
@@ -164,6 +183,11 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
 @click.option("--embedder", help="embedding model for the pool index, e.g. a trained one [all-MiniLM-L6-v2]")
 @click.option("--onnx-precision", type=click.Choice(["int8", "fp32"]),
               help="graph that embeds the pool and the queries [int8]")  # fmt: skip
+@click.option(
+    "--entry-text",
+    type=click.Choice(["summary", "whole"]),
+    help="what the pool's API entries are embedded as [whole]",
+)
 @click.option("--split", type=click.Choice(["tune", "report", "all"]), default="all", show_default=True,
               help="tune: 40% of the commands (tldr) or requests; report: the rest")  # fmt: skip
 @click.option("-s", "--stage", "stage_options", multiple=True, metavar="KEY=VALUE",
@@ -171,7 +195,7 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
               "candidates, fill_placeholders, repair_rounds); repeatable")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
 def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpages, tldr_pages, max_tokens,
-             embedder, onnx_precision, split, stage_options, as_json):  # fmt: skip
+             embedder, onnx_precision, entry_text, split, stage_options, as_json):  # fmt: skip
     """End-to-end: retrieve, prompt, generate, verify; DocPrompting's metrics on the answers.
 
     Bash (tldr rows): cmd_acc, exact_match, token_f1, char_bleu, and hallucinated flags before
@@ -197,7 +221,7 @@ def generate(dataset, sample, seed, backend, model, docs, verify, devdocs, manpa
     resolve("generate", stages)  # a bad key or value is one line here, before the pool is built
     settings = GenerateSettings(sample=sample, seed=seed, backend=backend, model=model, docs=docs,
                                 verify=verify, max_tokens=max_tokens, split=split, stages=stages)  # fmt: skip
-    given = {"embedder": embedder, "onnx_precision": onnx_precision}
+    given = {"embedder": embedder, "onnx_precision": onnx_precision, "entry_text": entry_text}
     build = BuildSettings(**{k: v for k, v in given.items() if v})
     result = run(
         shape,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 
-def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes=None, **store):
+def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes=None, entry_text=None,
+              **store):  # fmt: skip
     """The recipe's build settings with the options given on the command line on top."""
     from ..config import BuildSettings, validated
 
@@ -15,6 +16,7 @@ def _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_fil
         "chunk_overlap": chunk_overlap,
         "hnsw_threshold": hnsw_threshold,
         "max_file_bytes": max_file_bytes,
+        "entry_text": entry_text,
         **store,  # store, uri, collection
     }
     overrides = {k: v for k, v in given.items() if v is not None}
@@ -95,6 +97,11 @@ build_options = [
     click.option("--chunk-overlap", type=int, help="characters of overlap [120]"),
     click.option("--hnsw-threshold", type=int, help="use HNSW from this many chunks on [200000]"),
     click.option("--max-file-bytes", type=int, help="skip files larger than this [5000000]"),
+    click.option(
+        "--entry-text",
+        type=click.Choice(["summary", "whole"]),
+        help="what an API entry is embedded as: its name and first sentence, or all of it [whole]",
+    ),
     click.option("--store", type=click.Choice(["local", "milvus"]), help="where the index lives [local]"),
     click.option("--uri", help="Milvus server URL or Lite .db file [$DOCPROMPT_MILVUS_URI, else milvus.db]"),
     click.option("--collection", help="Milvus collection [docprompt_NAME]"),
@@ -147,7 +154,7 @@ def index() -> None:
 @_with(build_options)
 def build(
     name, paths, corpus, embedder, indexer_name, source_specs, chunk_size, chunk_overlap, hnsw_threshold,
-    max_file_bytes, store, uri, collection, token, indexer_options,
+    max_file_bytes, entry_text, store, uri, collection, token, indexer_options,
 ):  # fmt: skip
     """Index PATHS (files or folders) as NAME, replacing any index of that name.
 
@@ -214,7 +221,8 @@ def build(
     if (uri or collection) and (store or base.store) != "milvus":
         raise BadInput("--uri and --collection are for a Milvus index: add --store milvus")
     given = {"store": store, "uri": uri, "collection": collection}
-    chosen = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, **given)
+    chosen = _settings(base, embedder, chunk_size, chunk_overlap, hnsw_threshold, max_file_bytes, entry_text,
+                       **given)  # fmt: skip
     console = Console(stderr=True)
     if default_shell:  # long on a machine with many pages: say how long before it starts
         from ..estimate import estimate

@@ -85,6 +85,13 @@ def _fingerprint(path: str) -> list:
 POOL_VERSION = 2
 
 
+def _settings_key(settings: BuildSettings) -> dict:
+    dump = settings.model_dump(exclude={"store", "uri", "collection"})  # a pool is local
+    if dump["entry_text"] == "whole":
+        del dump["entry_text"]  # the pools built before the setting existed keep their keys
+    return dump
+
+
 def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str:
     """What a cached pool was built from: sources (path, size, time), settings, versions, and
     the files of a model folder (one trained again under the same path is another pool)."""
@@ -92,7 +99,7 @@ def pool_key(parts: list[tuple[str, str, dict]], settings: BuildSettings) -> str
 
     data = {
         "parts": [(name, _fingerprint(path), opts) for name, path, opts in parts],
-        "settings": settings.model_dump(exclude={"store", "uri", "collection"}),  # a pool is local
+        "settings": _settings_key(settings),
         "format": layout.FORMAT_VERSION,
         "pool": POOL_VERSION,
         "tokenizer": TOKENIZER_VERSION,

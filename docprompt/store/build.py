@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .._version import __version__
-from ..chunking import Chunker, search_text
+from ..chunking import Chunker, dense_text, search_text
 from ..codetokens import TOKENIZER_VERSION, tokenize
 from ..config import BuildSettings, models_dir
 from ..errors import BadInput, DocpromptError
@@ -277,7 +277,8 @@ def _build(
             f"nothing to index: {n_docs} documents gave no text" + (f" (skipped: {why})" if why else "")
         )
     texts = [search_text(c.title, c.text) for c in all_chunks]
-    keys = [content_hash(t) for t in texts]
+    embedded = [dense_text(c, settings.entry_text) for c in all_chunks]
+    keys = [content_hash(t) for t in embedded]
 
     # A model trained with `--tower query` embeds queries only; its documents keep the base
     # model's vectors, so an index built with the base is reused whole.
@@ -301,7 +302,7 @@ def _build(
     export = getattr(embedder, "export", None)
 
     vectors_by_key, vector_counts = gather_vectors(
-        keys, texts, embedder, identity, onnx_dir, old, reuse_from,
+        keys, embedded, embedder, identity, onnx_dir, old, reuse_from,
         lambda other: _previous(Path(other), identity), settings.batch_size, reporter,
     )  # fmt: skip
 
