@@ -153,8 +153,8 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
     scored = tune(index, shape, rows, reporter)
     recorded = record_search_defaults(index, scored[0], dataset, shape)
     if as_json:
-        out = {"index": str(getattr(index, "link", index.path)), "recorded": recorded, "grid": scored}
-        click.echo(json.dumps(out, indent=2))
+        result = {"index": str(getattr(index, "link", index.path)), "recorded": recorded, "grid": scored}
+        click.echo(json.dumps(result, indent=2))
         return
     names = list(scored[0]["metrics"])
     table = Table("mode", "fusion", "sparse w", *names, title=f"{dataset}: {len(rows)} rows, best first")
