@@ -238,12 +238,17 @@ class Stage:
 
     def sample(self, messages, prefix: str) -> list[Sample]:
         out: list[Sample] = []
+        extended = False
         for i in range(self.n):
             temperature = self.temperature if i == 0 else max(self.temperature, 0.7)
             seed = None if self.seed is None else self.seed + i
             reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=i == 0)
             code, problem = self._extract(reply, prefix)
-            if problem == "truncated":  # cut off at the token limit: once more, with room to finish
+            if problem == "truncated" and not extended:
+                # cut off at the token limit: once more, with room to finish. Once a request: a
+                # second long answer is drawn anew at the usual length (each rewrite at 1024
+                # tokens costs the 1.5B tens of seconds on 2 cores)
+                extended = True
                 budget = min(4 * self.dp.max_tokens, 1024)
                 reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=False,
                                       max_tokens=budget)  # fmt: skip

@@ -377,6 +377,15 @@ def test_truncated_code_is_asked_for_again_with_more_room(acme):
     assert model.options[1]["max_tokens"] == 256 and answer.problem is None and answer.verification.ok
 
 
+def test_only_the_first_truncated_sample_is_written_again_with_more_room(acme):
+    good = "from acme_private import customers\nc = customers.load_customer('c.json')\n"
+    model = Model(CUT, CUT, CUT, good)
+    dp = DocPrompt(acme, generator=model, language="python", max_tokens=64, samples=3, repair_rounds=0)
+    answer = dp.ask("load c.json into `c`")
+    assert [o.get("max_tokens") for o in model.options] == [64, 256, 64, 64]
+    assert answer.problem is None and answer.code == good.strip()
+
+
 def test_a_reply_looping_until_the_token_limit_keeps_the_line_once(acme):
     line = "c = customers.load_customer('c.json')\n"
     loop = "from acme_private import customers\n" + line * 20 + "c = cust"
