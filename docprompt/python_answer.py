@@ -151,8 +151,10 @@ class PythonPrompt:
                     seen.add(owner)
                     self._append(ctx, entry, hit, members=self._members(owner))
                 break
-        listed = kind == "class" and self.class_members
-        self._append(ctx, chunk, hit, members=self._members(symbol) if listed else "")
+        if kind == "class" and self.class_members:
+            self._append(ctx, chunk, hit, members=self._members(symbol))
+        else:
+            self._append(ctx, chunk, hit, members=self._functions_of(symbol) if kind == "module" else "")
         made = self.symbols.returns(symbol) if kind in _CALLED and self.class_members else None
         if made and made not in seen and made in self.symbols.entries:
             # a factory's product (``draft(taxon) -> AccessionDraft``): what can be called on it
@@ -193,6 +195,18 @@ class PythonPrompt:
             call = kind in ("method", "function", "classmethod", "staticmethod")
             names.append(name + (short_signature(entry.metadata.get("signature") or "") if call else ""))
         return f"members: {', '.join(names)}" if names else ""
+
+    def _functions_of(self, module: str) -> str:
+        """``functions: read_loft(path), render_loft(ledger), ...`` under a module's card: its
+        one-line summary ("Reading and writing ledgers: the .loft text format") says what it is
+        for, not which function does each part."""
+        names = []
+        for symbol, entry in self.symbols.entries.items():
+            m = entry.metadata
+            home = m.get("defined_in", symbol.rsplit(".", 1)[0])
+            if m.get("kind_of_symbol") == "function" and home == module:
+                names.append(symbol.rsplit(".", 1)[-1] + short_signature(m.get("signature") or ""))
+        return f"functions: {', '.join(names[:12])}" if names else ""
 
     def _syntax(self, chunk) -> list[str]:
         """For a parameter that takes text in a filter language the docs give (``query: str |

@@ -598,6 +598,21 @@ def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(a
     assert "members" not in model.options[0]
 
 
+def test_a_module_card_lists_the_functions_defined_in_it(acme):
+    from docprompt.models import Hit
+    from docprompt.python_answer import PythonPrompt
+    from docprompt.retrieve import Retriever
+
+    module = next(c for _, c in acme.store.chunks(symbol="acme_private.customers") if c.kind == "doc")
+    ctx = PythonPrompt(acme, Retriever(acme)).context("customers", hits=[Hit(chunk=module, score=1.0)])
+    card = ctx.cards[0].splitlines()
+    assert card[0].startswith("acme_private.customers: Customer records")
+    assert card[1].strip() == "functions: load_customer(path, *, strict, **overrides), export(record)"
+    package = next(c for _, c in acme.store.chunks(symbol="acme_private") if c.kind == "doc")
+    ctx = PythonPrompt(acme, Retriever(acme)).context("acme", hits=[Hit(chunk=package, score=1.0)])
+    assert "functions:" not in ctx.cards[0]  # re-exports are listed under the module defining them
+
+
 def test_a_class_card_says_what_its_members_mean_and_skips_bases():
     from docprompt.cards import api_card
     from docprompt.models import Chunk
