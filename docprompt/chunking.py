@@ -66,8 +66,8 @@ class Chunker:
 
 def dense_text(chunk: Chunk, entry_text: str = "whole") -> str:
     """What the embedder reads for a chunk: its whole text, or under ``summary`` an API entry's
-    first chunk (one with a ``symbol``) as its qualified name and first doc sentence. Neither won
-    on the tuning rows (docs/benchmarks.md, "Entry texts"); BM25 reads the whole text either way."""
+    first chunk (one with a ``symbol``) as its qualified name and first doc sentence, which lost
+    on the tuning rows (docs/benchmarks.md, "Entry texts"). BM25 reads the whole text either way."""
     entry = chunk.position == 0 and chunk.kind == "doc" and chunk.metadata.get("symbol")
     if entry_text == "summary" and entry:
         from .cards import entry_summary

@@ -103,6 +103,7 @@ def test_pool_key_follows_a_model_folder_retrained_in_place(tmp_path):
     parts = [("manpages", str(src), {})]
     named = pool_key(parts, BuildSettings(embedder="all-MiniLM-L6-v2"))
     assert named == pool_key(parts, BuildSettings(embedder="all-MiniLM-L6-v2"))
+    assert named != pool_key(parts, BuildSettings(embedder="all-MiniLM-L6-v2", entry_text="summary"))
     before = pool_key(parts, BuildSettings(embedder=str(model)))
     assert before != named
     (model / "model.safetensors").write_bytes(b"bb")
