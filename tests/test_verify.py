@@ -597,3 +597,58 @@ def test_a_reference_s_entries_check_the_answer_and_stay_out_of_the_prompt(refer
     assert ("mylib.add(): Add." in prompt) == (reference_docs == "prompt")
     assert answer.hits and answer.verification is not None and answer.verification.ok
     assert answer.code == "import mylib\nout = mylib.add(1, 2)"
+
+
+CELLAR = '''"""A cellar."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bottle:
+    """A bottle of wine."""
+
+    label: str
+    year: int
+
+    def opened(self) -> bool:
+        """Whether it was opened."""
+
+
+class Cellar:
+    """Bottles on racks."""
+
+    def find(self, query: str) -> list[Bottle]:
+        """The bottles a filter admits."""
+        return []
+'''
+
+
+def test_a_list_stored_under_the_plural_of_its_elements_field_takes_the_field(tmp_path):
+    """``labels = cellar.find(...)`` stores Bottles where the name asks for their ``label``."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "cellar.py").write_text(CELLAR)
+    ix = make_indexer("python", [str(tmp_path / "cellar.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("cellar"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("cellar"))
+    ns = {"c": "cellar.Cellar"}
+
+    def issues(code, variables):
+        return verify_python(code, api, use_import=False, variables=variables, namespace=ns).issues
+
+    (issue,) = issues("labels = c.find('year<2000')\n", ["labels"])
+    assert issue.kind == "element-field" and issue.name == "cellar.Bottle.label"
+    assert issue.message == (
+        "`labels` holds the Bottle objects `find` returns, not their `label`: "
+        "[bottle.label for bottle in c.find('year<2000')]"
+    )
+    fixed, n = apply_fixes("labels = c.find('year<2000')", [issue])
+    assert n == 1 and fixed == "labels = [bottle.label for bottle in c.find('year<2000')]"
+    assert not issues("bottles = c.find('year<2000')\n", ["bottles"])  # no field of that name
+    assert not issues("openeds = c.find('x')\n", ["openeds"])  # a method, not a field
+    assert not issues("labels = c.find('x')\n", [])  # not a variable the request asks for

@@ -15,8 +15,8 @@ class Issue:
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
     variable-missing, replaced-input, unbound-method, reimplemented, copied-value,
     handwritten-value, bad-value, bad-type, undefined-name, bad-filter, meant-member,
-    meant-value, unused-input, unused-value, unhandled-failure, dropped-result, not-callable or
-    syntax."""
+    meant-value, unused-input, unused-value, unhandled-failure, dropped-result, element-field,
+    not-callable or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault

@@ -84,6 +84,8 @@ def check(
                         env.pop(t.id, None)
                     if returned:
                         values[t.id] = returned
+                        if t.id in variables:
+                            issues += _elements_for_field(node, t.id, returned, api, lines)
                     else:
                         values.pop(t.id, None)
         elif isinstance(node, ast.Call):
@@ -145,6 +147,31 @@ def _builtin_returned(value: ast.expr, api: IndexSymbols,
     annotation = api.return_annotation(target[1])
     base = re.split(r"[\[\s|]", annotation, maxsplit=1)[0]
     return (annotation, target[1].rsplit(".", 1)[-1]) if base in _CONTAINERS else None
+
+
+def _elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: tuple[str, str],
+                        api: IndexSymbols, lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``codes = bank.sift(...)``, a ``list[Accession]`` stored under the plural of a field of
+    its elements (``Accession.code``): the request asked for the field; the fix takes it from
+    each element."""
+    annotation, call = returned
+    inner = re.fullmatch(r"(?:list|tuple|set|frozenset)\[(\w+)(?:, \.\.\.)?\]", annotation.replace(" ", ""))
+    cls = api.class_named(inner.group(1)) if inner else ""
+    field = name[:-1] if name.endswith("s") else ""
+    entry = api.entries.get(f"{cls}.{field}") if cls and field else None
+    if entry is None or entry.metadata.get("kind_of_symbol") not in ("attribute", "property"):
+        return []
+    short = cls.rsplit(".", 1)[-1]
+    item = short.lower()
+    old = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
+    value = source(node.value, lines)
+    new = old.replace(value, f"[{item}.{field} for {item} in {value}]", 1) if value in old else ""
+    return [Issue(
+        "element-field", f"{cls}.{field}",
+        f"`{name}` holds the {short} objects `{call}` returns, not their `{field}`: "
+        f"[{item}.{field} for {item} in {value}]",
+        line=node.lineno, card=api.card(f"{cls}.{field}"), fix=(node.lineno, old, new) if new else None,
+    )]  # fmt: skip
 
 
 def _import_from(node: ast.ImportFrom, api: IndexSymbols, env: dict, lines: list[str]) -> list[Issue]:
