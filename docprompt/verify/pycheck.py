@@ -164,8 +164,8 @@ def _elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: t
     short = cls.rsplit(".", 1)[-1]
     item = short.lower()
     old = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
-    value = source(node.value, lines)
-    new = old.replace(value, f"[{item}.{field} for {item} in {value}]", 1) if value in old else ""
+    value = source(node.value, lines) if node.value is not None else ""
+    new = old.replace(value, f"[{item}.{field} for {item} in {value}]", 1) if value and value in old else ""
     return [Issue(
         "element-field", f"{cls}.{field}",
         f"`{name}` holds the {short} objects `{call}` returns, not their `{field}`: "
