@@ -620,6 +620,10 @@ class Cellar:
     def find(self, query: str) -> list[Bottle]:
         """The bottles a filter admits."""
         return []
+
+    def top(self) -> tuple[Bottle, ...]:
+        """The bottles of the top rack."""
+        return ()
 '''
 
 
@@ -649,6 +653,7 @@ def test_a_list_stored_under_the_plural_of_its_elements_field_takes_the_field(tm
     )
     fixed, n = apply_fixes("labels = c.find('year<2000')", [issue])
     assert n == 1 and fixed == "labels = [bottle.label for bottle in c.find('year<2000')]"
+    assert issues("years = c.top()\n", ["years"])[0].fix[2] == "years = [bottle.year for bottle in c.top()]"
     assert not issues("bottles = c.find('year<2000')\n", ["bottles"])  # no field of that name
     assert not issues("openeds = c.find('x')\n", ["openeds"])  # a method, not a field
     assert not issues("labels = c.find('x')\n", [])  # not a variable the request asks for

@@ -155,7 +155,7 @@ def _elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: t
     its elements (``Accession.code``): the request asked for the field; the fix takes it from
     each element."""
     annotation, call = returned
-    inner = re.fullmatch(r"(?:list|tuple|set|frozenset)\[(\w+)(?:, \.\.\.)?\]", annotation.replace(" ", ""))
+    inner = re.fullmatch(r"(?:list|tuple|set|frozenset)\[(\w+)(?:,\.\.\.)?\]", annotation.replace(" ", ""))
     cls = api.class_named(inner.group(1)) if inner else ""
     field = name[:-1] if name.endswith("s") else ""
     entry = api.entries.get(f"{cls}.{field}") if cls and field else None
