@@ -74,14 +74,14 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
 
     console = Console(stderr=True)
     reporter = RichReporter(console)
-    shape, rows = load(dataset)
-    pool_rows = rows  # a split is scored over the pool of the whole dataset, as eval generate does
+    shape, every = load(dataset)
+    rows = every
     if split != "all":
         from ..eval.generate import split_of
 
-        rows = [r for r in rows if split_of(r, shape) == split]
+        rows = [r for r in every if split_of(r, shape) == split]
     rows = rows[:limit] if limit else rows
-    pool_rows = pool_rows if split != "all" else rows
+    pool_rows = rows if split == "all" else every  # a split is scored over the whole dataset's pool
     given = {"embedder": embedder, "onnx_precision": onnx_precision, "entry_text": entry_text}
     settings = BuildSettings(**{k: v for k, v in given.items() if v})
     t = time.perf_counter()
@@ -116,7 +116,7 @@ def retrieval(dataset, devdocs, manpages, tldr_pages, mode, limit, embedder, onn
             "shape": shape,
             "rows": len(rows),
             "pool": build,
-            "index": str(getattr(index, "link", index.path)),  # the name, not the pinned build folder
+            "index": str(index.link),  # the name, not the pinned build folder
             "embedder": m.embedder.name,
             "fusion": fusion,
             "sparse_weight": sparse_weight,
@@ -153,7 +153,7 @@ def _tune(index, shape, rows, dataset, reporter, as_json) -> None:
     scored = tune(index, shape, rows, reporter)
     recorded = record_search_defaults(index, scored[0], dataset, shape)
     if as_json:
-        result = {"index": str(getattr(index, "link", index.path)), "recorded": recorded, "grid": scored}
+        result = {"index": str(index.link), "recorded": recorded, "grid": scored}
         click.echo(json.dumps(result, indent=2))
         return
     names = list(scored[0]["metrics"])

@@ -19,6 +19,15 @@ from .pyvalues import enum_value, meaning, passed_args, value_issues
 
 Binding = tuple[str, str]  # ("symbol" | "instance" | "module", dotted name)
 
+_ONE_KIND = re.compile(r"(?:list|tuple|set|frozenset)\[(\w+)(?:,\.\.\.)?\]")
+
+
+def container_parts(annotation: str) -> tuple[str, str]:
+    """(``list``, ``Accession``) for ``list[Accession]``: an annotation's outer name, and the
+    class of its elements when it is a container of one kind ('' otherwise)."""
+    one = _ONE_KIND.fullmatch(annotation.replace(" ", ""))
+    return re.split(r"[\[\s|]", annotation, maxsplit=1)[0], one.group(1) if one else ""
+
 
 def dotted(node: ast.expr, env: Mapping[str, Binding]) -> Binding | None:
     """What an expression names: a documented symbol, a module, or an instance's class."""
@@ -217,7 +226,7 @@ def _containers_passed(name: str, params: ast.arguments, node: ast.Call, api: In
         held, maker = values[value.id]
         names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)}
         names |= {n.attr for n in ast.walk(arg.annotation) if isinstance(n, ast.Attribute)}
-        base = re.split(r"[\[\s|]", held, maxsplit=1)[0]
+        base = container_parts(held)[0]
         if not names or base in names or names & _TAKES_ANY or "Literal" in names:
             continue
         wanted = ast.unparse(arg.annotation)

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import ast
 import builtins
-import re
 from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pycalls import Binding, attribute_issues, call_issues, dotted, source, type_of
+from .pycalls import Binding, attribute_issues, call_issues, container_parts, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
 
 
@@ -145,7 +144,7 @@ def _builtin_returned(value: ast.expr, api: IndexSymbols,
     if target is None or target[0] not in ("symbol", "instance-attr"):
         return None
     annotation = api.return_annotation(target[1])
-    base = re.split(r"[\[\s|]", annotation, maxsplit=1)[0]
+    base = container_parts(annotation)[0]
     return (annotation, target[1].rsplit(".", 1)[-1]) if base in _CONTAINERS else None
 
 
@@ -155,8 +154,8 @@ def _elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: t
     its elements (``Accession.code``): the request asked for the field; the fix takes it from
     each element."""
     annotation, call = returned
-    inner = re.fullmatch(r"(?:list|tuple|set|frozenset)\[(\w+)(?:,\.\.\.)?\]", annotation.replace(" ", ""))
-    cls = api.class_named(inner.group(1)) if inner else ""
+    element = container_parts(annotation)[1]
+    cls = api.class_named(element) if element else ""
     field = name[:-1] if name.endswith("s") else ""
     entry = api.entries.get(f"{cls}.{field}") if cls and field else None
     if entry is None or entry.metadata.get("kind_of_symbol") not in ("attribute", "property"):

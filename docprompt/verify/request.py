@@ -263,28 +263,30 @@ def meant_members(code: str, request: str, api) -> list[Issue]:
     issues = []
     lines = code.splitlines()
     for owner, nodes in used.items():
-        for symbol in [api.class_named(owner)] if api.class_named(owner) else []:
-            said = meanings(api, symbol)
-            named: set[str] = set()
-            for w in words:  # a word of one member's description only ("coldroom", not "from")
-                has = [
-                    m for m, text in said.items() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)
-                ]
-                named.update(has if len(has) == 1 else [])
-            if len(named) != 1 or len(nodes) != 1 or nodes[0].attr not in said:
-                continue
-            (meant,), node = named, nodes[0]
-            if node.attr == meant:
-                continue
-            line = lines[node.lineno - 1]
-            written = f"{owner}.{node.attr}"
-            fix = (
-                (node.lineno, line, line.replace(written, f"{owner}.{meant}", 1)) if written in line else None
-            )
-            message = f"the task means `{owner}.{meant}` ({said[meant].strip(' ()')}), not `{written}`"
-            issues.append(
-                Issue("meant-member", written, message, line=node.lineno, card=api.card(symbol), fix=fix)
-            )
+        symbol = api.class_named(owner)
+        if not symbol:
+            continue
+        said = meanings(api, symbol)
+        named: set[str] = set()
+        for w in words:  # a word of one member's description only ("coldroom", not "from")
+            has = [
+                m for m, text in said.items() if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)
+            ]
+            named.update(has if len(has) == 1 else [])
+        if len(named) != 1 or len(nodes) != 1 or nodes[0].attr not in said:
+            continue
+        (meant,), node = named, nodes[0]
+        if node.attr == meant:
+            continue
+        line = lines[node.lineno - 1]
+        written = f"{owner}.{node.attr}"
+        fix = (
+            (node.lineno, line, line.replace(written, f"{owner}.{meant}", 1)) if written in line else None
+        )
+        message = f"the task means `{owner}.{meant}` ({said[meant].strip(' ()')}), not `{written}`"
+        issues.append(
+            Issue("meant-member", written, message, line=node.lineno, card=api.card(symbol), fix=fix)
+        )
     return issues
 
 
