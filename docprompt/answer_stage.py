@@ -223,7 +223,9 @@ class Stage:
 
                 options["first"] = first_token(prefix)
         else:
-            options["stop"] = ["```"]
+            from .extract import ECHO_STOPS
+
+            options["stop"] = ["```", *ECHO_STOPS]
             if self.settings.members and self.namespace:
                 options["members"] = self._members()
         gen = self.dp.generator

@@ -155,6 +155,9 @@ _CITATION_LINE = re.compile(
 )
 # The section headers of the Python prompt (python_answer.py): a line that is one is an echo.
 PROMPT_HEADERS = frozenset({"Imports:", "API:", "Examples:", "From the docs:"})
+# ... and where generation stops when one starts: the 0.5B's greedy reply to a hard task often
+# copies the import lines, then the cards, to the token limit (12-15 s of tokens cut after)
+ECHO_STOPS = [f"\n{h}\n" for h in sorted(PROMPT_HEADERS)] + ["\nTask: "]
 _EOF_ERRORS = ("was never closed", "unexpected EOF", "expected an indented block", "unterminated")
 
 
