@@ -25,8 +25,9 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pycalls import Binding, attribute_issues, call_issues, container_parts, dotted, source, type_of
+from .pycalls import Binding, attribute_issues, call_issues, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
+from .pyreturns import builtin_returned, elements_for_field
 
 
 def check(
@@ -74,7 +75,7 @@ def check(
             if kind and node in tree.body:
                 issues += _replaced(node, kind, held, api, lines)
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            returned = _builtin_returned(node.value, api, env) if not kind else None
+            returned = builtin_returned(node.value, api, env) if not kind else None
             for t in targets:
                 if isinstance(t, ast.Name):
                     if kind:
@@ -84,7 +85,7 @@ def check(
                     if returned:
                         values[t.id] = returned
                         if t.id in variables:
-                            issues += _elements_for_field(node, t.id, returned, api, lines)
+                            issues += elements_for_field(node, t.id, returned, api, lines)
                     else:
                         values.pop(t.id, None)
         elif isinstance(node, ast.Call):
@@ -129,48 +130,6 @@ def _unique(issues: list[Issue]) -> list[Issue]:
             seen.add((i.kind, i.name, i.line))
             out.append(i)
     return out
-
-
-_CONTAINERS = ("list", "tuple", "set", "frozenset", "dict")
-
-
-def _builtin_returned(value: ast.expr, api: IndexSymbols,
-                      env: Mapping[str, Binding]) -> tuple[str, str] | None:  # fmt: skip
-    """(``list[Accession]``, ``sift``) for ``bank.sift(...)``: the built-in container a
-    documented call returns, by its return annotation."""
-    if not isinstance(value, ast.Call):
-        return None
-    target = dotted(value.func, env)
-    if target is None or target[0] not in ("symbol", "instance-attr"):
-        return None
-    annotation = api.return_annotation(target[1])
-    base = container_parts(annotation)[0]
-    return (annotation, target[1].rsplit(".", 1)[-1]) if base in _CONTAINERS else None
-
-
-def _elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: tuple[str, str],
-                        api: IndexSymbols, lines: list[str]) -> list[Issue]:  # fmt: skip
-    """``codes = bank.sift(...)``, a ``list[Accession]`` stored under the plural of a field of
-    its elements (``Accession.code``): the request asked for the field; the fix takes it from
-    each element."""
-    annotation, call = returned
-    element = container_parts(annotation)[1]
-    cls = api.class_named(element) if element else ""
-    field = name[:-1] if name.endswith("s") else ""
-    entry = api.entries.get(f"{cls}.{field}") if cls and field else None
-    if entry is None or entry.metadata.get("kind_of_symbol") not in ("attribute", "property"):
-        return []
-    short = cls.rsplit(".", 1)[-1]
-    item = short.lower()
-    old = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
-    value = source(node.value, lines) if node.value is not None else ""
-    new = old.replace(value, f"[{item}.{field} for {item} in {value}]", 1) if value and value in old else ""
-    return [Issue(
-        "element-field", f"{cls}.{field}",
-        f"`{name}` holds the {short} objects `{call}` returns, not their `{field}`: "
-        f"[{item}.{field} for {item} in {value}]",
-        line=node.lineno, card=api.card(f"{cls}.{field}"), fix=(node.lineno, old, new) if new else None,
-    )]  # fmt: skip
 
 
 def _import_from(node: ast.ImportFrom, api: IndexSymbols, env: dict, lines: list[str]) -> list[Issue]:
