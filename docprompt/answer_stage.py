@@ -123,11 +123,9 @@ class Stage:
             return bash_answer(reply, prefix)
         code, problem = python_answer(reply, prefix)
         if problem is None:
-            from .extract import prints_dropped
-            from .python_answer import defaults_dropped, function_unwrapped
+            from .pytidy import tidied
 
-            code = prints_dropped(function_unwrapped(code, self.request), self.request)
-            code = defaults_dropped(code, self.cards) if self.cards else code
+            code = tidied(code, self.request, self.cards)
         return code, problem
 
     def _members(self) -> dict[str, list[str]]:

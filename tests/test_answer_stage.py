@@ -483,7 +483,7 @@ def test_import_lines_the_code_never_uses_are_dropped():
 
 
 def test_a_call_repeating_the_defaults_of_its_card_loses_them():
-    from docprompt.python_answer import card_defaults, defaults_dropped
+    from docprompt.pytidy import card_defaults, defaults_dropped
 
     cards = [
         "DataFrame.groupby(by=None, axis=0, level=None, as_index=True, sort=True): Group rows.",
@@ -757,7 +757,7 @@ def test_a_card_line_is_the_whole_first_sentence_made_plain():
 def test_a_function_written_for_a_snippet_is_unwrapped(code, request_, unwrapped):
     """CoNaLa-style requests ("reverse a list `array`") got a function that does it, never
     called on the notebook's `array`: its body is the answer, on the given variables."""
-    from docprompt.python_answer import function_unwrapped
+    from docprompt.pytidy import function_unwrapped
 
     assert function_unwrapped(code, request_) == unwrapped
 
@@ -772,7 +772,7 @@ def test_a_function_written_for_a_snippet_is_unwrapped(code, request_, unwrapped
     ],
 )
 def test_a_function_stays_where_unwrapping_would_change_it(code, request_):
-    from docprompt.python_answer import function_unwrapped
+    from docprompt.pytidy import function_unwrapped
 
     assert function_unwrapped(code, request_) == code
 

@@ -1,6 +1,7 @@
 import pytest
 
-from docprompt.extract import extract_bash, extract_python, loop_cut, prints_dropped
+from docprompt.extract import extract_bash, extract_python, loop_cut
+from docprompt.pytidy import prints_dropped
 
 BASH_CASES = [
     ("```bash\ntar -xzf archive.tar.gz\n```\nThis uses [1] and [2].", "tar -xzf archive.tar.gz"),
