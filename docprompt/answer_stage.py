@@ -207,7 +207,7 @@ class Stage:
         return sample
 
     def generate(self, messages, prefix: str, *, temperature: float, seed: int | None, stream: bool,
-                 max_tokens: int = 0, first: bytes | None = None) -> str:  # fmt: skip
+                 max_tokens: int = 0) -> str:  # fmt: skip
         options = {
             "temperature": temperature,
             "max_tokens": max_tokens or self.dp.max_tokens,
@@ -224,8 +224,6 @@ class Stage:
             from .extract import ECHO_STOPS
 
             options["stop"] = ["```", *ECHO_STOPS]
-            if first:
-                options["first"] = first
             if self.settings.members and self.namespace:
                 options["members"] = self._members()
         gen = self.dp.generator
@@ -255,16 +253,6 @@ class Stage:
                 reply = self.generate(messages, prefix, temperature=temperature, seed=seed, stream=False,
                                       max_tokens=budget)  # fmt: skip
                 code, problem = self._extract(reply, prefix)
-            elif problem == "imports only" and self.language == "python":
-                # the import lines the prompt shows copied, then a stop where the copy of its cards
-                # began (the 0.5B's greedy reply to hard tasks): the code written on from them
-                from .extract import AFTER_IMPORTS
-
-                on = prefix + reply.rstrip("\n") + "\n\n"
-                reply = self.generate(messages, on, temperature=temperature, seed=seed, stream=False,
-                                      first=AFTER_IMPORTS)  # fmt: skip
-                code, problem = self._extract(reply, on)
-                reply = _written(on)[len(_written(prefix)) :] + reply
             elif problem and i == 0 and self.n == 1:  # an empty or malformed reply: once more, sampled
                 reply = self.generate(messages, prefix, temperature=0.7, seed=(seed or 0) + 100, stream=False)
                 code, problem = self._extract(reply, prefix)

@@ -158,9 +158,6 @@ PROMPT_HEADERS = frozenset({"Imports:", "API:", "Examples:", "From the docs:"})
 # ... and where generation stops when one starts: the 0.5B's greedy reply to a hard task often
 # copies the import lines, then the cards, to the token limit (12-15 s of tokens cut after)
 ECHO_STOPS = [f"\n{h}\n" for h in sorted(PROMPT_HEADERS)] + ["\nTask: "]
-# What the first token after copied import lines must match to write on: code, not the start of a
-# section header (``API``, ``Ex``amples, ...), a blank line or the closing fence
-AFTER_IMPORTS = rb"[ \t]*(?!API|AP|Imp|Im|Ex|Fr|Task|Ta)[^\s`]"
 _EOF_ERRORS = ("was never closed", "unexpected EOF", "expected an indented block", "unterminated")
 
 

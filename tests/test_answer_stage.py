@@ -274,26 +274,6 @@ def test_a_reply_that_copies_the_prompt_is_cut_where_the_copy_starts():
     assert python_answer(copied, "```python\n") == ("from acme import load", "imports only")
 
 
-def test_code_is_written_on_from_import_lines_the_reply_copied(acme):
-    """A reply that copied the prompt's import lines and stopped where it began copying its cards
-    is continued from those lines, its first token held off the prompt's section headers."""
-    from docprompt.extract import AFTER_IMPORTS
-
-    model = Model("from acme_private.customers import load_customer\n", "c = load_customer('c.json')\n")
-    answer = DocPrompt(acme, generator=model, language="python", samples=1).ask(
-        "load the customer record in c.json and store it in `c`"
-    )
-    assert len(model.prompts) == 2
-    assert model.options[1]["prefix"] == "```python\nfrom acme_private.customers import load_customer\n\n"
-    assert model.options[1]["first"] == AFTER_IMPORTS and "first" not in model.options[0]
-    assert answer.code == "from acme_private.customers import load_customer\n\nc = load_customer('c.json')"
-    import re
-
-    allowed = re.compile(AFTER_IMPORTS).match
-    assert all(allowed(t) for t in (b"c", b" bank", b"#", b"try", b"print"))
-    assert not any(allowed(t) for t in (b"API", b"Ex", b"Imports", b"\n", b"```", b" Task"))
-
-
 def test_the_reply_can_open_with_the_docs_imports(acme):
     """prefill_imports: the import lines start the reply; the unused ones are dropped after."""
     model = Model("c = load_customer('c.json')\n")
