@@ -150,6 +150,7 @@ class Stage:
         if self.language == "python":
             from .verify.failures import unhandled_failures
             from .verify.given import handwritten_values, unused_numbers, unused_words
+            from .verify.pyreturns import unasked_field
             from .verify.pyvalues import meant_values
             from .verify.request import (
                 copied_values,
@@ -184,6 +185,7 @@ class Stage:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)
                 report.issues += meant_values(code, self.request, symbols)
+                report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

@@ -657,3 +657,35 @@ def test_a_list_stored_under_the_plural_of_its_elements_field_takes_the_field(tm
     assert not issues("bottles = c.find('year<2000')\n", ["bottles"])  # no field of that name
     assert not issues("openeds = c.find('x')\n", ["openeds"])  # a method, not a field
     assert not issues("labels = c.find('x')\n", [])  # not a variable the request asks for
+
+
+def test_a_field_taken_from_each_object_the_request_asks_for_is_flagged(tmp_path):
+    """``found = [b.label for b in c.find(...)]`` for "store the list of bottles in `found`": the
+    request asks for the objects (its word for them is the call's docs'); the fix keeps them."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyreturns import unasked_field
+
+    (tmp_path / "cellar.py").write_text(CELLAR)
+    ix = make_indexer("python", [str(tmp_path / "cellar.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("cellar"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("cellar"))
+    ns = {"c": "cellar.Cellar"}
+    code = "found = [b.label for b in c.find('year<2000')]"
+    asked = "Find the bottles in `c` from before 2000; store the list of bottles in `found`."
+    (issue,) = unasked_field(code, asked, api, ns)
+    assert issue.kind == "unasked-field" and issue.name == "cellar.Bottle.label"
+    assert issue.message == (
+        "`found` holds the `label` of each Bottle `find` returns, which the task does not ask for: "
+        "it asks for the bottles themselves: found = c.find('year<2000')"
+    )
+    assert apply_fixes(code, [issue]) == ("found = c.find('year<2000')", 1)
+    assert not unasked_field(code, "List the labels of the bottles in `c`; store the list in `found`.", api, ns)
+    assert not unasked_field(code, "Store the list of wines in `found`.", api, ns)  # not the docs' word
+    assert not unasked_field(code, asked.replace("`found`", "`x`"), api, ns)  # not the asked variable
+    assert not unasked_field("found = [b.label for b in c.find('y') if b.year]", asked, api, ns)
+    assert not unasked_field(code, asked, api, {})  # `c` unknown: what find returns is unknown
