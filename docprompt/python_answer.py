@@ -98,6 +98,8 @@ class PythonPrompt:
         seen: set[str] = set()
         for owner in self._typed_inputs(request, namespace or {}):
             symbol = owner.metadata["symbol"]
+            if symbol in seen:  # two variables of one class (`bank`, `other`): one card
+                continue
             members = self._members(symbol)
             if not members:  # a class the docs say nothing more of (a PosixPath): no help, only noise
                 continue

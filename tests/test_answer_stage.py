@@ -598,6 +598,13 @@ def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(a
         namespace={"inv": "acme_private.billing.invoice.Invoice"},
     )
     assert "members" not in model.options[0]
+    model = Model("inv.add(old)\n")  # two variables of one class: its card once
+    DocPrompt(acme, generator=model, language="python").ask(
+        "add the lines of `old` to `inv`", namespace={"inv": "acme_private.billing.invoice.Invoice",
+                                                      "old": "acme_private.billing.invoice.Invoice"},
+    )  # fmt: skip
+    api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
+    assert api.count(".Invoice(customer: str") == 1, api
 
 
 def test_a_module_card_lists_the_functions_defined_in_it(acme):
