@@ -684,7 +684,8 @@ def test_a_field_taken_from_each_object_the_request_asks_for_is_flagged(tmp_path
         "it asks for the bottles themselves: found = c.find('year<2000')"
     )
     assert apply_fixes(code, [issue]) == ("found = c.find('year<2000')", 1)
-    assert not unasked_field(code, "List the labels of the bottles in `c`; store the list in `found`.", api, ns)
+    labels = "List the labels of the bottles in `c`; store the list in `found`."
+    assert not unasked_field(code, labels, api, ns)
     assert not unasked_field(code, "Store the list of wines in `found`.", api, ns)  # not the docs' word
     assert not unasked_field(code, asked.replace("`found`", "`x`"), api, ns)  # not the asked variable
     assert not unasked_field("found = [b.label for b in c.find('y') if b.year]", asked, api, ns)
