@@ -938,6 +938,9 @@ def test_a_member_called_along_a_builder_chain_is_checked(jar_index):
         ("unknown-member", "jars.JarDraft.ripe_pct", ["ripened"])
     ]
     assert ".ripened(93)." in apply_fixes(code, issues)[0]
+    lines = "from jars import jar\nj = (jar('plums')\n     .filled(300)\n     .ripe_pct(93)\n     .close())\n"
+    (issue,) = check(lines, api, variables=["j"])  # a chain over lines: the fix is on the member's
+    assert issue.line == 4 and apply_fixes(lines, [issue])[0].splitlines()[3] == "     .ripened(93)"
     assert check("from jars import jar\nj = jar('plums').filled(300).ripened(93).close()\n", api,
                  variables=["j"]) == []  # fmt: skip
 

@@ -334,7 +334,8 @@ def _missing_member(
     if not close and not called and not (enum and attr.isupper()):
         return []  # an attribute the docs do not list may still be set by the constructor
     short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
-    lineno = getattr(node, "lineno", 0)
+    # the member's own line: a chain over several lines (``draft(...)\n .germ_pct(93)``) starts above it
+    lineno = getattr(node, "end_lineno", None) or getattr(node, "lineno", 0)
     line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
     fix = (
         (lineno, line, line.replace(f".{attr}", f".{close[0]}", 1)) if close and f".{attr}" in line else None
