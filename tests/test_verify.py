@@ -690,3 +690,48 @@ def test_a_field_taken_from_each_object_the_request_asks_for_is_flagged(tmp_path
     assert not unasked_field(code, asked.replace("`found`", "`x`"), api, ns)  # not the asked variable
     assert not unasked_field("found = [b.label for b in c.find('y') if b.year]", asked, api, ns)
     assert not unasked_field(code, asked, api, {})  # `c` unknown: what find returns is unknown
+
+
+RULES = '''"""Rules."""
+
+
+class Rule:
+    """A compiled rule. Make one with rule."""
+
+    def __init__(self, text: str, tree: tuple) -> None:
+        self.text, self.tree = text, tree
+
+
+def rule(text: str) -> Rule:
+    """Compile a rule from its text."""
+    return Rule(text, ())
+'''
+
+
+def test_a_class_its_docs_make_with_a_function_is_made_with_it(tmp_path):
+    """``Rule("a<1")`` where the constructor needs more and the one documented function that
+    makes a Rule from a string takes what was passed: the fix calls ``rule(...)``."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "rules.py").write_text(RULES)
+    ix = make_indexer("python", [str(tmp_path / "rules.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("rules"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("rules"))
+
+    def issues(code):
+        return verify_python(code, api, use_import=False).issues
+
+    code = "from rules import Rule\nr = Rule('a<1')\n"
+    (issue,) = issues(code)
+    assert (issue.kind, issue.name) == ("made-by", "rules.Rule")
+    assert issue.message == "a Rule is not made by calling the class: make one with `rule(...)`"
+    assert issue.card.startswith("rules.rule(text: str) -> Rule") and issue.fix[2] == "r = rule('a<1')"
+    assert apply_fixes(code, [issue])[0] == "from rules import Rule\nr = rule('a<1')\n"
+    assert not issues("from rules import Rule\nr = Rule('a<1', ())\n")
+    (other,) = issues("from rules import Rule\nr = Rule(text='a<1')\n")  # keywords: not the function's call
+    assert other.kind == "missing-argument"

@@ -8,65 +8,15 @@ from __future__ import annotations
 
 import ast
 import difflib
-import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
 from . import Issue, span_fix
 from .api import IndexSymbols
+from .pyexpr import Binding, dotted, source, type_of
 from .pyfilters import filter_issues
-from .pyvalues import enum_value, meaning, passed_args, value_issues
-
-Binding = tuple[str, str]  # ("symbol" | "instance" | "module", dotted name)
-
-_ONE_KIND = re.compile(r"(?:list|tuple|set|frozenset)\[(\w+)(?:,\.\.\.)?\]")
-
-
-def container_parts(annotation: str) -> tuple[str, str]:
-    """(``list``, ``Accession``) for ``list[Accession]``: an annotation's outer name, and the
-    class of its elements when it is a container of one kind ('' otherwise)."""
-    one = _ONE_KIND.fullmatch(annotation.replace(" ", ""))
-    return re.split(r"[\[\s|]", annotation, maxsplit=1)[0], one.group(1) if one else ""
-
-
-def dotted(node: ast.expr, env: Mapping[str, Binding]) -> Binding | None:
-    """What an expression names: a documented symbol, a module, or an instance's class."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name) or node.id not in env:
-        return None
-    kind, base = env[node.id]
-    if kind == "instance":
-        return ("instance-attr", ".".join([base, *reversed(parts)])) if parts else ("instance", base)
-    return ("symbol", ".".join([base, *reversed(parts)]))
-
-
-def type_of(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str | None:
-    """The documented class an expression holds: a notebook instance, what a call returns (its
-    return annotation, a constructor's class), followed along a chain of calls."""
-    if isinstance(value, ast.Name) and env.get(value.id, ("", ""))[0] == "instance":
-        return env[value.id][1]
-    if not isinstance(value, ast.Call):
-        return None
-    target = dotted(value.func, env)
-    if target is None:
-        # a chain: draft(...).coded(...).seal() -> the last method's return type
-        if isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Call):
-            owner = type_of(value.func.value, api, env)
-            return api.returns(f"{owner}.{value.func.attr}") if owner else None
-        return None
-    return api.returns(target[1]) if target[0] in ("symbol", "instance-attr") else None
-
-
-def source(node: ast.AST, lines: list[str]) -> str:
-    """The text of ``node`` when it is written on one line of ``lines`` ('' otherwise); AST
-    columns count UTF-8 bytes."""
-    lineno, end = getattr(node, "lineno", 0), getattr(node, "end_col_offset", None)
-    if not 0 < lineno <= len(lines) or getattr(node, "end_lineno", None) != lineno or end is None:
-        return ""
-    return lines[lineno - 1].encode()[node.col_offset : end].decode()  # type: ignore[attr-defined]
+from .pyreturns import containers_passed, on_builtin
+from .pyvalues import enum_value, meaning, value_issues
 
 
 def call_issues(
@@ -101,7 +51,7 @@ def call_issues(
         or any(k.arg is None for k in node.keywords)
     ):
         return []
-    return _bind(name, params, node, api, lines, unbound, constants or {}) + _containers_passed(
+    return _bind(name, params, node, api, lines, unbound, constants or {}) + containers_passed(
         name, params, node, api, values or {}
     )
 
@@ -199,45 +149,37 @@ def _bind(
     out += value_issues(name, params, node, api, lines, unbound, constants)
     out += filter_issues(name, params, node, api, lines, constants)
     if missing:
-        out.append(
-            Issue(
-                "missing-argument",
-                name,
-                f"`{short}` needs {', '.join(missing)}: pass {'it' if len(missing) == 1 else 'them'} too",
-                line=node.lineno,
-                card=card,
-            )
-        )
+        made = _made_by(name, node, api, lines) if api.is_class(name) else None
+        out.append(made or Issue(
+            "missing-argument",
+            name,
+            f"`{short}` needs {', '.join(missing)}: pass {'it' if len(missing) == 1 else 'them'} too",
+            line=node.lineno,
+            card=card,
+        ))  # fmt: skip
     return out
 
 
-_TAKES_ANY = {"Iterable", "Sequence", "Collection", "Any", "object", "Mapping", "Container"}
-
-
-def _containers_passed(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
-                       values: Mapping[str, tuple[str, str]]) -> list[Issue]:  # fmt: skip
-    """``bank.sift(rule)`` where ``rule = bank.sift(...)`` holds a ``list[Accession]`` and
-    ``sift``'s ``query`` takes ``str | Sieve``: a container where the parameter takes none. The
-    message names the package's functions that make what it takes (``sieve(...)``)."""
-    out = []
-    for arg, value in passed_args(params, node):
-        if not (isinstance(value, ast.Name) and value.id in values) or arg.annotation is None:
+def _made_by(cls: str, node: ast.Call, api: IndexSymbols, lines: list[str]) -> Issue | None:
+    """``Sieve("year<2016")`` where the constructor needs more and the one documented function
+    that makes a Sieve from a string takes just what was passed (``sieve(text)``: "A compiled
+    filter expression. Make one with sieve."): the fix calls that function."""
+    fits = []
+    for maker in api.makers(cls):
+        a = api.signature(maker)
+        if api.kind(maker) != "function" or a is None or node.keywords:
             continue
-        held, maker = values[value.id]
-        names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)}
-        names |= {n.attr for n in ast.walk(arg.annotation) if isinstance(n, ast.Attribute)}
-        base = container_parts(held)[0]
-        if not names or base in names or names & _TAKES_ANY or "Literal" in names:
-            continue
-        wanted = ast.unparse(arg.annotation)
-        classes = [c for n in sorted(names) if (c := api.class_named(n))]
-        ways = [m for c in classes for m in api.makers(c)][:2]
-        hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
-        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not the {held} `{value.id}` holds"
-        message += f" (what `{maker}` returns)" + (f": make one with {hint}" if hint else "")
-        card = api.card(ways[0]) if ways else api.card(name)
-        out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=card))
-    return out
+        positional = a.posonlyargs + a.args
+        if len(positional) - len(a.defaults) <= len(node.args) <= len(positional):
+            fits.append(maker)
+    if len(fits) != 1:
+        return None
+    short, maker = cls.rsplit(".", 1)[-1], fits[0].rsplit(".", 1)[-1]
+    written = source(node.func, lines)
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    fix = (node.lineno, line, line.replace(f"{written}(", f"{maker}(", 1)) if f"{written}(" in line else None
+    message = f"a {short} is not made by calling the class: make one with `{maker}(...)`"
+    return Issue("made-by", cls, message, line=node.lineno, card=api.card(fits[0]), fix=fix)
 
 
 def attribute_issues(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str],
@@ -245,7 +187,7 @@ def attribute_issues(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, B
     """``called``: the member is called (``draft(...).germ_pct(93)``), so it is a method, which a
     class's docs list whether or not they list its fields."""
     if isinstance(node.value, ast.Call):
-        return _on_builtin(node, api, env) or _on_returned(node, api, env, lines, called)
+        return on_builtin(node, api, env) or _on_returned(node, api, env, lines, called)
     target = dotted(node, env)
     if target is None or target[0] not in ("symbol", "instance-attr") or api.resolve(target[1]) is not None:
         return []
@@ -282,34 +224,6 @@ def _on_returned(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Bindi
     return _missing_member(owner, node.attr, node, api, lines, called=True)
 
 
-_BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}
-
-
-def _on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding]) -> list[Issue]:
-    """``projected_germ(lot).germinating``: a member of what a documented function returns, where
-    its docs say that is a float (or another built-in type) that has no such member."""
-    assert isinstance(node.value, ast.Call)
-    target = dotted(node.value.func, env)
-    symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
-    returns = api.return_annotation(symbol) if symbol else ""
-    kinds = [_BUILTINS.get(re.split(r"[\[\s]", part.strip(), maxsplit=1)[0]) for part in returns.split("|")]
-    kinds = [k for k in kinds if k is not None] if "None" in returns.replace(" ", "").split("|") else kinds
-    if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
-        return []
-    short = str(symbol).rsplit(".", 1)[-1]
-    item = re.fullmatch(r"(?:list|tuple|set|frozenset)\[\s*([\w.]+)\s*(?:,\s*\.\.\.)?\]", returns)
-    owners = [c for c in api.named(item.group(1).rsplit(".", 1)[-1]) if api.is_class(c)] if item else []
-    card = api.card(str(symbol))
-    if owners and node.attr in api.members(owners[0]):
-        hint = f"each {item.group(1)} in it has one: pick the one the task means"  # type: ignore[union-attr]
-    elif owners:
-        hint, card = f"nor has a {item.group(1)} in it", api.card(owners[0])  # type: ignore[union-attr]
-    else:
-        hint = "use the value it returns as it is"
-    message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
-    return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
-
-
 def _missing_member(
     owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str], *, called: bool
 ) -> list[Issue]:
@@ -335,7 +249,7 @@ def _missing_member(
         return []  # an attribute the docs do not list may still be set by the constructor
     short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
     # the member's own line: a chain over several lines (``draft(...)\n .germ_pct(93)``) starts above it
-    lineno = getattr(node, "end_lineno", None) or getattr(node, "lineno", 0)
+    lineno: int = getattr(node, "end_lineno", None) or getattr(node, "lineno", None) or 0
     line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
     fix = (
         (lineno, line, line.replace(f".{attr}", f".{close[0]}", 1)) if close and f".{attr}" in line else None

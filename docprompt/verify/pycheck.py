@@ -25,7 +25,8 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pycalls import Binding, attribute_issues, call_issues, dotted, source, type_of
+from .pycalls import attribute_issues, call_issues
+from .pyexpr import Binding, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
 from .pyreturns import builtin_returned, elements_for_field
 

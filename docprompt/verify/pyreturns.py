@@ -6,11 +6,13 @@ the request asks for the objects."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pycalls import Binding, container_parts, dotted, source
+from .pyexpr import Binding, container_parts, dotted, source
+from .pyvalues import passed_args
 
 _CONTAINERS = ("list", "tuple", "set", "frozenset", "dict")
 
@@ -59,8 +61,6 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
     the objects a documented call returns, reduced to a field the request never names, where the
     request's word for the variable ("lots") is one of the call's docs ("The lots a filter
     expression admits"). The fix keeps the objects: ``found = bank.sift(...)``."""
-    import re
-
     from .pyvalues import stem, stems
     from .request import requested_variables
 
@@ -110,3 +110,60 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
         out.append(Issue("unasked-field", f"{cls}.{elt.attr}", message, line=node.lineno,
                          card=api.card(target[1]), fix=fix))  # fmt: skip
     return out
+
+
+_TAKES_ANY = {"Iterable", "Sequence", "Collection", "Any", "object", "Mapping", "Container"}
+
+
+def containers_passed(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
+                      values: Mapping[str, tuple[str, str]]) -> list[Issue]:  # fmt: skip
+    """``bank.sift(rule)`` where ``rule = bank.sift(...)`` holds a ``list[Accession]`` and
+    ``sift``'s ``query`` takes ``str | Sieve``: a container where the parameter takes none. The
+    message names the package's functions that make what it takes (``sieve(...)``)."""
+    out = []
+    for arg, value in passed_args(params, node):
+        if not (isinstance(value, ast.Name) and value.id in values) or arg.annotation is None:
+            continue
+        held, maker = values[value.id]
+        names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)}
+        names |= {n.attr for n in ast.walk(arg.annotation) if isinstance(n, ast.Attribute)}
+        base = container_parts(held)[0]
+        if not names or base in names or names & _TAKES_ANY or "Literal" in names:
+            continue
+        wanted = ast.unparse(arg.annotation)
+        classes = [c for n in sorted(names) if (c := api.class_named(n))]
+        ways = [m for c in classes for m in api.makers(c)][:2]
+        hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
+        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not the {held} `{value.id}` holds"
+        message += f" (what `{maker}` returns)" + (f": make one with {hint}" if hint else "")
+        card = api.card(ways[0]) if ways else api.card(name)
+        out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=card))
+    return out
+
+
+_BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}
+
+
+def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding]) -> list[Issue]:
+    """``projected_germ(lot).germinating``: a member of what a documented function returns, where
+    its docs say that is a float (or another built-in type) that has no such member."""
+    assert isinstance(node.value, ast.Call)
+    target = dotted(node.value.func, env)
+    symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+    returns = api.return_annotation(symbol) if symbol else ""
+    kinds = [_BUILTINS.get(re.split(r"[\[\s]", part.strip(), maxsplit=1)[0]) for part in returns.split("|")]
+    kinds = [k for k in kinds if k is not None] if "None" in returns.replace(" ", "").split("|") else kinds
+    if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
+        return []
+    short = str(symbol).rsplit(".", 1)[-1]
+    item = re.fullmatch(r"(?:list|tuple|set|frozenset)\[\s*([\w.]+)\s*(?:,\s*\.\.\.)?\]", returns)
+    owners = [c for c in api.named(item.group(1).rsplit(".", 1)[-1]) if api.is_class(c)] if item else []
+    card = api.card(str(symbol))
+    if owners and node.attr in api.members(owners[0]):
+        hint = f"each {item.group(1)} in it has one: pick the one the task means"  # type: ignore[union-attr]
+    elif owners:
+        hint, card = f"nor has a {item.group(1)} in it", api.card(owners[0])  # type: ignore[union-attr]
+    else:
+        hint = "use the value it returns as it is"
+    message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
+    return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
