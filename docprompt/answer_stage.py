@@ -96,8 +96,7 @@ class Stage:
                 # copies of the API or their own versions of it; unused ones are dropped after.
                 given = api.imports if self.settings.prefill_imports else []
                 prefix = fence + "".join(f"{ln}\n" for ln in given)
-                shown = self.settings.import_lines and not given
-                return pp.messages(request, api, context=context, imports=shown), prefix, api.hits
+                return pp.messages(request, api, context=context, imports=not given), prefix, api.hits
         t = time.perf_counter()
         if not docs:
             hits = []

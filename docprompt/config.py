@@ -151,7 +151,6 @@ class GenerateSettings(BaseModel):
         description="Python: a request of several steps gets each step's best API entry among its cards",
     )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
-    import_lines: bool = Field(default=True, description="Python: the prompt lists the docs' import lines")
     reference_docs: Literal["check", "prompt"] = Field(
         default="check",
         description="Python, a reference (DevDocs): its entries check the answer, or are in the prompt too",

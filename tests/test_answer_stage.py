@@ -286,10 +286,6 @@ def test_the_reply_can_open_with_the_docs_imports(acme):
     )
     assert "from acme_private.customers import load_customer\n" in prefix
     assert answer.code == "from acme_private.customers import load_customer\nc = load_customer('c.json')"
-    model = Model("c = load_customer('c.json')\n")  # import_lines=false: not in the prompt
-    dp = DocPrompt(acme, generator=model, language="python", import_lines=False)
-    dp.ask("load c.json and store it in `c`")
-    assert "Imports:" not in model.prompts[0][-1]["content"] and model.options[0]["prefix"] == "```python\n"
 
     from docprompt.extract import python_answer
 
