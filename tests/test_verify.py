@@ -735,3 +735,74 @@ def test_a_class_its_docs_make_with_a_function_is_made_with_it(tmp_path):
     assert not issues("from rules import Rule\nr = Rule('a<1', ())\n")
     (other,) = issues("from rules import Rule\nr = Rule(text='a<1')\n")  # keywords: not the function's call
     assert other.kind == "missing-argument"
+
+
+STORES = '''"""Stores."""
+import enum
+
+
+class Mode(enum.Enum):
+    """What to do with a name both stores hold."""
+
+    KEEP = "keep"
+    REFUSE = "refuse"
+
+
+class DuplicateName(Exception):
+    """A name both hold."""
+
+
+class Store:
+    """Named values."""
+
+    def merge(self, other: "Store", *, mode: Mode = Mode.KEEP) -> int:
+        """Merge another store.
+
+        Raises:
+            DuplicateName: a name clashes and ``mode`` is ``Mode.REFUSE``.
+        """
+        return 0
+
+    def put(self, name: str, *, overwrite: bool = False) -> None:
+        """Put a value under a name.
+
+        Raises:
+            DuplicateName: the name is taken and ``overwrite`` is false.
+        """
+'''
+
+
+def test_a_handler_for_what_the_call_as_written_never_raises_is_flagged(tmp_path):
+    """``try: s.merge(o, mode=Mode.KEEP) except DuplicateName:`` where merge raises it only when
+    ``mode`` is ``Mode.REFUSE``: the handler never runs; the fix passes the value the docs name."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "stores.py").write_text(STORES)
+    ix = make_indexer("python", [str(tmp_path / "stores.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("stores"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("stores"))
+    ns = {"s": "stores.Store", "o": "stores.Store"}
+
+    def issues(code):
+        return verify_python(code, api, use_import=False, namespace=ns).issues
+
+    head = "from stores import DuplicateName, Mode\n"
+    code = head + "try:\n    s.merge(o, mode=Mode.KEEP)\nexcept DuplicateName:\n    pass\n"
+    (issue,) = issues(code)
+    assert (issue.kind, issue.name) == ("never-raised", "stores.Store.merge(mode=)")
+    assert issue.message == (
+        "`merge` raises DuplicateName only when mode is Mode.REFUSE, and this call passes "
+        "mode=Mode.KEEP: the `except DuplicateName` never runs; pass mode=Mode.REFUSE"
+    )
+    assert "s.merge(o, mode=Mode.REFUSE)" in apply_fixes(code, [issue])[0]
+    put = head + "try:\n    s.put('a', overwrite=True)\nexcept (KeyError, DuplicateName) as e:\n    e\n"
+    (issue,) = issues(put)
+    assert issue.fix and "s.put('a', overwrite=False)" in apply_fixes(put, [issue])[0]
+    assert not issues(code.replace("Mode.KEEP", "Mode.REFUSE"))
+    assert not issues(code.replace("except DuplicateName", "except ValueError"))
+    assert not issues(head + "s.merge(o, mode=Mode.KEEP)\n")  # nothing caught: nothing to say

@@ -56,3 +56,62 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
         f"{listed}: catch the one the task means (try/except {ranked[0]})"
     )
     return [Issue("unhandled-failure", ranked[0], message, card=api.card(best) if best else "")]
+
+
+# "a code clashes and ``clash`` is ``Clash.REFUSE``", "the code is taken and ``overwrite`` is false"
+_WHEN = re.compile(r"``(\w+)``\s+is\s+(``[\w.'\"]+``|(?:true|false|none)\b)", re.I)
+
+
+def never_raised(tree: ast.AST, api, lines: list[str]) -> list[Issue]:
+    """``try: bank.absorb(other, clash=Clash.OURS) except DuplicateLot:`` where ``absorb``'s docs
+    say it raises DuplicateLot when ``clash`` is ``Clash.REFUSE``: the handler never runs, and the
+    failure the code means to catch goes unseen. The fix passes the value the docs name (an enum
+    member or a truth value, where the call passes another)."""
+    from . import span_fix
+    from .pyvalues import passed_args
+
+    out = []
+    for t in (n for n in ast.walk(tree) if isinstance(n, ast.Try)):
+        caught = {
+            getattr(e, "attr", getattr(e, "id", ""))
+            for h in t.handlers
+            for e in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])
+        }
+        for call in (n for s in t.body for n in ast.walk(s) if isinstance(n, ast.Call)):
+            for symbol in api.named(call_name(call))[:1]:
+                m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
+                params = api.signature(symbol)
+                for line in m.group(1).splitlines() if m and params else []:
+                    exc, _, why = line.strip().partition(":")
+                    when = _WHEN.search(why)
+                    if exc.rsplit(".", 1)[-1] not in caught or when is None:
+                        continue
+                    param, value = when.group(1), when.group(2).strip("`")
+                    if value.casefold() in ("true", "false", "none"):
+                        value = value.capitalize()
+                    given = {a.arg: v for a, v in passed_args(params, call)}
+                    if param not in given:
+                        continue
+                    written = ast.unparse(given[param])
+                    if _last(written) == _last(value):
+                        continue
+                    node = given[param]
+                    if isinstance(node, ast.Attribute) and "." in value:
+                        fix = span_fix(node, lines, f"{ast.unparse(node.value)}.{value.rsplit('.', 1)[1]}")
+                    elif isinstance(node, ast.Constant) and isinstance(node.value, bool) and "." not in value:
+                        fix = span_fix(node, lines, value)
+                    else:
+                        fix = None
+                    short = symbol.rsplit(".", 1)[-1]
+                    message = (
+                        f"`{short}` raises {exc} only when {param} is {value}, and this call passes "
+                        f"{param}={written}: the `except {exc}` never runs; pass {param}={value}"
+                    )
+                    out.append(Issue("never-raised", f"{symbol}({param}=)", message, line=call.lineno,
+                                     card=api.card(symbol), fix=fix))  # fmt: skip
+    return out
+
+
+def _last(value: str) -> str:
+    """``refuse`` for ``Clash.REFUSE``, ``'refuse'`` and ``"refuse"``; ``false`` for ``False``."""
+    return value.rsplit(".", 1)[-1].strip("'\"").casefold()

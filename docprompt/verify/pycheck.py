@@ -25,6 +25,7 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
+from .failures import never_raised
 from .pycalls import attribute_issues, call_issues
 from .pyexpr import Binding, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
@@ -100,6 +101,7 @@ def check(
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
     issues += _unimported(tree, api, lines, known | set(env))
+    issues += never_raised(tree, api, lines)
     issues += undefined_names(tree, api, lines, given)
     if any(i.kind == "bad-filter" for i in issues):
         # a filter run inside ``try`` with a handler may be meant to fail (the task's ``year<<2018``)
