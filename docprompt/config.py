@@ -137,7 +137,7 @@ class GenerateSettings(BaseModel):
         description="Python: after a notebook variable of a documented class, only its documented members",
     )
     given_examples: bool = Field(
-        default=False, description="Python: show only examples whose string values the request gives"
+        default=True, description="Python: show only examples whose string values the request gives"
     )
     card_examples: bool = Field(
         default=True, description="Python: the examples of the carded functions first, then retrieval's"

@@ -512,7 +512,7 @@ def test_a_value_copied_from_a_docs_example_goes_to_a_model_round(acme):
         "from acme_private.billing import Invoice\ninv = Invoice('C-1042')\n",
         "from acme_private.billing import Invoice\ninv = Invoice('ACME-9')\n",
     )
-    answer = DocPrompt(acme, generator=model, language="python").ask(
+    answer = DocPrompt(acme, generator=model, language="python", given_examples=False).ask(
         "start an invoice for customer ACME-9 and store it in `inv`"
     )
     assert 'Invoice("C-1042")' in model.prompts[0][-1]["content"]  # the docs' example, shown
@@ -530,7 +530,7 @@ def test_a_small_model_can_be_shown_only_the_examples_whose_values_it_is_given(a
     assert asks_its_values("n = len(x)", "anything") and not asks_its_values("x = (", "anything")
     request = "start an invoice for customer ACME-9 and store it in `inv`"
     model = Model("from acme_private.billing import Invoice\ninv = Invoice('ACME-9')\n")
-    DocPrompt(acme, generator=model, language="python", given_examples=True).ask(request)
+    DocPrompt(acme, generator=model, language="python").ask(request)  # the default
     assert 'Invoice("C-1042")' not in model.prompts[0][-1]["content"]
 
 
