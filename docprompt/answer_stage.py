@@ -185,6 +185,7 @@ class Stage:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)
                 report.issues += meant_values(code, self.request, symbols)
+            if symbols is not None:
                 report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
         else:
             report = self.dp.verify(code, "bash")

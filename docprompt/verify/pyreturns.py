@@ -61,13 +61,14 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
     the objects a documented call returns, reduced to a field the request never names, where the
     request's word for the variable ("lots") is one of the call's docs ("The lots a filter
     expression admits"). The fix keeps the objects: ``found = bank.sift(...)``."""
+    from . import package_tree
     from .pyvalues import stem, stems
     from .request import requested_variables
 
     wanted = set(requested_variables(request))
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    # a package's own API only: a reference's docs use their words for other things
+    tree = package_tree(code, api) if wanted else None
+    if tree is None:
         return []
     env: dict[str, Binding] = {}
     for name, value in namespace.items():
