@@ -62,12 +62,14 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
 _WHEN = re.compile(r"``(\w+)``\s+is\s+(``[\w.'\"]+``|(?:true|false|none)\b)", re.I)
 
 
-def never_raised(tree: ast.AST, api, lines: list[str]) -> list[Issue]:
+def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
     """``try: bank.absorb(other, clash=Clash.OURS) except DuplicateLot:`` where ``absorb``'s docs
     say it raises DuplicateLot when ``clash`` is ``Clash.REFUSE``: the handler never runs, and the
     failure the code means to catch goes unseen. The fix passes the value the docs name (an enum
-    member or a truth value, where the call passes another)."""
+    member or a truth value, where the call passes another). ``env``: what the code's names hold
+    (the call's own class is found through it; else the first documented function so named)."""
     from . import span_fix
+    from .pyexpr import dotted
     from .pyvalues import passed_args
 
     out = []
@@ -78,7 +80,9 @@ def never_raised(tree: ast.AST, api, lines: list[str]) -> list[Issue]:
             for e in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])
         }
         for call in (n for s in t.body for n in ast.walk(s) if isinstance(n, ast.Call)):
-            for symbol in api.named(call_name(call))[:1]:
+            target = dotted(call.func, env) if env else None  # `bank.absorb`: Ledger's, by `bank`
+            known = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+            for symbol in [known] if known else api.named(call_name(call))[:1]:
                 m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
                 params = api.signature(symbol)
                 for line in m.group(1).splitlines() if m and params else []:

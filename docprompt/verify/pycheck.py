@@ -101,7 +101,7 @@ def check(
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             issues += _redefined(node, api, code)
     issues += _unimported(tree, api, lines, known | set(env))
-    issues += never_raised(tree, api, lines)
+    issues += never_raised(tree, api, lines, env)
     issues += undefined_names(tree, api, lines, given)
     if any(i.kind == "bad-filter" for i in issues):
         # a filter run inside ``try`` with a handler may be meant to fail (the task's ``year<<2018``)
