@@ -32,13 +32,9 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
     clause = next(g for g in said.groups() if g is not None).strip()  # type: ignore[union-attr]
     raised: dict[str, tuple[str, str]] = {}  # exception -> (the function, what its docs say)
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        name = call_name(call)
-        for symbol in api.named(name)[:1]:
-            m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
-            for line in m.group(1).splitlines() if m else []:
-                exc, _, why = line.strip().partition(":")
-                if re.fullmatch(r"[\w.]+", exc) and exc not in raised:
-                    raised[exc] = (symbol.rsplit(".", 1)[-1], why.strip())
+        for symbol in api.named(call_name(call))[:1]:
+            for exc, why in _raised(api, symbol):
+                raised.setdefault(exc, (symbol.rsplit(".", 1)[-1], why))
     if not raised:
         return []
     wanted = stems(clause, shortest=3)
@@ -83,10 +79,8 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
             target = dotted(call.func, env) if env else None  # `bank.absorb`: Ledger's, by `bank`
             known = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
             for symbol in [known] if known else api.named(call_name(call))[:1]:
-                m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
                 params = api.signature(symbol)
-                for line in m.group(1).splitlines() if m and params else []:
-                    exc, _, why = line.strip().partition(":")
+                for exc, why in _raised(api, symbol) if params else []:
                     when = _WHEN.search(why)
                     if exc.rsplit(".", 1)[-1] not in caught or when is None:
                         continue
@@ -113,6 +107,17 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
                     )
                     out.append(Issue("never-raised", f"{symbol}({param}=)", message, line=call.lineno,
                                      card=api.card(symbol), fix=fix))  # fmt: skip
+    return out
+
+
+def _raised(api, symbol: str) -> list[tuple[str, str]]:
+    """(exception, when the docs say it is raised) for each line of an entry's ``Raises:``."""
+    m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
+    out = []
+    for line in m.group(1).splitlines() if m else []:
+        exc, _, why = line.strip().partition(":")
+        if re.fullmatch(r"[\w.]+", exc):
+            out.append((exc, why.strip()))
     return out
 
 

@@ -61,7 +61,7 @@ def check(
     }  # fmt: skip
     constants = string_constants(tree)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
-    values: dict[str, tuple[str, str]] = {}  # name -> (built-in value a documented call returned, the call)
+    values: dict[str, tuple[str, str]] = {}  # name -> (built-in value a documented call returned, its symbol)
     issues: list[Issue] = []
     for node in _in_order(tree):
         if isinstance(node, ast.Import):

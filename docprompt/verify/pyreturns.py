@@ -19,8 +19,8 @@ _CONTAINERS = ("list", "tuple", "set", "frozenset", "dict")
 
 def builtin_returned(value: ast.expr, api: IndexSymbols,
                      env: Mapping[str, Binding]) -> tuple[str, str] | None:  # fmt: skip
-    """(``list[Accession]``, ``sift``) for ``bank.sift(...)``: the built-in container a
-    documented call returns, by its return annotation."""
+    """(``list[Accession]``, ``seedloft.Ledger.sift``) for ``bank.sift(...)``: the built-in
+    container a documented call returns, by its return annotation, and the call's symbol."""
     if not isinstance(value, ast.Call):
         return None
     target = dotted(value.func, env)
@@ -28,7 +28,7 @@ def builtin_returned(value: ast.expr, api: IndexSymbols,
         return None
     annotation = api.return_annotation(target[1])
     base = container_parts(annotation)[0]
-    return (annotation, target[1].rsplit(".", 1)[-1]) if base in _CONTAINERS else None
+    return (annotation, target[1]) if base in _CONTAINERS else None
 
 
 def elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: tuple[str, str],
@@ -36,7 +36,7 @@ def elements_for_field(node: ast.Assign | ast.AnnAssign, name: str, returned: tu
     """``codes = bank.sift(...)``, a ``list[Accession]`` stored under the plural of a field of
     its elements (``Accession.code``): the request asked for the field; the fix takes it from
     each element."""
-    annotation, call = returned
+    annotation, call = returned[0], returned[1].rsplit(".", 1)[-1]
     element = container_parts(annotation)[1]
     cls = api.class_named(element) if element else ""
     field = name[:-1] if name.endswith("s") else ""
@@ -88,28 +88,27 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
             continue
         if not (isinstance(elt.value, ast.Name) and elt.value.id == loop.target.id):
             continue
-        returned = builtin_returned(loop.iter, api, env)
-        target = dotted(loop.iter.func, env) if isinstance(loop.iter, ast.Call) else None
-        element = container_parts(returned[0])[1] if returned else ""
+        annotation, called = builtin_returned(loop.iter, api, env) or ("", "")
+        element = container_parts(annotation)[1]
         cls = api.class_named(element) if element else ""
-        if not (cls and target) or api.kind(f"{cls}.{elt.attr}") not in ("attribute", "property"):
+        if not cls or api.kind(f"{cls}.{elt.attr}") not in ("attribute", "property"):
             continue
         if stem(elt.attr) in said or re.search(rf"\b{re.escape(elt.attr)}", request, re.I):
             continue  # "the codes of the lots": the field is asked for
         noun = re.search(rf"(\w+)\s+(?:in|into|as)\s+`{re.escape(name)}`", request)
-        if not noun or stem(noun.group(1)) not in stems(api.card(target[1])):
+        if not noun or stem(noun.group(1)) not in stems(api.card(called)):
             continue
         iterable = source(loop.iter, lines)
         old = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
         whole = source(comp, lines)
         fix = (node.lineno, old, old.replace(whole, iterable, 1)) if old and whole and whole in old else None
-        short, call = cls.rsplit(".", 1)[-1], target[1].rsplit(".", 1)[-1]
+        short, call = cls.rsplit(".", 1)[-1], called.rsplit(".", 1)[-1]
         message = (
             f"`{name}` holds the `{elt.attr}` of each {short} `{call}` returns, which the task does not "
             f"ask for: it asks for the {noun.group(1)} themselves: {name} = {iterable}"
         )
         out.append(Issue("unasked-field", f"{cls}.{elt.attr}", message, line=node.lineno,
-                         card=api.card(target[1]), fix=fix))  # fmt: skip
+                         card=api.card(called), fix=fix))  # fmt: skip
     return out
 
 
@@ -125,7 +124,7 @@ def containers_passed(name: str, params: ast.arguments, node: ast.Call, api: Ind
     for arg, value in passed_args(params, node):
         if not (isinstance(value, ast.Name) and value.id in values) or arg.annotation is None:
             continue
-        held, maker = values[value.id]
+        held, maker = values[value.id][0], values[value.id][1].rsplit(".", 1)[-1]
         names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)}
         names |= {n.attr for n in ast.walk(arg.annotation) if isinstance(n, ast.Attribute)}
         base = container_parts(held)[0]
