@@ -2,8 +2,10 @@
 
 1. **Candidates**: hybrid retrieval over one short card per command (the man-page and tldr
    indexers write them), plus the command of a quick draft the model writes with no docs.
-2. **Choice**: the model picks one of the candidates (held to their names token by token, or an
-   enum schema on Ollama), or the first candidate is taken (``choice = "first"``: the draft's command
+2. **Choice**: each candidate's card is scored by how likely the model finds the request after
+   it (``choice = "channel"``, the embedded model), or the model names one of the candidates
+   (``"model"``: held to their names token by token, or an enum schema on Ollama; what Ollama
+   does for ``"channel"`` too), or the first candidate is taken (``"first"``: the draft's command
    when the index or this machine knows it, else the best card).
 3. **Write**: a short prompt with that command's summary, synopsis, the option paragraphs of its
    page that match the request, and examples; the reply starts inside a ```bash block with the
@@ -95,7 +97,7 @@ class CommandFirst:
     """The stages above over one index, a retriever and a generator."""
 
     def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
-                 choice: str = "model", examples: int = 3, options: int = 4,
+                 choice: str = "channel", examples: int = 3, options: int = 4,
                  command_start: bool = True, evidence: bool = False) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator
         self.command_start, self.evidence = command_start, evidence
@@ -168,6 +170,12 @@ class CommandFirst:
             return ""
         if self.choice == "first" or len(candidates) == 1:
             return candidates[0].name
+        if self.choice == "channel" and hasattr(self.gen, "score"):
+            # each card scored by how well it predicts the request: the model names a familiar
+            # command when asked to choose (passwd for "force a password change at next login");
+            # the request is likelier after chage's own card
+            scores = [self.gen.score(channel_text(c.card), " " + request) for c in candidates]
+            return candidates[scores.index(max(scores))].name
         lines = "\n".join(
             f"- {first_sentences(c.card, 200)}{_evidence(c) if self.evidence else ''}" for c in candidates
         )
@@ -224,6 +232,11 @@ class CommandFirst:
             parts.append("Examples:\n" + "\n".join(_example(h.chunk) for h in shown))
         parts.append(f"Request: {request}")
         return [{"role": "system", "content": SYSTEM_WRITE}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def channel_text(card: str) -> str:
+    """What a request is scored after in the channel choice: the card's opening, then a cue."""
+    return f"{first_sentences(card, 150)}\nA task it does:"
 
 
 def _evidence(candidate: Candidate) -> str:

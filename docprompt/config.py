@@ -122,7 +122,10 @@ class GenerateSettings(BaseModel):
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
     draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
-    choice: Literal["model", "first"] = Field(default="model", description="Bash: who picks the command")
+    choice: Literal["channel", "model", "first"] = Field(
+        default="channel",
+        description="Bash: who picks the command: the likeliest card, the model, or the first",
+    )
     choice_evidence: bool = Field(
         default=False, description="Bash: each candidate's best-matching example or option in the choice"
     )

@@ -132,6 +132,42 @@ def test_without_a_draft_or_a_model_choice_retrieval_decides(shell_index):
     assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
 
 
+class Channel(Model):
+    """A scripted model that can also score a text after another: each card's likelihood of the
+    request is given by the command it names (``likes``), whatever the request."""
+
+    def __init__(self, *replies, likes: dict[str, float], **kwargs):
+        super().__init__(*replies, **kwargs)
+        self.likes, self.scored = likes, []
+
+    def score(self, text, continuation):
+        self.scored.append((text, continuation))
+        return self.likes.get(text.split(":", 1)[0], -100.0)
+
+
+def test_the_channel_choice_keeps_the_card_likeliest_to_have_asked_for_it(shell_index):
+    """Each candidate's card is scored by how likely the request is after it; the model is not
+    asked to name one, and the best-scored card's command is written even when the model,
+    asked, would have named another (here ``du``)."""
+    likes = {"du": -30.0, "lsof": -12.5, "df": -20.0}
+    model = Channel("du -sh .", " -i :{{port}}", choices=["du"], likes=likes)
+    answer = DocPrompt(shell_index, generator=model).ask("which process is listening on port 8080")
+    assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
+    assert not [opts for opts in model.chose_among if opts]
+    texts = [t for t, _ in model.scored]
+    assert len(texts) == len(answer.command["candidates"])
+    assert all(t.endswith("\nA task it does:") for t in texts)
+    assert {c for _, c in model.scored} == {" which process is listening on port 8080"}
+    assert any(t.startswith("lsof: list open files") for t in texts)
+
+
+def test_a_model_that_cannot_score_names_the_command_itself(shell_index):
+    """``choice = "channel"`` with a backend that has no scores (Ollama): the model names one."""
+    model = Model("du -sh .", " -h -d 1 .", choices=["du"])
+    answer = DocPrompt(shell_index, generator=model, choice="channel").ask("show disk usage of each folder")
+    assert answer.command["chosen"] == "du" and [opts for opts in model.chose_among if opts]
+
+
 def test_bash_replies_must_start_as_a_command_line(shell_index):
     """The draft and a plain reply must start with a word (not ``[1]``, ``•``, ``-s``, ``#``); a
     reply after the command's name, with nothing or its arguments (not ``: the card``)."""

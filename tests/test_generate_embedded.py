@@ -180,6 +180,21 @@ def test_real_qwen_chooses_one_of_the_options_only():
     assert gen.choose(prompt, ["only"]) == "only"
 
 
+@pytest.mark.embedded
+def test_real_qwen_scores_a_continuation_and_its_cache_stays_sound():
+    """log P(continuation | text): a likely continuation scores higher than an unlikely one, a
+    longer one sums its tokens, and a completion after scoring is the one it was before."""
+    gen = qwen_or_skip()
+    before = gen.generate("Reply with the single word: yes", max_tokens=8)
+    paris = gen.score("The capital of France is", " Paris")
+    assert paris > gen.score("The capital of France is", " Tokyo")
+    assert paris < 0 and gen.score("The capital of France is", " Paris, the city of light") < paris
+    assert gen.score("tar: an archiving utility.\nA task it does:", "") == 0.0
+    assert gen.generate("Reply with the single word: yes", max_tokens=8) == before
+    with pytest.raises(GeneratorError, match="do not fit the model's context"):
+        gen.score("word " * 3000, " more")
+
+
 def test_after_a_known_variable_only_its_members_can_be_written():
     """The members processor: after ``bank.`` only tokens that spell a member of ``bank``'s class
     (or end one) stay; elsewhere, in a string or a comment, nothing is held."""

@@ -26,6 +26,7 @@ from typing import Any
 from ..config import models_dir
 from .base import GeneratorError, Messages, as_messages
 from .holds import Members, first_token, one_of
+from .scoring import logprob
 
 INSTALL_HINT = "pip install 'docprompt[local]'"
 # llama.cpp's AMX matrix code crashes the process (SIGSEGV) on Sapphire-Rapids-class CPUs
@@ -306,6 +307,10 @@ class EmbeddedGenerator:
             logits_processor=[one_of(seqs, llm.token_eos())],
         )  # fmt: skip
         return str(out["choices"][0]["text"] or "")
+
+    def score(self, text: str, continuation: str) -> float:
+        """log P(``continuation`` | ``text``), ``text`` read as it is (no chat template)."""
+        return logprob(self.llm, text, continuation)
 
     def _vocabulary(self) -> list[bytes]:
         """Each token's text (decoded once a process: ~1 s for Qwen's 150k tokens)."""
