@@ -96,7 +96,7 @@ def command_of(line: str) -> str:
 class CommandFirst:
     """The stages above over one index, a retriever and a generator."""
 
-    def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = True,
+    def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = False,
                  choice: str = "channel", examples: int = 3, options: int = 4,
                  command_start: bool = True, evidence: bool = False) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator

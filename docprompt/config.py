@@ -121,7 +121,7 @@ class GenerateSettings(BaseModel):
     repair_rounds: int = Field(default=2, ge=0, le=5, description="model rounds after the docs' own fixes")
     time_budget: float = Field(default=30.0, gt=0, description="seconds the repair rounds may take")
     command_first: bool = Field(default=True, description="Bash: choose the command, then write it")
-    draft: bool = Field(default=True, description="Bash: a draft without docs proposes a command")
+    draft: bool = Field(default=False, description="Bash: a draft without docs proposes a command")
     choice: Literal["channel", "model", "first"] = Field(
         default="channel",
         description="Bash: who picks the command: the likeliest card, the model, or the first",

@@ -1,6 +1,6 @@
 """``DocPrompt``: a request in, verified code out.
 
-Bash: candidates (command cards + a draft) -> choice -> the chosen command's page -> write
+Bash: candidates (command cards) -> choice (each card's likelihood of the request) -> the chosen command's page -> write
 (the reply starts inside a ```bash block with the command's name) -> verify -> fix -> fill
 placeholders. Python: API cards, examples and the request -> write (inside a ```python block)
 -> verify (names, calls, members, variables) -> the docs' own fixes -> model repair. Several

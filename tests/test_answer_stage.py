@@ -94,7 +94,7 @@ def shell_index():
 
 def test_the_command_is_chosen_first_then_written_from_its_own_page(shell_index):
     model = Model("du -sh .", " -h -d 1 {{path/to/directory}}", choices=["du"])
-    dp = DocPrompt(shell_index, generator=model)
+    dp = DocPrompt(shell_index, generator=model, draft=True, choice="model")
     answer = dp.ask("show disk usage of each folder in the current directory, human readable")
     draft_options, write_options = model.options
     assert draft_options["prefix"] == "```bash\n" and draft_options["max_tokens"] <= 64
@@ -115,12 +115,13 @@ def test_the_choice_sees_what_brought_each_candidate_in(shell_index):
     """Under each candidate's card, its example or option paragraph that matched the request."""
     model = Model("du -sh .", " -h -d 1 .", choices=["du"])
     ask = "show the sizes of a directory's folders"
-    DocPrompt(shell_index, generator=model, choice_evidence=True).ask(ask)
+    DocPrompt(shell_index, generator=model, draft=True, choice="model", choice_evidence=True).ask(ask)
     choice = next(p for p, opts in zip(model.prompts[1:], model.chose_among) if opts)[-1]["content"]
     assert "e.g. Show the sizes of a directory's folders: ncdu {{path/to/directory}}" in choice
     assert "\n  -d, --max-depth=N  print the total for a directory only if" in choice
     model = Model("du -sh .", " -h -d 1 .", choices=["du"])
-    DocPrompt(shell_index, generator=model).ask("show the sizes of a directory's folders")  # off by default
+    ask = "show the sizes of a directory's folders"
+    DocPrompt(shell_index, generator=model, draft=True).ask(ask)  # evidence is off by default
     assert "e.g." not in model.prompts[1][-1]["content"]
 
 
@@ -147,10 +148,10 @@ class Channel(Model):
 
 def test_the_channel_choice_keeps_the_card_likeliest_to_have_asked_for_it(shell_index):
     """Each candidate's card is scored by how likely the request is after it; the model is not
-    asked to name one, and the best-scored card's command is written even when the model,
-    asked, would have named another (here ``du``)."""
+    asked to name one (nor to draft a command: off by default), and the best-scored card's
+    command is written even when the model, asked, would have named another (here ``du``)."""
     likes = {"du": -30.0, "lsof": -12.5, "df": -20.0}
-    model = Channel("du -sh .", " -i :{{port}}", choices=["du"], likes=likes)
+    model = Channel(" -i :{{port}}", choices=["du"], likes=likes)
     answer = DocPrompt(shell_index, generator=model).ask("which process is listening on port 8080")
     assert answer.command["chosen"] == "lsof" and answer.code == "lsof -i :8080"
     assert not [opts for opts in model.chose_among if opts]
@@ -176,7 +177,7 @@ def test_bash_replies_must_start_as_a_command_line(shell_index):
     from docprompt.bash_answer import first_token
 
     model = Model("du -sh .", " -sh .", choices=["du"])
-    DocPrompt(shell_index, generator=model).ask("how big is this folder")
+    DocPrompt(shell_index, generator=model, draft=True).ask("how big is this folder")
     draft, write = model.options
     assert draft["first"] == first_token("```bash\n") and write["first"] == first_token("```bash\ndu")
     line, arguments = re.compile(first_token("```bash\n")), re.compile(first_token("```bash\ndu"))
@@ -197,12 +198,12 @@ def test_a_malformed_reply_is_asked_for_once_more_and_never_returned(shell_index
 
 def test_when_nothing_usable_is_written_the_draft_of_the_chosen_command_answers(shell_index):
     model = Model("du -sh .", ": estimate file space usage.", ": estimate file space usage.", choices=["du"])
-    answer = DocPrompt(shell_index, generator=model, samples=1).ask("how big is this folder")
+    answer = DocPrompt(shell_index, generator=model, samples=1, draft=True).ask("how big is this folder")
     assert len(model.prompts) == 4  # draft, choice, the write, the write once more
     assert answer.code == "du -sh ." and answer.problem is None and answer.verification.ok
     # the draft names another command than the one chosen: still better than nothing
     model = Model("df -h", ": estimate file space usage.", ": estimate file space usage.", choices=["du"])
-    answer = DocPrompt(shell_index, generator=model).ask("how big is this folder")
+    answer = DocPrompt(shell_index, generator=model, draft=True).ask("how big is this folder")
     assert answer.code == "df -h" and answer.problem is None
 
 
