@@ -1,10 +1,10 @@
 """``DocPrompt``: a request in, verified code out.
 
-Bash: candidates (command cards) -> choice (each card's likelihood of the request) -> the chosen command's page -> write
-(the reply starts inside a ```bash block with the command's name) -> verify -> fix -> fill
-placeholders. Python: API cards, examples and the request -> write (inside a ```python block)
--> verify (names, calls, members, variables) -> the docs' own fixes -> model repair. Several
-samples may be drawn; the one that verifies best wins. See docs/generation.md.
+Bash: candidates (command cards) -> choice (each card's likelihood of the request) -> the
+chosen command's page -> write (the reply starts inside a ```bash block with the command's
+name) -> verify -> fix -> fill placeholders. Python: API cards, examples and the request ->
+write (inside a ```python block) -> verify (names, calls, members, variables) -> the docs' own
+fixes -> model repair. Several samples may be drawn; the one that verifies best wins. See docs/generation.md.
 
 >>> dp = DocPrompt.load("tldr")                                # doctest: +SKIP
 >>> answer = dp.ask("extract a gzipped archive into /tmp")    # doctest: +SKIP
