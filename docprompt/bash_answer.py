@@ -1,7 +1,8 @@
 """The Bash answer stage: choose the command first, then write it from that command's own docs.
 
 1. **Candidates**: hybrid retrieval over one short card per command (the man-page and tldr
-   indexers write them), plus the command of a quick draft the model writes with no docs.
+   indexers write them), plus, with ``draft = true``, the command of a quick draft the model
+   writes with no docs.
 2. **Choice**: each candidate's card is scored by how likely the model finds the request after
    it (``choice = "channel"``, the embedded model), or the model names one of the candidates
    (``"model"``: held to their names token by token, or an enum schema on Ollama; what Ollama
