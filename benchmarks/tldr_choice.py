@@ -20,8 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-from docprompt.bash_answer import SYSTEM_CHOOSE, CommandFirst, channel_text
-from docprompt.cards import first_sentences
+from docprompt.bash_answer import Candidate, CommandFirst, channel_text, choice_messages
 from docprompt.eval.datasets import load
 from docprompt.eval.generate import command_hits
 from docprompt.generate.embedded import EmbeddedGenerator
@@ -29,15 +28,6 @@ from docprompt.retrieve import Retriever
 from docprompt.store.index import Index
 
 DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "tldr" / "dev.jsonl"
-
-
-def named(gen: EmbeddedGenerator, request: str, cards: list[str], name: str) -> float:
-    """log P(name | the choice prompt)."""
-    lines = "\n".join(f"- {first_sentences(c, 200)}" for c in cards)
-    ask = f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"
-    messages = [{"role": "system", "content": SYSTEM_CHOOSE}, {"role": "user", "content": ask}]
-    text, _ = gen._prompt(messages, "")
-    return gen.score(text, name)
 
 
 def main(pool: str, run: str, model: str, no_draft: bool = False) -> None:
@@ -58,7 +48,9 @@ def main(pool: str, run: str, model: str, no_draft: bool = False) -> None:
         names = recorded["candidates"]
         cards = [stage._card(n) for n in names]
         hit = [command_hits(row.cmd_name, {**recorded, "chosen": n})["chosen"] for n in names]
-        model_scores = [named(gen, row.nl, cards, n) for n in names]
+        listed = [Candidate(n, card, i) for i, (n, card) in enumerate(zip(names, cards))]
+        prompt, _ = gen._prompt(choice_messages(row.nl, listed), "")  # what `choice = "model"` shows
+        model_scores = [gen.score(prompt, n) for n in names]
         channel = [gen.score(channel_text(c), " " + row.nl) for c in cards]
         right["candidate"] += any(hit)
         right["first"] += hit[0] if hit else 0

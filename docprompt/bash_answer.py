@@ -177,13 +177,7 @@ class CommandFirst:
             # the request is likelier after chage's own card
             scores = [self.gen.score(channel_text(c.card), " " + request) for c in candidates]
             return candidates[scores.index(max(scores))].name
-        lines = "\n".join(
-            f"- {first_sentences(c.card, 200)}{_evidence(c) if self.evidence else ''}" for c in candidates
-        )
-        messages = [
-            {"role": "system", "content": SYSTEM_CHOOSE},
-            {"role": "user", "content": f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"},
-        ]
+        messages = choice_messages(request, candidates, self.evidence)
         names = [c.name for c in candidates]
         if hasattr(self.gen, "choose"):
             picked = self.gen.choose(messages, names, prefix="", **options)
@@ -233,6 +227,17 @@ class CommandFirst:
             parts.append("Examples:\n" + "\n".join(_example(h.chunk) for h in shown))
         parts.append(f"Request: {request}")
         return [{"role": "system", "content": SYSTEM_WRITE}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def choice_messages(request: str, candidates: list[Candidate],
+                    evidence: bool = False) -> list[dict[str, str]]:  # fmt: skip
+    """The prompt in which the model names one of ``candidates`` (``choice = "model"``)."""
+    lines = "\n".join(f"- {first_sentences(c.card, 200)}{_evidence(c) if evidence else ''}"
+                      for c in candidates)  # fmt: skip
+    return [
+        {"role": "system", "content": SYSTEM_CHOOSE},
+        {"role": "user", "content": f"Commands:\n{lines}\n\nRequest: {request}\nWhich command does it?"},
+    ]
 
 
 def channel_text(card: str) -> str:
