@@ -28,12 +28,18 @@ ROOT = Path(__file__).resolve().parent.parent
 PRIVLIB = ROOT / "benchmarks" / "privlib"
 SRC = PRIVLIB / "src"
 TASKS = PRIVLIB / "tasks.jsonl"
+MORE = PRIVLIB / "tasks-more.jsonl"  # tuning tasks only, written after the first tune half was learnt
 BANK = "import seedloft\nbank = seedloft.starter_ledger()"
 
 
 @pytest.fixture(scope="module")
 def tasks() -> list[Task]:
     return load_tasks(TASKS)
+
+
+@pytest.fixture(scope="module")
+def every_task(tasks) -> list[Task]:
+    return tasks + load_tasks(MORE)
 
 
 def task(**fields) -> Task:
@@ -53,7 +59,8 @@ def test_the_benchmark_is_large_balanced_and_phrased_without_api_names(tasks):
         assert t.variables and t.solution and not any(name in t.request for name in api), t.id
 
 
-def test_every_reference_solution_passes_and_a_no_op_fails_every_task(tasks):
+def test_every_reference_solution_passes_and_a_no_op_fails_every_task(every_task):
+    tasks = every_task
     result = evaluate(tasks, reference_answerer, src_dir=SRC, workers=2)
     failed = {r["id"]: (r["category"], r["error"]) for r in result["tasks"] if r["category"] != "pass"}
     assert failed == {}
@@ -65,7 +72,8 @@ def test_every_reference_solution_passes_and_a_no_op_fails_every_task(tasks):
     assert result["stage_seconds"] == {} and "timings" not in result["tasks"][0]
 
 
-def test_placeholder_values_fail_every_check(tasks):
+def test_placeholder_values_fail_every_check(every_task):
+    tasks = every_task
     def nones(t: Task) -> tuple[str, float]:
         return "import seedloft\n" + "\n".join(f"{v} = None" for v in t.variables), 0.0
 
@@ -245,9 +253,10 @@ def test_a_tasks_setup_is_told_to_the_model_as_a_notebook_would_be():
     assert namespace["bank"] == "seedloft.ledger.Ledger"
 
 
-def test_every_reference_solution_verifies_clean(tasks):
-    """The verifier's checks raise no issue on 64 right answers written by hand (false alarms
+def test_every_reference_solution_verifies_clean(every_task):
+    """The verifier's checks raise no issue on 84 right answers written by hand (false alarms
     would send right answers to repair)."""
+    tasks = every_task
     from docprompt.config import BuildSettings
     from docprompt.eval.answerers import python_path
     from docprompt.indexers import make_indexer
