@@ -9,7 +9,8 @@ MODEL: the embedded model that scores (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b). 
 
 - model: the whole name's log-probability after the choice prompt `choice = "model"` shows (the
   held greedy choice picks the same name in nearly every row: stop 23);
-- channel: log P(request | the candidate's card), `choice = "channel"`;
+- channel: log P(request | the candidate's card), less RANK_PRIOR nats per place down the list,
+  `choice = "channel"`; card: the likelihood alone (stop 33's channel);
 - with --no-draft, the lists are made again from retrieval alone (the first five commands of
   the hits), as `draft = false` makes them.
 """
@@ -20,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from docprompt.bash_answer import Candidate, CommandFirst, channel_text, choice_messages
+from docprompt.bash_answer import RANK_PRIOR, Candidate, CommandFirst, channel_text, choice_messages
 from docprompt.eval.datasets import load
 from docprompt.eval.generate import command_hits
 from docprompt.generate.embedded import EmbeddedGenerator
@@ -36,7 +37,7 @@ def main(pool: str, run: str, model: str, no_draft: bool = False) -> None:
     index = Index(pool)
     stage = CommandFirst(index, Retriever(index), None)
     gen = EmbeddedGenerator(model)
-    right = {"candidate": 0, "first": 0, "model": 0, "channel": 0}
+    right = {"candidate": 0, "first": 0, "model": 0, "card": 0, "channel": 0}
     answers = json.loads(Path(run).read_text())["predictions"]
     for p in answers:
         row = by_request[p["nl"]]
@@ -51,10 +52,12 @@ def main(pool: str, run: str, model: str, no_draft: bool = False) -> None:
         listed = [Candidate(n, card, i) for i, (n, card) in enumerate(zip(names, cards))]
         prompt, _ = gen._prompt(choice_messages(row.nl, listed), "")  # what `choice = "model"` shows
         model_scores = [gen.score(prompt, n) for n in names]
-        channel = [gen.score(channel_text(c), " " + row.nl) for c in cards]
+        card = [gen.score(channel_text(c), " " + row.nl) for c in cards]
+        channel = [score - RANK_PRIOR * i for i, score in enumerate(card)]
         right["candidate"] += any(hit)
         right["first"] += hit[0] if hit else 0
         right["model"] += hit[model_scores.index(max(model_scores))] if hit else 0
+        right["card"] += hit[card.index(max(card))] if hit else 0
         right["channel"] += hit[channel.index(max(channel))] if hit else 0
     print(json.dumps({"rows": len(answers), "right": right}))
 

@@ -38,6 +38,11 @@ SYSTEM_WRITE = (
 )
 
 
+# Nats a candidate's channel score loses per place down retrieval's list: the card's likelihood
+# alone picked the right command in 127 of 300 tldr dev tune rows (retrieval's first: 124), with
+# this prior 144 (1 nat: 140, 3: 140; docs/benchmarks.md, stop 34)
+RANK_PRIOR = 2.0
+
 # How a Bash reply may start, held on its first token (the embedded model; Ollama ignores it, the
 # extractor still checks): a word, never a citation, a bullet, a heading or a flag...
 LINE = rb"[^ \t\n`\[\]#:>*\-\xe2]"
@@ -174,8 +179,9 @@ class CommandFirst:
         if self.choice == "channel" and hasattr(self.gen, "score"):
             # each card scored by how well it predicts the request: the model names a familiar
             # command when asked to choose (passwd for "force a password change at next login");
-            # the request is likelier after chage's own card
-            scores = [self.gen.score(channel_text(c.card), " " + request) for c in candidates]
+            # the request is likelier after chage's own card. Retrieval's order counts too
+            scores = [self.gen.score(channel_text(c.card), " " + request) - RANK_PRIOR * c.rank
+                      for c in candidates]  # fmt: skip
             return candidates[scores.index(max(scores))].name
         messages = choice_messages(request, candidates, self.evidence)
         names = [c.name for c in candidates]

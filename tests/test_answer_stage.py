@@ -162,6 +162,19 @@ def test_the_channel_choice_keeps_the_card_likeliest_to_have_asked_for_it(shell_
     assert any(t.startswith("lsof: list open files") for t in texts)
 
 
+def test_the_channel_choice_weighs_retrieval_order():
+    """A card further down retrieval's list must be likelier by more than RANK_PRIOR nats a place."""
+    from docprompt.bash_answer import RANK_PRIOR, Candidate, CommandFirst
+
+    listed = [Candidate(n, f"{n}: a tool.", i) for i, n in enumerate(["du", "lsof", "df"])]
+
+    def chosen(lsof: float) -> str:
+        model = Channel(likes={"du": -20.0, "lsof": lsof, "df": -30.0})
+        return CommandFirst(None, None, model).choose("which process is listening on port 8080", listed)
+
+    assert chosen(-20.0 + RANK_PRIOR / 2) == "du" and chosen(-20.0 + 1.5 * RANK_PRIOR) == "lsof"
+
+
 def test_a_model_that_cannot_score_names_the_command_itself(shell_index):
     """``choice = "channel"`` with a backend that has no scores (Ollama): the model names one."""
     model = Model("du -sh .", " -h -d 1 .", choices=["du"])
