@@ -299,6 +299,21 @@ def test_every_reference_solution_verifies_clean(every_task):
     (returned,) = check(made_up_too, api)
     assert returned.name == "seedloft.Accession.celsius" and "its members are: age, but" in returned.message
     assert check(made_up_too.replace("celsius", "keeping.celsius"), api) == []
+    # a documented field or property called as a method: the fix reads it
+    from docprompt.repair import apply_fixes
+
+    called = "import seedloft\nbank = seedloft.starter_ledger()\ncode = bank.isolate('SL-0007').code()\n"
+    (field,) = check(called, api)
+    assert field.kind == "not-callable" and field.name == "seedloft.Accession.code"
+    assert field.message == "`Accession.code` is a value, not a method: read it without calling it (`.code`)"
+    assert apply_fixes(called, [field])[0].endswith("code = bank.isolate('SL-0007').code\n")
+    assert check(called.replace(".code()", ".age(as_of=2025)"), api) == []
+    # a value the code ends in and drops, where one requested variable is missing: the fix stores it
+    ends = "import seedloft\nbank = seedloft.starter_ledger()\nbank.codes()[-3:]\n"
+    (missing,) = check(ends, api, variables=["codes"])
+    assert apply_fixes(ends, [missing])[0].endswith("codes = bank.codes()[-3:]\n")
+    (bare,) = check(ends.replace("bank.codes()[-3:]", "bank"), api, variables=["codes"])
+    assert bare.kind == "variable-missing" and bare.fix is None
     # a container a documented call returned, passed where the parameter takes none
     held = {"bank": "seedloft.ledger.Ledger"}
     (wrong,) = check("rule = bank.sift('year<2016')\ncodes = bank.sift(rule)\n", api, namespace=held)

@@ -32,6 +32,8 @@ def call_issues(
     ``constants``: the names it binds once, to a string (``season = "AUTUMN"``), checked where
     they are passed; ``values``: the names that hold a built-in container a documented call
     returned (``rule = bank.sift(...)``: ``list[Accession]``)."""
+    if isinstance(node.func, ast.Attribute) and (field := _called_field(node, api, env, lines)):
+        return field
     target = dotted(node.func, env)
     if target is not None and target[0] == "instance" and isinstance(node.func, ast.Name):
         return _called_instance(node, target[1], api, lines)
@@ -309,3 +311,22 @@ def _called_instance(node: ast.Call, cls: str, api: IndexSymbols, lines: list[st
     fix = span_fix(node, lines, node.func.id) if not node.args and not node.keywords else None
     message = f"`{node.func.id}` is a {short}, not a function: use it as it is, with its members"
     return [Issue("not-callable", node.func.id, message, line=node.lineno, card=api.card(symbol), fix=fix)]
+
+
+def _called_field(node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding],
+                  lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``bank.isolate("SL-0007").code()`` where ``Accession.code`` is a documented field or
+    property, not a method: its value is read without a call (the fix drops an empty one)."""
+    assert isinstance(node.func, ast.Attribute)
+    owner = type_of(node.func.value, api, env)
+    member = api.resolve(f"{owner}.{node.func.attr}") if owner else None
+    if member is None or api.kind(member) not in ("attribute", "property"):
+        return []
+    kept = api.entries[member].metadata.get("signature") or ""
+    if "Callable" in kept or node.args or node.keywords:  # a field that holds a function
+        return []
+    written = source(node.func, lines)
+    short = member.rsplit(".", 2)[-2:]
+    message = f"`{'.'.join(short)}` is a value, not a method: read it without calling it (`.{short[1]}`)"
+    fix = span_fix(node, lines, written) if written else None
+    return [Issue("not-callable", member, message, line=node.lineno, card=api.card(member), fix=fix)]

@@ -291,13 +291,14 @@ def check_variables(code: str, variables: list[str] | tuple[str, ...]) -> list[I
 
 def _unassigned(tree: ast.Module, lines: list[str], missing: list[str]) -> list[Issue]:
     """An issue per requested variable never assigned; where only one is missing and the code
-    ends in a call whose value it drops (``bank.isolate("SL-0002")`` for "store the updated lot
-    in `lot`"), the fix stores that value."""
+    ends in a value it drops (``bank.isolate("SL-0002")`` for "store the updated lot in `lot`",
+    ``bank.codes()[-3:]`` for "... as `codes`"), the fix stores that value."""
     issues = [Issue("variable-missing", v, f"the code never assigns `{v}`: store the result in `{v}`")
               for v in missing]  # fmt: skip
     last = tree.body[-1] if tree.body else None
-    if len(missing) == 1 and isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
-        called = last.value.func
+    value = last.value if isinstance(last, ast.Expr) else None
+    if len(missing) == 1 and last and value is not None and not isinstance(value, (ast.Constant, ast.Name)):
+        called = value.func if isinstance(value, ast.Call) else None
         if (
             last.lineno == last.end_lineno
             and not last.col_offset
