@@ -52,12 +52,12 @@ def main(pool: str, run: str, model: str, no_draft: bool = False) -> None:
         listed = [Candidate(n, card, i) for i, (n, card) in enumerate(zip(names, cards))]
         prompt, _ = gen._prompt(choice_messages(row.nl, listed), "")  # what `choice = "model"` shows
         model_scores = [gen.score(prompt, n) for n in names]
-        card = [gen.score(channel_text(c), " " + row.nl) for c in cards]
-        channel = [score - RANK_PRIOR * i for i, score in enumerate(card)]
+        alone = [gen.score(channel_text(c), " " + row.nl) for c in cards]
+        channel = [score - RANK_PRIOR * i for i, score in enumerate(alone)]
         right["candidate"] += any(hit)
         right["first"] += hit[0] if hit else 0
         right["model"] += hit[model_scores.index(max(model_scores))] if hit else 0
-        right["card"] += hit[card.index(max(card))] if hit else 0
+        right["card"] += hit[alone.index(max(alone))] if hit else 0
         right["channel"] += hit[channel.index(max(channel))] if hit else 0
     print(json.dumps({"rows": len(answers), "right": right}))
 

@@ -322,8 +322,8 @@ def _called_field(node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding],
     member = api.resolve(f"{owner}.{node.func.attr}") if owner else None
     if member is None or api.kind(member) not in ("attribute", "property"):
         return []
-    kept = api.entries[member].metadata.get("signature") or ""
-    if "Callable" in kept or node.args or node.keywords:  # a field that holds a function
+    annotation = api.entries[member].metadata.get("signature") or ""
+    if "Callable" in annotation or node.args or node.keywords:  # a field that holds a function
         return []
     written = source(node.func, lines)
     short = member.rsplit(".", 2)[-2:]

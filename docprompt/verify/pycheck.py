@@ -292,7 +292,7 @@ def check_variables(code: str, variables: list[str] | tuple[str, ...]) -> list[I
 def _unassigned(tree: ast.Module, lines: list[str], missing: list[str]) -> list[Issue]:
     """An issue per requested variable never assigned; where only one is missing and the code
     ends in a value it drops (``bank.isolate("SL-0002")`` for "store the updated lot in `lot`",
-    ``bank.codes()[-3:]`` for "... as `codes`"), the fix stores that value."""
+    ``bank.codes()[-3:]`` for "store the last three codes in `codes`"), the fix stores that value."""
     issues = [Issue("variable-missing", v, f"the code never assigns `{v}`: store the result in `{v}`")
               for v in missing]  # fmt: skip
     last = tree.body[-1] if tree.body else None
