@@ -323,7 +323,8 @@ def _called_field(node: ast.Call, api: IndexSymbols, env: Mapping[str, Binding],
     if member is None or api.kind(member) not in ("attribute", "property"):
         return []
     annotation = api.entries[member].metadata.get("signature") or ""
-    if "Callable" in annotation or node.args or node.keywords:  # a field that holds a function
+    # a field that holds a function may be called; a call with arguments is left unflagged
+    if "Callable" in annotation or node.args or node.keywords:
         return []
     written = source(node.func, lines)
     short = member.rsplit(".", 2)[-2:]

@@ -296,9 +296,9 @@ def _unassigned(tree: ast.Module, lines: list[str], missing: list[str]) -> list[
     issues = [Issue("variable-missing", v, f"the code never assigns `{v}`: store the result in `{v}`")
               for v in missing]  # fmt: skip
     last = tree.body[-1] if tree.body else None
-    value = last.value if isinstance(last, ast.Expr) else None
-    if len(missing) == 1 and last and value is not None and not isinstance(value, (ast.Constant, ast.Name)):
-        called = value.func if isinstance(value, ast.Call) else None
+    bare = (ast.Constant, ast.Name)  # nothing computed: no result to store
+    if len(missing) == 1 and isinstance(last, ast.Expr) and not isinstance(last.value, bare):
+        called = last.value.func if isinstance(last.value, ast.Call) else None
         if (
             last.lineno == last.end_lineno
             and not last.col_offset
