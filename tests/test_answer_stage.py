@@ -470,6 +470,8 @@ def test_truncated_code_twice_is_reported_not_hidden(acme):
         ("Get pandas GroupBy object with sum over the rows within dataframe `df`", []),
         ("assign an array of floats in range from 0 to 100 to a variable `values`", ["values"]),
         ("make a list called `out` of the squares", ["out"]),
+        ("List the codes of all lots in the seed bank `bank`, in sorted order, as `codes`.", ["codes"]),
+        ("Open the file `path` as `f` and count its lines in `n`", []),
         # what is created is asked for, not given (the 1.5B's answer was dropped as made-up data)
         ("create a dataframe `d` filled with zeros with indices from 0 to length of `data`", ["d"]),
         ("create an empty data frame `df2` with index from another data frame `df1`", ["df2"]),

@@ -22,6 +22,8 @@ _CREATED = re.compile(
     r"(?:(?!(?:of|from|in|into|to|on|with|by|for|as)\b)[\w-]+\s+){0,3}?`([A-Za-z_]\w*)`",
     re.I,
 )
+# "List the codes of the lots, sorted, as `codes`.": a name that only ends the request, after "as"
+_ENDS_AS = re.compile(r"\bas\s+`([A-Za-z_]\w*)`\W*$")
 _BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 
 
@@ -30,6 +32,9 @@ def requested_variables(request: str) -> list[str]:
     `out```), in order; names it only mentions (``dataframe `df```) are inputs, not asked for."""
     found = [m.group(1) for pattern in (_NAMED, _CREATED) for m in pattern.finditer(request)]
     names = re.findall(r"`([A-Za-z_]\w*)`", request)
+    end = _ENDS_AS.search(request)
+    if end and names.count(end.group(1)) == 1:
+        found.append(end.group(1))
     last = names[-1] if names else ""
     for sentence in re.split(r"[.;?]\s", request):
         for verb in _STORE_VERB.finditer(sentence):  # "store the counts in `counts`"
