@@ -96,7 +96,9 @@ class Stage:
                 # copies of the API or their own versions of it; unused ones are dropped after.
                 given = api.imports if self.settings.prefill_imports else []
                 prefix = fence + "".join(f"{ln}\n" for ln in given)
-                return pp.messages(request, api, context=context, imports=not given), prefix, api.hits
+                messages = pp.messages(request, api, context=context, imports=not given,
+                                       style=self.settings.api_style)  # fmt: skip
+                return messages, prefix, api.hits
         t = time.perf_counter()
         if not docs:
             hits = []

@@ -71,14 +71,22 @@ def doc_line(text: str, symbol: str = "") -> str:
 def api_card(chunk: Chunk) -> str:
     """``qualified.name(signature): first doc line`` for an API entry (``symbol`` metadata); a
     DevDocs entry's own signature line (``DataFrame.groupby(by=None, ...)``) when it has one."""
-    head, line = _head_and_line(chunk)
+    head = _head_and_line(chunk)[0]
+    line = card_doc(chunk)
+    return f"{head}: {line}" if line else head
+
+
+def card_doc(chunk: Chunk) -> str:
+    """What an API card says of its entry: the first doc line, and for a class the paragraph
+    that says what its members mean."""
+    line = _head_and_line(chunk)[1]
     if chunk.metadata.get("kind_of_symbol", "") in ("class", "enum"):
         # "``DEEP`` the -18 °C freezer and ``CRYO`` liquid nitrogen": what a request says
         # ("stored in the freezer") is often only in the paragraph about the members
         said = next((p for p in chunk.text.split("\n\n") if len(_MEMBER_MENTION.findall(p)) >= 2), "")
         if said and said.strip() not in line:
             line = f"{line} {first_sentences(said.replace('``', ''), 200)}".strip()
-    return f"{head}: {line}" if line else head
+    return line
 
 
 def entry_summary(chunk: Chunk) -> str:

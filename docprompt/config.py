@@ -153,6 +153,9 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: a request of several steps gets each step's best API entry among its cards",
     )
+    api_style: Literal["cards", "stub"] = Field(
+        default="cards", description="Python: the API in the prompt as a line per entry, or as a Python stub"
+    )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     reference_docs: Literal["check", "prompt"] = Field(
         default="check",

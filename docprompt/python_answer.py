@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .cards import api_card, first_sentences, import_line, param_notes, short_signature, signature_args
 from .models import Hit
+from .pystub import Entry, stub
 from .request_steps import steps, with_steps
 from .verify.request import asks_its_values, given_variables, requested_variables
 
@@ -48,6 +49,7 @@ class Context:
     examples: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)  # what the prompt shows, for citations
+    entries: list = field(default_factory=list)  # the cards' parts (:class:`~docprompt.pystub.Entry`)
 
 
 class PythonPrompt:
@@ -180,8 +182,9 @@ class PythonPrompt:
         line = import_line(chunk)
         if line and line not in ctx.imports:
             ctx.imports.append(line)
-        notes = ([members] if members else []) + param_notes(chunk) + self._syntax(chunk)
-        ctx.cards.append("\n    ".join([api_card(chunk), *notes]))
+        said = param_notes(chunk) + self._syntax(chunk)
+        ctx.cards.append("\n    ".join([api_card(chunk), *([members] if members else []), *said]))
+        ctx.entries.append(Entry(chunk, said, members))
         if hit not in ctx.hits:
             ctx.hits.append(hit)
 
@@ -234,14 +237,19 @@ class PythonPrompt:
         return out
 
     def messages(
-        self, request: str, ctx: Context, *, context: str = "", imports: bool = True
+        self, request: str, ctx: Context, *, context: str = "", imports: bool = True, style: str = "cards"
     ) -> list[dict[str, str]]:
-        """The prompt; ``imports``: list the import lines in it (not when they open the reply)."""
+        """The prompt; ``imports``: list the import lines in it (not when they open the reply);
+        ``style``: the API as ``cards`` (a line each) or as a Python ``stub``."""
         parts = []
-        if ctx.imports and imports:
-            parts.append("Imports:\n" + "\n".join(ctx.imports))
-        if ctx.cards:
-            parts.append("API:\n" + "\n".join(ctx.cards))
+        if style == "stub" and ctx.entries:
+            head = "\n".join(ctx.imports) + "\n\n" if ctx.imports and imports else ""
+            parts.append(f"API:\n```python\n{head}{stub(ctx.entries)}\n```")
+        else:
+            if ctx.imports and imports:
+                parts.append("Imports:\n" + "\n".join(ctx.imports))
+            if ctx.cards:
+                parts.append("API:\n" + "\n".join(ctx.cards))
         if ctx.examples:
             parts.append("Examples:\n" + "\n\n".join(ctx.examples))
         if ctx.prose:

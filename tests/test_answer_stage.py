@@ -1131,3 +1131,35 @@ def test_a_failure_the_request_handles_is_caught(jar_index):
     assert unhandled_failures(caught, ask, api) == []
     plain = "Shelve the jar `j` in row 2."
     assert unhandled_failures("from jars import shelve\nshelve(j, row=2)\n", plain, api) == []
+
+
+def test_the_api_can_be_shown_as_a_python_stub(acme):
+    """``api_style = "stub"``: the same entries as Python a code model has read most of: the
+    imports, each method under its class with ``self``, its docs in a docstring, a property as an
+    annotation (read, not called), a classmethod decorated."""
+    from docprompt.pystub import Entry, stub
+
+    model = Model("due = inv.total()\n")
+    DocPrompt(acme, generator=model, language="python", api_style="stub").ask(
+        "how much does `inv` come to, tax included? Store it in `due`",
+        namespace={"inv": "acme_private.billing.invoice.Invoice", "acme_private": "module:acme_private"},
+    )
+    user = model.prompts[0][-1]["content"]
+    api = user.split("API:\n```python\n", 1)[1].split("\n```", 1)[0]
+    assert api.startswith("from acme_private") and "\nclass Invoice:\n" in api
+    assert "    def __init__(self, customer: str" in api and "    # members: " in api
+    assert "    def total(self, *, tax: Decimal" in api and "Imports:" not in user
+    assert "The code must assign `due`." in user.split("```", 2)[2]
+    from docprompt.verify.api import IndexSymbols
+
+    symbols = IndexSymbols(acme)
+    owner = symbols.locate("acme_private.billing.invoice.Invoice")
+    parts = [Entry(symbols.entries[s], []) for s in
+             (owner, f"{owner}.is_empty", f"{owner}.from_dict")]  # fmt: skip
+    text = stub(parts)
+    assert "\n    is_empty: bool" in text and "def is_empty" not in text
+    assert "    @classmethod\n    def from_dict(cls, data: dict) -> Invoice:" in text
+    # a method whose class has no entry shown still sits under its class
+    alone = stub([Entry(symbols.entries[f"{owner}.total"], ["tax: the rate"])])
+    assert alone.startswith("class Invoice:\n    def total(self, *, tax: Decimal")
+    assert '        tax: the rate\n        """' in alone
