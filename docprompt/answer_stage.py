@@ -73,7 +73,7 @@ class Stage:
                 typed = typed_as.get(name, name)  # the chosen one is a candidate (or '' for none)
                 return cf.messages(request, ctx, typed), fence + typed, shown
         if self.language == "python" and docs:
-            from .python_answer import PythonPrompt
+            from .python_answer import PythonPrompt, api_style
 
             t = time.perf_counter()
             pp = PythonPrompt(dp.index, dp.retriever, k=dp.k, examples=min(dp.n_examples, 2),
@@ -96,8 +96,8 @@ class Stage:
                 # copies of the API or their own versions of it; unused ones are dropped after.
                 given = api.imports if self.settings.prefill_imports else []
                 prefix = fence + "".join(f"{ln}\n" for ln in given)
-                messages = pp.messages(request, api, context=context, imports=not given,
-                                       style=self.settings.api_style)  # fmt: skip
+                style = api_style(self.settings.api_style, dp.generator.model)
+                messages = pp.messages(request, api, context=context, imports=not given, style=style)
                 return messages, prefix, api.hits
         t = time.perf_counter()
         if not docs:

@@ -153,8 +153,10 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: a request of several steps gets each step's best API entry among its cards",
     )
-    api_style: Literal["cards", "stub"] = Field(
-        default="cards", description="Python: the API in the prompt as a line per entry, or as a Python stub"
+    api_style: Literal["auto", "cards", "stub"] = Field(
+        default="auto",
+        description="Python: the API in the prompt as a Python stub, or as a line per entry; auto: cards "
+        "for a 0.5B model, a stub for larger ones",
     )
     prefill_imports: bool = Field(default=False, description="Python: reply starts with the docs' imports")
     reference_docs: Literal["check", "prompt"] = Field(

@@ -1,4 +1,5 @@
-"""The API part of a Python prompt written as a stub file (``setting api_style = "stub"``).
+"""The API part of a Python prompt written as a stub file (``api_style = "stub"``), for a
+package's own API (the python indexer's entries).
 
 A code model has read far more ``.pyi`` files and docstrings than lists of cards: the same
 entries (signature, first doc line, the notes on values a parameter takes, a class's members)

@@ -242,7 +242,9 @@ class PythonPrompt:
         """The prompt; ``imports``: list the import lines in it (not when they open the reply);
         ``style``: the API as ``cards`` (a line each) or as a Python ``stub``."""
         parts = []
-        if style == "stub" and ctx.entries:
+        # a stub is written from a package's own API (the python indexer's entries say their
+        # module); a reference's entries (DevDocs) keep their own signature lines, as cards
+        if style == "stub" and ctx.entries and all(e.chunk.metadata.get("module") for e in ctx.entries):
             head = "\n".join(ctx.imports) + "\n\n" if ctx.imports and imports else ""
             parts.append(f"API:\n```python\n{head}{stub(ctx.entries)}\n```")
         else:
@@ -261,6 +263,14 @@ class PythonPrompt:
         library = any(h.chunk.metadata.get("module") for h in ctx.hits) or not ctx.hits
         system = SYSTEM if library else SYSTEM_REFERENCE
         return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
+
+
+def api_style(setting: str, model: str | None) -> str:
+    """``auto``: the API as a stub, except for a 0.5B model (on the private library's 52 tuning
+    tasks the 1.5B passed 5 more with the stub, the 0.5B one fewer and slower; docs/benchmarks.md)."""
+    if setting != "auto":
+        return setting
+    return "cards" if re.search(r"(?<![\d.])0\.5b", model or "", re.I) else "stub"
 
 
 def task(request: str) -> str:

@@ -300,7 +300,7 @@ def test_python_prompts_show_cards_imports_and_the_variables(acme):
     model = Model(
         "from acme_private.customers import load_customer\nc = load_customer('c.json', strict=False)\n"
     )
-    answer = DocPrompt(acme, generator=model, language="python").ask(
+    answer = DocPrompt(acme, generator=model, language="python", api_style="cards").ask(
         "load the customer record in c.json without strict checking and store it in `c`"
     )
     user = model.prompts[0][-1]["content"]
@@ -327,7 +327,7 @@ def test_a_reply_that_copies_the_prompt_is_cut_where_the_copy_starts():
 def test_the_reply_can_open_with_the_docs_imports(acme):
     """prefill_imports: the import lines start the reply; the unused ones are dropped after."""
     model = Model("c = load_customer('c.json')\n")
-    dp = DocPrompt(acme, generator=model, language="python", prefill_imports=True)
+    dp = DocPrompt(acme, generator=model, language="python", api_style="cards", prefill_imports=True)
     answer = dp.ask("load c.json and store it in `c`")
     prefix = model.options[0]["prefix"]
     assert (
@@ -632,7 +632,7 @@ def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(a
     """``inv`` is an Invoice in the notebook: the prompt shows the class, its members and the
     member the request is about, though the request never names the class."""
     model = Model("due = inv.total()\n")
-    DocPrompt(acme, generator=model, language="python").ask(
+    DocPrompt(acme, generator=model, language="python", api_style="cards").ask(
         "how much does `inv` come to, tax included? Store it in `due`",
         namespace={"inv": "acme_private.billing.invoice.Invoice", "acme_private": "module:acme_private"},
     )
@@ -645,13 +645,13 @@ def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(a
     members = model.options[0]["members"]  # after `inv.` only these can be written
     assert set(members) == {"inv"} and {"total", "add", "is_empty"} <= set(members["inv"])
     model = Model("due = inv.total()\n")
-    DocPrompt(acme, generator=model, language="python", members=False).ask(
+    DocPrompt(acme, generator=model, language="python", api_style="cards", members=False).ask(
         "how much does `inv` come to? Store it in `due`",
         namespace={"inv": "acme_private.billing.invoice.Invoice"},
     )
     assert "members" not in model.options[0]
     model = Model("inv.add(old)\n")  # two variables of one class: its card once
-    DocPrompt(acme, generator=model, language="python").ask(
+    DocPrompt(acme, generator=model, language="python", api_style="cards").ask(
         "add the lines of `old` to `inv`", namespace={"inv": "acme_private.billing.invoice.Invoice",
                                                       "old": "acme_private.billing.invoice.Invoice"},
     )  # fmt: skip
@@ -751,7 +751,7 @@ def test_cards_give_the_syntax_of_a_text_parameter_and_members_their_parameters(
 
     def api_shown(request: str, reply: str) -> str:
         model = Model(reply)
-        DocPrompt(open_index("shelves"), generator=model, language="python").ask(
+        DocPrompt(open_index("shelves"), generator=model, language="python", api_style="cards").ask(
             request, namespace={"jars": "shelves.Shelf"}
         )
         api = model.prompts[0][-1]["content"].split("API:\n", 1)[1]
@@ -847,7 +847,7 @@ def test_the_carded_methods_examples_come_first(acme):
     retrieval ranks by the request's words: they show how to call the API lines."""
     from docprompt.python_answer import PythonPrompt
 
-    dp = DocPrompt(acme, generator=Model("x = 1\n"), language="python")
+    dp = DocPrompt(acme, generator=Model("x = 1\n"), language="python", api_style="cards")
     ns = {"inv": "acme_private.billing.invoice.Invoice"}
     request = "what does the invoice `inv` come to, tax included? Store it in `due`"
     ctx = PythonPrompt(acme, dp.retriever, examples=2).context(request, namespace=ns)
@@ -1107,7 +1107,8 @@ def test_each_step_of_a_request_gets_its_best_api_entry_among_the_cards(jar_inde
 
     def cards(**settings) -> str:
         model = Model("from jars import jar\nj = jar('plums').close()\n")
-        DocPrompt(jar_index, generator=model, language="python", k=2, **settings).ask(ask, verify=False)
+        dp = DocPrompt(jar_index, generator=model, language="python", api_style="cards", k=2, **settings)
+        dp.ask(ask, verify=False)
         return model.prompts[0][-1]["content"].split("API:\n", 1)[1].split("\n\n", 1)[0]
 
     with_steps, without = cards(), cards(steps=False)
@@ -1163,3 +1164,12 @@ def test_the_api_can_be_shown_as_a_python_stub(acme):
     alone = stub([Entry(symbols.entries[f"{owner}.total"], ["tax: the rate"])])
     assert alone.startswith("class Invoice:\n    def total(self, *, tax: Decimal")
     assert '        tax: the rate\n        """' in alone
+
+
+def test_the_api_style_by_default_is_a_stub_except_for_a_half_billion_model():
+    from docprompt.python_answer import api_style
+
+    assert api_style("auto", "qwen2.5-coder-1.5b") == "stub"
+    assert api_style("auto", "qwen2.5-coder-0.5b") == api_style("auto", "qwen2.5-coder:0.5b") == "cards"
+    assert api_style("auto", "qwen2.5-coder-10.5b") == "stub" and api_style("auto", None) == "stub"
+    assert api_style("cards", "qwen2.5-coder-1.5b") == "cards"
