@@ -32,7 +32,8 @@ def stub(entries: list[Entry]) -> str:
         m = entry.chunk.metadata
         symbol, kind = m.get("symbol", ""), m.get("kind_of_symbol", "")
         if kind == "module":
-            blocks[symbol] = [f"# module {symbol}: {card_doc(entry.chunk)}".rstrip(": ")]
+            doc = card_doc(entry.chunk)
+            blocks[symbol] = [f"# module {symbol}" + (f": {doc}" if doc else "")]
             if entry.members:
                 blocks[symbol].append(f"#   {entry.members}")
         elif kind in ("class", "enum"):
@@ -47,7 +48,7 @@ def stub(entries: list[Entry]) -> str:
             else:  # a member whose class has no entry here
                 blocks.setdefault(owner, [f"class {_short(owner)}:"]).extend(_member(entry, kind))
         else:
-            blocks[symbol] = _function(entry, kind)
+            blocks[symbol] = _function(entry)
     return "\n\n".join("\n".join(lines) for lines in blocks.values())
 
 
@@ -94,7 +95,7 @@ def _member(entry: Entry, kind: str, indent: str = "    ") -> list[str]:
     return lines + (body or [f"{indent}    ..."])
 
 
-def _function(entry: Entry, kind: str) -> list[str]:
+def _function(entry: Entry) -> list[str]:
     m = entry.chunk.metadata
     name, signature = _short(m.get("symbol", "")), (m.get("signature") or "()").strip()
     if not signature.startswith("("):
