@@ -71,15 +71,18 @@ def doc_line(text: str, symbol: str = "") -> str:
 def api_card(chunk: Chunk) -> str:
     """``qualified.name(signature): first doc line`` for an API entry (``symbol`` metadata); a
     DevDocs entry's own signature line (``DataFrame.groupby(by=None, ...)``) when it has one."""
-    head = _head_and_line(chunk)[0]
-    line = card_doc(chunk)
+    head, line = _head_and_line(chunk)
+    line = _with_member_meanings(chunk, line)
     return f"{head}: {line}" if line else head
 
 
 def card_doc(chunk: Chunk) -> str:
     """What an API card says of its entry: the first doc line, and for a class the paragraph
     that says what its members mean."""
-    line = _head_and_line(chunk)[1]
+    return _with_member_meanings(chunk, _head_and_line(chunk)[1])
+
+
+def _with_member_meanings(chunk: Chunk, line: str) -> str:
     if chunk.metadata.get("kind_of_symbol", "") in ("class", "enum"):
         # "``DEEP`` the -18 °C freezer and ``CRYO`` liquid nitrogen": what a request says
         # ("stored in the freezer") is often only in the paragraph about the members
