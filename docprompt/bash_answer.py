@@ -50,6 +50,36 @@ LINE = rb"[^ \t\n`\[\]#:>*\-\xe2]"
 ARGUMENTS = rb"(?:[ \n`]|$)"
 
 
+# A paragraph of a command's page about one of its subcommands: under a subheading that is the
+# subcommand's usage line (tlmgr's ACTIONS: "check [option...] [depends|...|all]") or opening with
+# the subcommand and its usage or what it does (module's "search [-a] [-j] string Seeks through...",
+# cabal's "list List packages..."). The write prompt showed flag paragraphs only, and the model
+# wrote `tlmgr check` for "tlmgr check all", `module lsmod` for "module list".
+_USAGE_HEAD = re.compile(r'"?([a-z][\w.+-]*)"?(?:\s+\S.*)?$')
+_TERM_OPENING = re.compile(r"([a-z][\w.+-]*)\s+(?:[\[<{]|[A-Z])")
+_NOT_ENTRIES = {"NAME", "SYNOPSIS"}
+
+
+def scope(chunk: Chunk) -> str:
+    """The subcommand a paragraph's subheading is the usage line of ('' when none)."""
+    m = _USAGE_HEAD.match(chunk.metadata.get("subheading") or "")
+    return m.group(1) if m and chunk.metadata.get("heading") not in _NOT_ENTRIES else ""
+
+
+def subcommand_line(chunk: Chunk, command: str, width: int = 160) -> str:
+    """A paragraph that documents a subcommand, in a line ('' for any other paragraph)."""
+    if chunk.metadata.get("flags") or chunk.metadata.get("heading") in _NOT_ENTRIES:
+        return ""
+    text = " ".join(chunk.text.split())
+    opening = _TERM_OPENING.match(text)
+    if opening and opening.group(1) != command:
+        return first_sentences(text, width)
+    if scope(chunk):
+        head = " ".join((chunk.metadata.get("subheading") or "").split())
+        return f"{head}  {first_sentences(text, max(width - len(head) - 2, 60))}"
+    return ""
+
+
 def first_token(prefix: str) -> bytes:
     """What the first token of a Bash reply that starts with ``prefix`` must match."""
     return LINE if prefix.endswith("\n") or not prefix else ARGUMENTS
@@ -73,11 +103,12 @@ class Context:
     synopsis: str
     options: list[Hit]
     examples: list[Hit]
+    subcommands: list[Hit]
     others: list[Hit]  # examples of other commands: the form of an answer, placeholders and all
 
     @property
     def hits(self) -> list[Hit]:
-        return self.options + self.examples + self.others
+        return self.subcommands + self.options + self.examples + self.others
 
 
 def invocation(name: str, card: str, synopsis: str = "") -> str:
@@ -103,12 +134,12 @@ class CommandFirst:
     """The stages above over one index, a retriever and a generator."""
 
     def __init__(self, index, retriever, generator, *, candidates: int = 5, draft: bool = False,
-                 choice: str = "channel", examples: int = 3, options: int = 4,
+                 choice: str = "channel", examples: int = 3, options: int = 4, subcommands: int = 2,
                  command_start: bool = True, evidence: bool = False) -> None:  # fmt: skip
         self.index, self.retriever, self.gen = index, retriever, generator
         self.command_start, self.evidence = command_start, evidence
         self.k, self.use_draft, self.choice = candidates, draft, choice
-        self.n_examples, self.n_options = examples, options
+        self.n_examples, self.n_options, self.n_subcommands = examples, options, subcommands
 
     def available(self) -> bool:
         """The index has command cards (built by a recent man-page or tldr indexer)."""
@@ -197,7 +228,8 @@ class CommandFirst:
         r = self.retriever
         mine = {"command": name, "kind": "doc"}
         found = r.retrieve(request, k=2 * self.n_options, filters=mine)
-        options = [h for h in found if h.chunk.metadata.get("flags")][: self.n_options]
+        options = _unique([h for h in found if h.chunk.metadata.get("flags")])[: self.n_options]
+        subs = [h for h in found if subcommand_line(h.chunk, name)][: self.n_subcommands]
         examples = r.retrieve(request, k=self.n_examples, filters={"command": name, "kind": "example"})
         others = []
         if len(examples) < self.n_examples:
@@ -207,7 +239,7 @@ class CommandFirst:
             ]
         synopsis = self.synopsis(name)
         summary = card.split(":", 1)[1].strip() if ":" in card else ""
-        return Context(name, first_sentences(summary, 200), synopsis, options, examples, others)
+        return Context(name, first_sentences(summary, 200), synopsis, options, examples, subs, others)
 
     def synopsis(self, name: str) -> str:
         """The SYNOPSIS paragraph of the command's man page ('' when it has none)."""
@@ -226,8 +258,13 @@ class CommandFirst:
         parts = [f"{typed}: {ctx.summary}" if ctx.summary else typed]
         if ctx.synopsis:
             parts.append(f"Usage: {ctx.synopsis}")
+        if ctx.subcommands:
+            lines = (subcommand_line(h.chunk, ctx.name) for h in ctx.subcommands)
+            parts.append("Subcommands and arguments:\n" + "\n".join(f"  {line}" for line in lines))
         if ctx.options:
-            parts.append("Options:\n" + "\n".join(f"  {option_line(h.chunk.text, 150)}" for h in ctx.options))
+            # an option of one subcommand is shown after it: `update --backup ...`, not `--backup`
+            lines = (_scoped_option(h.chunk) for h in ctx.options)
+            parts.append("Options:\n" + "\n".join(f"  {line}" for line in lines))
         shown = ctx.examples + ctx.others
         if shown:
             parts.append("Examples:\n" + "\n".join(_example(h.chunk) for h in shown))
@@ -249,6 +286,23 @@ def choice_messages(request: str, candidates: list[Candidate],
 def channel_text(card: str) -> str:
     """What a request is scored after in the channel choice: the card's opening, then a cue."""
     return f"{first_sentences(card, 150)}\nA task it does:"
+
+
+def _scoped_option(chunk: Chunk) -> str:
+    return " ".join(filter(None, (scope(chunk), option_line(chunk.text, 150))))
+
+
+def _unique(hits: list[Hit]) -> list[Hit]:
+    """Option paragraphs, each line once (pipx's page repeats --system-site-packages under four
+    subcommands)."""
+    seen: set[str] = set()
+    out = []
+    for h in hits:
+        line = _scoped_option(h.chunk)
+        if line not in seen:
+            seen.add(line)
+            out.append(h)
+    return out
 
 
 def _evidence(candidate: Candidate) -> str:

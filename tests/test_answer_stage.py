@@ -1173,3 +1173,40 @@ def test_the_api_style_by_default_is_a_stub_except_for_a_half_billion_model():
     assert api_style("auto", "qwen2.5-coder-0.5b") == api_style("auto", "qwen2.5-coder:0.5b") == "cards"
     assert api_style("auto", "qwen2.5-coder-10.5b") == "stub" and api_style("auto", None) == "stub"
     assert api_style("cards", "qwen2.5-coder-1.5b") == "cards"
+
+
+def _para(text: str, heading: str = "DESCRIPTION", subheading: str = "", flags=()):
+    from docprompt.models import Chunk
+
+    meta = {"command": "tlmgr", "heading": heading, "subheading": subheading, "flags": list(flags)}
+    return Chunk(id="p#0", doc_id="p", position=0, text=text, content_hash="", kind="doc", metadata=meta)
+
+
+def test_the_write_prompt_shows_subcommands_and_which_subcommand_an_option_belongs_to():
+    from docprompt.bash_answer import CommandFirst, Context, subcommand_line
+    from docprompt.models import Hit
+
+    usage = "check [option...] [depends|files|all]"
+    check = _para("Execute one (or all) check(s) of the consistency of the installation.", "ACTIONS", usage)
+    entry = _para("list [-t|-l] [pattern...] List loaded modules.", subheading="Module Sub-Commands")
+    prose = _para("TeX Live is organized into a few top-level schemes.")
+    synopsis = _para("tlmgr [option...] action [option...] [operand...]", "SYNOPSIS")
+    backup = _para("--backup\n    Make a backup first.", "ACTIONS", "update [option] [pkg...]", ["--backup"])
+    assert subcommand_line(check, "tlmgr").startswith(f"{usage}  Execute one (or all) check(s)")
+    assert subcommand_line(entry, "module") == "list [-t|-l] [pattern...] List loaded modules."
+    assert subcommand_line(prose, "tlmgr") == subcommand_line(synopsis, "tlmgr") == ""
+    assert subcommand_line(backup, "tlmgr") == ""  # an option: shown among the options
+    hits = [Hit(chunk=c, score=1.0) for c in (check, backup)]
+    ctx = Context("tlmgr", "the TeX Live manager.", "", [hits[1]], [], [hits[0]], [])
+    user = CommandFirst(None, None, None).messages("check the whole installation", ctx)[-1]["content"]
+    assert f"Subcommands and arguments:\n  {usage}" in user
+    assert "Options:\n  update --backup  Make a backup first." in user
+
+
+def test_an_option_line_repeated_on_a_page_is_shown_once():
+    from docprompt.bash_answer import _unique
+    from docprompt.models import Hit
+
+    flag = "--system-site-packages\n    Give the virtual environment access to the system site-packages dir."
+    hits = [Hit(chunk=_para(flag, "OPTIONS", flags=["--system-site-packages"]), score=1.0) for _ in range(3)]
+    assert len(_unique(hits)) == 1
