@@ -56,8 +56,11 @@ ARGUMENTS = rb"(?:[ \n`]|$)"
 # cabal's "list List packages..."). The write prompt showed flag paragraphs only, and the model
 # wrote `tlmgr check` for "tlmgr check all", `module lsmod` for "module list".
 _USAGE_HEAD = re.compile(r'"?([a-z][\w.+-]*)"?(?:\s+\S.*)?$')
-_TERM_OPENING = re.compile(r"([a-z][\w.+-]*)\s+(?:[\[<{]|[A-Z])")
+_TERM_OPENING = re.compile(r"([a-z][\w+-]*(?:\.[\w+-]+)*)\s+(?:[\[<{]|[A-Z])")
 _NOT_ENTRIES = {"NAME", "SYNOPSIS"}
+# prose that goes on from the paragraph before ("the Muslim Caliphs ...")
+_PROSE = {"a", "an", "and", "as", "at", "by", "for", "from", "if", "in", "is", "it", "of", "on", "or",
+          "so", "that", "the", "then", "this", "to", "when", "where", "which", "with"}  # fmt: skip
 
 
 def scope(chunk: Chunk) -> str:
@@ -72,7 +75,7 @@ def subcommand_line(chunk: Chunk, command: str, width: int = 160) -> str:
         return ""
     text = " ".join(chunk.text.split())
     opening = _TERM_OPENING.match(text)
-    if opening and opening.group(1) != command:
+    if opening and opening.group(1) not in {command, *_PROSE}:
         return first_sentences(text, width)
     if scope(chunk):
         head = " ".join((chunk.metadata.get("subheading") or "").split())

@@ -1195,6 +1195,8 @@ def test_the_write_prompt_shows_subcommands_and_which_subcommand_an_option_belon
     assert subcommand_line(check, "tlmgr").startswith(f"{usage}  Execute one (or all) check(s)")
     assert subcommand_line(entry, "module") == "list [-t|-l] [pattern...] List loaded modules."
     assert subcommand_line(prose, "tlmgr") == subcommand_line(synopsis, "tlmgr") == ""
+    for went_on in ("year. The fourth month begins on the summer solstice.", "the Muslim Caliphs kept it."):
+        assert subcommand_line(_para(went_on), "jcal") == ""  # prose going on from a paragraph before
     assert subcommand_line(backup, "tlmgr") == ""  # an option: shown among the options
     hits = [Hit(chunk=c, score=1.0) for c in (check, backup)]
     ctx = Context("tlmgr", "the TeX Live manager.", "", [hits[1]], [], [hits[0]], [])
