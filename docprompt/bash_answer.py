@@ -8,9 +8,10 @@
    (``"model"``: held to their names token by token, or an enum schema on Ollama; what Ollama
    does for ``"channel"`` too), or the first candidate is taken (``"first"``: the draft's command
    when the index or this machine knows it, else the best card).
-3. **Write**: a short prompt with that command's summary, synopsis, the option paragraphs of its
-   page that match the request, and examples; the reply starts inside a ```bash block with the
-   command's name already written, so it is a command line every time.
+3. **Write**: a short prompt with that command's summary, synopsis, the subcommand and option
+   paragraphs of its page that match the request (an option after its subcommand), and examples;
+   the reply starts inside a ```bash block with the command's name already written, so it is a
+   command line every time.
 
 Every stage can be switched off (settings ``command_first``, ``draft``, ``choice``) to measure
 what it brings; without cards in the index the stage falls back to the plain docs prompt.
