@@ -45,11 +45,16 @@ _CALLED = ("function", "method", "classmethod", "staticmethod")
 @dataclass
 class Context:
     imports: list[str] = field(default_factory=list)
-    cards: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)  # what the prompt shows, for citations
-    entries: list = field(default_factory=list)  # the cards' parts (:class:`~docprompt.pystub.Entry`)
+    entries: list[Entry] = field(default_factory=list)  # the API entries shown, as cards or a stub
+
+    @property
+    def cards(self) -> list[str]:
+        """The entries as cards: a line each, then its members and the notes on its values."""
+        return ["\n    ".join([api_card(e.chunk), *([e.members] if e.members else []), *e.notes])
+                for e in self.entries]  # fmt: skip
 
 
 class PythonPrompt:
@@ -143,7 +148,7 @@ class PythonPrompt:
     def _add_card(self, ctx: Context, hit: Hit, seen: set[str]) -> None:
         chunk = hit.chunk
         symbol = chunk.metadata.get("symbol", "")
-        if symbol in seen or len(ctx.cards) >= self.max_cards:
+        if symbol in seen or len(ctx.entries) >= self.max_cards:
             return
         seen.add(symbol)
         kind = chunk.metadata.get("kind_of_symbol", "")
@@ -182,9 +187,7 @@ class PythonPrompt:
         line = import_line(chunk)
         if line and line not in ctx.imports:
             ctx.imports.append(line)
-        said = param_notes(chunk) + self._syntax(chunk)
-        ctx.cards.append("\n    ".join([api_card(chunk), *([members] if members else []), *said]))
-        ctx.entries.append(Entry(chunk, said, members))
+        ctx.entries.append(Entry(chunk, param_notes(chunk) + self._syntax(chunk), members))
         if hit not in ctx.hits:
             ctx.hits.append(hit)
 
