@@ -820,3 +820,89 @@ def test_a_handler_for_what_the_call_as_written_never_raises_is_flagged(tmp_path
     assert not issues(head + "s.merge(o, mode=Mode.KEEP)\n")  # nothing caught: nothing to say
     ns["a"] = "stores.Archive"  # the call's own class's docs: Archive.merge raises it always
     assert not issues(code.replace("s.merge", "a.merge"))
+
+
+WINES = '''"""Wines."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bottle:
+    """A bottle of wine.
+
+    Attributes:
+        label: what the label says.
+        year: the vintage.
+    """
+
+    label: str
+    year: int
+
+    @property
+    def age(self) -> int:
+        """Years since the vintage."""
+        return 2026 - self.year
+
+    def but(self, **changes: object) -> "Bottle":
+        """A copy of the bottle with some fields changed."""
+
+
+@dataclass
+class Rack:
+    """A rack, which may be moved."""
+
+    row: int
+
+
+class Cellar:
+    """Bottles on racks."""
+
+    def get(self, label: str) -> Bottle:
+        """The bottle of that label."""
+
+    def rack(self, n: int) -> Rack:
+        """The nth rack."""
+'''
+
+
+def test_a_field_set_on_a_frozen_class_becomes_the_changed_copy_its_docs_make(tmp_path):
+    """``b.year = 1999`` on a ``@dataclass(frozen=True)`` raises: the fix is the class's own copy
+    method (a method returning the class and taking ``**changes``); fields of a mutable class
+    may be set."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "wines.py").write_text(WINES)
+    ix = make_indexer("python", [str(tmp_path / "wines.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("wines"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("wines"))
+    assert api.frozen("wines.Bottle") and not api.frozen("wines.Rack")
+    assert api.copier("wines.Bottle") == "but" and api.copier("wines.Cellar") == ""
+
+    def issues(code):
+        return verify_python(code, api, use_import=False, namespace={"c": "wines.Cellar"}).issues
+
+    code = "b = c.get('Rioja')\nb.year = 1999\nx = b.age"
+    (issue,) = issues(code)
+    assert (issue.kind, issue.name) == ("frozen", "wines.Bottle.year")
+    assert issue.message == (
+        "`Bottle` objects are frozen, so setting `b.year` raises: make a changed copy, `b = b.but(year=1999)`"
+    )
+    assert issue.card.startswith("wines.Bottle.but(**changes: object) -> 'Bottle': A copy of the bottle")
+    assert apply_fixes(code, [issue])[0] == "b = c.get('Rioja')\nb = b.but(year=1999)\nx = b.age"
+    (issue,) = issues("b = c.get('Rioja')\nb.year -= 1")
+    assert issue.fix[2] == "b = b.but(year=b.year - 1)"
+    (issue,) = issues("b = c.get('Rioja')\nb.yaer = 1999")  # misspelt: the documented field
+    assert issue.fix[2] == "b = b.but(year=1999)"
+    (issue,) = issues("c.get('Rioja').year = 1999")  # no name to rebind: no fix
+    assert issue.kind == "frozen" and issue.fix is None and "c.get('Rioja').but(year=1999)" in issue.message
+    (issue,) = issues("b = c.get('Rioja')\nb.age = 3")
+    assert issue.message.startswith("`Bottle.age` is worked out from the fields, never set")
+    (issue,) = issues("b = c.get('Rioja')\nb.colour = 'red'")  # no such field: which one is the model's call
+    assert issue.kind == "unknown-member" and issue.fix is None and "b.but(field=value)" in issue.message
+    assert not issues("r = c.rack(2)\nr.row = 3")  # a mutable class
+    assert not issues("b = c.get('Rioja')\nb2 = b.but(year=1999)")

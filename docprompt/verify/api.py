@@ -202,6 +202,24 @@ class IndexSymbols:
         sig = (self.entries[symbol].metadata.get("signature") or "") if symbol in self.entries else ""
         return sig.rsplit("->", 1)[1].strip() if "->" in sig else ""
 
+    def frozen(self, name: str) -> bool:
+        """A class whose entry shows it frozen (``@dataclass(frozen=True)``, attrs' ``@frozen``):
+        setting a field of an instance raises."""
+        symbol = self.resolve(name)
+        text = self.entries[symbol].text if symbol in self.entries and self.is_class(symbol) else ""
+        return bool(re.search(r"^@[\w.]*(\(.*\bfrozen\s*=\s*True\b.*\)|\bfrozen\b)", text, re.M))
+
+    def copier(self, cls: str) -> str:
+        """The method of ``cls`` that returns a changed copy: it returns the class and takes the
+        changes as ``**keywords`` (``Accession.but(**changes)``); '' when none does."""
+        symbol = self.resolve(cls)
+        for member in sorted(self.members(symbol)) if symbol else []:
+            name = f"{symbol}.{member}"
+            sig = self.signature(name) if self.kind(name) == "method" else None
+            if sig is not None and sig.kwarg is not None and self.returns(name) == symbol:
+                return member
+        return ""
+
     def member_list(self, name: str) -> list[str]:
         """:meth:`members` in the order the docs give them (enum members their text names last)."""
         symbol = self.resolve(name) or name

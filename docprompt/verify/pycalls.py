@@ -1,8 +1,9 @@
 """Calls and members checked against the documented API: unknown keyword arguments, too many
 positional ones, missing required ones, strings the docs do not allow (``Literal``, enums, "one
 of ``a``, ``b``"), methods called on their class, members a documented class does not have (enum
-members named by the docs' word for another), and members of the built-in values documented
-functions return; with the fix wherever the docs determine it (see :mod:`.pycheck`)."""
+members named by the docs' word for another), fields set on a frozen class, and members of the
+built-in values documented functions return; with the fix wherever the docs determine it (see
+:mod:`.pycheck`)."""
 
 from __future__ import annotations
 
@@ -201,6 +202,57 @@ def attribute_issues(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, B
     if not _lists_fields(owner, api):
         return []
     return _missing_member(owner, attr, node, api, lines, called=True)
+
+
+def stored_issues(node: ast.Attribute, stmt: ast.stmt | None, api: IndexSymbols, env: Mapping[str, Binding],
+                  lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``lot.grams = 850`` (``stmt``: the assignment, when ``node`` is its one target) where
+    ``lot`` holds a documented class: a field the class does not list is unknown, as when read;
+    and setting any field of a frozen class raises, so the issue writes the changed copy its copy
+    method makes (``lot = lot.but(grams=850)``; the fix, where ``lot`` is a name and the
+    statement one line), else ``dataclasses.replace``."""
+    owner = type_of(node.value, api, env)
+    if not owner or node.attr.startswith("_"):
+        return []
+    unknown = []
+    if api.resolve(f"{owner}.{node.attr}") is None and _lists_fields(owner, api):
+        unknown = _missing_member(owner, node.attr, node, api, lines, called=True)
+    if not api.frozen(owner):
+        return unknown
+    short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
+    obj, copier = ast.unparse(node.value), api.copier(owner)
+    how = f"`{obj}.{copier}(field=value)`" if copier else "`dataclasses.replace`"
+    if unknown and not unknown[0].suggestions:  # no field to set: which one is the model's to find
+        unknown[0].message += f"; and `{short}` objects are frozen: a changed copy is made with {how}"
+        return unknown
+    if api.kind(f"{owner}.{node.attr}") == "property":  # lot.genus: worked out from the fields
+        message = f"`{short}.{node.attr}` is worked out from the fields, never set"
+        message += f", and `{short}` objects are frozen: a changed copy is made with {how}"
+        return [Issue("frozen", f"{owner}.{node.attr}", message, line=node.lineno, card=api.card(owner))]
+    field = unknown[0].suggestions[0] if unknown else node.attr
+    if isinstance(stmt, ast.Assign):
+        value = ast.unparse(stmt.value)
+    elif isinstance(stmt, ast.AugAssign):  # lot.grams -= 5 -> lot.but(grams=lot.grams - 5)
+        read = ast.Attribute(value=node.value, attr=field, ctx=ast.Load())
+        value = ast.unparse(ast.BinOp(left=read, op=stmt.op, right=stmt.value))
+    else:
+        value = "..."
+    made = f"{obj}.{copier}({field}={value})" if copier else f"dataclasses.replace({obj}, {field}={value})"
+    named = isinstance(node.value, ast.Name)
+    rewrite = f"{obj} = {made}" if named else made
+    one_line = stmt is not None and stmt.lineno == stmt.end_lineno and value != "..."
+    return [
+        Issue(
+            "frozen",
+            f"{owner}.{field}",
+            f"`{short}` objects are frozen, so setting `{obj}.{node.attr}` raises: "
+            f"make a changed copy, `{rewrite}`",
+            line=node.lineno,
+            card=api.card(f"{owner}.{copier}") if copier else api.card(owner),
+            fix=span_fix(stmt, lines, rewrite) if copier and named and one_line else None,
+            suggestions=[copier] if copier else [],
+        )
+    ]
 
 
 def _lists_fields(owner: str, api: IndexSymbols) -> bool:

@@ -7,7 +7,8 @@
   constructors and methods of instances (types followed through constructors, factories'
   return annotations and the variables a notebook or setup already holds): :mod:`.pycalls`;
 - methods a documented class does not have, enum members spelled differently, members of the
-  built-in values documented functions return, methods iterated without being called;
+  built-in values documented functions return, methods iterated without being called; fields
+  set on an instance of a frozen class (the changed copy its copy method makes instead);
 - a notebook variable made anew, at the top or in passing (``starter_ledger().pluck(...)``);
 - the variables the request asks for never assigned; names used before anything assigns them;
 - documented classes and functions written again instead of called.
@@ -26,7 +27,7 @@ from collections.abc import Mapping
 from . import Issue
 from .api import IndexSymbols
 from .failures import never_raised
-from .pycalls import attribute_issues, call_issues
+from .pycalls import attribute_issues, call_issues, stored_issues
 from .pyexpr import Binding, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
 from .pyreturns import builtin_returned, elements_for_field
@@ -61,6 +62,11 @@ def check(
     }  # fmt: skip
     constants = string_constants(tree)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    setting: dict[int, ast.stmt] = {  # an attribute set -> its statement
+        id(n.target if isinstance(n, ast.AugAssign) else n.targets[0]): n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.AugAssign) or (isinstance(n, ast.Assign) and len(n.targets) == 1)
+    }
     values: dict[str, tuple[str, str]] = {}  # name -> (built-in value a documented call returned, its symbol)
     issues: list[Issue] = []
     for node in _in_order(tree):
@@ -94,6 +100,8 @@ def check(
             issues += call_issues(node, api, env, lines, unbound, constants, values)
             if node.args == node.keywords == [] and id(node) not in assigned_values:
                 issues += _made_inline(node, type_of(node, api, env), held, api, lines)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            issues += stored_issues(node, setting.get(id(node)), api, env, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
             issues += attribute_issues(node, api, env, lines, called=id(node) in called)
             if id(node) in iterated:
