@@ -435,6 +435,8 @@ def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
     assert meant_members(code.replace("SCREW", "CORK"), "seal jar a with a stopper", jars) == []
     both = "from jars import Lid\nx = [Lid.SCREW, Lid.CORK]\n"
     assert meant_members(both, "a stopper or a screw cap", jars) == []
+    # where the request puts the result is not what it asks for ("in store" named a member)
+    assert meant_members(code, "Seal jar a. Store the result in `cork`.", jars) == []
 
 
 def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
