@@ -976,6 +976,61 @@ def test_a_number_the_request_gives_and_the_code_never_uses_is_a_problem(jar_ind
     assert unused_numbers("j = 1", ask, api) == []
 
 
+PLOTS = '''"""Plots."""
+
+
+def plan(ledger, *, threshold: float = 70.0, keep_back: float = 5.0, as_of: int | None = None) -> list:
+    """Plan which lots to regrow.
+
+    Args:
+        ledger: the ledger.
+        threshold: germination rate (percent) below which a lot is regrown.
+        keep_back: grams that stay in store whatever happens.
+        as_of: the current year, to find overdue lots.
+    """
+    return []
+
+
+def export(ledger, path: str, *, where: str | None = None) -> int:
+    """Write lots to a file.
+
+    Args:
+        ledger: the ledger.
+        path: the file.
+        where: a filter; only the lots it admits are written.
+    """
+    return 0
+'''
+
+
+def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_path):
+    """ "lots under 80 % germination" and ``plan(bank, threshold=70)``: ``threshold``'s docs share
+    "germination" with the words around 80 (``as_of``'s "overdue lots" shares only "lots", a word
+    other parameters' docs use too), so 80 replaces the literal, or is passed where the call left
+    it out; where no parameter's docs share a word there is no fix."""
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.given import unused_numbers
+
+    (tmp_path / "plots.py").write_text(PLOTS)
+    ix = make_indexer("python", [str(tmp_path / "plots.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("plots"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("plots"))
+    ask = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
+    code = "from plots import plan\np = plan(bank, threshold=70, as_of=2026)"
+    (issue,) = unused_numbers(code, ask, api)
+    assert issue.message == (
+        "the task gives 80 ('lots under 80 % germination'), which the code never uses: "
+        "it is `plan`'s threshold: pass threshold=80, not threshold=70"
+    )
+    assert apply_fixes(code, [issue])[0].endswith("p = plan(bank, threshold=80, as_of=2026)")
+    (issue,) = unused_numbers("p = plan(bank)", ask, api)
+    assert apply_fixes("p = plan(bank)", [issue])[0] == "p = plan(bank, threshold=80)"
+    (issue,) = unused_numbers("p = plan(bank)", "Plan it for 80 people; store it in `p`.", api)
+    assert issue.fix is None and issue.message.endswith("use it where the task means it")
+
+
 def test_a_member_called_along_a_builder_chain_is_checked(jar_index):
     """``jar('plums').filled(300).ripe(93)``: each call of the chain returns a ``JarDraft``, which
     has no ``ripe``; the one member that begins so is the fix. A documented member passes."""

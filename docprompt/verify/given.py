@@ -78,11 +78,77 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
         after = re.split(r"[.,;:?!)]", text[m.end() :])[0].split()[:2]
         after = after if after and not re.search(r"[^\W\d_]", after[0]) else after[:1]  # "93 % germination"
         context = " ".join([*before, said, *after])
+        if meant := _meant_argument(tree, code, api, said, context):
+            issues.append(meant)
+            continue
         message = (
             f"the task gives {said} ({context!r}), which the code never uses: use it where the task means it"
         )
         issues.append(Issue("unused-value", said, message))
     return issues
+
+
+def _meant_argument(tree: ast.AST, code: str, api, said: str, context: str) -> Issue | None:
+    """The numeric parameter of a documented call in the code whose docs best share the words
+    around the number the code leaves out ("lots under 80 % germination" and ``threshold``:
+    "germination rate (percent) below which a lot is regrown"; a word weighs less the more
+    parameters' docs use it, so "lots" of ``as_of``'s "overdue lots" weighs less): the number is
+    passed there, in place of another literal or added. None where no parameter fits, or two
+    fit as well."""
+    words = set(_content_words(context))
+    scored: list[tuple[float, ast.Call, str, str, ast.expr | None]] = []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
+        if len(symbols) != 1:
+            continue
+        (symbol,) = symbols
+        params, args = api.entries[symbol].metadata.get("params") or {}, api.signature(symbol)
+        if not isinstance(params, dict) or args is None:
+            continue
+        passed = {k.arg: k.value for k in call.keywords if k.arg}
+        for a in [*args.args, *args.kwonlyargs]:
+            annotation = ast.unparse(a.annotation) if a.annotation is not None else ""
+            numeric = re.fullmatch(r"(int|float)( \| None)?", annotation)
+            value = passed.get(a.arg)
+            literal = value is None or (isinstance(value, ast.Constant) and type(value.value) in (int, float))
+            shared = words & set(_content_words(str(params.get(a.arg, ""))))
+            score = sum(1 / _param_df(api).get(w, 1) for w in shared)
+            if numeric and literal and score:
+                scored.append((score, call, symbol, a.arg, value))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    _, call, symbol, param, value = scored[0]
+    lines = code.splitlines()
+    if value is not None:
+        fix = span_fix(value, lines, said)
+        what = f"pass {param}={said}, not {param}={ast.unparse(value)}"
+    else:
+        number = ast.Constant(float(said) if "." in said else int(said))
+        added = ast.Call(call.func, call.args, [*call.keywords, ast.keyword(param, number)])
+        fix = span_fix(call, lines, ast.unparse(added))
+        what = f"pass {param}={said}"
+    name = symbol.rsplit(".", 1)[-1]
+    message = f"the task gives {said} ({context!r}), which the code never uses: "
+    message += f"it is `{name}`'s {param}: {what}"
+    return Issue("unused-value", said, message, line=call.lineno, card=api.card(symbol), fix=fix)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w.casefold() for w in re.findall(r"[^\W\d_]{4,}", text)]
+
+
+def _param_df(api) -> dict[str, int]:
+    """word -> how many documented parameters' docs use it (kept on ``api``)."""
+    if not hasattr(api, "_param_df"):
+        df: dict[str, int] = {}
+        for entry in api.entries.values():
+            params = entry.metadata.get("params") or {}
+            for doc in params.values() if isinstance(params, dict) else ():
+                for w in set(_content_words(str(doc))):
+                    df[w] = df.get(w, 0) + 1
+        api._param_df = df
+    return api._param_df
 
 
 _PERCENT = re.compile(r"\bper ?cent\b|%|\b0\s*(?:\.\.|-|to)\s*100\b", re.I)
