@@ -908,3 +908,89 @@ def test_a_field_set_on_a_frozen_class_becomes_the_changed_copy_its_docs_make(tm
     assert issue.kind == "unknown-member" and issue.fix is None and "b.but(field=value)" in issue.message
     assert not issues("r = c.rack(2)\nr.row = 3")  # a mutable class
     assert not issues("b = c.get('Rioja')\nb2 = b.but(year=1999)")
+
+
+SHELVES = '''"""Shelves."""
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Book:
+    """A book.
+
+    Attributes:
+        title: its title.
+        pages: how many pages.
+    """
+
+    title: str
+    pages: int
+
+
+class Shelf:
+    """Books in title order."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def __iter__(self) -> Iterator[Book]:
+        return iter(())
+
+    def titles(self) -> list[str]:
+        """The titles, sorted."""
+
+    def take(self, title: str) -> Book:
+        """The book with that title."""
+
+    def lend(self, title: str, *, days: int = 14) -> Book:
+        """Lend a book out."""
+
+
+class Row(dict):
+    """A row of cells (a dict: indexable though it says nothing of it)."""
+'''
+
+
+def test_a_container_used_as_what_it_is_not(tmp_path):
+    """The python indexer records a class's container methods from its source (``protocols``);
+    ``shelf[t]`` where Shelf defines no ``__getitem__`` is fixed to its one getter (``take``:
+    "The book with ...", not ``lend``, an action); ``for b in shelf.titles(): b.pages`` iterates
+    the strings ``titles`` returns as if they were the books ``shelf`` yields: the fix iterates
+    ``shelf``. A class with a base may be indexable through it: not checked."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "shelves.py").write_text(SHELVES)
+    ix = make_indexer("python", [str(tmp_path / "shelves.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("shelves"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("shelves"))
+    assert api.protocols("shelves.Shelf") == {"len": "int", "iter": "Iterator[Book]"}
+    assert api.protocols("shelves.Book") == {} and api.protocols("shelves.Row") is None
+    assert api.iterates("shelves.Shelf") == "shelves.Book"
+
+    def issues(code):
+        ns = {"shelf": "shelves.Shelf", "row": "shelves.Row"}
+        return verify_python(code, api, use_import=False, namespace=ns).issues
+
+    code = "b = shelf['Emma']"
+    (issue,) = issues(code)
+    assert (issue.kind, issue.message) == (
+        "not-indexable", "`Shelf` objects cannot be indexed (`shelf['Emma']`): use `shelf.take('Emma')`"
+    )
+    assert apply_fixes(code, [issue])[0] == "b = shelf.take('Emma')"
+    code = "n = [t for t in shelf.titles() if t.pages > 100]"
+    (issue,) = issues(code)
+    assert issue.kind == "iterated-strings" and issue.message == (
+        "`shelf.titles()` gives strings, which have no `pages`: iterating `shelf` gives its Book objects: "
+        "`for t in shelf`"
+    )
+    assert apply_fixes(code, [issue])[0] == "n = [t for t in shelf if t.pages > 100]"
+    (issue,) = issues("for t in shelf.titles():\n    print(t.pages)")
+    assert issue.fix[2] == "for t in shelf:"
+    assert not issues("x = row['a']\ny = [t.upper() for t in shelf.titles()]\nz = shelf.titles()[0]")
+    assert not issues("y = [t.title() for t in shelf.titles()]")  # a str has .title too

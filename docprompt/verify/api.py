@@ -220,6 +220,19 @@ class IndexSymbols:
                 return member
         return ""
 
+    def protocols(self, cls: str) -> dict[str, str] | None:
+        """The container methods a class defines (``iter`` -> ``Iterator[Accession]``), as its
+        source shows them; None where not known (a base class, an import-mode index)."""
+        symbol = self.resolve(cls)
+        found = self.entries[symbol].metadata.get("protocols") if symbol in self.entries else None
+        return found if isinstance(found, dict) else None
+
+    def iterates(self, cls: str) -> str:
+        """The documented class iterating an instance of ``cls`` yields ('' when not known)."""
+        annotation = (self.protocols(cls) or {}).get("iter", "")
+        m = re.fullmatch(r"(?:\w+\.)*(?:Iterator|Iterable|Generator)\[([\w.]+)(?:,.*)?\]", annotation)
+        return self.class_named(m.group(1).rsplit(".", 1)[-1]) if m else ""
+
     def member_list(self, name: str) -> list[str]:
         """:meth:`members` in the order the docs give them (enum members their text names last)."""
         symbol = self.resolve(name) or name

@@ -273,6 +273,8 @@ class PythonApiIndexer(FileTreeIndexer):
                 meta["params"] = params  # {name: description}, for API cards and call checks
             if sym.kind != "class" and (sym.returns or documented):
                 meta["returns"] = sym.returns or documented
+        if sym.protocols is not None:
+            meta["protocols"] = sym.protocols  # what iterating or indexing an instance does, if anything
         doc = self._document(qual, text, owner, sym.lineno, meta)
         yield doc
         yield from self._examples(doc, sym.doc)

@@ -27,6 +27,9 @@ class Symbol:
     returns: str = ""  # the return annotation (a property's type)
     also: list[str] = field(default_factory=list)  # a method's other names in its class (``config``)
     base_refs: list[tuple[str, Symbol, Module]] | None = None  # a class's resolved bases (key, sym, owner)
+    # a class's container methods read from source (``iter`` -> ``Iterator[Lot]``, ``len`` -> ``int``);
+    # None: not known (import mode, or a base class may define them)
+    protocols: dict[str, str] | None = None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from .._fs import Skips, decode_text, read_bytes
 from .model import Module, Symbol, short
 
 _SIGNATURE_DECORATORS = {"property", "cached_property", "staticmethod", "classmethod", "overload"}
+_CONTAINER_METHODS = {"__iter__", "__getitem__", "__len__", "__contains__"}
 _DATACLASS_DECORATORS = {"dataclass", "define", "frozen", "attrs", "s", "mutable"}
 _FIELD_BASES = {"NamedTuple", "BaseModel", "TypedDict", "BaseSettings"}
 
@@ -212,6 +213,8 @@ def _class(node: ast.ClassDef) -> Symbol:
                 sym.members.append(_value_symbol(stmt, name, "attribute", doc))
     for member in sym.members:  # a name defined by ``def`` too (another platform's branch) is its own
         member.also = [n for n in member.also if n not in seen]
+    if not sym.bases:  # a base (``dict``) may define what the class does not
+        sym.protocols = {m.name.strip("_"): m.returns for m in sym.members if m.name in _CONTAINER_METHODS}
     field_like = bool({_bare(d) for d in sym.decorators} & _DATACLASS_DECORATORS) or bool(
         {b.rsplit(".", 1)[-1].split("[")[0] for b in sym.bases} & _FIELD_BASES
     )

@@ -1,0 +1,95 @@
+"""Containers of the documented API used as what they are not: an instance indexed where its
+class defines no ``__getitem__`` (``bank[code]`` for a ``Ledger`` looked up with ``pluck``), and
+the strings a method returns iterated as if they were the objects the instance itself yields
+(``for lot in bank.codes(): lot.site``). Known only where the index read the class's source."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+
+from . import Issue, span_fix
+from .api import IndexSymbols
+from .pyexpr import Binding, container_parts, dotted, type_of
+
+# a getter's docs name what it gives ("The lot with that code."), an action's what it does
+_GETTER_DOC = re.compile(r"(the|a|an|return|returns|get|gets|look|looks|find|finds)\b", re.I)
+
+
+def subscript_issues(node: ast.Subscript, api: IndexSymbols, env: Mapping[str, Binding],
+                     lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``bank[code]`` where ``bank``'s class defines no ``__getitem__``: the fix calls its one
+    getter, the method that takes one argument and returns what iterating the instance yields,
+    and whose docs say what it gives (``pluck``: "The lot with that code.", not ``isolate``:
+    "Put a lot in quarantine")."""
+    owner = type_of(node.value, api, env)
+    protocols = api.protocols(owner) if owner else None
+    if not owner or protocols is None or "getitem" in protocols or not isinstance(node.ctx, ast.Load):
+        return []
+    short, obj = owner.rsplit(".", 1)[-1], ast.unparse(node.value)
+    getters = _getters(owner, api)
+    if len(getters) == 1:
+        call = f"{obj}.{getters[0]}({ast.unparse(node.slice)})"
+        message = f"`{short}` objects cannot be indexed (`{ast.unparse(node)}`): use `{call}`"
+        return [Issue("not-indexable", owner, message, line=node.lineno,
+                      card=api.card(f"{owner}.{getters[0]}"), fix=span_fix(node, lines, call))]  # fmt: skip
+    members = ", ".join(sorted(m for m in api.members(owner) if not m.startswith("_"))[:20])
+    message = f"`{short}` objects cannot be indexed (`{ast.unparse(node)}`): its members are: {members}"
+    return [Issue("not-indexable", owner, message, line=node.lineno, card=api.card(owner))]
+
+
+def _getters(owner: str, api: IndexSymbols) -> list[str]:
+    yields = api.iterates(owner)
+    found = []
+    for member in sorted(api.members(owner)):
+        name = f"{owner}.{member}"
+        args = api.signature(name) if api.kind(name) == "method" else None
+        if args is None or not yields or api.returns(name) != yields:
+            continue
+        positional = args.args[: len(args.args) - len(args.defaults)]
+        required = [a for a in positional if a.arg not in ("self", "cls")]
+        optional_kw = all(d is not None for d in args.kw_defaults)
+        text = api.entries[api.resolve(name) or name].text
+        doc = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+        if len(required) == 1 and optional_kw and _GETTER_DOC.match(doc):
+            found.append(member)
+    return found
+
+
+def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],
+                     lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``for lot in bank.codes(): ... lot.site`` (a ``for`` statement or a comprehension):
+    ``codes`` returns ``list[str]``, and the attributes read on each element are members of
+    what iterating ``bank`` yields: the fix iterates ``bank``."""
+    loops: list[tuple[ast.expr, ast.expr, list]] = []
+    if isinstance(node, ast.For):
+        loops = [(node.iter, node.target, node.body)]
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        inside = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        loops = [(g.iter, g.target, [*inside, *g.ifs]) for g in node.generators]
+    issues = []
+    for iterated, target, body in loops:
+        if not (isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute)
+                and isinstance(target, ast.Name)):  # fmt: skip
+            continue
+        owner = type_of(iterated.func.value, api, env)
+        called = dotted(iterated.func, env)
+        yields = api.iterates(owner) if owner else ""
+        if not yields or called is None or container_parts(api.return_annotation(called[1]))[1] != "str":
+            continue
+        read = {
+            n.attr for part in body for n in ast.walk(part)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == target.id
+        }  # fmt: skip
+        fields = sorted(a for a in read if not hasattr(str, a) and a in api.members(yields))
+        if not fields:
+            continue
+        obj, short = ast.unparse(iterated.func.value), yields.rsplit(".", 1)[-1]
+        message = (
+            f"`{ast.unparse(iterated)}` gives strings, which have no `{fields[0]}`: "
+            f"iterating `{obj}` gives its {short} objects: `for {target.id} in {obj}`"
+        )
+        issues.append(Issue("iterated-strings", called[1], message, line=iterated.lineno,
+                            card=api.card(owner or ""), fix=span_fix(iterated, lines, obj)))  # fmt: skip
+    return issues
