@@ -152,6 +152,7 @@ class Stage:
         if self.language == "python":
             from .verify.failures import unhandled_failures
             from .verify.given import handwritten_values, unused_numbers, unused_words
+            from .verify.pymeant import meant_member
             from .verify.pyreturns import unasked_field
             from .verify.pyvalues import meant_values
             from .verify.request import (
@@ -189,6 +190,7 @@ class Stage:
                 report.issues += meant_values(code, self.request, symbols)
             if symbols is not None:
                 report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
+                report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)

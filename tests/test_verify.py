@@ -994,3 +994,32 @@ def test_a_container_used_as_what_it_is_not(tmp_path):
     assert issue.fix[2] == "for t in shelf:"
     assert not issues("x = row['a']\ny = [t.upper() for t in shelf.titles()]\nz = shelf.titles()[0]")
     assert not issues("y = [t.title() for t in shelf.titles()]")  # a str has .title too
+
+
+def test_a_member_the_class_lacks_is_fixed_to_the_one_the_request_describes(tmp_path):
+    """``b.name`` on a Bottle, whose docs list ``label: what the label says`` and ``year: the
+    vintage``: for "what does the label say" the fix is ``label``; a request whose words fit no
+    member's docs, or fit two as well, leaves the issue as it was."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pymeant import meant_member
+
+    (tmp_path / "wines.py").write_text(WINES)
+    ix = make_indexer("python", [str(tmp_path / "wines.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("wines"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("wines"))
+
+    def meant(code, request):
+        (issue,) = verify_python(code, api, use_import=False, namespace={"c": "wines.Cellar"}).issues
+        return meant_member(issue, request, api, code)
+
+    code = "x = c.get('Rioja').name"
+    issue = meant(code, "What does the label of the Rioja in `c` say? Store it in `x`.")
+    assert issue.message == "`Bottle` has no `name`: the task asks for `label` (what the label says)"
+    assert issue.fix == (1, code, "x = c.get('Rioja').label")
+    assert meant(code, "What colour is the Rioja in `c`? Store it in `x`.").fix is None
+    called = "x = c.get('Rioja').name()"  # a method, not a field
+    assert meant(called, "What does the label say? Store it in `x`.").fix is None

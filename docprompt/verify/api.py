@@ -34,6 +34,7 @@ class IndexSymbols:
         self.modules: set[str] = set()  # known to be modules (python indexer's "module" metadata)
         self.canonical: dict[str, str] = {}  # alias or symbol -> symbol
         self.entries: dict[str, Chunk] = {}
+        self.more_text: dict[str, str] = {}
         # a reference's names relative to their library (DevDocs' pygame ``key.name``, Django's
         # ``db.models.F``): documented, but not where an import finds them
         self.relative: set[str] = set()
@@ -45,6 +46,8 @@ class IndexSymbols:
             m = chunk.metadata
             symbol = m["symbol"]
             self.names.add(symbol)
+            if symbol in self.entries:  # a long entry's later chunks (its Attributes: section)
+                self.more_text[symbol] = self.more_text.get(symbol, "") + "\n" + chunk.text
             self.entries.setdefault(symbol, chunk)
             self.canonical.setdefault(symbol, symbol)
             if isinstance(m.get("module"), str):
