@@ -996,6 +996,62 @@ def test_a_container_used_as_what_it_is_not(tmp_path):
     assert not issues("y = [t.title() for t in shelf.titles()]")  # a str has .title too
 
 
+LOTS = '''"""Lots."""
+import enum
+from dataclasses import dataclass
+
+
+class State(enum.Enum):
+    """Where a lot is: ``IN`` in store, ``OUT`` lent."""
+
+    IN = "in"
+    OUT = "out"
+
+
+@dataclass(frozen=True)
+class Lot:
+    """A lot."""
+
+    code: str
+    state: State = State.IN
+
+
+class Store:
+    """Lots."""
+
+    def get(self, code: str) -> Lot:
+        """The lot with that code."""
+'''
+
+
+def test_an_object_compared_with_an_enum_member_compares_its_field_of_that_enum(tmp_path):
+    """``s.get(c) == State.OUT`` is never true: the one field of ``Lot`` that holds a ``State``
+    is compared instead; comparing that field is fine."""
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+    from docprompt.verify.api import IndexSymbols
+
+    (tmp_path / "lots.py").write_text(LOTS)
+    ix = make_indexer("python", [str(tmp_path / "lots.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("lots"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("lots"))
+
+    def issues(code):
+        return verify_python(code, api, use_import=False, namespace={"s": "lots.Store"}).issues
+
+    code = "from lots import State\nout = s.get('a') == State.OUT"
+    (issue,) = issues(code)
+    assert issue.message == (
+        "`Lot` objects are never equal to `State.OUT`: compare `s.get('a').state`, not `s.get('a')`"
+    )
+    assert issue.fix == (2, "out = s.get('a') == State.OUT", "out = s.get('a').state == State.OUT")
+    (issue,) = issues("from lots import State\nlot = s.get('a')\nout = State.IN is lot")
+    assert issue.fix[2] == "out = State.IN is lot.state"
+    assert not issues("from lots import State\nout = s.get('a').state == State.OUT")
+
+
 def test_a_member_the_class_lacks_is_fixed_to_the_one_the_request_describes(tmp_path):
     """``b.name`` on a Bottle, whose docs list ``label: what the label says`` and ``year: the
     vintage``: for "what does the label say" the fix is ``label``; a request whose words fit no

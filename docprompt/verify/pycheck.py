@@ -28,6 +28,7 @@ from . import Issue
 from .api import IndexSymbols
 from .failures import never_raised
 from .pycalls import attribute_issues, call_issues, stored_issues
+from .pycompare import compare_issues
 from .pycontainers import iteration_issues, subscript_issues
 from .pyexpr import Binding, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
@@ -101,6 +102,8 @@ def check(
             issues += call_issues(node, api, env, lines, unbound, constants, values)
             if node.args == node.keywords == [] and id(node) not in assigned_values:
                 issues += _made_inline(node, type_of(node, api, env), held, api, lines)
+        elif isinstance(node, ast.Compare):
+            issues += compare_issues(node, api, env, lines)
         elif isinstance(node, ast.Subscript):
             issues += subscript_issues(node, api, env, lines)
         elif isinstance(node, (ast.For, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
