@@ -1021,12 +1021,16 @@ class Store:
 
     def get(self, code: str) -> Lot:
         """The lot with that code."""
+
+    def things(self) -> list[Lot]:
+        """Every lot."""
 '''
 
 
 def test_an_object_compared_with_an_enum_member_compares_its_field_of_that_enum(tmp_path):
     """``s.get(c) == State.OUT`` is never true: the one field of ``Lot`` that holds a ``State``
-    is compared instead; comparing that field is fine."""
+    is compared instead; comparing that field is fine, with a member, not a string (the
+    elements of ``things()``' ``list[Lot]`` are Lots too)."""
     from docprompt.config import BuildSettings
     from docprompt.indexers import make_indexer
     from docprompt.store.build import build_index
@@ -1050,6 +1054,14 @@ def test_an_object_compared_with_an_enum_member_compares_its_field_of_that_enum(
     (issue,) = issues("from lots import State\nlot = s.get('a')\nout = State.IN is lot")
     assert issue.fix[2] == "out = State.IN is lot.state"
     assert not issues("from lots import State\nout = s.get('a').state == State.OUT")
+    # a field holding an enum is never equal to a string: the member it names, by name or value
+    (issue,) = issues("out = [lot for lot in s.things() if lot.state == 'OUT']")
+    assert issue.fix[2] == "out = [lot for lot in s.things() if lot.state == State.OUT]"
+    assert issues("out = s.get('a').state != 'in'")[0].fix[2] == "out = s.get('a').state != State.IN"
+    (issue,) = issues("out = s.get('a').state == 'gone'")
+    assert issue.message == "`s.get('a').state` holds a `State`, never equal to the string 'gone'"
+    assert issue.fix is None
+    assert not issues("out = s.get('a').code == 'OUT'")
 
 
 def test_a_member_the_class_lacks_is_fixed_to_the_one_the_request_describes(tmp_path):

@@ -1,6 +1,7 @@
-"""An object of a documented class compared with an enum member (``bank.pluck(c) ==
-LotState.HELD``): never equal; the fix compares the object's one field of that enum
-(``bank.pluck(c).state == LotState.HELD``)."""
+"""Comparisons that are never true: an object of a documented class and an enum member
+(``bank.pluck(c) == LotState.HELD``; the fix compares the object's one field of that enum,
+``bank.pluck(c).state``), and a field holding an enum and a string (``lot.keeping == 'CHILL'``;
+the fix is the member the string names, ``Keeping.CHILL``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ def compare_issues(node: ast.Compare, api: IndexSymbols, env: Mapping[str, Bindi
         return []
     pair = (node.left, node.comparators[0])
     for obj, other in (pair, pair[::-1]):
+        if isinstance(obj, ast.Attribute) and isinstance(other, ast.Constant) and type(other.value) is str:
+            return _text_for_member(obj, other, api, env, lines)
         owner = type_of(obj, api, env)
         member = dotted(other, env) if isinstance(other, ast.Attribute) else None
         if not owner or member is None or member[0] != "symbol" or not enum_value(api, member[1]):
@@ -38,6 +41,34 @@ def compare_issues(node: ast.Compare, api: IndexSymbols, env: Mapping[str, Bindi
         return [Issue("bad-type", owner, message, line=node.lineno, card=api.card(f"{owner}.{fields[0]}"),
                       fix=span_fix(obj, lines, fixed))]  # fmt: skip
     return []
+
+
+def _text_for_member(field: ast.Attribute, text: ast.Constant, api: IndexSymbols, env: Mapping[str, Binding],
+                     lines: list[str]) -> list[Issue]:  # fmt: skip
+    """``lot.keeping == 'CHILL'``: the field holds a ``Keeping``, never equal to a string; the
+    member the string names (by name or value, in any case) is the fix."""
+    owner = type_of(field.value, api, env)
+    enum = next((e for e in _enums(api) if owner and field.attr in _fields_of(owner, e, api)), "")
+    if not enum or api.is_a(enum, "str") or api.is_a(enum, "StrEnum"):  # a str enum equals its text
+        return []
+    said = str(text.value).strip().lower()
+    names = {m: (m.lower(), enum_value(api, f"{enum}.{m}").lower()) for m in api.member_list(enum)}
+    members = [m for m, forms in names.items() if said in forms]
+    short = enum.rsplit(".", 1)[-1]
+    message = f"`{ast.unparse(field)}` holds a `{short}`, never equal to the string {text.value!r}"
+    if len(members) != 1:
+        return [Issue("bad-type", enum, message, line=text.lineno, card=api.card(enum))]
+    message += f": compare with `{short}.{members[0]}`"
+    fix = span_fix(text, lines, f"{short}.{members[0]}")
+    return [Issue("bad-type", enum, message, line=text.lineno, card=api.card(enum), fix=fix)]
+
+
+def _enums(api: IndexSymbols) -> list[str]:
+    """The documented enums (classes with members written ``NAME = 'value'``)."""
+    if not hasattr(api, "_enum_classes"):
+        owners = {s.rsplit(".", 1)[0] for s in api.entries if enum_value(api, s)}
+        api._enum_classes = sorted(o for o in owners if api.is_class(o))  # type: ignore[attr-defined]
+    return api._enum_classes  # type: ignore[attr-defined]
 
 
 def _fields_of(owner: str, enum: str, api: IndexSymbols) -> list[str]:

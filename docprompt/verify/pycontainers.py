@@ -93,3 +93,17 @@ def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding
         issues.append(Issue("iterated-strings", called[1], message, line=iterated.lineno,
                             card=api.card(owner or ""), fix=span_fix(iterated, lines, obj)))  # fmt: skip
     return issues
+
+
+def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+    """The documented class each element of ``iterated`` is: what iterating an instance yields
+    (``for lot in bank``), or the elements of a documented call's ``list[X]`` (``for lot in
+    bank.sift(...)``); '' when not known."""
+    owner = type_of(iterated, api, env)
+    if owner:
+        return api.iterates(owner)
+    called = dotted(iterated.func, env) if isinstance(iterated, ast.Call) else None
+    if called is None or called[0] == "module":
+        return ""
+    element = container_parts(api.return_annotation(called[1]))[1]
+    return api.class_named(element) if element else ""
