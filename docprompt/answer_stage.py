@@ -151,7 +151,7 @@ class Stage:
         t = time.perf_counter()
         if self.language == "python":
             from .verify.failures import unhandled_failures
-            from .verify.given import handwritten_values, unused_numbers, unused_words
+            from .verify.given import copied_numbers, handwritten_values, unused_numbers, unused_words
             from .verify.pymeant import meant_member
             from .verify.pyreturns import unasked_field
             from .verify.pyvalues import meant_values
@@ -172,11 +172,12 @@ class Stage:
             flagged = {i.name for i in report.issues if i.kind == "replaced-input"}
             inputs = overwritten_inputs(code, self.request, held=self.namespace or {})
             report.issues += [i for i in inputs if i.name not in flagged]
+            symbols = getattr(self.dp.verifier("python"), "symbols", None)
             if self.settings.copied_values:
                 report.issues += copied_values(code, self.request, self.examples)
+                report.issues += copied_numbers(code, self.request, symbols)
             if self.settings.handwritten_values:
                 report.issues += handwritten_values(code, self.request)
-            symbols = getattr(self.dp.verifier("python"), "symbols", None)
             if self.settings.unused_inputs:
                 report.issues += (
                     unused_inputs(code, self.request, self.namespace, symbols)

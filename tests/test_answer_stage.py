@@ -987,6 +987,9 @@ def plan(ledger, *, threshold: float = 70.0, keep_back: float = 5.0, as_of: int 
         threshold: germination rate (percent) below which a lot is regrown.
         keep_back: grams that stay in store whatever happens.
         as_of: the current year, to find overdue lots.
+
+    >>> plan([], threshold=70, keep_back=1)
+    []
     """
     return []
 
@@ -1029,6 +1032,31 @@ def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_p
     assert apply_fixes("p = plan(bank)", [issue])[0] == "p = plan(bank, threshold=80)"
     (issue,) = unused_numbers("p = plan(bank)", "Plan it for 80 people; store it in `p`.", api)
     assert issue.fix is None and issue.message.endswith("use it where the task means it")
+
+
+def test_a_number_copied_from_a_docs_example_is_left_at_its_default(tmp_path):
+    """``plan(bank, keep_back=1)`` where the docs' example passes ``keep_back=1`` and the request
+    gives no 1: the example's value is not the task's; the fix drops it (the default stays).
+    A number the request gives, or one no example passes, is fine."""
+    from docprompt.indexers import make_indexer
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.given import copied_numbers
+
+    (tmp_path / "plots.py").write_text(PLOTS)
+    ix = make_indexer("python", [str(tmp_path / "plots.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("plots"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    api = IndexSymbols(open_index("plots"))
+    ask = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
+    code = "p = plan(bank, threshold=80, keep_back=1)"
+    (issue,) = copied_numbers(code, ask, api)
+    assert issue.message == (
+        "keep_back=1 is the docs example's, and the task does not give it: "
+        "leave the defaults, `plan(bank, threshold=80)`"
+    )
+    assert apply_fixes(code, [issue])[0] == "p = plan(bank, threshold=80)"
+    assert copied_numbers(code, ask.replace("weak", "weak, keeping 1 g back"), api) == []
+    assert copied_numbers("p = plan(bank, keep_back=2)", ask, api) == []
 
 
 def test_a_member_called_along_a_builder_chain_is_checked(jar_index):

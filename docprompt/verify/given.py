@@ -134,6 +134,45 @@ def _meant_argument(tree: ast.AST, code: str, api, said: str, context: str) -> I
     return Issue("unused-value", said, message, line=call.lineno, card=api.card(symbol), fix=fix)
 
 
+def copied_numbers(code: str, request: str, api) -> list[Issue]:
+    """A keyword argument set to the number a docs example passes for it (``regrow_plan(bank,
+    keep_back=1)`` from ``>>> regrow_plan(..., threshold=70, keep_back=1)``), where the request
+    does not give that number and the parameter has a default: the example's value is not the
+    task's, and the fix leaves the parameter at its default. Only against a package's own API."""
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    given = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", request)}
+    lines, issues = code.splitlines(), []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
+        args = api.signature(next(iter(symbols))) if len(symbols) == 1 else None
+        if args is None:
+            continue
+        (symbol,) = symbols
+        defaulted = {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
+        defaulted |= {a.arg for a in args.args[len(args.args) - len(args.defaults) :]}
+        docs = "\n".join([api.entries[symbol].text, api.more_text.get(symbol, ""), *api.example_texts()])
+        copied = [
+            k for k in call.keywords
+            if k.arg in defaulted and isinstance(k.value, ast.Constant)
+            and isinstance(k.value.value, (int, float)) and not isinstance(k.value.value, bool)
+            and float(k.value.value) not in given
+            and re.search(rf"\b{k.arg}\s*=\s*{re.escape(ast.unparse(k.value))}(?![\d.])", docs)
+        ]  # fmt: skip
+        if not copied:
+            continue
+        kept = ast.Call(call.func, call.args, [k for k in call.keywords if k not in copied])
+        said = ", ".join(f"{k.arg}={ast.unparse(k.value)}" for k in copied)
+        message = (
+            f"{said} {'is' if len(copied) == 1 else 'are'} the docs example's, and the task does not "
+            f"give {'it' if len(copied) == 1 else 'them'}: leave the defaults, `{ast.unparse(kept)}`"
+        )
+        fix = span_fix(call, lines, ast.unparse(kept))
+        issues.append(Issue("copied-value", said, message, line=call.lineno, card=api.card(symbol), fix=fix))
+    return issues
+
+
 def _content_words(text: str) -> list[str]:
     return [w.casefold() for w in re.findall(r"[^\W\d_]{4,}", text)]
 
