@@ -27,6 +27,19 @@ def build(name: str, *paths: Path, embedder: str = "hash:64", **settings):
     )
 
 
+def module_api(folder: Path, name: str, source: str):
+    """The API a one-module package documents, as the verifier reads it: ``source`` written to
+    ``folder/name.py``, indexed by the python indexer into the index ``name``."""
+    from docprompt.indexers import make_indexer
+    from docprompt.store.registry import open_index
+    from docprompt.verify.api import IndexSymbols
+
+    (folder / f"{name}.py").write_text(source)
+    ix = make_indexer("python", [str(folder / f"{name}.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of(name), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    return IndexSymbols(open_index(name))
+
+
 class Scripted:
     """A generator that replies from a script (an Exception is raised), recording its prompts."""
 

@@ -11,7 +11,7 @@ from docprompt.models import Document
 from docprompt.pipeline import DocPrompt
 from docprompt.store.build import build_index
 from docprompt.store.registry import open_index, path_of
-from tests.helpers import Model
+from tests.helpers import Model, module_api
 
 MAN = {
     "du": [
@@ -1011,15 +1011,10 @@ def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_p
     "germination" with the words around 80 (``as_of``'s "overdue lots" shares only "lots", a word
     other parameters' docs use too), so 80 replaces the literal, or is passed where the call left
     it out; where no parameter's docs share a word there is no fix."""
-    from docprompt.indexers import make_indexer
     from docprompt.repair import apply_fixes
-    from docprompt.verify.api import IndexSymbols
     from docprompt.verify.given import unused_numbers
 
-    (tmp_path / "plots.py").write_text(PLOTS)
-    ix = make_indexer("python", [str(tmp_path / "plots.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("plots"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("plots"))
+    api = module_api(tmp_path, "plots", PLOTS)
     ask = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
     code = "from plots import plan\np = plan(bank, threshold=70, as_of=2026)"
     (issue,) = unused_numbers(code, ask, api)
@@ -1038,15 +1033,10 @@ def test_a_number_copied_from_a_docs_example_is_left_at_its_default(tmp_path):
     """``plan(bank, keep_back=1)`` where the docs' example passes ``keep_back=1`` and the request
     gives no 1: the example's value is not the task's; the fix drops it (the default stays).
     A number the request gives, or one no example passes, is fine."""
-    from docprompt.indexers import make_indexer
     from docprompt.repair import apply_fixes
-    from docprompt.verify.api import IndexSymbols
     from docprompt.verify.given import copied_numbers
 
-    (tmp_path / "plots.py").write_text(PLOTS)
-    ix = make_indexer("python", [str(tmp_path / "plots.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("plots"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("plots"))
+    api = module_api(tmp_path, "plots", PLOTS)
     ask = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
     code = "p = plan(bank, threshold=80, keep_back=1)"
     (issue,) = copied_numbers(code, ask, api)

@@ -7,6 +7,7 @@ import pytest
 
 from docprompt.verify.bash import verify_bash
 from docprompt.verify.python import used_apis, verify_python
+from tests.helpers import module_api
 
 TAR = {"-x", "-z", "-v", "-f", "-C", "--extract", "--file", "--directory", "--gzip", "-c", "--create"}
 FIND = {"-name", "-mtime", "-type", "-exec", "-size"}
@@ -871,17 +872,8 @@ def test_a_field_set_on_a_frozen_class_becomes_the_changed_copy_its_docs_make(tm
     """``b.year = 1999`` on a ``@dataclass(frozen=True)`` raises: the fix is the class's own copy
     method (a method returning the class and taking ``**changes``); fields of a mutable class
     may be set."""
-    from docprompt.config import BuildSettings
-    from docprompt.indexers import make_indexer
     from docprompt.repair import apply_fixes
-    from docprompt.store.build import build_index
-    from docprompt.store.registry import open_index, path_of
-    from docprompt.verify.api import IndexSymbols
-
-    (tmp_path / "wines.py").write_text(WINES)
-    ix = make_indexer("python", [str(tmp_path / "wines.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("wines"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("wines"))
+    api = module_api(tmp_path, "wines", WINES)
     assert api.frozen("wines.Bottle") and not api.frozen("wines.Rack")
     assert api.copier("wines.Bottle") == "but" and api.copier("wines.Cellar") == ""
 
@@ -958,17 +950,8 @@ def test_a_container_used_as_what_it_is_not(tmp_path):
     "The book with ...", not ``lend``, an action); ``for b in shelf.titles(): b.pages`` iterates
     the strings ``titles`` returns as if they were the books ``shelf`` yields: the fix iterates
     ``shelf``. A class with a base may be indexable through it: not checked."""
-    from docprompt.config import BuildSettings
-    from docprompt.indexers import make_indexer
     from docprompt.repair import apply_fixes
-    from docprompt.store.build import build_index
-    from docprompt.store.registry import open_index, path_of
-    from docprompt.verify.api import IndexSymbols
-
-    (tmp_path / "shelves.py").write_text(SHELVES)
-    ix = make_indexer("python", [str(tmp_path / "shelves.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("shelves"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("shelves"))
+    api = module_api(tmp_path, "shelves", SHELVES)
     assert api.protocols("shelves.Shelf") == {"len": "int", "iter": "Iterator[Book]"}
     assert api.protocols("shelves.Book") == {} and api.protocols("shelves.Row") is None
     assert api.iterates("shelves.Shelf") == "shelves.Book"
@@ -1031,16 +1014,7 @@ def test_an_object_compared_with_an_enum_member_compares_its_field_of_that_enum(
     """``s.get(c) == State.OUT`` is never true: the one field of ``Lot`` that holds a ``State``
     is compared instead; comparing that field is fine, with a member, not a string (the
     elements of ``things()``' ``list[Lot]`` are Lots too)."""
-    from docprompt.config import BuildSettings
-    from docprompt.indexers import make_indexer
-    from docprompt.store.build import build_index
-    from docprompt.store.registry import open_index, path_of
-    from docprompt.verify.api import IndexSymbols
-
-    (tmp_path / "lots.py").write_text(LOTS)
-    ix = make_indexer("python", [str(tmp_path / "lots.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("lots"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("lots"))
+    api = module_api(tmp_path, "lots", LOTS)
 
     def issues(code):
         return verify_python(code, api, use_import=False, namespace={"s": "lots.Store"}).issues
@@ -1068,17 +1042,8 @@ def test_a_member_the_class_lacks_is_fixed_to_the_one_the_request_describes(tmp_
     """``b.name`` on a Bottle, whose docs list ``label: what the label says`` and ``year: the
     vintage``: for "what does the label say" the fix is ``label``; a request whose words fit no
     member's docs, or fit two as well, leaves the issue as it was."""
-    from docprompt.config import BuildSettings
-    from docprompt.indexers import make_indexer
-    from docprompt.store.build import build_index
-    from docprompt.store.registry import open_index, path_of
-    from docprompt.verify.api import IndexSymbols
     from docprompt.verify.pymeant import meant_member
-
-    (tmp_path / "wines.py").write_text(WINES)
-    ix = make_indexer("python", [str(tmp_path / "wines.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("wines"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("wines"))
+    api = module_api(tmp_path, "wines", WINES)
 
     def meant(code, request):
         (issue,) = verify_python(code, api, use_import=False, namespace={"c": "wines.Cellar"}).issues
