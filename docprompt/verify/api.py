@@ -171,6 +171,12 @@ class IndexSymbols:
         symbol = self.resolve(name)
         return api_card(self.entries[symbol]) if symbol in self.entries else ""
 
+    def doc(self, name: str) -> str:
+        """An entry's text after its heading lines (its docstring); '' when it has none."""
+        symbol = self.resolve(name)
+        text = self.entries[symbol].text if symbol in self.entries else ""
+        return text.split("\n\n", 1)[1] if "\n\n" in text else ""
+
     def import_of(self, name: str) -> str:
         symbol = self.resolve(name)
         return import_line(self.entries[symbol]) if symbol in self.entries else ""

@@ -98,11 +98,10 @@ def _meant_argument(tree: ast.AST, code: str, api, said: str, context: str) -> I
     words = set(_content_words(context))
     scored: list[tuple[float, ast.Call, str, str, ast.expr | None]] = []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
-        if len(symbols) != 1:
+        symbol = _one_symbol(call, api)
+        if symbol is None:
             continue
-        (symbol,) = symbols
-        params, args = api.entries[symbol].metadata.get("params") or {}, api.signature(symbol)
+        params, args = api.entries[symbol].metadata.get("params"), api.signature(symbol)
         if not isinstance(params, dict) or args is None:
             continue
         passed = {k.arg: k.value for k in call.keywords if k.arg}
@@ -143,16 +142,15 @@ def copied_numbers(code: str, request: str, api) -> list[Issue]:
     if tree is None:
         return []
     given = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", request)}
-    lines, issues = code.splitlines(), []
+    lines, issues, examples = code.splitlines(), [], "\n".join(api.example_texts())
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
-        args = api.signature(next(iter(symbols))) if len(symbols) == 1 else None
-        if args is None:
+        symbol = _one_symbol(call, api)
+        args = api.signature(symbol) if symbol else None
+        if symbol is None or args is None:
             continue
-        (symbol,) = symbols
         defaulted = {a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None}
         defaulted |= {a.arg for a in args.args[len(args.args) - len(args.defaults) :]}
-        docs = "\n".join([api.entries[symbol].text, api.more_text.get(symbol, ""), *api.example_texts()])
+        docs = "\n".join([api.entries[symbol].text, api.more_text.get(symbol, ""), examples])
         copied = [
             k for k in call.keywords
             if k.arg in defaulted and isinstance(k.value, ast.Constant)
@@ -171,6 +169,13 @@ def copied_numbers(code: str, request: str, api) -> list[Issue]:
         fix = span_fix(call, lines, ast.unparse(kept))
         issues.append(Issue("copied-value", said, message, line=call.lineno, card=api.card(symbol), fix=fix))
     return issues
+
+
+def _one_symbol(call: ast.Call, api) -> str | None:
+    """The one documented symbol a call's name can be (``plan`` -> ``plots.plan``); None when it
+    is none or several."""
+    symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
+    return next(iter(symbols)) if len(symbols) == 1 else None
 
 
 def _content_words(text: str) -> list[str]:

@@ -29,7 +29,7 @@ from .api import IndexSymbols
 from .failures import never_raised
 from .pycalls import attribute_issues, call_issues, stored_issues
 from .pycompare import compare_issues
-from .pycontainers import element_class, iteration_issues, subscript_issues
+from .pycontainers import element_class, iteration_issues, loops, subscript_issues
 from .pyexpr import Binding, dotted, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
 from .pyreturns import builtin_returned, elements_for_field
@@ -108,10 +108,9 @@ def check(
             issues += subscript_issues(node, api, env, lines)
         elif isinstance(node, (ast.For, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             issues += iteration_issues(node, api, env, lines)
-            loops = [node] if isinstance(node, ast.For) else getattr(node, "generators", [])
-            for loop in loops:  # the loop variable holds an element: ``for lot in bank``
-                if isinstance(loop.target, ast.Name) and (element := element_class(loop.iter, api, env)):
-                    env[loop.target.id] = ("instance", element)
+            for over, target, _ in loops(node):  # the loop variable holds an element: ``for lot in bank``
+                if isinstance(target, ast.Name) and (element := element_class(over, api, env)):
+                    env[target.id] = ("instance", element)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             issues += stored_issues(node, setting.get(id(node)), api, env, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):

@@ -50,11 +50,20 @@ def _getters(owner: str, api: IndexSymbols) -> list[str]:
         positional = args.args[: len(args.args) - len(args.defaults)]
         required = [a for a in positional if a.arg not in ("self", "cls")]
         optional_kw = all(d is not None for d in args.kw_defaults)
-        text = api.entries[api.resolve(name) or name].text
-        doc = text.split("\n\n", 1)[1] if "\n\n" in text else ""
-        if len(required) == 1 and optional_kw and _GETTER_DOC.match(doc):
+        if len(required) == 1 and optional_kw and _GETTER_DOC.match(api.doc(name)):
             found.append(member)
     return found
+
+
+def loops(node: ast.AST) -> list[tuple[ast.expr, ast.expr, list]]:
+    """(what is iterated, the loop's target, what runs for each element) of a ``for`` statement
+    or of each ``for`` of a comprehension; [] for any other node."""
+    if isinstance(node, ast.For):
+        return [(node.iter, node.target, node.body)]
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        inside = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+        return [(g.iter, g.target, [*inside, *g.ifs]) for g in node.generators]
+    return []
 
 
 def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],
@@ -62,14 +71,8 @@ def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding
     """``for lot in bank.codes(): ... lot.site`` (a ``for`` statement or a comprehension):
     ``codes`` returns ``list[str]``, and the attributes read on each element are members of
     what iterating ``bank`` yields: the fix iterates ``bank``."""
-    loops: list[tuple[ast.expr, ast.expr, list]] = []
-    if isinstance(node, ast.For):
-        loops = [(node.iter, node.target, node.body)]
-    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-        inside = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
-        loops = [(g.iter, g.target, [*inside, *g.ifs]) for g in node.generators]
     issues = []
-    for iterated, target, body in loops:
+    for iterated, target, body in loops(node):
         if not (isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute)
                 and isinstance(target, ast.Name)):  # fmt: skip
             continue

@@ -12,7 +12,7 @@ import re
 from . import Issue
 from .api import IndexSymbols
 from .pyvalues import stems
-from .request import _STORE_IN
+from .request import STORE_CLAUSE
 
 # words of four letters or more that say nothing of what a member holds
 _PLAIN = {"what", "which", "where", "when", "that", "this", "these", "those", "with", "from", "have", "does",
@@ -34,9 +34,8 @@ def member_docs(api: IndexSymbols, owner: str) -> dict[str, str]:
         for m in _ITEM.finditer(section.group(2)):
             docs[m.group(2)] = " ".join(m.group(3).split())
     for member in api.members(symbol):
-        own = api.entries.get(f"{symbol}.{member}")
-        if own is not None and "\n\n" in own.text:
-            first = own.text.split("\n\n")[1]  # its first paragraph: not its Args or examples
+        if own := api.doc(f"{symbol}.{member}"):
+            first = own.split("\n\n")[0]  # its first paragraph: not its Args or examples
             docs[member] = f"{docs.get(member, '')} {first}".strip()
     return docs
 
@@ -51,7 +50,7 @@ def meant_member(issue: Issue, request: str, api: IndexSymbols, code: str) -> Is
         return issue
     said = {m: d for m, d in member_docs(api, owner).items() if m in api.members(owner)}
     docs = {m: stems(f"{d} {m.replace('_', ' ')}") for m, d in said.items()}
-    asked = stems(re.sub(r"`[^`]*`", " ", _STORE_IN.sub(" ", request))) - _PLAIN
+    asked = stems(re.sub(r"`[^`]*`", " ", STORE_CLAUSE.sub(" ", request))) - _PLAIN
     if not docs or not asked:
         return issue
     df = {w: sum(w in d for d in docs.values()) for w in asked}

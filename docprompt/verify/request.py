@@ -25,7 +25,7 @@ _CREATED = re.compile(
 # "List the codes of the lots, sorted, as `codes`.": a name that only ends the request, after "as"
 _ENDS_AS = re.compile(r"\bas\s+`([A-Za-z_]\w*)`\W*$")
 # "store the number in `n`": the imperative and the place it names (not "stored in the freezer")
-_STORE_IN = re.compile(r"\bstore\b[^.;?`]{0,30}?\b(?:in|into|as)\s+`[A-Za-z_]\w*`", re.I)
+STORE_CLAUSE = re.compile(r"\bstore\b[^.;?`]{0,30}?\b(?:in|into|as)\s+`[A-Za-z_]\w*`", re.I)
 _BASE_FORMS = {"store", "save", "put", "keep", "assign", "record", "collect", "gather", "bind", "set"}
 
 
@@ -268,7 +268,7 @@ def meant_members(code: str, request: str, api) -> list[Issue]:
             used.setdefault(owner, []).append(node)
     # the words of what is asked, not of where to put it ("Store True or False in `held`":
     # "store" is in SHELVED's "in store, usable")
-    words = {w.casefold() for w in _WORD.findall(_STORE_IN.sub(" ", request)) if len(w) >= 4}
+    words = {w.casefold() for w in _WORD.findall(STORE_CLAUSE.sub(" ", request)) if len(w) >= 4}
     issues = []
     lines = code.splitlines()
     for owner, nodes in used.items():
