@@ -5,10 +5,11 @@ prints nobody asked for."""
 from __future__ import annotations
 
 import re
+import textwrap
 
 from .cards import signature_args
 from .verify import call_name
-from .verify.request import given_variables
+from .verify.request import given_variables, requested_variables
 
 
 def tidied(code: str, request: str, cards: list[str]) -> str:
@@ -80,14 +81,17 @@ _ASKS_FOR_A_FUNCTION = re.compile(r"\b(?:functions?|def|methods?|lambda|decorato
 
 
 def function_unwrapped(code: str, request: str) -> str:
-    """A snippet asked for and a function written: the body of a lone function whose parameters
-    are all variables the request gives becomes the code (``def reverse_list(array): return
-    array[::-1]`` for "reverse a list `array`" -> ``array[::-1]``), its last ``return X`` the
-    value ``X`` (assigned where the code then stored the call in a variable). A call of it after
-    the definition with those same variables (``print(f(array))``) goes; anything else there,
-    several returns, or a request that asks for a function keep the code as it is."""
+    """A snippet asked for and a function written: a lone function, called once at the top of the
+    code or never, is replaced by its body (``def reverse_list(array): return array[::-1]`` for
+    "reverse a list `array`" -> ``array[::-1]``). Where it was called, its parameters are first
+    bound to the call's arguments (``weight = 2``; none for an argument that is the parameter's
+    own name) and its last ``return X`` is assigned where the call's value went (``res = X``);
+    never called, its parameters must be variables the request gives, and a function named
+    after a variable the request asks for is that variable (``def best(): ... return b.code``
+    -> ``best = b.code``): the function hid the answer from the notebook. A request that asks
+    for a function, several returns, recursion, or a parameter bound over a variable the request
+    names keep the code as it is."""
     import ast
-    import textwrap
 
     if _ASKS_FOR_A_FUNCTION.search(request):
         return code
@@ -95,29 +99,41 @@ def function_unwrapped(code: str, request: str) -> str:
         tree = ast.parse(code)
     except SyntaxError:
         return code
-    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     defs = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
     if len(defs) != 1:
         return code
     f = defs[0]
-    params = [a.arg for a in f.args.args]
-    if (not params or not set(params) <= set(given_variables(request)) or f.decorator_list
-            or f.args.vararg or f.args.kwarg or f.args.kwonlyargs or f.args.posonlyargs):  # fmt: skip
+    a = f.args
+    params = [x.arg for x in a.args]
+    if f.decorator_list or a.vararg or a.kwarg or a.kwonlyargs or a.posonlyargs:
         return code
-    target = ""
-    for node in tree.body:
-        if node in imports or node is f:
-            continue
-        value = node.value if isinstance(node, (ast.Expr, ast.Assign)) else None
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print":
-            value = value.args[0] if len(value.args) == 1 else None
-        called = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == f.name
-        if not called or [ast.unparse(a) for a in value.args] != params or value.keywords:  # type: ignore[union-attr]
+    given, asked = set(given_variables(request)), set(requested_variables(request))
+    calls = [(n, c) for n in tree.body if n is not f and (c := _call_of(n, f.name)) is not None]
+    others = [n for n in tree.body if n is not f and n not in [s for s, _ in calls]]
+    recursive = any(isinstance(c, ast.Call) and _names(c.func) == {f.name} for c in ast.walk(f))
+    if len(calls) > 1 or recursive or any(f.name in _names(n) for n in others):
+        return code
+    bindings: list[str] = []
+    if calls:
+        where, call = calls[0]
+        if where.lineno < f.lineno or call.keywords and any(k.arg not in params for k in call.keywords):
             return code
-        if isinstance(node, ast.Assign):
-            if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-                return code
-            target = node.targets[0].id
+        values = dict(zip(params, call.args)) | {k.arg: k.value for k in call.keywords if k.arg}
+        defaults = dict(zip(params[len(params) - len(a.defaults) :], a.defaults))
+        if len(call.args) > len(params) or any(p not in values and p not in defaults for p in params):
+            return code
+        for p in params:
+            value = ast.get_source_segment(code, values[p]) if p in values else ast.unparse(defaults[p])
+            if value != p:
+                if p in given | asked:
+                    return code
+                bindings.append(f"{p} = {value}")
+        target = where.targets[0].id if isinstance(where, ast.Assign) else ""  # type: ignore[attr-defined]
+    else:
+        where = f
+        if not set(params) <= given:
+            return code
+        target = f.name if f.name in asked else ""
     body = f.body[1:] if ast.get_docstring(f, clean=False) is not None else f.body
     returns = [n for n in ast.walk(f) if isinstance(n, ast.Return)]
     if (
@@ -128,18 +144,52 @@ def function_unwrapped(code: str, request: str) -> str:
     ):
         return code
     lines = code.split("\n")
-    kept = ["\n".join(lines[n.lineno - 1 : n.end_lineno]) for n in imports]
     last = body[-1]
-    text = textwrap.dedent(
-        "\n".join(lines[body[0].lineno - 1 : last.lineno - 1 if returns else f.end_lineno])
-    )
+    stop = last.lineno - 1 if returns else f.end_lineno
+    text = textwrap.dedent("\n".join(lines[body[0].lineno - 1 : stop]))
     statement = ast.get_source_segment(code, last) if isinstance(last, ast.Return) and last.value else None
     returned = statement.removeprefix("return").strip() if statement else None  # with its parentheses
-    if returned is not None:
-        text = (
-            text.rstrip("\n") + ("\n" if text.strip() else "") + (f"{target} = " if target else "") + returned
-        )
-    return "\n".join([*kept, *([""] if kept else []), text.strip("\n")]).strip("\n")
+    inline = [*bindings, text.strip("\n")] if text.strip() else bindings
+    if returned is not None and returned != target:
+        inline.append((f"{target} = " if target else "") + returned)
+    first = f.lineno  # with the comment lines right above it ("# Define the function")
+    while first > 1 and lines[first - 2].lstrip().startswith("#") and not lines[first - 2].startswith("#!"):
+        first -= 1
+    cut = {**dict.fromkeys(range(first, f.end_lineno + 1), ""),  # type: ignore[operator]
+           **dict.fromkeys(range(where.lineno, where.end_lineno + 1), "")}  # type: ignore[operator]  # fmt: skip
+    cut[where.lineno] = "\n".join(inline)
+    out: list[str] = []
+    for i, line in enumerate(lines, 1):
+        text = cut.get(i, line)
+        if i in cut and not text or not text.strip() and out and not out[-1].strip():
+            continue  # the lines it leaves, and a blank line after a blank line
+        out.append(text)
+    return "\n".join(out).strip("\n")
+
+
+def _call_of(statement, name: str):
+    """The call of ``name`` a top-level statement is: ``f(a)``, ``x = f(a)``, ``print(f(a))``, or
+    ``if __name__ == "__main__": f()``; None otherwise."""
+    import ast
+
+    main = isinstance(statement, ast.If) and len(statement.body) == 1 and not statement.orelse
+    if main and {"__name__", "__main__"} <= set(re.findall(r"\w+", ast.unparse(statement.test))):
+        statement = statement.body[0]
+    value = statement.value if isinstance(statement, (ast.Expr, ast.Assign)) else None
+    if isinstance(statement, ast.Assign) and not (
+        len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+    ):
+        return None
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print":
+        value = value.args[0] if len(value.args) == 1 and not value.keywords else None
+    called = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == name
+    return value if called else None
+
+
+def _names(node) -> set[str]:
+    import ast
+
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
 _ASKS_TO_PRINT = re.compile(r"\b(?:print\w*|show\w*|display\w*|output\w*|echo\w*|log|report)\b", re.I)

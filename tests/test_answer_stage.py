@@ -811,6 +811,23 @@ def test_a_card_line_is_the_whole_first_sentence_made_plain():
             "double `a` plus one",
             "b = a * 2\nres = b + 1",
         ),
+        (  # never called, named after the variable asked for: that variable
+            "from shop import Kind\n\n# Find the best\ndef best():\n"
+            "    top = max(stock, key=lambda s: s.score)\n    return top.code",
+            "find the best item of `stock` and store its code in `best`",
+            "from shop import Kind\n\ntop = max(stock, key=lambda s: s.score)\nbest = top.code",
+        ),
+        (  # called once on other values: the parameters are bound to them first
+            "def lighter(lot, weight):\n    new = lot.but(grams=weight)\n    return new\n\n"
+            "one = bank.pluck('A')\nout = lighter(one, 2)",
+            "a copy of lot A of `bank` weighing 2 g, in `out`",
+            "one = bank.pluck('A')\nlot = one\nweight = 2\nnew = lot.but(grams=weight)\nout = new",
+        ),
+        (
+            "def main():\n    total = bank.stock()\n\nif __name__ == '__main__':\n    main()\n",
+            "store the stock of `bank` in `total`",
+            "total = bank.stock()",
+        ),
     ],
 )
 def test_a_function_written_for_a_snippet_is_unwrapped(code, request_, unwrapped):
@@ -828,6 +845,9 @@ def test_a_function_written_for_a_snippet_is_unwrapped(code, request_, unwrapped
         ("def f(a, target):\n    return a + target", "add 11.5 to `a`"),  # `target` is not given
         ("def f(a):\n    if a:\n        return 1\n    return 2", "sign of `a`"),  # two returns
         ("def f(a):\n    return a * 2\n\nx = f(3)", "double `a`"),  # called on something else
+        ("def f(n):\n    return n * f(n - 1)\n\nx = f(n)", "factorial of `n`"),  # recursive
+        ("def f():\n    return 1\n\nx = f()\ny = f()", "one in `x` and `y`"),  # called twice
+        ("def f(x):\n    return x + 1\n\nf(2)\nprint(f)", "add one"),  # named elsewhere
     ],
 )
 def test_a_function_stays_where_unwrapping_would_change_it(code, request_):
@@ -1068,6 +1088,9 @@ def test_a_member_called_along_a_builder_chain_is_checked(jar_index):
     assert issue.line == 4 and apply_fixes(lines, [issue])[0].splitlines()[3] == "     .ripened(93)"
     assert check("from jars import jar\nj = jar('plums').filled(300).ripened(93).close()\n", api,
                  variables=["j"]) == []  # fmt: skip
+    # a method of what a call returns, compared without being called
+    (issue,) = check("from jars import jar\nj = jar('plums').filled < 3\n", api, variables=["j"])
+    assert issue.kind == "uncalled-method" and issue.name == "jars.JarDraft.filled"
 
 
 def test_a_percentage_passed_as_a_fraction_is_fixed(jar_index):

@@ -518,6 +518,10 @@ def test_a_method_iterated_without_being_called_is_called(acme):
     assert report.issues[0].message == "`Customer.invoices` is a method: call it, `c.invoices()`"
     fixed, n = apply_fixes(code, report.issues)
     assert n == 2 and fixed.startswith("n = len(c.invoices())\nfor i in c.invoices():")
+    # compared or computed with, it is a method all the same; ``is`` compares the object itself
+    code = "late = c.invoices > 3\nmore = c.invoices + []\nsame = c.invoices is None\n"
+    report = verify_python(code, acme, use_import=False, namespace=ns)
+    assert [(i.kind, i.line) for i in report.issues] == [("uncalled-method", 1), ("uncalled-method", 2)]
 
 
 REFERENCE_PAGE = """<h1>API</h1>

@@ -62,6 +62,11 @@ def check(
         id(n.args[0]) for n in ast.walk(tree)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _ITERATING and n.args
     }  # fmt: skip
+    iterated |= {  # compared or computed with: ``lot.overdue < 1``, ``bank.stock + 2``
+        id(x) for n in ast.walk(tree)
+        if isinstance(n, ast.Compare) and not isinstance(n.ops[0], (ast.Is, ast.IsNot))
+        for x in [n.left, *n.comparators]
+    } | {id(x) for n in ast.walk(tree) if isinstance(n, ast.BinOp) for x in (n.left, n.right)}  # fmt: skip
     constants = string_constants(tree)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     setting: dict[int, ast.stmt] = {  # an attribute set -> its statement
@@ -253,8 +258,11 @@ _ITERATING = {
 def _uncalled(
     node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
 ) -> list[Issue]:
-    """``sorted(bank.codes)`` where ``codes`` is a method: iterated, not called. The fix calls it."""
+    """``sorted(bank.codes)`` or ``lot.overdue < 1`` where ``codes`` and ``overdue`` are methods:
+    iterated, compared or computed with, never called. The fix calls it."""
     target = dotted(node, env)
+    if target is None and isinstance(node.value, ast.Call) and (owner := type_of(node.value, api, env)):
+        target = ("instance-attr", f"{owner}.{node.attr}")  # ``bank.pluck(c).overdue``
     if target is None or target[0] != "instance-attr" or api.kind(target[1]) != "method":
         return []
     line, written = lines[node.lineno - 1] if node.lineno <= len(lines) else "", source(node, lines)
