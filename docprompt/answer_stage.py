@@ -205,8 +205,10 @@ class Stage:
             if sample.report is None or not any(i.fix for i in sample.report.issues):
                 break
             code, applied = apply_fixes(sample.code, sample.report.issues)
-            if applied and self.language == "python":
-                code = _imports_tidied(code)
+            if applied and self.language == "python":  # a fixed call may now unwrap its function
+                from .pytidy import function_unwrapped
+
+                code = function_unwrapped(_imports_tidied(code), self.request)
             report = self._check(code) if applied else None
             if report is None or len(report.issues) > len(sample.report.issues):
                 break

@@ -889,6 +889,18 @@ def test_imports_a_fix_leaves_unused_are_dropped(acme):
     assert answer.code == "due = inv.total()" and answer.verification.ok and model.calls == 1
 
 
+def test_a_function_unwraps_once_a_fix_passes_it_the_notebook_s_variable(acme):
+    """``open_of(Customer())`` for the notebook's customer ``c``: binding ``c`` anew is refused;
+    the fix passes ``c``, and the function then unwraps."""
+    model = Model("from acme_private.customers import Customer\n\n"
+                  "def open_of(c):\n    return c.invoices()\n\ndue = open_of(Customer())\n")  # fmt: skip
+    answer = DocPrompt(acme, generator=model, language="python").ask(
+        "the open invoices of the customer `c`, in `due`", namespace={"c": "acme_private.customers.Customer"}
+    )
+    assert answer.first_code.startswith("from acme_private.customers import Customer\n\ndef open_of(c):")
+    assert answer.code == "due = c.invoices()" and model.calls == 1
+
+
 JARS = '''"""Jars of preserves, described with a builder."""
 
 

@@ -904,6 +904,8 @@ def test_a_field_set_on_a_frozen_class_becomes_the_changed_copy_its_docs_make(tm
     assert issue.kind == "unknown-member" and issue.fix is None and "b.but(field=value)" in issue.message
     assert not issues("r = c.rack(2)\nr.row = 3")  # a mutable class
     assert not issues("b = c.get('Rioja')\nb2 = b.but(year=1999)")
+    (issue,) = issues("b = c.get('Rioja')\nb2 = b.clone()")  # its copy by another name
+    assert issue.kind == "unknown-member" and issue.fix[2] == "b2 = b.but()"
 
 
 SHELVES = '''"""Shelves."""

@@ -278,6 +278,9 @@ def _on_returned(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Bindi
     return _missing_member(owner, node.attr, node, api, lines, called=True)
 
 
+_COPYING = {"copy", "clone", "duplicate", "replace", "evolve", "copy_with", "with_changes", "updated"}
+
+
 def _missing_member(
     owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str], *, called: bool
 ) -> list[Issue]:
@@ -296,6 +299,8 @@ def _missing_member(
         head = attr.lower().split("_")[0]
         close = [m for m in members if len(head) >= 4 and m.lower().startswith(head)]
         close = close if len(close) == 1 else []
+    if not close and called and attr.lower().strip("_") in _COPYING and (copier := api.copier(owner)):
+        close = [copier]  # lot.clone() where the class's changed copy is ``lot.but(...)``
     if not close and called and (as_function := _as_function(owner, attr, node, api, lines)):
         return [as_function]
     enum = any(enum_value(api, f"{owner}.{m}") for m in members)
