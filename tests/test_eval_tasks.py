@@ -266,6 +266,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.failures import unhandled_failures
     from docprompt.verify.given import unused_numbers, unused_words
     from docprompt.verify.pycheck import check
+    from docprompt.verify.pymeant import meant_field
     from docprompt.verify.pyvalues import meant_values
     from docprompt.verify.request import meant_members, requested_variables, unused_inputs, unused_meanings
 
@@ -282,6 +283,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += unused_words(t.solution, t.request, api)
             issues += unused_inputs(t.solution, t.request, namespace, api)
             issues += unhandled_failures(t.solution, t.request, api)
+            issues += meant_field(t.solution, t.request, api, namespace)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}
     # the same index: a made-up field of an instance of a class whose docs list its fields

@@ -1062,3 +1062,23 @@ def test_a_member_the_class_lacks_is_fixed_to_the_one_the_request_describes(tmp_
     assert meant(code, "What colour is the Rioja in `c`? Store it in `x`.").fix is None
     called = "x = c.get('Rioja').name()"  # a method, not a field
     assert meant(called, "What does the label say? Store it in `x`.").fix is None
+
+
+def test_a_field_the_request_does_not_describe_is_fixed_to_the_one_it_does(tmp_path):
+    """``v = c.get('Rioja').year`` for "what does the label of the Rioja say": ``year``'s docs
+    share no word with the request, ``label``'s ("what the label says") do: the fix reads
+    ``label``. The store clause counts ("store its year"), a word that labels a given value does
+    not ("the bottle with label 2019-B"), and a field the request's words fit is left alone."""
+    from docprompt.verify.pymeant import meant_field
+
+    api = module_api(tmp_path, "wines", WINES)
+    ns = {"c": "wines.Cellar"}
+    code = "v = c.get('Rioja').year"
+    (issue,) = meant_field(code, "What does the label of the Rioja in `c` say? Store it in `v`.", api, ns)
+    assert issue.message == "the task asks for `Bottle.label` (what the label says), not `year`"
+    assert issue.fix == (1, code, "v = c.get('Rioja').label")
+    assert meant_field(code, "The label of the Rioja in `c`: store its year in `v`.", api, ns) == []
+    assert meant_field(code, "What does the label say? Store it in `x`.", api, ns) == []  # not `v`
+    assert meant_field(code, "Get the bottle with label 2019-B from `c`; store it in `v`.", api, ns) == []
+    label = "v = c.get('Rioja').label"
+    assert meant_field(label, "What does the label of the Rioja in `c` say? Store it in `v`.", api, ns) == []

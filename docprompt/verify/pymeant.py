@@ -6,8 +6,10 @@ weighs less the more members' docs use it ("germination" is in ``vigour``'s too)
 
 from __future__ import annotations
 
+import ast
 import math
 import re
+from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
@@ -40,6 +42,27 @@ def member_docs(api: IndexSymbols, owner: str) -> dict[str, str]:
     return docs
 
 
+def _ranked(api: IndexSymbols, owner: str, request: str) -> tuple[dict[str, str], list[tuple[str, float]]]:
+    """(member -> its docs, the members ranked by how well their docs share ``request``'s
+    words); a word weighs less the more members' docs use it."""
+    said = {m: d for m, d in member_docs(api, owner).items() if m in api.members(owner)}
+    docs = {m: stems(f"{d} {m.replace('_', ' ')}") for m, d in said.items()}
+    words = re.findall(r"[\w-]+", re.sub(r"`[^`]*`", " ", request))
+    asked = stems(" ".join(w for w in words if w.lower() not in _PLAIN))  # plain words, before stemming
+    if not docs or not asked:
+        return said, []
+    df = {w: sum(w in d for d in docs.values()) for w in asked}
+    scores = {m: sum(math.log(1 + len(docs) / df[w]) for w in asked & d) for m, d in docs.items()}
+    return said, sorted(scores.items(), key=lambda x: -x[1])
+
+
+def _one_best(ranked: list[tuple[str, float]]) -> str:
+    """The member ranked first alone, with a score; '' for none or a tie."""
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return ""
+    return ranked[0][0]
+
+
 def meant_member(issue: Issue, request: str, api: IndexSymbols, code: str) -> Issue:
     """``issue`` (an unknown member read, not called, with no fix) given the fix to the one
     member whose docs best share the request's words, where one does; else unchanged."""
@@ -48,20 +71,70 @@ def meant_member(issue: Issue, request: str, api: IndexSymbols, code: str) -> Is
     line = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
     if issue.kind != "unknown-member" or issue.fix or not owner or re.search(rf"\.{attr}\s*\(", line):
         return issue
-    said = {m: d for m, d in member_docs(api, owner).items() if m in api.members(owner)}
-    docs = {m: stems(f"{d} {m.replace('_', ' ')}") for m, d in said.items()}
-    asked = stems(re.sub(r"`[^`]*`", " ", STORE_CLAUSE.sub(" ", request))) - _PLAIN
-    if not docs or not asked:
+    said, ranked = _ranked(api, owner, STORE_CLAUSE.sub(" ", request))
+    meant = _one_best(ranked)
+    if not meant or f".{attr}" not in line:
         return issue
-    df = {w: sum(w in d for d in docs.values()) for w in asked}
-    scores = {m: sum(math.log(1 + len(docs) / df[w]) for w in asked & d) for m, d in docs.items()}
-    ranked = sorted(scores.items(), key=lambda x: -x[1])
-    if ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]) or f".{attr}" not in line:
-        return issue
-    meant = ranked[0][0]
     short = owner.rsplit(".", 1)[-1]
-    what = said[meant].split(". ")[0].rstrip(".")
+    what = _plain(said[meant])
     issue.message = f"`{short}` has no `{attr}`: the task asks for `{meant}` ({what})"
     issue.fix, issue.suggestions = (issue.line, line, line.replace(f".{attr}", f".{meant}", 1)), [meant]
     issue.card = api.card(f"{owner}.{meant}") or issue.card
     return issue
+
+
+def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``tier = bank.pluck("SL-0002").state`` for "which storage tier is the lot kept in? Store
+    the tier in `tier`": the variable asked for is one field of a documented object, a field
+    whose docs share no word with the request, while one other field's docs share the most
+    ("keeping: the storage tier"). The request's store clause counts: "store its code in
+    `best`" asks for the code. The fix reads that field."""
+    from . import package_tree
+    from .pyexpr import Binding, type_of
+    from .request import requested_variables
+
+    wanted = set(requested_variables(request))
+    tree = package_tree(code, api) if wanted else None
+    if tree is None:
+        return []
+    env: dict[str, Binding] = {}
+    for name, value in namespace.items():
+        if not value.startswith("module:") and (symbol := api.locate(value)):
+            env[name] = ("instance", symbol)
+    lines, out = code.splitlines(), []
+    named = _LABEL.sub(" ", request)  # "the lot with code SL-0003": the code names the lot
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        read = node.value if isinstance(target, ast.Name) and target.id in wanted else None
+        if not isinstance(read, ast.Attribute):
+            continue
+        owner = type_of(read.value, api, env)
+        if not owner or api.kind(f"{owner}.{read.attr}") not in _FIELDS:
+            continue
+        said, ranked = _ranked(api, owner, named)
+        ranked = [(m, n) for m, n in ranked if api.kind(f"{owner}.{m}") in _FIELDS]  # fields for a field
+        meant, score = _one_best(ranked), dict(ranked).get(read.attr, 0.0)
+        if not meant or meant == read.attr or score:
+            continue
+        line = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
+        old = f".{read.attr}"
+        fix = (node.lineno, line, line.replace(old, f".{meant}", 1)) if old in line else None
+        short, what = owner.rsplit(".", 1)[-1], _plain(said[meant])
+        out.append(Issue(
+            "other-field", f"{owner}.{read.attr}",
+            f"the task asks for `{short}.{meant}` ({what}), not `{read.attr}`", line=node.lineno,
+            card=api.card(f"{owner}.{meant}"), suggestions=[meant],
+            fix=fix,
+        ))  # fmt: skip
+    return out
+
+
+_FIELDS = ("attribute", "property")
+_LABEL = re.compile(r"\b[A-Za-z]+\s+(?=[\"']?[A-Z]*-?\d)")  # a word that labels a value given
+
+
+def _plain(doc: str) -> str:
+    """A member's docs as a message quotes them: the first sentence, roles made plain
+    (``a :class:`~seedloft.kinds.Keeping``` -> ``a Keeping``)."""
+    plain = re.sub(r":\w+:`~?(?:[\w.]*\.)?(\w+)`", r"\1", doc)
+    return re.split(r"(?<!\be\.g)(?<!\bi\.e)\. ", plain)[0].rstrip(".")
