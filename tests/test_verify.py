@@ -1062,6 +1062,9 @@ def test_a_member_the_class_lacks_is_fixed_to_the_one_the_request_describes(tmp_
     assert meant(code, "What colour is the Rioja in `c`? Store it in `x`.").fix is None
     called = "x = c.get('Rioja').name()"  # a method, not a field
     assert meant(called, "What does the label say? Store it in `x`.").fix is None
+    set_ = "b = c.get('Rioja')\nb.name = 'x'"  # a member made up to be set: not the one described
+    assert meant(set_, "What does the label say? Store it in `x`.").fix is None
+    assert meant(code, "A copy of the bottle Rioja in `c`, in `x`.").fix is None  # a method is no value read
 
 
 def test_a_field_the_request_does_not_describe_is_fixed_to_the_one_it_does(tmp_path):

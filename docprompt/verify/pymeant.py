@@ -64,15 +64,15 @@ def _one_best(ranked: list[tuple[str, float]]) -> str:
 
 
 def meant_member(issue: Issue, request: str, api: IndexSymbols, code: str) -> Issue:
-    """``issue`` (an unknown member read, not called, with no fix) given the fix to the one
-    member whose docs best share the request's words, where one does; else unchanged."""
+    """``issue`` (an unknown member read, neither called nor set, with no fix) given the fix to
+    the one field whose docs best share the request's words, where one does; else unchanged."""
     owner, _, attr = issue.name.rpartition(".")
     lines = code.splitlines()
     line = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
-    if issue.kind != "unknown-member" or issue.fix or not owner or re.search(rf"\.{attr}\s*\(", line):
-        return issue
+    if issue.kind != "unknown-member" or issue.fix or not owner or re.search(rf"\.{attr}\s*(\(|=[^=])", line):
+        return issue  # called, or set: a member the code makes up for its own use
     said, ranked = _ranked(api, owner, STORE_CLAUSE.sub(" ", request))
-    meant = _one_best(ranked)
+    meant = _one_best([(m, n) for m, n in ranked if api.kind(f"{owner}.{m}") in _FIELDS])  # a value read
     if not meant or f".{attr}" not in line:
         return issue
     short = owner.rsplit(".", 1)[-1]
