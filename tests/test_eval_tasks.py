@@ -267,6 +267,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.given import unused_numbers, unused_words
     from docprompt.verify.pycheck import check
     from docprompt.verify.pymeant import meant_field
+    from docprompt.verify.pyshapes import shaped_values
     from docprompt.verify.pyvalues import meant_values
     from docprompt.verify.request import meant_members, requested_variables, unused_inputs, unused_meanings
 
@@ -284,6 +285,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += unused_inputs(t.solution, t.request, namespace, api)
             issues += unhandled_failures(t.solution, t.request, api)
             issues += meant_field(t.solution, t.request, api, namespace)
+            issues += shaped_values(t.solution, t.request, api)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}
     # the same index: a made-up field of an instance of a class whose docs list its fields

@@ -1085,3 +1085,50 @@ def test_a_field_the_request_does_not_describe_is_fixed_to_the_one_it_does(tmp_p
     assert meant_field(code, "Get the bottle with label 2019-B from `c`; store it in `v`.", api, ns) == []
     label = "v = c.get('Rioja').label"
     assert meant_field(label, "What does the label of the Rioja in `c` say? Store it in `v`.", api, ns) == []
+
+
+DEPOT = '''"""Parcels."""
+
+
+class Parcel:
+    """A parcel.
+
+    Attributes:
+        number: its tracking number, e.g. ``"PX-1042"``.
+    """
+
+    number: str
+
+
+class Depot:
+    """Parcels by tracking number."""
+
+    def find(self, number: str) -> Parcel:
+        """The parcel with that tracking number.
+
+        >>> Depot().find("PX-1042")
+        """
+
+    def hold(self, number: str, *, days: int = 1) -> Parcel:
+        """Hold a parcel back."""
+'''
+
+
+def test_a_value_in_another_shape_than_the_docs_write_it_is_the_request_s(tmp_path):
+    """Every example of ``number`` is written like ``PX-1042``: ``find(0)`` or ``hold('red')``
+    is no tracking number. The fix passes the request's one value of that shape; with none,
+    the issue says so; a value the request quotes is the task's, right or wrong."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pyshapes import shape, shaped_values
+
+    assert (shape("PX-1042"), shape(2040), shape("red"), shape("2024-01-05")) == ("A-9", "9", "a", "9-9-9")
+    api = module_api(tmp_path, "depot", DEPOT)
+    code = "p = d.find(0)"
+    (issue,) = shaped_values(code, "Find parcel PX-2001 in `d`; store it in `p`.", api)
+    assert issue.message == "`Depot.find`'s number is written like 'PX-1042' in the docs: 0 is not one: " \
+        "the task's is 'PX-2001'"
+    assert apply_fixes(code, [issue])[0] == "p = d.find('PX-2001')"
+    (issue,) = shaped_values("d.hold('red', days=2)", "Hold the red parcels of `d` for 2 days.", api)
+    assert issue.fix is None and issue.message.endswith("'red' is not one: pass the one the task means")
+    assert shaped_values("p = d.find('PX-2001')", "Find parcel PX-2001 in `d`.", api) == []
+    assert shaped_values("p = d.hold('px-1')", "Hold the parcel 'px-1' of `d`.", api) == []
