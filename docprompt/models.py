@@ -161,3 +161,14 @@ class Manifest(BaseModel):
     uri: str | None = None  # the Milvus server or Milvus Lite file (store "milvus")
     collection: str | None = None  # the Milvus collection (store "milvus")
     index_sources: list[IndexSource] = Field(default_factory=list)  # the named sources it was built from
+
+    def skip_lines(self, limit: int | None = None) -> list[str]:
+        """One line per skip reason: its count and the inputs it was given for (the first ``limit``)."""
+        out = []
+        for reason, n in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
+            names = self.skipped_files.get(reason, [])
+            shown = names if limit is None else names[:limit]
+            more = n - len(shown)
+            listing = ", ".join(shown) + (f", … {more} more" if shown and more > 0 else "")
+            out.append(f"{n} {reason}" + (f": {listing}" if listing else ""))
+        return out

@@ -61,22 +61,10 @@ def _build_sources(name, sources, settings, console, token=None):
                           f"{s.counts.get('chunks', 0)} chunks", highlight=False)  # fmt: skip
     if manifest.skipped:
         console.print(f"[yellow]skipped[/] {sum(manifest.skipped.values())} inputs:")
-        for line in skip_lines(manifest, limit=3):
+        for line in manifest.skip_lines(limit=3):
             console.print(f"  {line}", markup=False, highlight=False)
         console.print(f"  (all of them: docprompt index info {name} --skipped)", style="dim")
     return manifest
-
-
-def skip_lines(manifest, limit: int | None = None) -> list[str]:
-    """One line per skip reason: its count and the inputs it was given for (the first ``limit``)."""
-    out = []
-    for reason, n in sorted(manifest.skipped.items(), key=lambda kv: (-kv[1], kv[0])):
-        names = manifest.skipped_files.get(reason, [])
-        shown = names if limit is None else names[:limit]
-        more = n - len(shown)
-        listing = ", ".join(shown) + (f", … {more} more" if shown and more > 0 else "")
-        out.append(f"{n} {reason}" + (f": {listing}" if listing else ""))
-    return out
 
 
 build_options = [
@@ -364,7 +352,7 @@ def info(name, as_json, show_skipped):
             if n > len(m.skipped_files.get(reason, [])) and m.skipped_files.get(reason):
                 click.echo(f"    … {n - len(m.skipped_files[reason])} more not recorded")
     elif m.skipped:
-        click.echo("skipped:    " + "; ".join(skip_lines(m, limit=3)))
+        click.echo("skipped:    " + "; ".join(m.skip_lines(limit=3)))
         click.echo(f"            (every file: docprompt index info {name} --skipped)")
     click.echo(
         f"built:      {m.built_at.isoformat()} in {m.build_seconds:.1f}s by docprompt {m.docprompt_version}"
