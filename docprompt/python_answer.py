@@ -18,12 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .cards import api_card, first_sentences, import_line, param_notes, short_signature, signature_args
 from .models import Hit
 from .pystub import Entry, stub
 from .request_steps import steps, with_steps
 from .verify.request import asks_its_values, given_variables, requested_variables
+
+ApiStyle = Literal["cards", "stub"]  # the API in a prompt: a line per entry, or a Python stub
 
 FENCE = "```python\n"
 SYSTEM = (
@@ -240,7 +243,8 @@ class PythonPrompt:
         return out
 
     def messages(
-        self, request: str, ctx: Context, *, context: str = "", imports: bool = True, style: str = "cards"
+        self, request: str, ctx: Context, *, context: str = "", imports: bool = True,
+        style: ApiStyle = "cards",
     ) -> list[dict[str, str]]:
         """The prompt; ``imports``: list the import lines in it (not when they open the reply);
         ``style``: the API as ``cards`` (a line each) or as a Python ``stub``."""
@@ -268,11 +272,11 @@ class PythonPrompt:
         return [{"role": "system", "content": system}, {"role": "user", "content": "\n\n".join(parts)}]
 
 
-def api_style(setting: str, model: str | None) -> str:
+def api_style(setting: str, model: str | None) -> ApiStyle:
     """``auto``: the API as a stub, except for a 0.5B model (on the private library's 52 tuning
     tasks the 1.5B passed 5 more with the stub, the 0.5B one fewer and slower; docs/benchmarks.md)."""
-    if setting != "auto":
-        return setting
+    if setting in ("cards", "stub"):
+        return "cards" if setting == "cards" else "stub"
     return "cards" if re.search(r"(?<![\d.])0\.5b", model or "", re.I) else "stub"
 
 
