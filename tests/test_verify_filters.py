@@ -180,3 +180,17 @@ def test_a_member_the_request_means_is_passed_as_the_filter_the_call_leaves_out(
     fixed = apply_fixes("from shelf import count\nn = count()\n", [issue])[0]
     assert fixed.endswith("n = count(where='colour=green')\n")
     assert unused_meanings("from shelf import count\nn = count(where='colour=green')\n", ask, shelf) == []
+
+
+def test_an_enum_keyword_the_call_lacks_goes_into_its_filter(shelf):
+    """``count(colour=Colour.GREEN)``: ``count`` has no ``colour`` but a filter left out whose
+    field ``colour`` takes Colour values; a plain value, or a filter already passed, stays."""
+    from docprompt.repair import apply_fixes
+
+    code = "from shelf import Colour, count\nn = count(colour=Colour.GREEN)\n"
+    (issue,) = verify_python(code, shelf, use_import=False).issues
+    assert issue.message.endswith(": its filter says that: `where='colour=green'`")
+    assert apply_fixes(code, [issue])[0].endswith("n = count(where='colour=green')\n")
+    for other in ("n = count(colour='green')", "n = count(where='size>2', colour=Colour.GREEN)"):
+        report = verify_python(f"from shelf import Colour, count\n{other}\n", shelf, use_import=False)
+        assert [i.fix for i in report.issues] == [None]

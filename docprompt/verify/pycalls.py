@@ -15,7 +15,7 @@ from collections.abc import Set as AbstractSet
 from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyexpr import Binding, dotted, source, type_of
-from .pyfilters import filter_issues
+from .pyfilters import filter_issues, keyword_as_filter
 from .pyreturns import containers_passed, on_builtin
 from .pyvalues import enum_value, meaning, value_issues
 
@@ -130,6 +130,8 @@ def _bind(
             else None
         )
         hint = f"write `{close[0]}=`" if close else f"its arguments are: {', '.join(keywords) or 'none'}"
+        if not close and (as_filter := keyword_as_filter(name, kw, node, api, lines)):
+            hint, fix = f"its filter says that: `{as_filter[0]}`", as_filter[1]
         message = f"`{short}` has no argument named like that: {hint}"
         issue = Issue("unknown-argument", f"{name}({kw.arg}=)", message, line=node.lineno, card=card,
                       fix=fix, suggestions=close)  # fmt: skip

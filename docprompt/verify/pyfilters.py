@@ -258,3 +258,26 @@ def _other_field(api: IndexSymbols, lang: Language, field: str, value: str) -> t
         hit = [v for m, v in members.items() if value.casefold() in (m.casefold(), v.casefold())]
         found += [(other, hit[0])] if other != field and hit else []
     return found[0] if len(found) == 1 else None
+
+
+def keyword_as_filter(name: str, kw: ast.keyword, node: ast.Call, api: IndexSymbols,
+                      lines: list[str]) -> tuple[str, tuple[int, str, str] | None] | None:  # fmt: skip
+    """``export_table(bank, f, keeping=Keeping.CHILL)`` where the function has no ``keeping``
+    but one filter parameter, left out, whose language has a field taking ``Keeping``'s values:
+    (``where='keep=chill'``, the fix). A plain value (``grams=3.2``) may mean anything: none."""
+    symbol = api.resolve(name)
+    sig = api.signature(symbol) if symbol else None
+    v = kw.value
+    if sig is None or not (isinstance(v, ast.Attribute) and isinstance(v.value, ast.Name)):
+        return None
+    taken = {k.arg for k in node.keywords} | {a.arg for a in sig.args[: len(node.args)]}
+    found = [(p, lang) for (s, p), lang in languages(api).items() if s == symbol and p not in taken]
+    enum = api.class_named(v.value.id)
+    if len(found) != 1 or not enum:
+        return None
+    param, lang = found[0]
+    field_ = next((f for f, e in lang.enums.items() if e == enum), "")
+    text = f"{field_}{lang.plain_op()}{enum_value(api, f'{enum}.{v.attr}') or v.attr.lower()}"
+    if not field_ or problem(lang, text, api)[0]:
+        return None
+    return f"{param}={text!r}", span_fix(kw, lines, f"{param}={text!r}")
