@@ -116,7 +116,11 @@ def function_unwrapped(code: str, request: str) -> str:
     bindings: list[str] = []
     if calls:
         where, call = calls[0]
-        if where.lineno < f.lineno or call.keywords and any(k.arg not in params for k in call.keywords):
+        if (
+            where.lineno < f.lineno
+            or any(k.arg not in params for k in call.keywords)
+            or any(isinstance(x, ast.Starred) for x in call.args)
+        ):
             return code
         values = dict(zip(params, call.args)) | {k.arg: k.value for k in call.keywords if k.arg}
         defaults = dict(zip(params[len(params) - len(a.defaults) :], a.defaults))
