@@ -126,12 +126,14 @@ def function_unwrapped(code: str, request: str) -> str:
         defaults = dict(zip(params[len(params) - len(a.defaults) :], a.defaults))
         if len(call.args) > len(params) or any(p not in values and p not in defaults for p in params):
             return code
+        bound: set[str] = set()
         for p in params:
             value = ast.get_source_segment(code, values[p]) if p in values else ast.unparse(defaults[p])
             if value != p:
-                if p in given | asked:
-                    return code
+                if p in given | asked or p in values and _names(values[p]) & bound:
+                    return code  # f(2, p): `p = 2` first would change what the second reads
                 bindings.append(f"{p} = {value}")
+                bound.add(p)
         target = where.targets[0].id if isinstance(where, ast.Assign) else ""  # type: ignore[attr-defined]
     else:
         where = f
