@@ -114,6 +114,7 @@ def function_unwrapped(code: str, request: str) -> str:
     if len(calls) > 1 or recursive or any(f.name in _names(n) for n in others):
         return code
     bindings: list[str] = []
+    bound: set[str] = set()  # the parameters given another value than their own name
     if calls:
         where, call = calls[0]
         if (
@@ -126,7 +127,6 @@ def function_unwrapped(code: str, request: str) -> str:
         defaults = dict(zip(params[len(params) - len(a.defaults) :], a.defaults))
         if len(call.args) > len(params) or any(p not in values and p not in defaults for p in params):
             return code
-        bound: set[str] = set()
         for p in params:
             value = ast.get_source_segment(code, values[p]) if p in values else ast.unparse(defaults[p])
             if value != p:
@@ -141,6 +141,9 @@ def function_unwrapped(code: str, request: str) -> str:
             return code
         target = f.name if f.name in asked else ""
     body = f.body[1:] if ast.get_docstring(f, clean=False) is not None else f.body
+    made = {n.id for n in ast.walk(f) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if ((made | bound) - {target}) & set().union(*(_names(n) for n in others)):
+        return code  # its variables, at the top, would change what the rest of the code reads
     returns = [n for n in ast.walk(f) if isinstance(n, ast.Return)]
     if (
         not body

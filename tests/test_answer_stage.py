@@ -850,6 +850,7 @@ def test_a_function_written_for_a_snippet_is_unwrapped(code, request_, unwrapped
         ("def f(x):\n    return x + 1\n\nf(2)\nprint(f)", "add one"),  # named elsewhere
         ("def f(a):\n    return a * 2\n\nx = f(*pair)", "double it into `x`"),  # unpacked arguments
         ("def f(p, q):\n    return p - q\n\nx = f(2, p)", "into `x`"),  # `p = 2` would change `q`
+        ("def f(a):\n    n = len(a)\n    return n\n\nn = 5\nx = f(b)\ny = n", "`b` in `x`"),  # n leaks
     ],
 )
 def test_a_function_stays_where_unwrapping_would_change_it(code, request_):
