@@ -89,8 +89,9 @@ def function_unwrapped(code: str, request: str) -> str:
     never called, its parameters must be variables the request gives, and a function named
     after a variable the request asks for is that variable (``def best(): ... return b.code``
     -> ``best = b.code``): the function hid the answer from the notebook. A request that asks
-    for a function, several returns, recursion, or a parameter bound over a variable the request
-    names keep the code as it is."""
+    for a function, several returns, recursion, unpacked arguments, a parameter bound over a
+    variable the request names or read by a later argument (``f(2, p)``), or a variable of the
+    function the rest of the code reads keep the code as it is."""
     import ast
 
     if _ASKS_FOR_A_FUNCTION.search(request):
