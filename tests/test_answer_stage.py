@@ -1039,6 +1039,7 @@ def export(ledger, path: str, *, where: str | None = None) -> int:
     """
     return 0
 '''
+PLAN_ASK = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
 
 
 def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_path):
@@ -1050,7 +1051,7 @@ def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_p
     from docprompt.verify.given import unused_numbers
 
     api = module_api(tmp_path, "plots", PLOTS)
-    ask = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
+    ask = PLAN_ASK
     code = "from plots import plan\np = plan(bank, threshold=70, as_of=2026)"
     (issue,) = unused_numbers(code, ask, api)
     assert issue.message == (
@@ -1072,7 +1073,7 @@ def test_a_number_copied_from_a_docs_example_is_left_at_its_default(tmp_path):
     from docprompt.verify.given import copied_numbers
 
     api = module_api(tmp_path, "plots", PLOTS)
-    ask = "Plan which lots of `bank` to regrow when lots under 80 % germination are weak; store it in `p`."
+    ask = PLAN_ASK
     code = "p = plan(bank, threshold=80, keep_back=1)"
     (issue,) = copied_numbers(code, ask, api)
     assert issue.message == (

@@ -79,6 +79,13 @@ def call_name(call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
+def one_symbol(call, api) -> str | None:
+    """The one documented symbol a call's name can be (``plan`` -> ``plots.plan``); None when it
+    is none or several."""
+    symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
+    return next(iter(symbols)) if len(symbols) == 1 else None
+
+
 def package_tree(code: str, api):
     """The code's syntax tree, for the checks that read a request against a package's own API;
     None when the API is a reference of many libraries (or none) or the code does not parse."""

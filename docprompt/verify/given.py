@@ -10,7 +10,7 @@ import calendar
 import keyword
 import re
 
-from . import Issue, call_name, package_tree, span_fix
+from . import Issue, call_name, one_symbol, package_tree, span_fix
 from .pyvalues import stem
 from .request import requested_variables
 
@@ -98,7 +98,7 @@ def _meant_argument(tree: ast.AST, code: str, api, said: str, context: str) -> I
     words = set(_content_words(context))
     scored: list[tuple[float, ast.Call, str, str, ast.expr | None]] = []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        symbol = _one_symbol(call, api)
+        symbol = one_symbol(call, api)
         if symbol is None:
             continue
         params, args = api.entries[symbol].metadata.get("params"), api.signature(symbol)
@@ -144,7 +144,7 @@ def copied_numbers(code: str, request: str, api) -> list[Issue]:
     given = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", request)}
     lines, issues, examples = code.splitlines(), [], "\n".join(api.example_texts())
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        symbol = _one_symbol(call, api)
+        symbol = one_symbol(call, api)
         args = api.signature(symbol) if symbol else None
         if symbol is None or args is None:
             continue
@@ -169,13 +169,6 @@ def copied_numbers(code: str, request: str, api) -> list[Issue]:
         fix = span_fix(call, lines, ast.unparse(kept))
         issues.append(Issue("copied-value", said, message, line=call.lineno, card=api.card(symbol), fix=fix))
     return issues
-
-
-def _one_symbol(call: ast.Call, api) -> str | None:
-    """The one documented symbol a call's name can be (``plan`` -> ``plots.plan``); None when it
-    is none or several."""
-    symbols = {api.resolve(s) for s in api.named(call_name(call))} - {None}
-    return next(iter(symbols)) if len(symbols) == 1 else None
 
 
 def _content_words(text: str) -> list[str]:

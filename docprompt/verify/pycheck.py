@@ -30,7 +30,7 @@ from .failures import never_raised
 from .pycalls import attribute_issues, call_issues, stored_issues
 from .pycompare import compare_issues
 from .pycontainers import element_class, iteration_issues, loops, subscript_issues
-from .pyexpr import Binding, dotted, source, type_of
+from .pyexpr import Binding, dotted, notebook_env, source, type_of
 from .pynames import bound_names, string_constants, undefined_names
 from .pyreturns import builtin_returned, elements_for_field
 
@@ -44,12 +44,7 @@ def check(
 ) -> list[Issue]:
     tree = ast.parse(code)
     lines = code.splitlines()
-    env: dict[str, Binding] = {}
-    for name, value in (namespace or {}).items():
-        if value.startswith("module:"):
-            env[name] = ("module", value[7:])
-        elif symbol := api.locate(value):
-            env[name] = ("instance", symbol)
+    env = notebook_env(namespace or {}, api)
     held = {k: v[1] for k, v in env.items() if v[0] == "instance" and k not in variables}
     assigned_values = {id(n.value) for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))}
     given = set(namespace or {}) | set(dir(builtins))

@@ -60,3 +60,18 @@ def source(node: ast.AST, lines: list[str]) -> str:
     if not 0 < lineno <= len(lines) or getattr(node, "end_lineno", None) != lineno or end is None:
         return ""
     return lines[lineno - 1].encode()[node.col_offset : end].decode()  # type: ignore[attr-defined]
+
+
+def notebook_env(namespace: Mapping[str, str], api: IndexSymbols, *,
+                 modules: bool = True) -> dict[str, Binding]:  # fmt: skip
+    """What a notebook's variables hold, as the checks bind names: ``("instance", class)`` for
+    a value of a documented class, ``("module", name)`` for a module (unless ``modules`` is
+    false); a variable of no documented class is left out."""
+    env: dict[str, Binding] = {}
+    for name, value in namespace.items():
+        if value.startswith("module:"):
+            if modules:
+                env[name] = ("module", value[7:])
+        elif symbol := api.locate(value):
+            env[name] = ("instance", symbol)
+    return env

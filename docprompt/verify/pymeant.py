@@ -90,17 +90,14 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
     ("keeping: the storage tier"). The request's store clause counts: "store its code in
     `best`" asks for the code. The fix reads that field."""
     from . import package_tree
-    from .pyexpr import Binding, type_of
+    from .pyexpr import notebook_env, type_of
     from .request import requested_variables
 
     wanted = set(requested_variables(request))
     tree = package_tree(code, api) if wanted else None
     if tree is None:
         return []
-    env: dict[str, Binding] = {}
-    for name, value in namespace.items():
-        if not value.startswith("module:") and (symbol := api.locate(value)):
-            env[name] = ("instance", symbol)
+    env = notebook_env(namespace, api, modules=False)
     lines, out = code.splitlines(), []
     named = _LABEL.sub(" ", request)  # "the lot with code SL-0003": the code names the lot
     for node in tree.body:

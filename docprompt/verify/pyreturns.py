@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
-from .pyexpr import Binding, container_parts, dotted, source
+from .pyexpr import Binding, container_parts, dotted, notebook_env, source
 from .pyvalues import passed_args
 
 _CONTAINERS = ("list", "tuple", "set", "frozenset", "dict")
@@ -70,10 +70,7 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
     tree = package_tree(code, api) if wanted else None
     if tree is None:
         return []
-    env: dict[str, Binding] = {}
-    for name, value in namespace.items():
-        if not value.startswith("module:") and (symbol := api.locate(value)):
-            env[name] = ("instance", symbol)
+    env = notebook_env(namespace, api, modules=False)
     said, lines, out = stems(request), code.splitlines(), []
     for node in tree.body:
         if not (

@@ -10,8 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
-from . import Issue, package_tree, span_fix
-from .given import _one_symbol
+from . import Issue, one_symbol, package_tree, span_fix
 from .pymeant import member_docs
 from .pyvalues import passed_args
 
@@ -36,7 +35,7 @@ def shaped_values(code: str, request: str, api) -> list[Issue]:
     quoted = set(re.findall(r"(?<!\w)['\"`]([^'\"`]+)['\"`]", request))
     lines, out = code.splitlines(), []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        symbol = _one_symbol(call, api)
+        symbol = one_symbol(call, api)
         params = api.signature(symbol) if symbol else None
         if symbol is None or params is None:
             continue
