@@ -16,7 +16,8 @@ class Issue:
     variable-missing, replaced-input, unbound-method, reimplemented, copied-value,
     handwritten-value, bad-value, bad-type, undefined-name, bad-filter, meant-member,
     meant-value, unused-input, unused-value, unhandled-failure, dropped-result, element-field,
-    unasked-field, made-by, never-raised, not-callable, frozen, not-indexable, iterated-strings or syntax."""
+    unasked-field, wrong-kind, made-by, never-raised, not-callable, frozen, not-indexable,
+    iterated-strings or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault

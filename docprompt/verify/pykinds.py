@@ -1,0 +1,194 @@
+"""The kind of value a request asks a variable to hold (True or False, a number), against what the
+code stores there by the docs' annotations: ``held = bank.isolate('SL-0005')`` for "Is lot
+SL-0005 in quarantine? Store True or False in `held`" stores the ``Accession`` that ``isolate``
+returns; ``n = bank.sift('keep=deep')`` for "how many lots ..." stores a list, whose number is
+``len(...)`` (the one fix the docs determine here)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+
+from . import Issue, span_fix
+from .api import IndexSymbols
+from .pyexpr import Binding, dotted, notebook_env, source
+
+_BOOL = re.compile(r"\b(?:True or False|False or True)\b")
+_NUMBER = re.compile(r"\b(?:how many|how much|how old|(?:the|a) number|number of|(?:the|a) count)\b", re.I)
+_BUILTINS = {
+    "len": "int", "sum": "int | float", "int": "int", "float": "float", "round": "int | float",
+    "abs": "int | float", "bool": "bool", "str": "str", "repr": "str", "list": "list",
+    "sorted": "list", "dict": "dict", "set": "set", "tuple": "tuple", "isinstance": "bool",
+    "any": "bool", "all": "bool", "callable": "bool", "hasattr": "bool",
+}  # fmt: skip
+_NUMBERS = {"int", "float", "complex", "Decimal", "Fraction", "Number", "Real", "Integral", "SupportsFloat"}
+_UNKNOWN = {"", "Any", "object", "Self", "T"}
+_SIZED = {"list", "tuple", "set", "frozenset", "dict", "Sequence", "Mapping", "Collection", "str"}
+
+
+def asked_kind(request: str, name: str) -> str:
+    """'bool' or 'number' when the request asks `name` to hold True or False, or a number ('' when
+    it does not say): the sentence that names the variable, or any sentence of a request that asks
+    for one variable only ("How many lots ...? Store the number in `n`.")."""
+    from .request import requested_variables
+
+    sentences = re.split(r"(?<=[.;?])\s+", request)
+    own = " ".join(s for s in sentences if f"`{name}`" in s)
+    for text in (own, request if requested_variables(request) == [name] else ""):
+        if _BOOL.search(text):
+            return "bool"
+        if _NUMBER.search(text):
+            return "number"
+    return ""
+
+
+def _member_annotation(api: IndexSymbols, name: str) -> str:
+    """What a property or field of a documented class holds (``frozenset[str]`` for
+    ``Accession.tags: frozenset[str] = frozenset()``); '' for methods and the unknown."""
+    symbol = api.resolve(name)
+    if symbol is None or api.kind(symbol) not in ("property", "attribute"):
+        return ""
+    meta = api.entries[symbol].metadata
+    sig = str(meta.get("signature") or "")
+    held = str(meta.get("returns") or "") or (sig[1:].split("=", 1)[0] if sig.startswith(":") else "")
+    return held.strip().strip("'\"")
+
+
+def _class(api: IndexSymbols, annotation: str, near: str = "") -> str:
+    """The documented class an annotation names ('' for built-in types and unions)."""
+    if not re.fullmatch(r"[\w.]+", annotation) or annotation in _NUMBERS | _SIZED | {"bool", "None"}:
+        return ""
+    found = [s for s in api.named(annotation.rsplit(".", 1)[-1]) if api.is_class(s)]
+    close = [s for s in found if near and s.split(".")[0] == near.split(".")[0]]
+    return (close or found or [""])[0]
+
+
+def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+    """The type an expression holds, as the docs annotate it (``Accession``, ``list[Accession]``,
+    ``bool``) or as Python defines it (``len(...)``: ``int``; a comparison: ``bool``); ''
+    when not known."""
+    if isinstance(value, (ast.Compare, ast.BoolOp)) or (
+        isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not)
+    ):
+        return "bool"
+    if isinstance(value, ast.Constant):
+        return "None" if value.value is None else type(value.value).__name__
+    kinds = {ast.List: "list", ast.ListComp: "list", ast.Dict: "dict", ast.DictComp: "dict",
+             ast.Set: "set", ast.SetComp: "set", ast.Tuple: "tuple", ast.JoinedStr: "str"}  # fmt: skip
+    if type(value) in kinds:
+        return kinds[type(value)]
+    if isinstance(value, ast.Name):
+        return env[value.id][1] if env.get(value.id, ("", ""))[0] == "instance" else ""
+    target = dotted(value.func if isinstance(value, ast.Call) else value, env) if isinstance(
+        value, (ast.Call, ast.Attribute)
+    ) else None  # fmt: skip
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in env:
+            return _BUILTINS[func.id]
+        symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+        if symbol:
+            return symbol if api.is_class(symbol) else api.return_annotation(symbol).strip("'\"")
+        if isinstance(func, ast.Attribute) and (owner := _class_held(func.value, api, env)):
+            return api.return_annotation(f"{owner}.{func.attr}").strip("'\"")
+        return ""
+    if isinstance(value, ast.Attribute):
+        if target and target[0] in ("symbol", "instance-attr") and api.resolve(target[1]):
+            return _member_annotation(api, target[1])
+        owner = _class_held(value.value, api, env)
+        return _member_annotation(api, f"{owner}.{value.attr}") if owner else ""
+    return ""
+
+
+def _class_held(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+    held = held_annotation(value, api, env)
+    return held if held and api.is_class(held) else _class(api, held)
+
+
+def _fits(kind: str, annotation: str, api: IndexSymbols) -> bool:
+    parts = {p.strip().split("[", 1)[0].rsplit(".", 1)[-1] for p in annotation.split("|")}
+    if parts & _UNKNOWN or any(len(p) == 1 for p in parts):  # unknown, or a type variable
+        return True
+    if kind == "bool":
+        return "bool" in parts
+    if parts & _NUMBERS:
+        return True
+    cls = annotation if api.is_class(annotation) else _class(api, annotation)
+    return bool(cls) and (api.is_a(cls, "int") or api.is_a(cls, "float") or api.is_a(cls, "IntEnum"))
+
+
+def _bool_members(api: IndexSymbols, cls: str) -> list[str]:
+    out = []
+    for member in api.member_list(cls):
+        name = f"{cls}.{member}"
+        if member.startswith("_"):
+            continue
+        if api.kind(name) == "method" and api.return_annotation(name) == "bool":
+            sig = api.signature(name)
+            params = [a.arg for a in (sig.args + sig.kwonlyargs if sig else []) if a.arg != "self"]
+            out.append(f".{member}({', '.join(params)})")
+        elif _member_annotation(api, name) == "bool":
+            out.append(f".{member}")
+    return out
+
+
+def _bool_hint(api: IndexSymbols, cls: str, shown: str, annotation: str, text: str) -> str:
+    """What would say True or False: the class's members that do, an enum's members to compare
+    with, ``in`` for a container."""
+    if consts := [m for m in (api.member_list(cls) if cls else []) if m.isupper()]:
+        return f"; compare it with one of {shown}'s members: " + ", ".join(f"`{shown}.{m}`" for m in consts)
+    if members := _bool_members(api, cls) if cls else []:
+        return f"; what {_a(shown)} says True or False: " + ", ".join(f"`{m}`" for m in members)
+    return f"; `x in {text}` says whether it holds x" if annotation.split("[", 1)[0] in _SIZED else ""
+
+
+def _a(shown: str) -> str:
+    return ("an `" if shown[:1].upper() in "AEIOU" else "a `") + shown + "`"
+
+
+def _assigned_once(tree: ast.Module) -> dict[str, ast.Assign]:
+    """The variables the code binds exactly once, each by a plain top-level ``name = value``."""
+    counts: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            counts[node.id] = counts.get(node.id, 0) + 1
+    return {
+        node.targets[0].id: node
+        for node in tree.body
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        and counts.get(node.targets[0].id) == 1
+    }  # fmt: skip
+
+
+def asked_kinds(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """A variable the request wants True or False, or a number, that the code binds to something
+    else by the docs (a documented class, a string, a list ...)."""
+    from . import package_tree
+    from .request import requested_variables
+
+    wanted = {v: k for v in requested_variables(request) if (k := asked_kind(request, v))}
+    tree = package_tree(code, api) if wanted else None
+    if tree is None:
+        return []
+    env = notebook_env(namespace, api, modules=False)
+    lines, out = code.splitlines(), []
+    for name, node in _assigned_once(tree).items():
+        kind = wanted.get(name, "")
+        annotation = held_annotation(node.value, api, env) if kind else ""
+        if not annotation or _fits(kind, annotation, api):
+            continue
+        text = source(node.value, lines) or "the value"
+        cls = annotation if api.is_class(annotation) else _class(api, annotation)
+        shown = cls.rsplit(".", 1)[-1] if cls else annotation
+        holds = "returns" if isinstance(node.value, ast.Call) else "holds"
+        fix, hint = None, _bool_hint(api, cls, shown, annotation, text) if kind == "bool" else ""
+        sized = annotation.split("[", 1)[0] in _SIZED or (cls and "len" in (api.protocols(cls) or {}))
+        if kind == "number" and sized and annotation != "str" and text != "the value":
+            fix = span_fix(node.value, lines, f"len({text})")
+            hint = f": how many it holds is len({text})"
+        want = "True or False" if kind == "bool" else "a number"
+        message = f"`{name}` should hold {want} (the request asks for it), but `{text}` {holds} {_a(shown)}"
+        card = api.card(cls) if cls else ""
+        out.append(Issue("wrong-kind", name, message + hint, line=node.lineno, card=card, fix=fix))
+    return out

@@ -1,0 +1,140 @@
+"""The kind of value a request asks a variable to hold (True or False, a number) against what the
+docs say the code stores there; literal arguments of the wrong built-in type."""
+
+from __future__ import annotations
+
+from .helpers import module_api
+
+HIVE = '''"""Bee hives."""
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Mood(Enum):
+    """How a colony behaves: ``CALM`` or ``ANGRY``."""
+
+    CALM = "calm"
+    ANGRY = "angry"
+
+
+@dataclass
+class Colony:
+    """One colony."""
+
+    name: str
+    mood: Mood = Mood.CALM
+    marks: frozenset[str] = frozenset()
+
+    @property
+    def queenless(self) -> bool:
+        """Whether the colony lost its queen."""
+        return False
+
+    def swarms(self, month: int) -> bool:
+        """Whether it swarms in that month."""
+        return False
+
+
+class Apiary:
+    """Colonies by name."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def smoke(self, name: str) -> Colony:
+        """Calm a colony down with smoke; returns it."""
+
+    def get(self, name: str) -> Colony:
+        """The colony of that name."""
+
+    def find(self, where: str | None = None) -> list[Colony]:
+        """The colonies a filter admits."""
+        return []
+
+    def honey(self, *, where: str | None = None) -> float:
+        """Kilograms of honey harvested."""
+        return 0.0
+
+    def label(self) -> str:
+        """A label for the apiary."""
+        return ""
+'''
+
+
+def _checked(tmp_path):
+    from docprompt.verify.pykinds import asked_kinds
+
+    api = module_api(tmp_path, "hive", HIVE)
+    return api, lambda code, request: asked_kinds(code, request, api, {"a": "hive.Apiary"})
+
+
+def test_the_kind_a_request_asks_for():
+    from docprompt.verify.pykinds import asked_kind
+
+    assert asked_kind("Is colony x of `a` calm? Store True or False in `ok`.", "ok") == "bool"
+    assert asked_kind("How many colonies does `a` hold? Store the number in `n`.", "n") == "number"
+    assert asked_kind("How many colonies does `a` hold? Store it in `n`.", "n") == "number"
+    assert asked_kind("Store the number of marked colonies in `n`.", "n") == "number"
+    assert asked_kind("Store the counts per mood in `counts`.", "counts") == ""  # a dict of counts
+    assert asked_kind("Find colony x in `a` and store it in `c`.", "c") == ""
+    # the question belongs to another variable when the request asks for two
+    two = "How many colonies are calm? Store them in `calm` and their names in `names`."
+    assert asked_kind(two, "names") == ""
+
+
+def test_a_value_of_another_kind_than_asked_is_flagged_with_what_gives_one(tmp_path):
+    from docprompt.repair import apply_fixes
+
+    _, issues = _checked(tmp_path)
+    asked = "Is colony 'Ida' of `a` queenless? Store True or False in `ok`."
+    (issue,) = issues("ok = a.smoke('Ida')", asked)
+    assert issue.kind == "wrong-kind" and issue.fix is None
+    assert issue.message == (
+        "`ok` should hold True or False (the request asks for it), but `a.smoke('Ida')` returns a "
+        "`Colony`; what a `Colony` says True or False: `.queenless`, `.swarms(month)`"
+    )
+    assert "class hive.Colony" in issue.card
+    (issue,) = issues("ok = a.get('Ida').mood", asked)
+    assert issue.message.endswith("compare it with one of Mood's members: `Mood.CALM`, `Mood.ANGRY`")
+    (issue,) = issues("ok = a.get('Ida').marks", asked)
+    assert issue.message.endswith("a `frozenset[str]`; `x in a.get('Ida').marks` says whether it holds x")
+    rights = ("ok = a.get('Ida').queenless", "ok = a.get('Ida').swarms(5)", "ok = len(a) > 2",
+              "ok = a.get('Ida').mood is Mood.CALM", "ok = 'x' in a.get('Ida').marks")  # fmt: skip
+    for right in rights:
+        assert issues(right, asked) == [], right
+
+    count = "How many colonies of `a` are angry? Store the number in `n`."
+    (issue,) = issues("n = a.find('mood=angry')", count)
+    assert issue.message.endswith("returns a `list[Colony]`: how many it holds is len(a.find('mood=angry'))")
+    assert apply_fixes("n = a.find('mood=angry')", [issue])[0] == "n = len(a.find('mood=angry'))"
+    (issue,) = issues("n = a", count)
+    assert issue.fix[2] == "n = len(a)"  # the class defines __len__
+    (issue,) = issues("n = a.label()", count)
+    assert issue.fix is None and issue.message.endswith("returns a `str`")
+    for right in ("n = len(a.find('mood=angry'))", "n = a.honey()", "n = sum(1 for c in a.find())"):
+        assert issues(right, count) == [], right
+
+
+def test_what_the_kinds_check_leaves_alone(tmp_path):
+    _, issues = _checked(tmp_path)
+    count = "How many colonies of `a` are angry? Store the number in `n`."
+    assert issues("n = 0\nfor c in a.find():\n    n += 1", count) == []  # bound more than once
+    assert issues("n = a.find()", "Store the angry colonies of `a` in `n`.") == []  # no kind asked
+    assert issues("m = a.find()", count) == []  # not the asked variable
+    assert issues("n = unknown.find()", count) == []  # nothing documented
+    assert issues("n = a.find(", count) == []  # does not parse
+
+
+def test_a_literal_of_another_built_in_type_than_the_parameter_takes(tmp_path):
+    from docprompt.verify.python import verify_python
+
+    api = module_api(tmp_path, "hive", HIVE)
+
+    def issues(code):
+        report = verify_python(code, api, use_import=False, namespace={"a": "hive.Apiary"})
+        return [i.message for i in report.issues]
+
+    assert issues("n = a.honey(where=0)") == ["`Apiary.honey`'s where takes a str, not an int"]
+    assert issues("n = a.get(3)") == ["`Apiary.get`'s name takes a str, not an int"]
+    assert issues("n = a.honey(where='mood=calm')") == []
+    assert issues("c = a.get('Ida').swarms(5)") == []
