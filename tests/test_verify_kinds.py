@@ -125,7 +125,7 @@ def test_what_the_kinds_check_leaves_alone(tmp_path):
     assert issues("n = a.find(", count) == []  # does not parse
 
 
-def test_a_literal_of_another_built_in_type_than_the_parameter_takes(tmp_path):
+def test_a_value_of_another_type_than_a_built_in_parameter_takes(tmp_path):
     from docprompt.verify.python import verify_python
 
     api = module_api(tmp_path, "hive", HIVE)
@@ -136,5 +136,7 @@ def test_a_literal_of_another_built_in_type_than_the_parameter_takes(tmp_path):
 
     assert issues("n = a.honey(where=0)") == ["`Apiary.honey`'s where takes a str, not an int"]
     assert issues("n = a.get(3)") == ["`Apiary.get`'s name takes a str, not an int"]
+    assert issues("from hive import Mood\nc = a.get(Mood.CALM)") == ["`Apiary.get`'s name takes a str, not a Mood"]
+    assert issues("c = a.get(a.label())") == []
     assert issues("n = a.honey(where='mood=calm')") == []
     assert issues("c = a.get('Ida').swarms(5)") == []

@@ -95,6 +95,9 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
         return ""
     if isinstance(value, ast.Attribute):
         if target and target[0] in ("symbol", "instance-attr") and api.resolve(target[1]):
+            owner = target[1].rsplit(".", 1)[0]
+            if value.attr.isupper() and target[0] == "symbol" and api.is_class(owner):
+                return api.resolve(owner) or ""  # an enum member: Keeping.AMBIENT
             return _member_annotation(api, target[1])
         owner = _class_held(value.value, api, env)
         return _member_annotation(api, f"{owner}.{value.attr}") if owner else ""
@@ -191,4 +194,36 @@ def asked_kinds(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         message = f"`{name}` should hold {want} (the request asks for it), but `{text}` {holds} {_a(shown)}"
         card = api.card(cls) if cls else ""
         out.append(Issue("wrong-kind", name, message + hint, line=node.lineno, card=card, fix=fix))
+    return out
+
+
+_SCALARS = {"str", "int", "float", "complex", "bytes", "bool"}
+
+
+def objects_for_scalars(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
+                        env: Mapping[str, Binding]) -> list[Issue]:  # fmt: skip
+    """A value of another kind passed where a parameter takes only built-in values: a literal of
+    another built-in type (``bank.stock(where=0)`` for ``where: str | None``), an object of a
+    documented class (``bank.pluck(Keeping.AMBIENT)`` for ``code: str``)."""
+    from .pyvalues import article, passed_args
+
+    out = []
+    for arg, value in passed_args(params, node):
+        names = {n.id for n in ast.walk(arg.annotation or ast.Constant(None)) if isinstance(n, ast.Name)}
+        names -= {"None", "Optional"}
+        if not names or not names <= _SCALARS:
+            continue
+        if isinstance(value, ast.Constant):
+            got = type(value.value).__name__
+            widened = got in ("int", "bool") and names & {"int", "float", "complex"}
+            if value.value is None or got in names or widened:
+                continue
+        else:
+            held = held_annotation(value, api, env)
+            if not held or not api.is_class(held) or any(api.is_a(held, n) for n in names):
+                continue
+            got = held.rsplit(".", 1)[-1]
+        takes = article(" or ".join(sorted(names)))
+        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {takes}, not {article(got)}"
+        out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=api.card(name)))
     return out

@@ -70,10 +70,7 @@ def passed_args(params: ast.arguments, node: ast.Call) -> list[tuple[ast.arg, as
     return passed + [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
 
 
-_SCALARS = {"str", "int", "float", "complex", "bytes"}
-
-
-def _a(what: str) -> str:
+def article(what: str) -> str:
     return ("an " if what[:1].upper() in "AEIOU" else "a ") + what
 
 
@@ -86,20 +83,14 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
         return None
     names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} - {"None", "Optional"}
     got = type(value.value).__name__
-    if names and names <= _SCALARS:  # where: str | None, given 0
-        if got in names or (got == "int" and names & {"float", "complex"}):
-            return None
-        said = " or ".join(sorted(names))
-        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {_a(said)}, not {_a(got)}"
-        return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(name))
     classes = [api.class_named(n) for n in sorted(names)]
     if not names or not all(classes):
         return None
-    wanted = _a(" or ".join(c.rsplit(".", 1)[-1] for c in classes))
+    wanted = article(" or ".join(c.rsplit(".", 1)[-1] for c in classes))
     ways = [m for c in classes for m in api.makers(c)][:2]
     hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
     message = (
-        f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not {_a(got)}: pass "
+        f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not {article(got)}: pass "
         + (f"one, as {hint} returns" if ways else "one")
     )
     return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
