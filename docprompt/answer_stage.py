@@ -10,7 +10,7 @@ from .answer import Answer, Sample, cite, pick
 from .extract import bash_answer, python_answer
 from .models import Hit
 from .repair import apply_fixes, better, repair_messages
-from .verify import Report
+from .verify import Issue, Report
 
 FENCES = {"bash": "```bash\n", "python": "```python\n"}
 
@@ -197,6 +197,7 @@ class Stage:
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
                 report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
+            report.issues = _one_per_place(report.issues)
         else:
             report = self.dp.verify(code, "bash")
         self._tick("verify_s", t)
@@ -360,6 +361,13 @@ def _reference(hits: list[Hit]) -> bool:
 
     meta = [h.chunk.metadata for h in hits]
     return not any("module" in m for m in meta) and any(map(reference_entry, meta))
+
+
+def _one_per_place(issues: list[Issue]) -> list[Issue]:
+    """Two checks may flag one argument (``pluck(0)``: not a string, nor shaped like a code);
+    where one of them has the fix, the other is not counted again."""
+    fixed = {(i.name, i.line) for i in issues if i.fix}
+    return [i for i in issues if i.fix or (i.name, i.line) not in fixed]
 
 
 def _imports_tidied(code: str) -> str:

@@ -1324,3 +1324,16 @@ def test_an_option_line_repeated_on_a_page_is_shown_once():
     flag = "--system-site-packages\n    Give the virtual environment access to the system site-packages dir."
     hits = [Hit(chunk=_para(flag, "OPTIONS", flags=["--system-site-packages"]), score=1.0) for _ in range(3)]
     assert len(_unique(hits)) == 1
+
+
+def test_an_argument_two_checks_flag_counts_once_where_one_has_the_fix():
+    """``pluck(0)``: not a string (no fix) and not shaped like a code (fixed to the request's):
+    the fix would otherwise be refused for adding a problem."""
+    from docprompt.answer_stage import _one_per_place
+    from docprompt.verify import Issue
+
+    typed = Issue("bad-type", "m.Bank.pluck(code=)", "takes a str", line=1)
+    shaped = Issue("bad-value", "m.Bank.pluck(code=)", "shaped", line=1, fix=(1, "a", "b"))
+    other = Issue("bad-type", "m.Bank.pluck(code=)", "takes a str", line=2)
+    assert _one_per_place([typed, shaped, other]) == [shaped, other]
+    assert _one_per_place([typed, other]) == [typed, other]

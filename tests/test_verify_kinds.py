@@ -136,7 +136,8 @@ def test_a_value_of_another_type_than_a_built_in_parameter_takes(tmp_path):
 
     assert issues("n = a.honey(where=0)") == ["`Apiary.honey`'s where takes a str, not an int"]
     assert issues("n = a.get(3)") == ["`Apiary.get`'s name takes a str, not an int"]
-    assert issues("from hive import Mood\nc = a.get(Mood.CALM)") == ["`Apiary.get`'s name takes a str, not a Mood"]
+    member = "from hive import Mood\nc = a.get(Mood.CALM)"
+    assert issues(member) == ["`Apiary.get`'s name takes a str, not a Mood"]
     assert issues("c = a.get(a.label())") == []
     assert issues("n = a.honey(where='mood=calm')") == []
     assert issues("c = a.get('Ida').swarms(5)") == []
