@@ -522,6 +522,8 @@ def test_a_method_iterated_without_being_called_is_called(acme):
     code = "late = c.invoices > 3\nmore = c.invoices + []\nsame = c.invoices is None\n"
     report = verify_python(code, acme, use_import=False, namespace=ns)
     assert [(i.kind, i.line) for i in report.issues] == [("uncalled-method", 1), ("uncalled-method", 2)]
+    (issue,) = verify_python("first = c.invoices[0]\n", acme, use_import=False, namespace=ns).issues
+    assert issue.kind == "uncalled-method" and issue.fix[2] == "first = c.invoices()[0]"
 
 
 REFERENCE_PAGE = """<h1>API</h1>

@@ -62,6 +62,7 @@ def check(
         if isinstance(n, ast.Compare) and not isinstance(n.ops[0], (ast.Is, ast.IsNot))
         for x in [n.left, *n.comparators]
     } | {id(x) for n in ast.walk(tree) if isinstance(n, ast.BinOp) for x in (n.left, n.right)}  # fmt: skip
+    iterated |= {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}  # ``bank.codes[0]``
     constants = string_constants(tree)
     called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     setting: dict[int, ast.stmt] = {  # an attribute set -> its statement
@@ -253,8 +254,9 @@ _ITERATING = {
 def _uncalled(
     node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]
 ) -> list[Issue]:
-    """``sorted(bank.codes)`` or ``lot.overdue < 1`` where ``codes`` and ``overdue`` are methods:
-    iterated, compared or computed with, never called. The fix calls it."""
+    """``sorted(bank.codes)``, ``bank.codes[0]`` or ``lot.overdue < 1`` where ``codes`` and
+    ``overdue`` are methods: iterated, indexed, compared or computed with, never called. The fix
+    calls it."""
     target = dotted(node, env)
     if target is None and isinstance(node.value, ast.Call) and (owner := type_of(node.value, api, env)):
         target = ("instance-attr", f"{owner}.{node.attr}")  # ``bank.pluck(c).overdue``
