@@ -152,7 +152,7 @@ class Stage:
         if self.language == "python":
             from .verify.failures import unhandled_failures
             from .verify.given import copied_numbers, handwritten_values, unused_numbers, unused_words
-            from .verify.pykinds import asked_kinds
+            from .verify.pykinds import asked_kinds, documented_keys, measured_numbers
             from .verify.pymeant import meant_field, meant_member
             from .verify.pyreturns import unasked_field
             from .verify.pyshapes import shaped_values
@@ -194,6 +194,8 @@ class Stage:
             if symbols is not None:
                 report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
                 report.issues += asked_kinds(code, self.request, symbols, self.namespace or {})
+                report.issues += measured_numbers(code, symbols, self.namespace or {})
+                report.issues += documented_keys(code, symbols, self.namespace or {})
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
                 report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]

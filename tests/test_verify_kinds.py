@@ -58,6 +58,14 @@ class Apiary:
     def label(self) -> str:
         """A label for the apiary."""
         return ""
+
+    def census(self, *, by: str = "mood") -> dict[str, int]:
+        """Count colonies per value of a field.
+
+        >>> Apiary().census()
+        {'angry': 1, 'calm': 3}
+        """
+        return {}
 '''
 
 
@@ -141,3 +149,26 @@ def test_a_value_of_another_type_than_a_built_in_parameter_takes(tmp_path):
     assert issues("c = a.get(a.label())") == []
     assert issues("n = a.honey(where='mood=calm')") == []
     assert issues("c = a.get('Ida').swarms(5)") == []
+
+
+def test_len_of_a_number_and_a_key_in_another_case_than_the_docs_write_it(tmp_path):
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pykinds import documented_keys, measured_numbers
+
+    api = module_api(tmp_path, "hive", HIVE)
+    ns = {"a": "hive.Apiary"}
+    code = "n = len(a.census()['ANGRY'])"
+    (counted,) = measured_numbers(code, api, ns)
+    assert counted.message == (
+        "`a.census()['ANGRY']` is already a number (an `int`): len() of it raises TypeError; use it as it is"
+    )
+    (keyed,) = documented_keys(code, api, ns)
+    assert keyed.message == "`census`'s keys are written like 'angry' in its docs, not 'ANGRY'"
+    fixed, _ = apply_fixes(code, [counted])
+    assert apply_fixes(fixed, documented_keys(fixed, api, ns))[0] == "n = a.census()['angry']"
+    (weight,) = measured_numbers("n = len(a.honey())", api, ns)
+    assert weight.fix is None  # len() of a weight: something else was meant to be counted
+    assert measured_numbers("n = len(a.find())", api, ns) == []
+    assert measured_numbers("n = len(a.find()[0:2])", api, ns) == []
+    assert documented_keys("n = a.census()['angry']", api, ns) == []
+    assert documented_keys("n = a.census()['sleepy']", api, ns) == []  # no key the docs write

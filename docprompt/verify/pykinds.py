@@ -80,6 +80,8 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
         return kinds[type(value)]
     if isinstance(value, ast.Name):
         return env[value.id][1] if env.get(value.id, ("", ""))[0] == "instance" else ""
+    if isinstance(value, ast.Subscript):
+        return _item(held_annotation(value.value, api, env), isinstance(value.slice, ast.Slice))
     target = dotted(value.func if isinstance(value, ast.Call) else value, env) if isinstance(
         value, (ast.Call, ast.Attribute)
     ) else None  # fmt: skip
@@ -102,6 +104,75 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
         owner = _class_held(value.value, api, env)
         return _member_annotation(api, f"{owner}.{value.attr}") if owner else ""
     return ""
+
+
+def _item(container: str, sliced: bool) -> str:
+    """What indexing a container of that annotation gives: ``int`` from ``dict[str, int]``,
+    ``Accession`` from ``list[Accession]``, the list itself from a slice."""
+    m = re.fullmatch(r"(\w+)\[(.+)\]", container.replace(" ", ""))
+    if not m:
+        return ""
+    outer, inner = m.group(1), m.group(2)
+    if outer in ("dict", "Mapping") and inner.count(",") == 1 and "[" not in inner:
+        return "" if sliced else inner.split(",")[1]
+    if outer in ("list", "Sequence") and "," not in inner:
+        return container if sliced else inner
+    return ""
+
+
+def measured_numbers(code: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``len(bank.tally(...)['deep'])``: ``len`` of what the docs say is a number (the count the
+    dict holds), which raises TypeError. The fix uses the number as it is."""
+    from . import package_tree
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, lines, out = notebook_env(namespace, api, modules=False), code.splitlines(), []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len"
+                and len(node.args) == 1 and "len" not in env):  # fmt: skip
+            continue
+        held = held_annotation(node.args[0], api, env)
+        if held not in ("int", "float", "bool"):
+            continue
+        text = source(node.args[0], lines)
+        message = f"`{text or 'the value'}` is already a number ({_a(held)}): len() of it raises TypeError"
+        # a count is the number asked for; len() of a weight meant to count something else
+        fix = span_fix(node, lines, text) if text and held == "int" else None
+        message += "; use it as it is" if fix else ""
+        out.append(Issue("wrong-kind", "len", message, line=node.lineno, fix=fix))
+    return out
+
+
+def documented_keys(code: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``bank.tally(by='keeping')['DEEP']`` where the call's docs write its keys ``'deep'``,
+    ``'held'``: a key in another case than every string the docs quote is the one they quote."""
+    from . import package_tree
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, lines, out = notebook_env(namespace, api, modules=False), code.splitlines(), []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call)):
+            continue
+        key = node.slice
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            continue
+        target = dotted(node.value.func, env)
+        symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+        if not symbol or not api.return_annotation(symbol).startswith(("dict", "Mapping")):
+            continue
+        quoted = set(re.findall(r"""(?<![\w])["']([\w -]+)["'](?![\w])""", api.entries[symbol].text))
+        same = [q for q in quoted if q.casefold() == key.value.casefold()]
+        if key.value in quoted or len(same) != 1:
+            continue
+        short = symbol.rsplit(".", 1)[-1]
+        message = f"`{short}`'s keys are written like {same[0]!r} in its docs, not {key.value!r}"
+        out.append(Issue("bad-value", f"{symbol}[]", message, line=node.lineno, card=api.card(symbol),
+                         fix=span_fix(key, lines, repr(same[0]))))  # fmt: skip
+    return out
 
 
 def _class_held(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
