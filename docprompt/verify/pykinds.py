@@ -1,8 +1,9 @@
-"""The kind of value a request asks a variable to hold (True or False, a number), against what the
-code stores there by the docs' annotations: ``held = bank.isolate('SL-0005')`` for "Is lot
-SL-0005 in quarantine? Store True or False in `held`" stores the ``Accession`` that ``isolate``
-returns; ``n = bank.sift('keep=deep')`` for "how many lots ..." stores a list, whose number is
-``len(...)`` (the one fix the docs determine here)."""
+"""What kind of value the code holds, by the docs' annotations, against what it should: a
+variable the request asks to hold True or False, or a number (``held = bank.isolate('SL-0005')``
+stores the ``Accession`` that ``isolate`` returns; ``n = bank.sift('keep=deep')`` stores a list,
+whose number is ``len(...)``); an argument of another kind than a built-in parameter takes
+(``bank.pluck(Keeping.AMBIENT)`` for ``code: str``); ``len()`` of a number; a dict key in another
+case than the docs write it."""
 
 from __future__ import annotations
 
