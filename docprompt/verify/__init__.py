@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class Issue:
-    """One problem: ``kind`` is unknown-command, unknown-flag, unknown-api, unknown-module,
+    """One problem: ``kind`` is unknown-command, unknown-flag, missing-operand, unknown-api, unknown-module,
     import-path, unknown-argument, missing-argument, bad-arguments, unknown-member,
     variable-missing, replaced-input, unbound-method, reimplemented, copied-value,
     handwritten-value, bad-value, bad-type, undefined-name, bad-filter, meant-member,

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from ..manpage import first_lines, installed_page
 from ..shell import SimpleCommand, parse
 from . import Issue, Report
+from .operands import missing_operands
 
 FlagSource = Callable[[str], "set[str] | None"]
 
@@ -45,6 +46,7 @@ class IndexFlags:
         self.store = index.store
         self.flags: dict[str, set[str] | None] = {}
         self.lines: dict[str, str] = {}  # "tar -x" -> the first lines of the paragraph defining it
+        self.synopses: dict[str, str] = {}  # command -> its man page's SYNOPSIS paragraph
 
     def __call__(self, command: str) -> set[str] | None:
         if command not in self.flags:
@@ -54,6 +56,8 @@ class IndexFlags:
             else:
                 found: set[str] = set()
                 for _, chunk in rows:
+                    if chunk.metadata.get("heading") == "SYNOPSIS":
+                        self.synopses.setdefault(command, chunk.text)
                     flags = chunk.metadata.get("flags") or []
                     found.update(flags)
                     for flag in flags:
@@ -111,7 +115,8 @@ def verify_bash(
                 return page, *found
         return None
 
-    for cmd in parse(command):
+    commands = parse(command)
+    for cmd in commands:
         if not cmd.is_external or "=" in cmd.name:
             continue
         found = find(cmd)
@@ -130,6 +135,10 @@ def verify_bash(
         page, where, known = found
         report.sources[page] = where
         flags = cmd.flags(known, page)
+        synopsis = next((s.synopses.get(page, "") for s in sources or [] if hasattr(s, "synopses")), "")
+        alone = len(commands) == 1
+        if synopsis and (missing := missing_operands(cmd, page, synopsis, flags, command, alone)):
+            report.issues.append(missing)
         if not known:
             if flags:  # a page that defines no options cannot vouch for the ones given
                 report.unverifiable.append(f"{page} {' '.join(flags)}")
