@@ -6,6 +6,7 @@ where a whole run costs an hour.
     python benchmarks/tldr_rows.py changed POOL RUN.json ROWS.json [--old OLD.prompts.json]
     python benchmarks/tldr_rows.py answer POOL MODEL ROWS.json OUT.json [-s KEY=VALUE ...]
     python benchmarks/tldr_rows.py compare OLD.json NEW.json
+    python benchmarks/tldr_rows.py reverify POOL RUN.json
 
 changed: the write prompt of each request of an `eval generate --json` run (RUN.json), for the
 command that run chose, saved as ROWS.prompts.json; with `--old OLD.prompts.json` (the same
@@ -13,6 +14,9 @@ command run first under the old code), ROWS.json lists the requests whose prompt
 answer: each request of ROWS.json answered as `eval generate` does (seed 0) over POOL (the
 run's $DOCPROMPT_HOME/eval/pool-<hash>). compare: exact match and token F1, old against new,
 row by row. The old code runs with PYTHONPATH=OLD_TREE (a `git worktree` of the old commit).
+reverify: a run's answers verified again and given the fixes the docs determine (a new
+deterministic fix changes the final answer only, no model call): each changed row, and the
+paper's metrics before and after.
 """
 
 from __future__ import annotations
@@ -80,6 +84,24 @@ def compare(old: str, new: str) -> None:
     }))  # fmt: skip
 
 
+def reverify(pool: str, run: str) -> None:
+    from docprompt.repair import apply_fixes
+    from docprompt.store.registry import open_path
+    from docprompt.verify.bash import IndexFlags, verify_bash
+
+    flags = IndexFlags(open_path(pool))
+    rows = json.loads(Path(run).read_text())["predictions"]
+    before = [r["prediction"] for r in rows]
+    after = [apply_fixes(p, verify_bash(p, [flags], use_local_man=False).issues)[0] for p in before]
+    refs = [r["reference"] for r in rows]
+    for old, new, ref in zip(before, after, refs):
+        if old != new:
+            print(json.dumps({"old": old, "new": new, "reference": ref}))
+    a, b = metrics.bash_metrics(before, refs), metrics.bash_metrics(after, refs)
+    changed = sum(old != new for old, new in zip(before, after))
+    print(json.dumps({k: [round(a[k], 2), round(b[k], 2)] for k in a} | {"changed": changed}))
+
+
 def main(argv: list[str]) -> None:
     stages = {}
     while "-s" in argv:
@@ -99,6 +121,8 @@ def main(argv: list[str]) -> None:
         answer(args[0], args[1], args[2], args[3], stages=stages)
     elif what == "compare" and len(args) == 2:
         compare(*args)
+    elif what == "reverify" and len(args) == 2:
+        reverify(*args)
     else:
         sys.exit(__doc__)
 
