@@ -56,13 +56,11 @@ def _member_annotation(api: IndexSymbols, name: str) -> str:
     return held.strip().strip("'\"")
 
 
-def _class(api: IndexSymbols, annotation: str, near: str = "") -> str:
+def _class(api: IndexSymbols, annotation: str) -> str:
     """The documented class an annotation names ('' for built-in types and unions)."""
     if not re.fullmatch(r"[\w.]+", annotation) or annotation in _NUMBERS | _SIZED | {"bool", "None"}:
         return ""
-    found = [s for s in api.named(annotation.rsplit(".", 1)[-1]) if api.is_class(s)]
-    close = [s for s in found if near and s.split(".")[0] == near.split(".")[0]]
-    return (close or found or [""])[0]
+    return api.class_named(annotation.rsplit(".", 1)[-1])
 
 
 def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
