@@ -6,12 +6,13 @@ from __future__ import annotations
 from .helpers import module_api
 
 HIVE = '''"""Bee hives."""
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 
 
 class Mood(Enum):
-    """How a colony behaves: ``CALM`` or ``ANGRY``."""
+    """How a colony behaves: ``CALM`` (gentle, easy to work), ``ANGRY`` (defensive, stinging)."""
 
     CALM = "calm"
     ANGRY = "angry"
@@ -40,6 +41,9 @@ class Apiary:
 
     def __len__(self) -> int:
         return 0
+
+    def __iter__(self) -> Iterator[Colony]:
+        return iter([])
 
     def smoke(self, name: str) -> Colony:
         """Calm a colony down with smoke; returns it."""
@@ -94,7 +98,7 @@ def test_a_value_of_another_kind_than_asked_is_flagged_with_what_gives_one(tmp_p
     from docprompt.repair import apply_fixes
 
     _, issues = _checked(tmp_path)
-    asked = "Is colony 'Ida' of `a` queenless? Store True or False in `ok`."
+    asked = "Is 'Ida' of `a` fine? Store True or False in `ok`."  # no word of the docs
     (issue,) = issues("ok = a.smoke('Ida')", asked)
     assert issue.kind == "wrong-kind" and issue.fix is None
     assert issue.message == (
@@ -172,3 +176,23 @@ def test_len_of_a_number_and_a_key_in_another_case_than_the_docs_write_it(tmp_pa
     assert measured_numbers("n = len(a.find()[0:2])", api, ns) == []
     assert documented_keys("n = a.census()['angry']", api, ns) == []
     assert documented_keys("n = a.census()['sleepy']", api, ns) == []  # no key the docs write
+
+
+def test_a_question_answered_by_an_action_is_answered_by_the_member_its_docs_describe(tmp_path):
+    """``ok = a.smoke('Ida')`` (an action: it calms the colony, and returns it) for a question:
+    the colony looked up with the one getter, then the True/False member or the enum member whose
+    docs share the request's words."""
+    from docprompt.repair import apply_fixes
+
+    _, issues = _checked(tmp_path)
+    queen = "Has colony 'Ida' of `a` lost its queen? Store True or False in `ok`."
+    (issue,) = issues("ok = a.smoke('Ida')", queen)
+    assert issue.message.endswith("`a.get('Ida').queenless` answers the question")
+    assert apply_fixes("ok = a.smoke('Ida')", [issue])[0] == "ok = a.get('Ida').queenless"
+    stinging = "Is 'Ida' of `a` stinging? Store True or False in `ok`."
+    assert issues("ok = a.smoke('Ida')", stinging)[0].fix[2] == "ok = a.get('Ida').mood is Mood.ANGRY"
+    assert issues("ok = a.get('Ida').mood", stinging)[0].fix[2] == "ok = a.get('Ida').mood is Mood.ANGRY"
+    assert issues("ok = a.smoke('Ida')", "Is 'Ida' of `a` fine? Store True or False in `ok`.")[0].fix is None
+    # as many of the request's words for two members: the docs do not decide
+    tie = "Is colony 'Ida' of `a` stinging? Store True or False in `ok`."
+    assert issues("ok = a.smoke('Ida')", tie)[0].fix is None

@@ -216,6 +216,51 @@ def _bool_hint(api: IndexSymbols, cls: str, shown: str, annotation: str, text: s
     return f"; `x in {text}` says whether it holds x" if annotation.split("[", 1)[0] in _SIZED else ""
 
 
+def _answered(value: ast.expr, cls: str, name: str, request: str, api: IndexSymbols,
+              env: Mapping[str, Binding]) -> str:  # fmt: skip
+    """``bank.pluck('SL-0008').usable`` for ``bank.isolate('SL-0008')`` and "Can lot SL-0008
+    still be sent or sown?": the object looked up with its owner's one getter (``isolate``
+    quarantines the lot it returns), then the one True/False member of its class, or the one
+    enum member of one of its fields, whose docs share the request's words ("may be sent or
+    sown"; ``LotState.HELD``, "quarantined", for "is it in quarantine?"). '' when the docs do
+    not decide."""
+    from .pycontainers import _getters
+    from .pyvalues import meanings, stems
+
+    said = stems(request) - stems("store true false") - {name}
+    if isinstance(value, ast.Attribute) and (told := _told(said, meanings(api, cls))):
+        return f"{ast.unparse(value)} is {cls.rsplit('.', 1)[-1]}.{told}"  # lot.state is LotState.HELD
+    call = value.value if isinstance(value, ast.Attribute) else value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and len(call.args) == 1):
+        return ""
+    owner = _class_held(call.func.value, api, env)
+    getters = _getters(owner, api) if owner else []
+    if len(getters) != 1 or call.keywords or api.returns(f"{owner}.{getters[0]}") != cls:
+        return ""
+    looked_up = f"{ast.unparse(call.func.value)}.{getters[0]}({ast.unparse(call.args[0])})"
+    scored: list[tuple[int, str]] = []
+    for member in _bool_members(api, cls):
+        if member.endswith("()") or "(" not in member:  # nothing to pass
+            scored.append((len(said & stems(api.doc(f"{cls}{member.split('(')[0]}"))), member.rstrip("()")))
+    for field in api.member_list(cls):
+        enum = _class(api, _member_annotation(api, f"{cls}.{field}"))
+        short = enum.rsplit(".", 1)[-1]
+        for constant, text in meanings(api, enum).items() if enum else []:
+            scored.append((len(said & stems(text)), f".{field} is {short}.{constant}"))
+    best = _told(said, {m: "" for _, m in scored}, scored)
+    return f"{looked_up}{best}" if best else ""
+
+
+def _told(said: set[str], texts: dict[str, str], scored: list[tuple[int, str]] | None = None) -> str:
+    """The one key whose text shares the most of the request's words ('' for none or a tie)."""
+    from .pyvalues import stems
+
+    scored = scored if scored is not None else [(len(said & stems(t)), k) for k, t in texts.items()]
+    best = max((n for n, _ in scored), default=0)
+    top = [k for n, k in scored if n == best]
+    return top[0] if best and len(top) == 1 else ""
+
+
 def _a(shown: str) -> str:
     return ("an `" if shown[:1].upper() in "AEIOU" else "a `") + shown + "`"
 
@@ -256,6 +301,8 @@ def asked_kinds(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         shown = cls.rsplit(".", 1)[-1] if cls else annotation
         holds = "returns" if isinstance(node.value, ast.Call) else "holds"
         fix, hint = None, _bool_hint(api, cls, shown, annotation, text) if kind == "bool" else ""
+        if kind == "bool" and cls and (asked := _answered(node.value, cls, name, request, api, env)):
+            fix, hint = span_fix(node.value, lines, asked), f": `{asked}` answers the question"
         sized = annotation.split("[", 1)[0] in _SIZED or (cls and "len" in (api.protocols(cls) or {}))
         if kind == "number" and sized and annotation != "str" and text != "the value":
             fix = span_fix(node.value, lines, f"len({text})")
