@@ -28,18 +28,20 @@ def subscript_issues(node: ast.Subscript, api: IndexSymbols, env: Mapping[str, B
     if not owner or protocols is None or "getitem" in protocols or not isinstance(node.ctx, ast.Load):
         return []
     short, obj = owner.rsplit(".", 1)[-1], ast.unparse(node.value)
-    getters = _getters(owner, api)
-    if len(getters) == 1:
-        call = f"{obj}.{getters[0]}({ast.unparse(node.slice)})"
+    found = getters(owner, api)
+    if len(found) == 1:
+        call = f"{obj}.{found[0]}({ast.unparse(node.slice)})"
         message = f"`{short}` objects cannot be indexed (`{ast.unparse(node)}`): use `{call}`"
         return [Issue("not-indexable", owner, message, line=node.lineno,
-                      card=api.card(f"{owner}.{getters[0]}"), fix=span_fix(node, lines, call))]  # fmt: skip
+                      card=api.card(f"{owner}.{found[0]}"), fix=span_fix(node, lines, call))]  # fmt: skip
     members = ", ".join(sorted(m for m in api.members(owner) if not m.startswith("_"))[:20])
     message = f"`{short}` objects cannot be indexed (`{ast.unparse(node)}`): its members are: {members}"
     return [Issue("not-indexable", owner, message, line=node.lineno, card=api.card(owner))]
 
 
-def _getters(owner: str, api: IndexSymbols) -> list[str]:
+def getters(owner: str, api: IndexSymbols) -> list[str]:
+    """The methods of ``owner`` that look one element up: one required argument, the class
+    iterating an instance yields as their return, and docs that say what they give."""
     yields = api.iterates(owner)
     found = []
     for member in sorted(api.members(owner)):

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyexpr import Binding, dotted, notebook_env, source
+from .pyvalues import article, meanings, passed_args, stems
 
 _BOOL = re.compile(r"\b(?:True or False|False or True)\b")
 _NUMBER = re.compile(r"\b(?:how many|how much|how old|(?:the|a) number|number of|(?:the|a) count)\b", re.I)
@@ -136,7 +137,8 @@ def measured_numbers(code: str, api: IndexSymbols, namespace: Mapping[str, str])
         if held not in ("int", "float", "bool"):
             continue
         text = source(node.args[0], lines)
-        message = f"`{text or 'the value'}` is already a number ({_a(held)}): len() of it raises TypeError"
+        number = article(f"`{held}`")
+        message = f"`{text or 'the value'}` is already a number ({number}): len() of it raises TypeError"
         # a count is the number asked for; len() of a weight meant to count something else
         fix = span_fix(node, lines, text) if text and held == "int" else None
         message += "; use it as it is" if fix else ""
@@ -212,7 +214,8 @@ def _bool_hint(api: IndexSymbols, cls: str, shown: str, annotation: str, text: s
     if consts := [m for m in (api.member_list(cls) if cls else []) if m.isupper()]:
         return f"; compare it with one of {shown}'s members: " + ", ".join(f"`{shown}.{m}`" for m in consts)
     if members := _bool_members(api, cls) if cls else []:
-        return f"; what {_a(shown)} says True or False: " + ", ".join(f"`{m}`" for m in members)
+        said = ", ".join(f"`{m}`" for m in members)
+        return f"; what {article(f'`{shown}`')} says True or False: {said}"
     return f"; `x in {text}` says whether it holds x" if annotation.split("[", 1)[0] in _SIZED else ""
 
 
@@ -224,20 +227,20 @@ def _answered(value: ast.expr, cls: str, name: str, request: str, api: IndexSymb
     enum member of one of its fields, whose docs share the request's words ("may be sent or
     sown"; ``LotState.HELD``, "quarantined", for "is it in quarantine?"). '' when the docs do
     not decide."""
-    from .pycontainers import _getters
-    from .pyvalues import meanings, stems
+    from .pycontainers import getters
 
     said = stems(request) - stems("store true false") - {name}
-    if isinstance(value, ast.Attribute) and (told := _told(said, meanings(api, cls))):
+    described = [(len(said & stems(text)), member) for member, text in meanings(api, cls).items()]
+    if isinstance(value, ast.Attribute) and (told := _told(described)):
         return f"{ast.unparse(value)} is {cls.rsplit('.', 1)[-1]}.{told}"  # lot.state is LotState.HELD
     call = value.value if isinstance(value, ast.Attribute) else value
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and len(call.args) == 1):
         return ""
     owner = _class_held(call.func.value, api, env)
-    getters = _getters(owner, api) if owner else []
-    if len(getters) != 1 or call.keywords or api.returns(f"{owner}.{getters[0]}") != cls:
+    found = getters(owner, api) if owner else []
+    if len(found) != 1 or call.keywords or api.returns(f"{owner}.{found[0]}") != cls:
         return ""
-    looked_up = f"{ast.unparse(call.func.value)}.{getters[0]}({ast.unparse(call.args[0])})"
+    looked_up = f"{ast.unparse(call.func.value)}.{found[0]}({ast.unparse(call.args[0])})"
     scored: list[tuple[int, str]] = []
     for member in _bool_members(api, cls):
         if member.endswith("()") or "(" not in member:  # nothing to pass
@@ -247,22 +250,15 @@ def _answered(value: ast.expr, cls: str, name: str, request: str, api: IndexSymb
         short = enum.rsplit(".", 1)[-1]
         for constant, text in meanings(api, enum).items() if enum else []:
             scored.append((len(said & stems(text)), f".{field} is {short}.{constant}"))
-    best = _told(said, {m: "" for _, m in scored}, scored)
+    best = _told(scored)
     return f"{looked_up}{best}" if best else ""
 
 
-def _told(said: set[str], texts: dict[str, str], scored: list[tuple[int, str]] | None = None) -> str:
-    """The one key whose text shares the most of the request's words ('' for none or a tie)."""
-    from .pyvalues import stems
-
-    scored = scored if scored is not None else [(len(said & stems(t)), k) for k, t in texts.items()]
+def _told(scored: list[tuple[int, str]]) -> str:
+    """The one candidate that shares the most of the request's words ('' for none or a tie)."""
     best = max((n for n, _ in scored), default=0)
     top = [k for n, k in scored if n == best]
     return top[0] if best and len(top) == 1 else ""
-
-
-def _a(shown: str) -> str:
-    return ("an `" if shown[:1].upper() in "AEIOU" else "a `") + shown + "`"
 
 
 def _assigned_once(tree: ast.Module) -> dict[str, ast.Assign]:
@@ -308,7 +304,8 @@ def asked_kinds(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
             fix = span_fix(node.value, lines, f"len({text})")
             hint = f": how many it holds is len({text})"
         want = "True or False" if kind == "bool" else "a number"
-        message = f"`{name}` should hold {want} (the request asks for it), but `{text}` {holds} {_a(shown)}"
+        got = article(f"`{shown}`")
+        message = f"`{name}` should hold {want} (the request asks for it), but `{text}` {holds} {got}"
         card = api.card(cls) if cls else ""
         out.append(Issue("wrong-kind", name, message + hint, line=node.lineno, card=card, fix=fix))
     return out
@@ -322,8 +319,6 @@ def objects_for_scalars(name: str, params: ast.arguments, node: ast.Call, api: I
     """A value of another kind passed where a parameter takes only built-in values: a literal of
     another built-in type (``bank.stock(where=0)`` for ``where: str | None``), an object of a
     documented class (``bank.pluck(Keeping.AMBIENT)`` for ``code: str``)."""
-    from .pyvalues import article, passed_args
-
     out = []
     for arg, value in passed_args(params, node):
         names = {n.id for n in ast.walk(arg.annotation or ast.Constant(None)) if isinstance(n, ast.Name)}

@@ -71,7 +71,8 @@ def passed_args(params: ast.arguments, node: ast.Call) -> list[tuple[ast.arg, as
 
 
 def article(what: str) -> str:
-    return ("an " if what[:1].upper() in "AEIOU" else "a ") + what
+    """``an Accession``, ``a `str```: the article the word (quoted or not) takes."""
+    return ("an " if what.lstrip("`")[:1].upper() in "AEIOU" else "a ") + what
 
 
 def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols) -> Issue | None:
