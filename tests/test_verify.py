@@ -928,6 +928,14 @@ class Book:
     pages: int
 
 
+@dataclass(frozen=True)
+class Loan:
+    """A book lent out: its title and for how many days."""
+
+    title: str
+    days: int
+
+
 class Shelf:
     """Books in title order."""
 
@@ -945,6 +953,10 @@ class Shelf:
 
     def lend(self, title: str, *, days: int = 14) -> Book:
         """Lend a book out."""
+
+    @property
+    def loans(self) -> list[Loan]:
+        """The loans running."""
 
 
 class Row(dict):
@@ -985,6 +997,17 @@ def test_a_container_used_as_what_it_is_not(tmp_path):
     assert issue.fix[2] == "for t in shelf:"
     assert not issues("x = row['a']\ny = [t.upper() for t in shelf.titles()]\nz = shelf.titles()[0]")
     assert not issues("y = [t.title() for t in shelf.titles()]")  # a str has .title too
+    # a property holding objects of another class, read as the shelf's books
+    code = "for b in shelf.loans:\n    print(b.title, b.pages)"
+    (issue,) = issues(code)  # b.pages is not flagged again as a Loan's unknown member
+    assert issue.kind == "iterated-others" and issue.message == (
+        "`shelf.loans` gives Loan objects, which have no `pages`: iterating `shelf` gives its Book objects: "
+        "`for b in shelf`"
+    )
+    assert apply_fixes(code, [issue])[0] == "for b in shelf:\n    print(b.title, b.pages)"
+    assert not issues("d = [b.days for b in shelf.loans if b.title]")  # read as loans
+    (issue,) = issues("d = [b.days + b.pages for b in shelf.loans]")  # read as both: a loan's unknown member
+    assert issue.kind == "unknown-member" and issue.name == "shelves.Loan.pages"
 
 
 LOTS = '''"""Lots."""

@@ -109,8 +109,8 @@ def check(
             issues += subscript_issues(node, api, env, lines)
         elif isinstance(node, (ast.For, ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             issues += iteration_issues(node, api, env, lines)
-            for over, target, _ in loops(node):  # the loop variable holds an element: ``for lot in bank``
-                if isinstance(target, ast.Name) and (element := element_class(over, api, env)):
+            for over, target, body in loops(node):  # the loop variable holds an element: ``for lot in bank``
+                if isinstance(target, ast.Name) and (element := element_class(over, api, env, target, body)):
                     env[target.id] = ("instance", element)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             issues += stored_issues(node, setting.get(id(node)), api, env, lines)

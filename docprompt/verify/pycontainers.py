@@ -68,47 +68,87 @@ def loops(node: ast.AST) -> list[tuple[ast.expr, ast.expr, list]]:
     return []
 
 
+def _misread(iterated: ast.expr, target: ast.expr, body: list, api: IndexSymbols,
+             env: Mapping[str, Binding]) -> tuple[str, str, list[str]]:  # fmt: skip
+    """(the class iterating the owner yields, what the member's elements are, the attributes
+    read on each element that only the owner's elements have) when ``iterated`` is a member
+    of an instance whose elements are read as the instance's own (``for lot in bank.codes():
+    lot.site``); ('', '', []) otherwise."""
+    from .pykinds import held_annotation
+
+    member = iterated.func if isinstance(iterated, ast.Call) else iterated
+    if not (isinstance(member, ast.Attribute) and isinstance(target, ast.Name)):
+        return "", "", []
+    owner = type_of(member.value, api, env)
+    yields = api.iterates(owner) if owner else ""
+    if not yields or dotted(member, env) is None:
+        return "", "", []
+    element = container_parts(held_annotation(iterated, api, env))[1]
+    other = api.class_named(element) if element and element != "str" else ""
+    if element != "str" and (not other or other == yields):
+        return "", "", []
+    read = {
+        n.attr for part in body for n in ast.walk(part)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == target.id
+    }  # fmt: skip
+    own = set(api.members(yields))
+    has = (lambda a: a in api.members(other)) if other else (lambda a: hasattr(str, a))
+    fields = sorted(a for a in read if not has(a) and a in own)
+    if not fields or any(has(a) and a not in own for a in read):
+        return "", "", []  # read as what it holds too: not the owner's elements meant
+    return yields, other or "str", fields
+
+
 def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],
                      lines: list[str]) -> list[Issue]:  # fmt: skip
     """``for lot in bank.codes(): ... lot.site`` (a ``for`` statement or a comprehension):
     ``codes`` returns ``list[str]``, and the attributes read on each element are members of
-    what iterating ``bank`` yields: the fix iterates ``bank``."""
+    what iterating ``bank`` yields: the fix iterates ``bank``. The same for a property holding
+    objects of another class (``for lot in bank.consignments: ... lot.taxon``, where a
+    ``Consignment`` has no ``taxon``)."""
     issues = []
     for iterated, target, body in loops(node):
-        if not (isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute)
-                and isinstance(target, ast.Name)):  # fmt: skip
+        yields, element, fields = _misread(iterated, target, body, api, env)
+        if not yields:
             continue
-        owner = type_of(iterated.func.value, api, env)
-        called = dotted(iterated.func, env)
-        yields = api.iterates(owner) if owner else ""
-        if not yields or called is None or container_parts(api.return_annotation(called[1]))[1] != "str":
-            continue
-        read = {
-            n.attr for part in body for n in ast.walk(part)
-            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == target.id
-        }  # fmt: skip
-        fields = sorted(a for a in read if not hasattr(str, a) and a in api.members(yields))
-        if not fields:
-            continue
-        obj, short = ast.unparse(iterated.func.value), yields.rsplit(".", 1)[-1]
+        assert isinstance(target, ast.Name)
+        member = iterated.func if isinstance(iterated, ast.Call) else iterated
+        assert isinstance(member, ast.Attribute)
+        obj, short = ast.unparse(member.value), yields.rsplit(".", 1)[-1]
+        kind = f"{element.rsplit('.', 1)[-1]} objects" if element != "str" else "strings"
         message = (
-            f"`{ast.unparse(iterated)}` gives strings, which have no `{fields[0]}`: "
+            f"`{ast.unparse(iterated)}` gives {kind}, which have no `{fields[0]}`: "
             f"iterating `{obj}` gives its {short} objects: `for {target.id} in {obj}`"
         )
-        issues.append(Issue("iterated-strings", called[1], message, line=iterated.lineno,
-                            card=api.card(owner or ""), fix=span_fix(iterated, lines, obj)))  # fmt: skip
+        name = (dotted(member, env) or ("", ""))[1]
+        issues.append(Issue("iterated-strings" if element == "str" else "iterated-others", name, message,
+                            line=iterated.lineno, card=api.card(type_of(member.value, api, env) or ""),
+                            fix=span_fix(iterated, lines, obj)))  # fmt: skip
     return issues
 
 
-def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding],
+                  target: ast.expr | None = None, body: list | None = None) -> str:  # fmt: skip
     """The documented class each element of ``iterated`` is: what iterating an instance yields
-    (``for lot in bank``), or the elements of a documented call's ``list[X]`` (``for lot in
-    bank.sift(...)``); '' when not known."""
+    (``for lot in bank``), or the elements of a documented ``list[X]`` a call returns or a
+    property or field holds (``for lot in bank.sift(...)``, ``for c in bank.consignments``);
+    what the owner yields where the loop's body reads them so (the fix of
+    ``iteration_issues``); '' when not known."""
+    from .pykinds import held_annotation
+
+    if target is not None and (yields := _misread(iterated, target, body or [], api, env)[0]):
+        return yields
     owner = type_of(iterated, api, env)
     if owner:
         return api.iterates(owner)
-    called = dotted(iterated.func, env) if isinstance(iterated, ast.Call) else None
-    if called is None or called[0] == "module":
+    if isinstance(iterated, ast.Call):
+        called = dotted(iterated.func, env)
+        if called is None or called[0] == "module":
+            return ""
+        annotation = api.return_annotation(called[1])
+    elif isinstance(iterated, (ast.Attribute, ast.Subscript)):
+        annotation = held_annotation(iterated, api, env)
+    else:
         return ""
-    element = container_parts(api.return_annotation(called[1]))[1]
+    element = container_parts(annotation)[1]
     return api.class_named(element) if element else ""
