@@ -154,7 +154,7 @@ class Stage:
             from .verify.given import copied_numbers, handwritten_values, unused_numbers, unused_words
             from .verify.pykinds import asked_kinds, documented_keys, measured_numbers
             from .verify.pymeant import meant_field, meant_member
-            from .verify.pyreturns import unasked_field
+            from .verify.pyreturns import asked_fields, unasked_field
             from .verify.pyshapes import shaped_values
             from .verify.pyvalues import meant_values
             from .verify.request import (
@@ -193,6 +193,7 @@ class Stage:
                 report.issues += meant_values(code, self.request, symbols)
             if symbols is not None:
                 report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
+                report.issues += asked_fields(code, self.request, symbols, self.namespace or {})
                 report.issues += asked_kinds(code, self.request, symbols, self.namespace or {})
                 report.issues += measured_numbers(code, symbols, self.namespace or {})
                 report.issues += documented_keys(code, symbols, self.namespace or {})

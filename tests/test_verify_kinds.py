@@ -84,9 +84,10 @@ def test_the_kind_a_request_asks_for():
     from docprompt.verify.pykinds import asked_kind
 
     assert asked_kind("Is colony x of `a` calm? Store True or False in `ok`.", "ok") == "bool"
-    assert asked_kind("How many colonies does `a` hold? Store the number in `n`.", "n") == "number"
-    assert asked_kind("How many colonies does `a` hold? Store it in `n`.", "n") == "number"
-    assert asked_kind("Store the number of marked colonies in `n`.", "n") == "number"
+    assert asked_kind("How many colonies does `a` hold? Store the number in `n`.", "n") == "count"
+    assert asked_kind("How many colonies does `a` hold? Store it in `n`.", "n") == "count"
+    assert asked_kind("Store the number of marked colonies in `n`.", "n") == "count"
+    assert asked_kind("How old is the oldest colony? Store it in `n`.", "n") == "number"
     assert asked_kind("Store the counts per mood in `counts`.", "counts") == ""  # a dict of counts
     assert asked_kind("Find colony x in `a` and store it in `c`.", "c") == ""
     # the question belongs to another variable when the request asks for two
@@ -123,7 +124,7 @@ def test_a_value_of_another_kind_than_asked_is_flagged_with_what_gives_one(tmp_p
     assert issue.fix[2] == "n = len(a)"  # the class defines __len__
     (issue,) = issues("n = a.label()", count)
     assert issue.fix is None and issue.message.endswith("returns a `str`")
-    for right in ("n = len(a.find('mood=angry'))", "n = a.honey()", "n = sum(1 for c in a.find())"):
+    for right in ("n = len(a.find('mood=angry'))", "n = sum(1 for c in a.find())"):
         assert issues(right, count) == [], right
 
 
@@ -196,3 +197,60 @@ def test_a_question_answered_by_an_action_is_answered_by_the_member_its_docs_des
     # as many of the request's words for two members: the docs do not decide
     tie = "Is colony 'Ida' of `a` stinging? Store True or False in `ok`."
     assert issues("ok = a.smoke('Ida')", tie)[0].fix is None
+
+
+def test_a_count_of_things_is_not_a_measure(tmp_path):
+    """ "How many colonies" asks for a count: a float (kilograms of honey) is flagged with what
+    counts; the fix is ``len(a)`` where the measure was of the whole apiary and the docs of what
+    iterating it gives name what is counted ("One colony.")."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pykinds import asked_kind
+
+    assert asked_kind("How many colonies does `a` hold? Store the number in `n`.", "n") == "count"
+    assert asked_kind("How many kg of honey did `a` give? Store it in `n`.", "n") == "number"
+    assert asked_kind("Store the number of grams left in `n`.", "n") == "number"
+    assert asked_kind("How much honey is there? Store it in `n`.", "n") == "number"
+    _, issues = _checked(tmp_path)
+    count = "How many colonies does the apiary `a` hold? Store the number in `n`."
+    code = "n = a.honey()  # kilograms of honey"
+    (issue,) = issues(code, count)
+    assert issue.message == (
+        "`n` should hold a count of things (the request asks for it), but `a.honey()` returns a `float`; "
+        "`len(a)` counts its Colony objects"
+    )
+    assert apply_fixes(code, [issue])[0] == "n = len(a)"
+    (issue,) = issues("n = a.honey(where='angry')", count)  # of some: which ones to count is not said
+    assert issue.fix is None
+    assert issues("n = a.honey()", "How many kg of honey did `a` give? Store it in `n`.") == []
+    for right in ("n = len(a)", "n = len(a.find('mood=angry'))"):
+        assert issues(right, count) == [], right
+
+
+def test_objects_stored_where_the_request_asks_for_a_field_of_theirs(tmp_path):
+    """"Store the names of the angry colonies, sorted, in `out`": a list of Colony objects (sorted
+    or not) or one Colony is fixed to the field asked for; a variable named after the field is
+    ``elements_for_field``'s, and a field the request does not name leaves the objects alone."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pyreturns import asked_fields
+
+    api = module_api(tmp_path, "hive", HIVE)
+
+    def issues(code, request):
+        return asked_fields(code, request, api, {"a": "hive.Apiary"})
+
+    asked = "Find the angry colonies of `a`; store their names, sorted, in `out`."
+    code = "out = sorted(a.find('mood=angry'))"
+    (issue,) = issues(code, asked)
+    assert issue.kind == "element-field" and issue.message == (
+        "`out` should hold the names the task asks for, not Colony objects: "
+        "out = sorted(colony.name for colony in a.find('mood=angry'))"
+    )
+    assert apply_fixes(code, [issue])[0] == "out = sorted(colony.name for colony in a.find('mood=angry'))"
+    (issue,) = issues("out = a.find('mood=angry')", asked)
+    assert issue.fix[2] == "out = [colony.name for colony in a.find('mood=angry')]"
+    one = "Find the colony of `a` with the most marks and store its name in `best`."
+    (issue,) = issues("best = max(a, key=lambda c: len(c.marks))", one)
+    assert issue.fix[2] == "best = max(a, key=lambda c: len(c.marks)).name"
+    assert issues("out = [c.name for c in a.find('mood=angry')]", asked) == []
+    assert issues("names = a.find('mood=angry')", "Store the names of the angry colonies in `names`.") == []
+    assert issues("out = a.find('mood=angry')", "Store the angry colonies of `a` in `out`.") == []

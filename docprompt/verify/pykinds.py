@@ -13,11 +13,17 @@ from collections.abc import Mapping
 
 from . import Issue, span_fix
 from .api import IndexSymbols
-from .pyexpr import Binding, dotted, notebook_env, source
+from .pyexpr import Binding, container_parts, dotted, notebook_env, source
 from .pyvalues import article, meanings, passed_args, stems
 
 _BOOL = re.compile(r"\b(?:True or False|False or True)\b")
 _NUMBER = re.compile(r"\b(?:how many|how much|how old|(?:the|a) number|number of|(?:the|a) count)\b", re.I)
+# "how many lots", "the number of shipments": a count of things, a whole number; not of a measure
+_COUNT = re.compile(r"\b(?:how many|number of)\s+(\w+)(?:\s+(\w+))?", re.I)
+_MEASURES = {
+    "g", "gram", "kg", "kilogram", "mg", "litre", "liter", "ml", "metre", "meter", "km", "cm", "mm",
+    "percent", "pound", "ounce", "second", "minute", "hour", "mile", "degree", "dollar", "euro",
+}  # fmt: skip
 _BUILTINS = {
     "len": "int", "sum": "int | float", "int": "int", "float": "float", "round": "int | float",
     "abs": "int | float", "bool": "bool", "str": "str", "repr": "str", "list": "list",
@@ -25,23 +31,29 @@ _BUILTINS = {
     "any": "bool", "all": "bool", "callable": "bool", "hasattr": "bool",
 }  # fmt: skip
 _NUMBERS = {"int", "float", "complex", "Decimal", "Fraction", "Number", "Real", "Integral", "SupportsFloat"}
+_ASKING = "hold have contain there number many does store count total what"
+_MEASURED = {"float", "complex", "Decimal", "Fraction", "Real", "SupportsFloat"}
 _UNKNOWN = {"", "Any", "object", "Self", "T"}
 _SIZED = {"list", "tuple", "set", "frozenset", "dict", "Sequence", "Mapping", "Collection", "str"}
 
 
 def asked_kind(request: str, name: str) -> str:
-    """'bool' or 'number' when the request asks `name` to hold True or False, or a number ('' when
-    it does not say): the sentence that names the variable, or any sentence of a request that asks
-    for one variable only ("How many lots ...? Store the number in `n`.")."""
+    """'bool', 'count' or 'number' when the request asks `name` to hold True or False, a count of
+    things ("how many lots", a whole number) or another number ('' when it does not say): the
+    sentence that names the variable, or any sentence of a request that asks for one variable
+    only ("How many lots ...? Store the number in `n`.")."""
     from .request import requested_variables
 
     sentences = re.split(r"(?<=[.;?])\s+", request)
     own = " ".join(s for s in sentences if f"`{name}`" in s)
-    for text in (own, request if requested_variables(request) == [name] else ""):
+    texts = (own, request if requested_variables(request) == [name] else "")
+    for text in texts:
         if _BOOL.search(text):
             return "bool"
-        if _NUMBER.search(text):
-            return "number"
+        if _NUMBER.search(text):  # "How many lots ...? Store the number in `n`.": what is counted
+            counted = [{w.lower() for w in m.groups() if w} for t in texts for m in _COUNT.finditer(t)]
+            measured = any(w in _MEASURES or w.removesuffix("s") in _MEASURES for ws in counted for w in ws)
+            return "count" if counted and not measured else "number"
     return ""
 
 
@@ -87,6 +99,9 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
     ) else None  # fmt: skip
     if isinstance(value, ast.Call):
         func = value.func
+        one = len(value.args) == 1 and isinstance(func, ast.Name) and func.id not in env
+        if one and isinstance(func, ast.Name) and func.id in ("max", "min"):
+            return _element(value.args[0], api, env)  # max(bank.sift(...), key=...): one of them
         if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in env:
             return _BUILTINS[func.id]
         symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
@@ -104,6 +119,14 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
         owner = _class_held(value.value, api, env)
         return _member_annotation(api, f"{owner}.{value.attr}") if owner else ""
     return ""
+
+
+def _element(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+    """The documented class of what iterating ``iterated`` gives ('' when not known)."""
+    if element := container_parts(held_annotation(iterated, api, env))[1]:
+        return api.class_named(element) or element
+    owner = _class_held(iterated, api, env)
+    return api.iterates(owner) if owner else ""
 
 
 def _item(container: str, sliced: bool) -> str:
@@ -187,6 +210,8 @@ def _fits(kind: str, annotation: str, api: IndexSymbols) -> bool:
         return True
     if kind == "bool":
         return "bool" in parts
+    if kind == "count" and parts <= _MEASURED:  # a weight or a rate where things are counted
+        return False
     if parts & _NUMBERS:
         return True
     cls = annotation if api.is_class(annotation) else _class(api, annotation)
@@ -300,15 +325,42 @@ def asked_kinds(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         if kind == "bool" and cls and (asked := _answered(node.value, cls, name, request, api, env)):
             fix, hint = span_fix(node.value, lines, asked), f": `{asked}` answers the question"
         sized = annotation.split("[", 1)[0] in _SIZED or (cls and "len" in (api.protocols(cls) or {}))
-        if kind == "number" and sized and annotation != "str" and text != "the value":
+        if kind != "bool" and sized and annotation != "str" and text != "the value":
             fix = span_fix(node.value, lines, f"len({text})")
             hint = f": how many it holds is len({text})"
-        want = "True or False" if kind == "bool" else "a number"
+        if kind == "count" and not fix and _fits("number", annotation, api):  # a measure, not a count
+            hint, counted = _count_hint(node.value, request, api, env)
+            fix = span_fix(node.value, lines, counted) if counted else None
+            if fix and "#" in fix[1][node.value.end_col_offset :]:  # the comment said what the call was
+                fix = (fix[0], fix[1], fix[2].split("#", 1)[0].rstrip())
+        want = {"bool": "True or False", "count": "a count of things"}.get(kind, "a number")
         got = article(f"`{shown}`")
         message = f"`{name}` should hold {want} (the request asks for it), but `{text}` {holds} {got}"
         card = api.card(cls) if cls else ""
         out.append(Issue("wrong-kind", name, message + hint, line=node.lineno, card=card, fix=fix))
     return out
+
+
+def _count_hint(value: ast.expr, request: str, api: IndexSymbols,
+                env: Mapping[str, Binding]) -> tuple[str, str]:  # fmt: skip
+    """(how the object a measure was taken of counts its elements, the fix where the docs decide)
+    for ``bank.stock()`` (grams) where the request asks how many lots: ``len(bank)``, the fix
+    when the measure was of all of them (no argument) and the elements' docs name what the
+    request counts ("One lot of seed")."""
+    obj = value.func.value if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) else None
+    owner = _class_held(obj, api, env) if obj is not None else ""
+    yields = api.iterates(owner) if owner and "len" in (api.protocols(owner) or {}) else ""
+    if not yields or obj is None:
+        return "", ""
+    hint = f"; `len({ast.unparse(obj)})` counts its {yields.rsplit('.', 1)[-1]} objects"
+    words = {w.lower() for m in _COUNT.finditer(request) for w in m.groups() if w}
+    said = words | {w[:-1] for w in words} | {w[:-3] + "y" for w in words if w.endswith("ies")}
+    whole = isinstance(value, ast.Call) and not value.args and not value.keywords
+    named = said & set(re.findall(r"[a-z]+", api.doc(yields).split("\n", 1)[0].lower()))
+    # every other word of the request is the owner's: no filter is said ("that are angry")
+    told = " ".join(f"{c.rsplit('.', 1)[-1]} {api.doc(c).split(chr(10), 1)[0]}" for c in (owner, yields))
+    rest = stems(re.sub(r"`[^`]*`", " ", request)) - stems(f"{told} {' '.join(said)}") - stems(_ASKING)
+    return hint, f"len({ast.unparse(obj)})" if whole and named and not rest else ""
 
 
 _SCALARS = {"str", "int", "float", "complex", "bytes", "bool"}

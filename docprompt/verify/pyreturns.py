@@ -9,10 +9,10 @@ import ast
 import re
 from collections.abc import Mapping
 
-from . import Issue
+from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyexpr import Binding, container_parts, dotted, notebook_env, source
-from .pyvalues import passed_args
+from .pyvalues import article, passed_args
 
 _CONTAINERS = ("list", "tuple", "set", "frozenset", "dict")
 
@@ -164,3 +164,78 @@ def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding
         hint = "use the value it returns as it is"
     message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
     return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
+
+
+_WRAPS = ("sorted", "list")
+_OWNED = re.compile(r"\b(?:the|their|its|each)\s+([a-z]\w*)(?:\s+([a-z]\w*))?", re.I)
+
+
+def _field_asked(request: str, name: str, cls: str, api: IndexSymbols) -> str:
+    """The field of ``cls`` the request asks ``name`` to hold ("store the codes of the lots ...
+    in `ready`", "store their codes ... in `robust`", "store its code in `best`"): a field named
+    after "the", "their" or "its" in the sentence that names the variable, or in the whole request
+    when it asks for one variable; '' when none or several are."""
+    from .request import STORE_CLAUSE, requested_variables
+
+    sentences = re.split(r"(?<=[.;?])\s+", request)
+    clause = " ".join(m.group(0) for m in STORE_CLAUSE.finditer(request) if m.group(0).endswith(f"`{name}`"))
+    sentence = " ".join(s for s in sentences if f"`{name}`" in s)
+    for text in (clause, request if requested_variables(request) == [name] else sentence):
+        words = {w.lower() for m in _OWNED.finditer(text) for w in m.groups() if w}
+        said = words | {w[:-1] for w in words if w.endswith("s")}
+        said |= {w[:-2] for w in words if w.endswith("es")}
+        fields = {w for w in said if api.kind(f"{cls}.{w}") in ("attribute", "property")}
+        if fields:
+            return fields.pop() if len(fields) == 1 else ""
+    return ""
+
+
+def asked_fields(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``ready = sorted(bank.sift(...))`` for "store the codes of the lots that ... , sorted, in
+    `ready`": the variable holds documented objects (a ``list[Accession]``, sorted or not, or one
+    ``Accession``) where the request asks for a field of theirs. The fix takes the field: ``sorted(
+    lot.code for lot in bank.sift(...))``. (Sorting objects whose class defines no order raises
+    TypeError besides.)"""
+    from . import package_tree
+    from .pykinds import held_annotation
+    from .request import requested_variables
+
+    wanted = set(requested_variables(request))
+    tree = package_tree(code, api) if wanted else None
+    if tree is None:
+        return []
+    env = notebook_env(namespace, api, modules=False)
+    lines, out = code.splitlines(), []
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if not (isinstance(target, ast.Name) and target.id in wanted):
+            continue
+        name, value = target.id, node.value
+        wrap = ""  # sorted(list[X]) / list(list[X]) hold X's too
+        one = isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
+        func = value.func if one and isinstance(value, ast.Call) else None
+        if isinstance(value, ast.Call) and isinstance(func, ast.Name) and func.id in _WRAPS:
+            wrap, value = func.id, value.args[0]
+        held = held_annotation(value, api, env)
+        element = container_parts(held)[1]
+        many = bool(element)
+        cls = api.class_named(element) if many else (held if api.is_class(held) else "")
+        field = _field_asked(request, name, cls, api) if cls and not (wrap and not many) else ""
+        text = source(value, lines)
+        if not field or not text or name == f"{field}s":  # ``codes = ...``: elements_for_field's
+            continue
+        short = cls.rsplit(".", 1)[-1]
+        item = short.lower()
+        if many:
+            inner = f"{item}.{field} for {item} in {text}"
+            new = f"sorted({inner})" if wrap == "sorted" else f"[{inner}]"
+        else:
+            new = f"{text}.{field}" if isinstance(value, (ast.Name, ast.Call, ast.Attribute)) else ""
+        whole = source(node.value, lines)
+        what = f"{short} objects" if many else f"{article(short)}"
+        message = f"`{name}` should hold the {field}{'s' if many else ''} the task asks for, not {what}"
+        fix = span_fix(node.value, lines, new) if new and whole else None
+        message += f": {name} = {new}" if fix else ""
+        out.append(Issue("element-field", f"{cls}.{field}", message, line=node.lineno,
+                         card=api.card(f"{cls}.{field}"), fix=fix))  # fmt: skip
+    return out
