@@ -151,7 +151,13 @@ class Stage:
         t = time.perf_counter()
         if self.language == "python":
             from .verify.failures import unhandled_failures
-            from .verify.given import copied_numbers, handwritten_values, unused_numbers, unused_words
+            from .verify.given import (
+                copied_numbers,
+                copied_slices,
+                handwritten_values,
+                unused_numbers,
+                unused_words,
+            )
             from .verify.pykinds import asked_kinds, documented_keys, measured_numbers
             from .verify.pymeant import meant_field, meant_member
             from .verify.pyreturns import asked_fields, unasked_field
@@ -178,6 +184,7 @@ class Stage:
             if self.settings.copied_values:
                 report.issues += copied_values(code, self.request, self.examples)
                 report.issues += copied_numbers(code, self.request, symbols)
+                report.issues += copied_slices(code, self.request, symbols)
             if self.settings.handwritten_values:
                 report.issues += handwritten_values(code, self.request)
             if self.settings.unused_inputs:

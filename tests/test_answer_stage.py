@@ -1337,3 +1337,41 @@ def test_an_argument_two_checks_flag_counts_once_where_one_has_the_fix():
     other = Issue("bad-type", "m.Bank.pluck(code=)", "takes a str", line=2)
     assert _one_per_place([typed, shaped, other]) == [shaped, other]
     assert _one_per_place([typed, other]) == [typed, other]
+
+
+SLICED = '''"""Shelves."""
+
+
+class Shelf:
+    """Books in title order.
+
+    >>> Shelf().titles()[:2]
+    ['Emma', 'Ulysses']
+    """
+
+    def titles(self) -> list[str]:
+        """The titles, sorted."""
+        return []
+'''
+
+
+def test_a_slice_copied_from_a_docs_example_is_dropped(tmp_path):
+    """``s.titles()[:2]`` where the docs' example slices the same call to keep its output short
+    and the request gives no 2: the fix takes them all. A number the request gives (as digits or
+    as a word), or a slice no example writes, is the task's."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.given import copied_slices
+
+    api = module_api(tmp_path, "shelves", SLICED)
+    ask = "List the titles on the shelf `s`; store them in `t`."
+    code = "t = s.titles()[:2]"
+    (issue,) = copied_slices(code, ask, api)
+    assert issue.kind == "copied-value" and issue.message == (
+        "`[:2]` keeps a part of what `s.titles()` gives, as a docs example does to keep its output "
+        "short; the task gives no such number: use all of it, `s.titles()`"
+    )
+    assert apply_fixes(code, [issue])[0] == "t = s.titles()"
+    assert copied_slices(code, ask.replace("the titles", "the first two titles"), api) == []
+    assert copied_slices(code, ask.replace("the titles", "the first 2 titles"), api) == []
+    assert copied_slices("t = s.titles()[:3]", ask, api) == []
+    assert copied_slices("t = s.titles()[0]", ask, api) == []

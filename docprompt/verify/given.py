@@ -11,6 +11,7 @@ import keyword
 import re
 
 from . import Issue, call_name, one_symbol, package_tree, span_fix
+from .pyexpr import source
 from .pyvalues import stem
 from .request import requested_variables
 
@@ -168,6 +169,45 @@ def copied_numbers(code: str, request: str, api) -> list[Issue]:
         )
         fix = span_fix(call, lines, ast.unparse(kept))
         issues.append(Issue("copied-value", said, message, line=call.lineno, card=api.card(symbol), fix=fix))
+    return issues
+
+
+_ONE_TO_TWELVE = "one two three four five six seven eight nine ten eleven twelve"
+_COUNTED = {w: i for i, w in enumerate(_ONE_TO_TWELVE.split(), 1)}  # noqa: SIM905
+
+
+def copied_slices(code: str, request: str, api) -> list[Issue]:
+    """``bank.codes()[:2]`` where a docs example slices the same call so (``>>>
+    starter_ledger().codes()[:2]``, to keep its output short) and the request gives no such
+    number ("the first two"): the example's slice is not the task's; the fix takes them all."""
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    given = {int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", request)}
+    given |= {n for w, n in _COUNTED.items() if re.search(rf"\b{w}\b", request, re.I)}
+    lines, issues, examples = code.splitlines(), [], "\n".join(api.example_texts())
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice)
+                and isinstance(node.value, ast.Call)):  # fmt: skip
+            continue
+        cut, name = node.slice, call_name(node.value)
+        bounds = [b for b in (cut.lower, cut.upper) if b is not None]
+        literal = all(isinstance(b, ast.Constant) and type(b.value) is int for b in bounds)
+        if cut.step or not bounds or not literal:
+            continue
+        if any(abs(b.value) in given for b in bounds):  # type: ignore[attr-defined]
+            continue
+        written = ast.unparse(cut)
+        pattern = rf"\b{re.escape(name.rsplit('.', 1)[-1])}\([^()]*\)\s*\[\s*{re.escape(written)}\s*\]"
+        whole = source(node.value, lines)
+        if not name or not whole or not re.search(pattern, examples):
+            continue
+        message = (
+            f"`[{written}]` keeps a part of what `{whole}` gives, as a docs example does to keep its "
+            f"output short; the task gives no such number: use all of it, `{whole}`"
+        )
+        issues.append(Issue("copied-value", f"[{written}]", message, line=node.lineno,
+                            fix=span_fix(node, lines, whole)))  # fmt: skip
     return issues
 
 
