@@ -908,6 +908,12 @@ def test_a_field_set_on_a_frozen_class_becomes_the_changed_copy_its_docs_make(tm
     assert not issues("b = c.get('Rioja')\nb2 = b.but(year=1999)")
     (issue,) = issues("b = c.get('Rioja')\nb2 = b.clone()")  # its copy by another name
     assert issue.kind == "unknown-member" and issue.fix[2] == "b2 = b.but()"
+    # a made-up method changing fields only: the copy that changes them
+    (issue,) = issues("b2 = c.get('Rioja').shifted(year=1999)")
+    assert issue.kind == "unknown-member" and issue.fix[2] == "b2 = c.get('Rioja').but(year=1999)"
+    for other in ("b2 = c.get('Rioja').shifted(1999)", "b2 = c.get('Rioja').shifted(colour='red')"):
+        (issue,) = issues(other)  # a positional value, or a name that is no field: not a copy
+        assert issue.fix is None, other
 
 
 SHELVES = '''"""Shelves."""

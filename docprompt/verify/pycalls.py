@@ -17,6 +17,7 @@ from .api import IndexSymbols
 from .pyexpr import Binding, dotted, source, type_of
 from .pyfilters import filter_issues, keyword_as_filter
 from .pykinds import objects_for_scalars
+from .pymeant import changes_fields
 from .pyreturns import containers_passed, on_builtin
 from .pyvalues import enum_value, meaning, value_issues
 
@@ -304,8 +305,10 @@ def _missing_member(
         head = attr.lower().split("_")[0]
         close = [m for m in members if len(head) >= 4 and m.lower().startswith(head)]
         close = close if len(close) == 1 else []
-    if not close and called and attr.lower().strip("_") in _COPYING and (copier := api.copier(owner)):
-        close = [copier]  # lot.clone() where the class's changed copy is ``lot.but(...)``
+    copying = attr.lower().strip("_") in _COPYING or changes_fields(owner, attr, node, api, lines)
+    if not close and called and copying and (copier := api.copier(owner)):
+        # lot.clone(), or lot.reweigh(grams=2) changing fields, where the class's copy is ``lot.but(...)``
+        close = [copier]
     if not close and called and (as_function := _as_function(owner, attr, node, api, lines)):
         return [as_function]
     enum = any(enum_value(api, f"{owner}.{m}") for m in members)

@@ -25,6 +25,18 @@ _ATTRIBUTES = re.compile(r"^([ \t]*)Attributes:[ \t]*\n((?:\1[ \t]+\S.*\n?)+)", 
 _ITEM = re.compile(r"^([ \t]+)(\w+)(?: \([^)]*\))?:[ \t]*(.+(?:\n\1[ \t]+\S.*)*)", re.M)
 
 
+def changes_fields(owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str]) -> bool:
+    """``.free_code(grams=2)`` on an ``Accession``: a made-up method given only keyword arguments,
+    each a field of the class (its call read from the member's line)."""
+    lineno: int = getattr(node, "end_lineno", None) or getattr(node, "lineno", None) or 0
+    line = lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    m = re.search(rf"\.{re.escape(attr)}\(([^()]*)\)", line)
+    passed = re.findall(r"(?:^|,)\s*(\w+)\s*=(?!=)", m.group(1)) if m else []
+    parts = [p for p in m.group(1).split(",") if p.strip()] if m else []
+    fields = {f for f in api.members(owner) if api.kind(f"{owner}.{f}") == "attribute"}
+    return bool(passed) and len(passed) == len(parts) and set(passed) <= fields
+
+
 def member_docs(api: IndexSymbols, owner: str) -> dict[str, str]:
     """member -> what the docs say it is: the class's ``Attributes:`` section, then each
     member's own entry text after its heading."""
