@@ -158,7 +158,8 @@ class Stage:
                 unused_numbers,
                 unused_words,
             )
-            from .verify.pykinds import asked_kinds, documented_keys, measured_numbers
+            from .verify.pyasked import asked_kinds
+            from .verify.pykinds import documented_keys, measured_numbers
             from .verify.pymeant import meant_field, meant_member
             from .verify.pyreturns import asked_fields, unasked_field
             from .verify.pyshapes import shaped_values

@@ -74,14 +74,14 @@ class Apiary:
 
 
 def _checked(tmp_path):
-    from docprompt.verify.pykinds import asked_kinds
+    from docprompt.verify.pyasked import asked_kinds
 
     api = module_api(tmp_path, "hive", HIVE)
     return api, lambda code, request: asked_kinds(code, request, api, {"a": "hive.Apiary"})
 
 
 def test_the_kind_a_request_asks_for():
-    from docprompt.verify.pykinds import asked_kind
+    from docprompt.verify.pyasked import asked_kind
 
     assert asked_kind("Is colony x of `a` calm? Store True or False in `ok`.", "ok") == "bool"
     assert asked_kind("How many colonies does `a` hold? Store the number in `n`.", "n") == "count"
@@ -204,7 +204,7 @@ def test_a_count_of_things_is_not_a_measure(tmp_path):
     counts; the fix is ``len(a)`` where the measure was of the whole apiary and the docs of what
     iterating it gives name what is counted ("One colony.")."""
     from docprompt.repair import apply_fixes
-    from docprompt.verify.pykinds import asked_kind
+    from docprompt.verify.pyasked import asked_kind
 
     assert asked_kind("How many colonies does `a` hold? Store the number in `n`.", "n") == "count"
     assert asked_kind("How many kg of honey did `a` give? Store it in `n`.", "n") == "number"
