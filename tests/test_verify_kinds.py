@@ -254,3 +254,20 @@ def test_objects_stored_where_the_request_asks_for_a_field_of_theirs(tmp_path):
     assert issues("out = [c.name for c in a.find('mood=angry')]", asked) == []
     assert issues("names = a.find('mood=angry')", "Store the names of the angry colonies in `names`.") == []
     assert issues("out = a.find('mood=angry')", "Store the angry colonies of `a` in `out`.") == []
+
+
+def test_a_question_of_a_label_is_answered_by_membership(tmp_path):
+    """"Is colony Ida marked blue?" with a set of strings (``marks``) stored: the value after
+    the request's word for the field is looked for in it, on the object the getter looks up
+    (``smoke`` is an action)."""
+    from docprompt.repair import apply_fixes
+
+    _, issues = _checked(tmp_path)
+    asked = "Is colony Ida of `a` marked blue? Store True or False in `ok`."
+    code = "ok = a.smoke('Ida').marks"
+    (issue,) = issues(code, asked)
+    assert issue.message.endswith(": `'blue' in a.get('Ida').marks` answers the question")
+    assert apply_fixes(code, [issue])[0] == "ok = 'blue' in a.get('Ida').marks"
+    (issue,) = issues("ok = a.get('Ida').marks", "Is colony Ida of `a` marked? Store True or False in `ok`.")
+    assert issue.fix is None  # no value after the word
+    assert issues("ok = 'blue' in a.get('Ida').marks", asked) == []

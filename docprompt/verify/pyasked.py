@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from . import Issue, span_fix
 from .api import IndexSymbols
-from .pyexpr import Binding, notebook_env, source
+from .pyexpr import Binding, container_parts, notebook_env, source
 from .pykinds import NUMBERS, SIZED, annotated_class, class_held, held_annotation, member_annotation
 from .pyvalues import article, meanings, stems
 
@@ -97,20 +97,13 @@ def _answered(value: ast.expr, cls: str, name: str, request: str, api: IndexSymb
     enum member of one of its fields, whose docs share the request's words ("may be sent or
     sown"; ``LotState.HELD``, "quarantined", for "is it in quarantine?"). '' when the docs do
     not decide."""
-    from .pycontainers import getters
-
     said = stems(request) - stems("store true false") - {name}
     described = [(len(said & stems(text)), member) for member, text in meanings(api, cls).items()]
     if isinstance(value, ast.Attribute) and (told := _told(described)):
         return f"{ast.unparse(value)} is {cls.rsplit('.', 1)[-1]}.{told}"  # lot.state is LotState.HELD
-    call = value.value if isinstance(value, ast.Attribute) else value
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and len(call.args) == 1):
+    looked_up = _looked_up(value.value if isinstance(value, ast.Attribute) else value, cls, api, env)
+    if not looked_up:
         return ""
-    owner = class_held(call.func.value, api, env)
-    found = getters(owner, api) if owner else []
-    if len(found) != 1 or call.keywords or api.returns(f"{owner}.{found[0]}") != cls:
-        return ""
-    looked_up = f"{ast.unparse(call.func.value)}.{found[0]}({ast.unparse(call.args[0])})"
     scored: list[tuple[int, str]] = []
     for member in _bool_members(api, cls):
         if member.endswith("()") or "(" not in member:  # nothing to pass
@@ -122,6 +115,51 @@ def _answered(value: ast.expr, cls: str, name: str, request: str, api: IndexSymb
             scored.append((len(said & stems(text)), f".{field} is {short}.{constant}"))
     best = _told(scored)
     return f"{looked_up}{best}" if best else ""
+
+
+def _looked_up(call: ast.expr, cls: str, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+    """``bank.pluck('SL-0008')`` for ``bank.isolate('SL-0008')``: a call of one argument on an
+    owner whose one getter returns ``cls``, made with that getter ('' otherwise)."""
+    from .pycontainers import getters
+
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and len(call.args) == 1):
+        return ""
+    owner = class_held(call.func.value, api, env)
+    found = getters(owner, api) if owner else []
+    if len(found) != 1 or call.keywords or api.returns(f"{owner}.{found[0]}") != cls:
+        return ""
+    return f"{ast.unparse(call.func.value)}.{found[0]}({ast.unparse(call.args[0])})"
+
+
+_LINKING = {"as", "with", "the", "a", "an", "by"}
+
+
+def _labelled(value: ast.expr, request: str, api: IndexSymbols, env: Mapping[str, Binding]) -> str:
+    """``'heirloom' in bank.pluck('SL-0002').tags`` for ``bank.isolate('SL-0002').tags`` and
+    "Is lot SL-0002 labelled heirloom?": a field of strings (``tags: free labels``) whose docs
+    share the stem of the request's word before one value ("labelled heirloom"); the object
+    looked up with its owner's getter where an action made it. '' when the docs do not decide."""
+    from .pymeant import member_docs
+    from .pyvalues import stem
+
+    if not isinstance(value, ast.Attribute):
+        return ""
+    owner = class_held(value.value, api, env)
+    held = member_annotation(api, f"{owner}.{value.attr}") if owner else ""
+    if container_parts(held)[1] != "str":
+        return ""
+    docs = {d for d in stems(f"{member_docs(api, owner).get(value.attr, '')} {value.attr}") if len(d) >= 4}
+    found = set()
+    for sentence in re.split(r"[.;?!]", re.sub(r"`[^`]*`", " ", request)):  # a value follows its word
+        words = [w for w in re.findall(r"[A-Za-z][\w-]*", sentence) if w.lower() not in _LINKING]
+        found |= {
+            after.lower() for word, after in zip(words, words[1:])
+            if len(s := stem(word)) >= 4 and any(s.startswith(d) or d.startswith(s) for d in docs)
+        }  # fmt: skip
+    if len(found) != 1:
+        return ""
+    obj = _looked_up(value.value, owner, api, env) or ast.unparse(value.value)
+    return f"{found.pop()!r} in {obj}.{value.attr}"
 
 
 def _told(scored: list[tuple[int, str]]) -> str:
@@ -167,7 +205,9 @@ def asked_kinds(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         shown = cls.rsplit(".", 1)[-1] if cls else annotation
         holds = "returns" if isinstance(node.value, ast.Call) else "holds"
         fix, hint = None, _bool_hint(api, cls, shown, annotation, text) if kind == "bool" else ""
-        if kind == "bool" and cls and (asked := _answered(node.value, cls, name, request, api, env)):
+        asked = _answered(node.value, cls, name, request, api, env) if kind == "bool" and cls else ""
+        asked = asked or (_labelled(node.value, request, api, env) if kind == "bool" else "")
+        if asked:
             fix, hint = span_fix(node.value, lines, asked), f": `{asked}` answers the question"
         sized = annotation.split("[", 1)[0] in SIZED or (cls and "len" in (api.protocols(cls) or {}))
         if kind != "bool" and sized and annotation != "str" and text != "the value":
