@@ -249,13 +249,18 @@ def test_build_output_names_skipped_files_and_takes_max_file_bytes(tmp_path):
 
 def test_dp_with_stdin_closed_gives_a_line_not_a_traceback(tmp_path):
     env = {**os.environ, "DOCPROMPT_HOME": str(tmp_path / "h")}
+    # stdin closed as Python leaves it when started without fd 0 (sys.stdin None), by the child
+    # itself: a preexec_fn (Python code between fork and exec) aborted in gRPC's fork handlers
+    # once an earlier test of the session had loaded pymilvus (a CI run at stop 40)
+    closed = "import os, runpy, sys; os.close(0); sys.stdin = sys.__stdin__ = None; "
+    closed += "sys.argv = ['dp', 'list', 'files']; "
+    closed += "runpy.run_module('docprompt.cli.dp', run_name='__main__')"
     proc = subprocess.run(
-        [sys.executable, "-m", "docprompt.cli.dp", "list", "files"],
+        [sys.executable, "-c", closed],
         capture_output=True,
         text=True,
         env=env,
         timeout=60,
-        preexec_fn=lambda: os.close(0),
     )
     assert "Traceback" not in proc.stderr and "isatty" not in proc.stderr
     assert proc.returncode in (1, 2) and "no docs index" in proc.stderr
