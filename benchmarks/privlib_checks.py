@@ -34,7 +34,11 @@ def replay(index: str, out: str, runs: list[str]) -> None:
     tasks = {t.id: t for f in TASK_FILES for t in load_tasks(f)}
     items = [(tid, "ref", t.solution) for tid, t in tasks.items()]
     for run in runs:
-        answers = json.loads(Path(run).read_text())["tasks"]
+        try:
+            answers = json.loads(Path(run).read_text())["tasks"]
+        except (OSError, ValueError, KeyError) as e:
+            print(f"skipped {run}: not a finished `eval tasks --json` run ({e})", file=sys.stderr)
+            continue
         items += [(t["id"], t["category"], t.get("code") or "") for t in answers]
     found: dict[str, list] = {}
     with python_path(SRC):
