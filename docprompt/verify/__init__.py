@@ -100,4 +100,21 @@ def package_tree(code: str, api):
         return None
 
 
-__all__ = ["Issue", "Report", "call_name", "package_tree", "span_fix"]
+def asked_assignments(code: str, request: str, api) -> list:
+    """(name, statement) for each top-level ``name = value`` of the code that binds a variable
+    the request asks for; [] where :func:`package_tree` gives no tree."""
+    import ast
+
+    from .request import requested_variables
+
+    wanted = set(requested_variables(request))
+    tree = package_tree(code, api) if wanted else None
+    found = []
+    for node in tree.body if tree is not None else []:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if isinstance(target, ast.Name) and target.id in wanted:
+            found.append((target.id, node))
+    return found
+
+
+__all__ = ["Issue", "Report", "asked_assignments", "call_name", "package_tree", "span_fix"]

@@ -101,20 +101,14 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
     whose docs share no word with the request, while one other field's docs share the most
     ("keeping: the storage tier"). The request's store clause counts: "store its code in
     `best`" asks for the code. The fix reads that field."""
-    from . import package_tree
+    from . import asked_assignments
     from .pyexpr import notebook_env, type_of
-    from .request import requested_variables
 
-    wanted = set(requested_variables(request))
-    tree = package_tree(code, api) if wanted else None
-    if tree is None:
-        return []
     env = notebook_env(namespace, api, modules=False)
     lines, out = code.splitlines(), []
     named = _LABEL.sub(" ", request)  # "the lot with code SL-0003": the code names the lot
-    for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        read = node.value if isinstance(target, ast.Name) and target.id in wanted else None
+    for _, node in asked_assignments(code, request, api):
+        read = node.value
         if not isinstance(read, ast.Attribute):
             continue
         owner = type_of(read.value, api, env)

@@ -196,21 +196,13 @@ def asked_fields(code: str, request: str, api: IndexSymbols, namespace: Mapping[
     ``Accession``) where the request asks for a field of theirs. The fix takes the field: ``sorted(
     lot.code for lot in bank.sift(...))``. (Sorting objects whose class defines no order raises
     TypeError besides.)"""
-    from . import package_tree
+    from . import asked_assignments
     from .pykinds import held_annotation
-    from .request import requested_variables
 
-    wanted = set(requested_variables(request))
-    tree = package_tree(code, api) if wanted else None
-    if tree is None:
-        return []
     env = notebook_env(namespace, api, modules=False)
     lines, out = code.splitlines(), []
-    for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
-        if not (isinstance(target, ast.Name) and target.id in wanted):
-            continue
-        name, value = target.id, node.value
+    for name, node in asked_assignments(code, request, api):
+        value = node.value
         wrap = ""  # sorted(list[X]) / list(list[X]) hold X's too
         one = isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
         func = value.func if one and isinstance(value, ast.Call) else None
