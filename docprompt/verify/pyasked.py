@@ -34,11 +34,9 @@ def asked_kind(request: str, name: str) -> str:
     things ("how many lots", a whole number) or another number ('' when it does not say): the
     sentence that names the variable, or any sentence of a request that asks for one variable
     only ("How many lots ...? Store the number in `n`.")."""
-    from .request import requested_variables
+    from .request import naming_sentences, requested_variables
 
-    sentences = re.split(r"(?<=[.;?])\s+", request)
-    own = " ".join(s for s in sentences if f"`{name}`" in s)
-    texts = (own, request if requested_variables(request) == [name] else "")
+    texts = (naming_sentences(request, name), request if requested_variables(request) == [name] else "")
     for text in texts:
         if _BOOL.search(text):
             return "bool"

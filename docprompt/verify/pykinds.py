@@ -67,11 +67,11 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
     ) else None  # fmt: skip
     if isinstance(value, ast.Call):
         func = value.func
-        one = len(value.args) == 1 and isinstance(func, ast.Name) and func.id not in env
-        if one and isinstance(func, ast.Name) and func.id in ("max", "min"):
-            return _element(value.args[0], api, env)  # max(bank.sift(...), key=...): one of them
-        if isinstance(func, ast.Name) and func.id in _BUILTINS and func.id not in env:
-            return _BUILTINS[func.id]
+        if isinstance(func, ast.Name) and func.id not in env:
+            if func.id in ("max", "min") and len(value.args) == 1:
+                return _element(value.args[0], api, env)  # max(bank.sift(...), key=...): one of them
+            if func.id in _BUILTINS:
+                return _BUILTINS[func.id]
         symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
         if symbol:
             return symbol if api.is_class(symbol) else api.return_annotation(symbol).strip("'\"")

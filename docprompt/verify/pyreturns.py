@@ -166,7 +166,14 @@ def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding
     return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
 
 
-_WRAPS = ("sorted", "list")
+def _unwrapped(value: ast.expr) -> tuple[str, ast.expr]:
+    """(``sorted``, X) for ``sorted(X)`` and (``list``, X) for ``list(X)``, which hold X's
+    elements too; ('', value) otherwise."""
+    match value:
+        case ast.Call(func=ast.Name(id="sorted" | "list" as wrap), args=[inner], keywords=[]):
+            return wrap, inner
+    return "", value
+
 _OWNED = re.compile(r"\b(?:the|their|its|each)\s+([a-z]\w*)(?:\s+([a-z]\w*))?", re.I)
 
 
@@ -175,12 +182,11 @@ def _field_asked(request: str, name: str, cls: str, api: IndexSymbols) -> str:
     in `ready`", "store their codes ... in `robust`", "store its code in `best`"): a field named
     after "the", "their" or "its" in the sentence that names the variable, or in the whole request
     when it asks for one variable; '' when none or several are."""
-    from .request import STORE_CLAUSE, requested_variables
+    from .request import STORE_CLAUSE, naming_sentences, requested_variables
 
-    sentences = re.split(r"(?<=[.;?])\s+", request)
     clause = " ".join(m.group(0) for m in STORE_CLAUSE.finditer(request) if m.group(0).endswith(f"`{name}`"))
-    sentence = " ".join(s for s in sentences if f"`{name}`" in s)
-    for text in (clause, request if requested_variables(request) == [name] else sentence):
+    whole = requested_variables(request) == [name]
+    for text in (clause, request if whole else naming_sentences(request, name)):
         words = {w.lower() for m in _OWNED.finditer(text) for w in m.groups() if w}
         said = words | {w[:-1] for w in words if w.endswith("s")}
         said |= {w[:-2] for w in words if w.endswith("es")}
@@ -202,12 +208,7 @@ def asked_fields(code: str, request: str, api: IndexSymbols, namespace: Mapping[
     env = notebook_env(namespace, api, modules=False)
     lines, out = code.splitlines(), []
     for name, node in asked_assignments(code, request, api):
-        value = node.value
-        wrap = ""  # sorted(list[X]) / list(list[X]) hold X's too
-        one = isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
-        func = value.func if one and isinstance(value, ast.Call) else None
-        if isinstance(value, ast.Call) and isinstance(func, ast.Name) and func.id in _WRAPS:
-            wrap, value = func.id, value.args[0]
+        wrap, value = _unwrapped(node.value)
         held = held_annotation(value, api, env)
         element = container_parts(held)[1]
         many = bool(element)

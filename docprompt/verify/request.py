@@ -49,6 +49,11 @@ def requested_variables(request: str) -> list[str]:
     return sorted(dict.fromkeys(found), key=lambda v: request.index(f"`{v}`"))
 
 
+def naming_sentences(request: str, name: str) -> str:
+    """The sentences of the request that name the variable `name` ('' when none does)."""
+    return " ".join(s for s in re.split(r"(?<=[.;?])\s+", request) if f"`{name}`" in s)
+
+
 def given_variables(request: str) -> list[str]:
     """The variables a request names as its inputs (``dictionary `mydict```, ``the seed bank
     `bank```): named in backticks and not asked for, in order. A name that ends the request
