@@ -1,6 +1,6 @@
-"""What is tidied in a Python reply before it is checked: the function a small model wrapped
-around the snippet asked for, keyword arguments that only repeat a documented default, and the
-prints nobody asked for."""
+"""What is tidied in a Python reply before it is checked: the comment lines that narrate it, the
+function a small model wrapped around the snippet asked for, keyword arguments that only repeat a
+documented default, and the prints nobody asked for."""
 
 from __future__ import annotations
 
@@ -14,8 +14,60 @@ from .verify.request import given_variables, requested_variables
 
 def tidied(code: str, request: str, cards: list[str]) -> str:
     """``code`` as the answer stage checks it (each step below, in this order)."""
-    code = prints_dropped(function_unwrapped(code, request), request)
+    code = prints_dropped(function_unwrapped(comments_dropped(code, request), request), request)
     return defaults_dropped(code, cards) if cards else code
+
+
+_ASKS_FOR_COMMENTS = re.compile(r"\b(?:comment\w*|annotat\w*|explain\w*|document\w*)\b", re.I)
+# comment lines that are not narration: a shebang, an encoding, a tool's pragma, a notebook cell
+_KEPT_COMMENT = re.compile(r"#!|#.*coding[:=]|#\s*(?:type|noqa|fmt|pragma|pylint|mypy|ruff)\b|#\s*%%")
+
+
+def comments_dropped(code: str, request: str) -> str:
+    """``code`` without the lines that hold only a comment, and an ``else: pass`` that does
+    nothing: a small model narrates its answer line by line ("# Assuming df is already defined",
+    "# Select two random rows from A", code it thought of and left commented out) where the request
+    asked for code. A comment after code on its line stays (it says what that line does), and so
+    do pragmas; a request about comments, or code that is only comments, is left as it is."""
+    import io
+    import tokenize
+
+    if _ASKS_FOR_COMMENTS.search(request):
+        return code
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return code
+    lines = code.split("\n")
+    gone = {t.start[0] for t in tokens if t.type == tokenize.COMMENT and not t.line[: t.start[1]].strip()
+            and not _KEPT_COMMENT.match(t.string)}  # fmt: skip
+    gone |= _empty_else(code)
+    kept = [ln for i, ln in enumerate(lines, 1) if i not in gone]
+    if not gone or not any(ln.strip() and not ln.lstrip().startswith("#") for ln in kept):
+        return code
+    out = "\n".join(kept)
+    return re.sub(r"\n\s*\n(\s*\n)+", "\n\n", out).strip("\n")
+
+
+def _empty_else(code: str) -> set[int]:
+    """The lines of each ``else: pass`` (on lines of their own) an ``if`` or loop ends with."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    lines = code.split("\n")
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        orelse = getattr(node, "orelse", None)
+        if not (isinstance(node, (ast.If, ast.For, ast.While)) and orelse and len(orelse) == 1):
+            continue
+        body = orelse[0]
+        head = body.lineno - 1  # the `else:` line
+        if isinstance(body, ast.Pass) and head >= 1 and lines[head - 1].strip() == "else:":
+            out |= {head, body.lineno}
+    return out
 
 
 def card_defaults(card: str) -> tuple[str, dict[str, str]]:

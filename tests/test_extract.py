@@ -1,7 +1,7 @@
 import pytest
 
 from docprompt.extract import extract_bash, extract_python, loop_cut
-from docprompt.pytidy import prints_dropped
+from docprompt.pytidy import comments_dropped, prints_dropped
 
 BASH_CASES = [
     ("```bash\ntar -xzf archive.tar.gz\n```\nThis uses [1] and [2].", "tar -xzf archive.tar.gz"),
@@ -88,3 +88,35 @@ def test_prints_nobody_asked_for_go_and_prints_that_act_or_were_asked_for_stay()
     assert prints_dropped(SHOWN_OFF, "describe a new lot and print its tags") == SHOWN_OFF
     only = "import x\nprint(x.version)"
     assert prints_dropped(only, "the version of x") == only
+
+
+# Qwen2.5-Coder-1.5B on CoNaLa dev ("select records of dataframe `df` where the sum of column 'X'
+# for each value in column 'User' is 0"), and its `if ...: pass / else: pass`
+NARRATED = """#!/usr/bin/env python
+# Assuming df is already defined and loaded
+# df = pd.read_csv('your_data.csv')  # Replace with your actual data loading method
+
+# Select records where the sum of column 'X' for each value in column 'User' is 0
+result = df[df.groupby('User')['X'].transform('sum') == 0]  # one mask per user
+text = \"\"\"
+# not a comment
+\"\"\"
+if 'myVar' in locals():
+    pass
+else:
+    pass"""
+
+
+def test_comment_lines_and_an_empty_else_go_and_what_a_comment_says_of_its_line_stays():
+    assert comments_dropped(NARRATED, "select records of dataframe `df` ...") == (
+        "#!/usr/bin/env python\n\n"
+        "result = df[df.groupby('User')['X'].transform('sum') == 0]  # one mask per user\n"
+        'text = """\n# not a comment\n"""\n'
+        "if 'myVar' in locals():\n    pass"
+    )
+    assert comments_dropped(NARRATED, "add a comment to each line") == NARRATED
+    only = "# there is no such function\n"
+    assert comments_dropped(only, "x") == only
+    broken = "# a\nx = (1,\n"
+    assert comments_dropped(broken, "x") == broken
+    assert comments_dropped("if a:\n    b()\nelse:\n    c()\n# done", "x") == "if a:\n    b()\nelse:\n    c()"
