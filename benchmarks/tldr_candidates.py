@@ -1,6 +1,7 @@
 """Command hit@k of tldr dev's candidate lists, from retrieval alone (no model): the answer
 stage's ranking (each command at its first hit) against the man pages' and the tldr pages'
-rankings merged. docs/benchmarks.md, "Stop 30: where the candidate lists lose the right command".
+rankings merged, and each command weighed by all its hits (docs/benchmarks.md, "Stop 30: where the
+candidate lists lose the right command", "Stop 41: a command weighed by all its hits").
 
     python benchmarks/tldr_candidates.py POOL [tune|report]
 
@@ -40,11 +41,15 @@ def main(pool: str, split: str = "tune") -> None:
         first: dict[str, int] = {}
         man: dict[str, None] = {}
         tldr: dict[str, None] = {}
-        for hit in retriever.retrieve(row.nl, k=60):
+        weight: dict[str, list[float]] = collections.defaultdict(list)
+        for at, hit in enumerate(retriever.retrieve(row.nl, k=150)):
             name = hit.chunk.metadata.get("command")
             if name:
+                weight[name].append(1 / (5 + at))
+            if name and at < 60:
                 first.setdefault(name, len(first))
                 (man if hit.chunk.id.startswith("man/") else tldr).setdefault(name, None)
+        seen = list(weight)  # first-hit order over the 150, which breaks ties
         by_man, by_tldr = list(man), list(tldr)
         fused = {
             name: (-sum(1 / (1 + o.index(name)) for o in (by_man, by_tldr) if name in o), at)
@@ -55,6 +60,8 @@ def main(pool: str, split: str = "tune") -> None:
             "man and tldr orders, reciprocal rank": sorted(first, key=fused.__getitem__),
             "in turn, a man page first": in_turn(by_man, by_tldr),
             "in turn, a tldr page first": in_turn(by_tldr, by_man),
+            "sum of 1/(5+place) over all its hits of 150": sorted(seen, key=lambda n: -sum(weight[n])),
+            "the same over its best 3 hits": sorted(seen, key=lambda n: -sum(sorted(weight[n])[-3:])),
         }
         for key, order in orders.items():
             rank = order.index(row.cmd_name) if row.cmd_name in order else len(order) + 1000
