@@ -12,6 +12,8 @@ import numpy as np
 
 from ..errors import IndexCorrupt
 
+PROJECTION = "projection.npy"  # written by st.export_onnx: the dense layers after pooling
+
 
 class OnnxEmbedder:
     backend = "onnx"
@@ -38,6 +40,15 @@ class OnnxEmbedder:
         self.tokenizer.enable_truncation(max_length=int(self.config["max_seq_length"]))
         self.tokenizer.enable_padding(pad_id=int(self.config["pad_token_id"]))
         self.inputs = list(self.config["inputs"])
+        self.query_prompt = str(self.config.get("query_prompt") or "")
+        self.document_prompt = str(self.config.get("document_prompt") or "")
+        self.projection = None
+        if self.config.get("projection"):
+            try:
+                self.projection = np.load(folder / PROJECTION, allow_pickle=False)
+            except Exception:  # noqa: BLE001
+                raise IndexCorrupt(f"{folder / PROJECTION} is unreadable; rebuild the index with "
+                                   "`docprompt index build`") from None  # fmt: skip
 
     @property
     def precision(self) -> str:
@@ -56,7 +67,13 @@ class OnnxEmbedder:
     def embed(self, texts: list[str], *, batch_size: int = 64, progress=None) -> np.ndarray:
         from .base import embed_by_length
 
+        if self.document_prompt:
+            texts = [self.document_prompt + t for t in texts]
         return embed_by_length(self._encode, texts, self.dim, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """A query's vector (after the model's query prompt, where it has one)."""
+        return self._encode([self.query_prompt + text])[0]
 
     def _encode(self, batch: list[str]) -> np.ndarray:
         encs = self.tokenizer.encode_batch(batch)
@@ -82,6 +99,8 @@ class OnnxEmbedder:
         else:
             m = mask[:, :, None].astype(np.float32)
             vec = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+        if self.projection is not None:
+            vec = vec @ self.projection[:-1] + self.projection[-1]
         if self.config["normalize"]:
             vec = vec / np.clip(np.linalg.norm(vec, axis=1, keepdims=True), 1e-12, None)
         return vec
@@ -136,6 +155,8 @@ def quantize(src: Path, dest: Path) -> None:
     finally:
         root.setLevel(level)
     shutil.copyfile(src / "tokenizer.json", dest / "tokenizer.json")
+    if (src / PROJECTION).exists():
+        shutil.copyfile(src / PROJECTION, dest / PROJECTION)
     config = json.loads((src / "embedder.json").read_text())
     config["precision"] = "int8"
     (dest / "embedder.json").write_text(json.dumps(config, indent=2))

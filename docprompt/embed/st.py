@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import BadInput
+from .onnx import PROJECTION
 
 ALIASES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
@@ -51,6 +52,22 @@ def folder_fingerprint(folder: Path) -> str | None:
     return h.hexdigest()[:16]
 
 
+def prompts_of(path: str) -> tuple[str, str]:
+    """The (query, document) prompts a model folder's sentence-transformers config names
+    (EmbeddingGemma's ``"task: search result | query: "`` and ``"title: none | text: "``);
+    empty for models that take the text as it is."""
+    try:
+        config = json.loads((Path(path) / "config_sentence_transformers.json").read_text())
+    except (OSError, ValueError):
+        return "", ""
+    prompts = config.get("prompts") if isinstance(config, dict) else None
+    if not isinstance(prompts, dict):
+        return "", ""
+    query = prompts.get("query") or prompts.get("Retrieval-query") or ""
+    document = prompts.get("document") or prompts.get("Retrieval-document") or ""
+    return str(query), str(document)
+
+
 class SentenceTransformerEmbedder:
     backend = "sentence-transformers"
 
@@ -58,6 +75,7 @@ class SentenceTransformerEmbedder:
         self.name = name
         self.path = resolve_model_path(name)
         self._model: Any = None
+        self.query_prompt, self.document_prompt = prompts_of(self.path)
 
     @property
     def model(self):
@@ -112,11 +130,19 @@ class SentenceTransformerEmbedder:
         from .base import embed_by_length
 
         def encode(batch: list[str]) -> np.ndarray:
-            return self.model.encode(
-                batch, batch_size=len(batch), normalize_embeddings=True, convert_to_numpy=True
-            )
+            return self._encode(batch, self.document_prompt)
 
         return embed_by_length(encode, texts, self.dim, batch_size, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """A query's vector (after the model's query prompt, where it has one)."""
+        return self._encode([text], self.query_prompt)[0]
+
+    def _encode(self, batch: list[str], prompt: str) -> np.ndarray:
+        return self.model.encode(
+            batch, batch_size=len(batch), normalize_embeddings=True, convert_to_numpy=True,
+            prompt=prompt or None,
+        )  # fmt: skip
 
     def export_onnx(self, out_dir: Path) -> None:
         """Write ``model.onnx`` + ``tokenizer.json`` + ``embedder.json`` for torch-free queries."""
@@ -128,6 +154,9 @@ def _pooling(model) -> tuple[str, bool]:
     mode, normalize = "mean", False
     for module in model:
         kind = type(module).__name__
+        if kind not in ("Transformer", "Pooling", "Normalize", "Dense"):
+            raise BadInput(f"a {kind} module has no ONNX query path; use a model of a transformer, "
+                           "pooling, dense layers and normalisation")  # fmt: skip
         if kind == "Pooling":
             cfg = module.get_config_dict()
             found = cfg.get("pooling_mode")
@@ -156,6 +185,12 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     uses_types = "token_type_ids" in hf.forward.__code__.co_varnames
 
+    layers = _bidirectional_layers(hf.config)
+    max_seq_length = embedder.max_seq_length
+    if layers:  # one mask serves every layer only while a text fits in the sliding window
+        window = getattr(hf.config, "sliding_window", None)
+        max_seq_length = min(max_seq_length, int(window or max_seq_length))
+
     class Wrapped(torch.nn.Module):
         def __init__(self, m):
             super().__init__()
@@ -163,6 +198,12 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
 
         def forward(self, input_ids, attention_mask, token_type_ids=None):
             kw = {"token_type_ids": token_type_ids} if uses_types else {}
+            if layers:
+                # A bidirectional decoder (EmbeddingGemma): the mask transformers would build
+                # (vmap) does not trace, so every layer kind is given the padding mask itself.
+                pad = 1.0 - attention_mask[:, None, None, :].to(torch.float32)
+                full = (pad * torch.finfo(torch.float32).min).expand(-1, 1, input_ids.shape[1], -1)
+                return self.m(input_ids=input_ids, attention_mask=dict.fromkeys(layers, full), **kw)[0]
             return self.m(input_ids=input_ids, attention_mask=attention_mask, **kw)[0]
 
     inputs = names if uses_types else names[:2]
@@ -189,6 +230,9 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
     tokenizer.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
     if (transformer_dir / "tokenizer.json").exists():
         shutil.copyfile(transformer_dir / "tokenizer.json", out_dir / "tokenizer.json")
+    projection = _projection(st)
+    if projection is not None:
+        np.save(out_dir / PROJECTION, projection)
     (out_dir / "embedder.json").write_text(
         json.dumps(
             {
@@ -196,10 +240,43 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
                 "dim": embedder.dim,
                 "pooling": mode,
                 "normalize": normalize,
-                "max_seq_length": embedder.max_seq_length,
+                "max_seq_length": max_seq_length,
                 "inputs": inputs,
                 "pad_token_id": int(tokenizer.pad_token_id or 0),
+                "query_prompt": embedder.query_prompt,
+                "document_prompt": embedder.document_prompt,
+                "projection": projection is not None,
             },
             indent=2,
         )
     )
+
+
+
+def _bidirectional_layers(config) -> list[str]:
+    """The attention kinds of a decoder made bidirectional for embeddings (none for encoders)."""
+    if not getattr(config, "use_bidirectional_attention", False):
+        return []
+    return sorted(set(getattr(config, "layer_types", None) or ["full_attention"]))
+
+
+def _projection(st) -> np.ndarray | None:
+    """The model's dense layers after pooling folded into one affine map, rows ``in + 1`` (the
+    last the bias) by ``out``; None where it has none. Only linear layers fold."""
+    import torch
+
+    weight: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    for module in st:
+        if type(module).__name__ != "Dense":
+            continue
+        if not isinstance(module.activation_function, torch.nn.Identity):
+            raise BadInput(f"a dense layer with {type(module.activation_function).__name__} has no ONNX "
+                           "query path; use a model whose dense layers are linear")  # fmt: skip
+        w = module.linear.weight.detach().cpu().numpy().T.astype(np.float64)  # in x out
+        b = module.linear.bias
+        b = np.zeros(w.shape[1]) if b is None else b.detach().cpu().numpy().astype(np.float64)
+        weight, bias = (w, b) if weight is None else (weight @ w, bias @ w + b)
+    if weight is None or bias is None:
+        return None
+    return np.vstack([weight, bias[None, :]]).astype(np.float32)

@@ -194,7 +194,10 @@ class Index:
         return emb
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.query_embedder.embed([text])[0]
+        embedder = self.query_embedder
+        if hasattr(embedder, "embed_query"):  # a model with a query prompt reads the query after it
+            return embedder.embed_query(text)
+        return embedder.embed([text])[0]
 
     # -- what a retriever asks of an index (docprompt.retrieve fuses the sides) ------------------
 
