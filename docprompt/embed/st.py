@@ -252,7 +252,6 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
     )
 
 
-
 def _bidirectional_layers(config) -> list[str]:
     """The attention kinds of a decoder made bidirectional for embeddings (none for encoders)."""
     if not getattr(config, "use_bidirectional_attention", False):
