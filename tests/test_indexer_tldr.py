@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -274,9 +273,7 @@ def test_build_and_search(tmp_path):
 @pytest.mark.data
 def test_real_pages(shared_data):
     ix = TldrIndexer([shared_data / "tldr" / "pages"])
-    started = time.perf_counter()
     docs = list(ix.iter_documents())
-    seconds = time.perf_counter() - started
     pages = [d for d in docs if d.kind == "doc"]
     examples = [d for d in docs if d.kind == "example"]
     assert len(pages) == ix.pages == 2516 and not ix.skipped
@@ -293,4 +290,3 @@ def test_real_pages(shared_data):
     assert tar["tldr/common/tar#ex4"].metadata["flags"] == ["-x", "-v", "-f"]
     assert "--wildcards" in tar["tldr/common/tar#ex8"].metadata["flags"]
     assert sum(bool(d.metadata["flags"]) for d in examples) > len(examples) // 3
-    assert seconds < 20, f"{len(docs) / seconds:.0f} documents/s"
