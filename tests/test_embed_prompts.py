@@ -112,3 +112,29 @@ def test_the_int8_form_keeps_the_projection_and_prompts(tiny_gemma, tmp_path):
     assert int8.precision == "int8" and int8.query_prompt == QUERY and int8.projection is not None
     q = "how do I unpack a tarball"
     assert float(fp32.embed_query(q) @ int8.embed_query(q)) > 0.9
+
+
+@pytest.mark.parametrize("extra", ["tanh dense layer", "layer norm"])
+def test_a_module_the_onnx_path_cannot_follow_is_refused_before_anything_is_written(
+    extra, tiny_gemma, tmp_path
+):
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer import modules as models
+
+    from docprompt.embed.st import SentenceTransformerEmbedder
+    from docprompt.errors import BadInput
+
+    base = SentenceTransformer(str(tiny_gemma), device="cpu")
+    word, pooling = base[0], base[1]
+    if extra == "layer norm":
+        tail, message = models.LayerNorm(32), r"a LayerNorm module has no ONNX query path"
+    else:
+        tail = models.Dense(32, 16, activation_function=torch.nn.Tanh())
+        message = r"a dense layer with Tanh has no ONNX query path; use a model whose dense layers are linear"
+    folder = tmp_path / "model"
+    SentenceTransformer(modules=[word, pooling, tail], device="cpu").save(str(folder))
+    out = tmp_path / "onnx"
+    with pytest.raises(BadInput, match=message):
+        SentenceTransformerEmbedder(str(folder)).export_onnx(out)
+    assert not out.exists() or not any(out.iterdir())

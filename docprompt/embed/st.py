@@ -179,6 +179,7 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
 
     st = embedder.model
     mode, normalize = _pooling(st)
+    projection = _projection(st)  # refused before anything is written
     transformer_dir = Path(embedder.path)
     hf = AutoModel.from_pretrained(str(transformer_dir), attn_implementation="eager")
     hf.eval()
@@ -230,7 +231,6 @@ def export_onnx(embedder: SentenceTransformerEmbedder, out_dir: Path) -> None:
     tokenizer.backend_tokenizer.save(str(out_dir / "tokenizer.json"))
     if (transformer_dir / "tokenizer.json").exists():
         shutil.copyfile(transformer_dir / "tokenizer.json", out_dir / "tokenizer.json")
-    projection = _projection(st)
     if projection is not None:
         np.save(out_dir / PROJECTION, projection)
     (out_dir / "embedder.json").write_text(
