@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
@@ -46,7 +45,8 @@ def main() -> None:
     requests = [r.nl for r in rows if split_of(r, shape) == "report"]
     requests = random.Random(0).sample(requests, min(args.sample, len(requests)))
     for model in args.models:
-        folder = _onnx_source(get_embedder(model), None, args.precision)
+        embedder = get_embedder(model)
+        folder = _onnx_source(embedder, None, args.precision)
         assert folder is not None, f"{model} has no ONNX form"
         size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
         started = time.perf_counter()
@@ -62,16 +62,16 @@ def main() -> None:
         print(f"{model} ({args.precision}, {size / 1e6:.0f} MB, {onnx.dim}-d): load {loaded:.2f} s, "
               f"{len(ms)} requests: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
         if args.pool:
-            build_speed(model, Index(args.pool), args.paragraphs)
+            build_speed(embedder, Index(args.pool), args.paragraphs)
 
 
-def build_speed(model: str, index: Index, n: int) -> None:
+def build_speed(embedder, index: Index, n: int) -> None:
     texts = [dense_text(c) for c in index.store.get(list(range(min(n, index.count))))]
     vectors = {}
     for precision in ("fp32", "int8"):
-        folder = _onnx_source(get_embedder(model), None, precision)
+        folder = _onnx_source(embedder, None, precision)
         assert folder is not None
-        onnx = OnnxEmbedder(folder, name=model)
+        onnx = OnnxEmbedder(folder, name=embedder.name)
         onnx.embed(texts[:32])
         started = time.perf_counter()
         vectors[precision] = onnx.embed(texts, batch_size=32)
@@ -81,4 +81,4 @@ def build_speed(model: str, index: Index, n: int) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

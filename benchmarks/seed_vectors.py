@@ -7,7 +7,7 @@ pool from them instead of embedding 32,570 paragraphs again (~2 h with Embedding
 
 POOL: the MiniLM pool the vectors were made from (its paragraphs, in its order). The vectors are
 keyed as a build keys them: the model's identity (its folder's files), the ONNX graph the build
-will query with (exported here once, as a build would) and each paragraph's content hash. The
+will query with (exported here once, as a build would) and each paragraph's key in the pool. The
 build then reads them like vectors of an earlier build; queries go through the real ONNX path.
 """
 
@@ -21,7 +21,6 @@ from docprompt.chunking import dense_text
 from docprompt.config import BuildSettings
 from docprompt.embed import get_embedder
 from docprompt.embed.onnx import OnnxEmbedder
-from docprompt.models import content_hash
 from docprompt.store import embcache
 from docprompt.store.build import _onnx_source, doc_identity
 from docprompt.store.index import Index
@@ -34,9 +33,7 @@ def main(pool: str, model_dir: str, vectors_file: str, precision: str = "fp32") 
     vectors = np.load(vectors_file)
     if len(vectors) != n:
         raise SystemExit(f"{vectors_file}: {len(vectors)} vectors, the pool has {n} paragraphs")
-    chunks = [c for i in range(0, n, 2000) for c in index.store.get(list(range(i, min(n, i + 2000))))]
-    entry_text = BuildSettings().entry_text
-    keys = [content_hash(dense_text(c, entry_text)) for c in chunks]
+    keys = [k for (k,) in index.store.values("vec_key")]  # the keys its build gave, in row order
     embedder = get_embedder(model_dir)
     identity = doc_identity(embedder.name, getattr(embedder, "fingerprint", None))
     onnx_dir = _onnx_source(embedder, None, precision)
@@ -50,9 +47,10 @@ def main(pool: str, model_dir: str, vectors_file: str, precision: str = "fp32") 
         unique = dict(zip(keys, vectors.astype(np.float32)))
         cache.put_many(list(unique), np.stack(list(unique.values())))
         # How close the vectors are to the ONNX path's own, on a few paragraphs:
-        sample = [dense_text(c, entry_text) for c in chunks[:: max(1, n // 50)]]
+        rows = list(range(0, n, max(1, n // 50)))
+        sample = [dense_text(c, BuildSettings().entry_text) for c in index.store.get(rows)]
         own = onnx.embed(sample)
-        mine = vectors[:: max(1, n // 50)][: len(sample)]
+        mine = vectors[rows]
         print(f"{len(unique)} vectors seeded for {identity}; cosine to the ONNX path's own on "
               f"{len(sample)} paragraphs: min {float(np.min(np.sum(own * mine, axis=1))):.5f}")  # fmt: skip
 

@@ -39,8 +39,7 @@ def paragraph_vectors(index: Index, emb: SentenceTransformerEmbedder, path: Path
     if path.exists():
         return np.load(path)
     n = index.count
-    chunks = [c for i in range(0, n, 2000) for c in index.store.get(list(range(i, min(n, i + 2000))))]
-    texts = [dense_text(c) for c in chunks]
+    texts = [dense_text(c) for _, c in index.store.chunks()]
     emb.model.max_seq_length = min(256, emb.max_seq_length)
     started, done = time.perf_counter(), [0]
 
