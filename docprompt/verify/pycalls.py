@@ -192,11 +192,11 @@ def _made_by(cls: str, node: ast.Call, api: IndexSymbols, lines: list[str]) -> I
 
 
 def attribute_issues(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str],
-                     *, called: bool = False) -> list[Issue]:  # fmt: skip
+                     *, called: bool = False, call: ast.Call | None = None) -> list[Issue]:  # fmt: skip
     """``called``: the member is called (``draft(...).germ_pct(93)``), so it is a method, which a
     class's docs list whether or not they list its fields."""
     if isinstance(node.value, ast.Call):
-        return on_builtin(node, api, env) or _on_returned(node, api, env, lines, called)
+        return on_builtin(node, api, env, lines, call) or _on_returned(node, api, env, lines, called)
     target = dotted(node, env)
     if target is None or target[0] not in ("symbol", "instance-attr") or api.resolve(target[1]) is not None:
         return []

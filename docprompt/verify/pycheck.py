@@ -64,7 +64,7 @@ def check(
     } | {id(x) for n in ast.walk(tree) if isinstance(n, ast.BinOp) for x in (n.left, n.right)}  # fmt: skip
     iterated |= {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Subscript)}  # ``bank.codes[0]``
     constants = string_constants(tree)
-    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    calls = {id(n.func): n for n in ast.walk(tree) if isinstance(n, ast.Call)}  # a called member -> its call
     setting: dict[int, ast.stmt] = {  # an attribute set -> its statement
         id(n.target if isinstance(n, ast.AugAssign) else n.targets[0]): n
         for n in ast.walk(tree)
@@ -115,7 +115,8 @@ def check(
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
             issues += stored_issues(node, setting.get(id(node)), api, env, lines)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            issues += attribute_issues(node, api, env, lines, called=id(node) in called)
+            call = calls.get(id(node))
+            issues += attribute_issues(node, api, env, lines, called=call is not None, call=call)
             if id(node) in iterated:
                 issues += _uncalled(node, api, env, lines)
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -141,20 +141,31 @@ def containers_passed(name: str, params: ast.arguments, node: ast.Call, api: Ind
 _BUILTINS = {t.__name__: t for t in (float, int, str, bool, bytes, list, dict, tuple, set, frozenset)}
 
 
-def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding]) -> list[Issue]:
+def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding],
+               lines: list[str] | None = None, call: ast.Call | None = None) -> list[Issue]:  # fmt: skip
     """``projected_germ(lot).germinating``: a member of what a documented function returns, where
-    its docs say that is a float (or another built-in type) that has no such member."""
+    its docs say that is a float (or another built-in type) that has no such member. ``call``:
+    the call of the member, where it is called. On a list of documented objects two mistakes have
+    the fix the docs decide: ``bank.sift(...).count()`` (``list.count`` counts one value) is the
+    number of them, ``len(...)``, and ``bank.sift(...).codes()``, a plural of a field of theirs,
+    is that field of each: ``[accession.code for accession in bank.sift(...)]``."""
     assert isinstance(node.value, ast.Call)
     target = dotted(node.value.func, env)
     symbol = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
     returns = api.return_annotation(symbol) if symbol else ""
     kinds = [_BUILTINS.get(re.split(r"[\[\s]", part.strip(), maxsplit=1)[0]) for part in returns.split("|")]
     kinds = [k for k in kinds if k is not None] if "None" in returns.replace(" ", "").split("|") else kinds
-    if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
-        return []
     short = str(symbol).rsplit(".", 1)[-1]
     item = re.fullmatch(r"(?:list|tuple|set|frozenset)\[\s*([\w.]+)\s*(?:,\s*\.\.\.)?\]", returns)
     owners = [c for c in api.named(item.group(1).rsplit(".", 1)[-1]) if api.is_class(c)] if item else []
+    bare = call is not None and not call.args and not call.keywords
+    fixed = None
+    if owners and lines:
+        fixed = _on_elements(node, owners[0], short, lines, call if bare else None, api)
+    if fixed:
+        return [fixed]
+    if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
+        return []
     card = api.card(str(symbol))
     if owners and node.attr in api.members(owners[0]):
         hint = f"each {item.group(1)} in it has one: pick the one the task means"  # type: ignore[union-attr]
@@ -164,6 +175,32 @@ def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding
         hint = "use the value it returns as it is"
     message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
     return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
+
+
+def _on_elements(node: ast.Attribute, owner: str, short: str, lines: list[str], bare: ast.Call | None,
+                 api: IndexSymbols) -> Issue | None:  # fmt: skip
+    """The two fixes of :func:`on_builtin` on a list of ``owner`` objects (``bare``: the member's
+    call, when it passes nothing)."""
+    assert isinstance(node.value, ast.Call)
+    text, cls = source(node.value, lines), owner.rsplit(".", 1)[-1]
+    if not text:
+        return None
+    if node.attr == "count" and bare is not None:
+        fix = span_fix(bare, lines, f"len({text})")
+        message = f"`.count()` counts one value in the list `{short}` returns: the number of {cls} objects"
+        message += f" is `len({text})`"
+        return Issue("list-count", f"{short}().count", message, line=node.lineno, fix=fix)
+    fields = {f for f in api.members(owner) if api.kind(f"{owner}.{f}") in ("attribute", "property")}
+    plural = node.attr.endswith("s")
+    singular = next((f for f in (node.attr[:-1], node.attr[:-2]) if plural and f in fields), "")
+    if not singular:
+        return None
+    var = cls.lower()
+    new = f"[{var}.{singular} for {var} in {text}]"
+    span = bare if bare is not None else node
+    message = f"`{short}` returns a list of {cls}, which has no `.{node.attr}`: the {singular} of each is"
+    fix = span_fix(span, lines, new)
+    return Issue("list-field", f"{owner}.{singular}", f"{message} `{new}`", line=node.lineno, fix=fix)
 
 
 def _unwrapped(value: ast.expr) -> tuple[str, ast.expr]:
