@@ -153,6 +153,9 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: a request of several steps gets each step's best API entry among its cards",
     )
+    filters: bool = Field(
+        default=True, description="Python: the request's conditions written in the docs' filter language"
+    )
     api_style: Literal["auto", "cards", "stub"] = Field(
         default="auto",
         description="Python: the API in the prompt as a Python stub, or as a line per entry; auto: cards "

@@ -52,6 +52,7 @@ class Context:
     prose: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)  # what the prompt shows, for citations
     entries: list[Entry] = field(default_factory=list)  # the API entries shown, as cards or a stub
+    hints: list[str] = field(default_factory=list)  # what the docs write of the request (its filter)
 
     @property
     def cards(self) -> list[str]:
@@ -66,8 +67,9 @@ class PythonPrompt:
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
                  given_values_only: bool = False, card_examples: bool = True,
-                 class_members: bool = False, steps: bool = True) -> None:  # fmt: skip
+                 class_members: bool = False, steps: bool = True, filters: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
+        self.filters = filters
         self.steps = steps
         self.class_members = class_members
         self.card_examples = card_examples
@@ -119,6 +121,8 @@ class PythonPrompt:
                       if h.chunk.metadata.get("symbol", "").startswith(symbol + ".")]  # fmt: skip
             for hit in inside[:3]:
                 self._add_card(ctx, hit, seen)
+        if self.filters:
+            self._filter(ctx, request, namespace or {}, seen)
         for hit in api:
             self._add_card(ctx, hit, seen)
         for hit in prose[: self.n_prose]:
@@ -133,6 +137,28 @@ class PythonPrompt:
                 ctx.examples.append(code)
                 ctx.hits.append(hit)
         return ctx
+
+    def _filter(self, ctx: Context, request: str, namespace: Mapping[str, str], seen: set[str]) -> None:
+        """The request's conditions in the docs' filter language (``bank.sift('keep=deep')`` for
+        "lots in the freezer"), with the card of the call that takes them."""
+        from .conditions import request_filter
+
+        found = request_filter(request, self.symbols, namespace)
+        if found is None:
+            return
+        owner = found.symbol.rsplit(".", 1)[0]
+        names = [n for n, d in namespace.items() if not d.startswith("module:")
+                 and self.symbols.locate(d) == owner]  # fmt: skip
+        entry = self.symbols.entries.get(found.symbol)
+        if entry is not None:
+            self._add_card(ctx, Hit(chunk=entry, score=0.0), seen)
+        cls = owner.rsplit(".", 1)[-1]
+        first, *more = found.calls(names[0] if names else cls.lower())
+        line = f"The {found.noun} the task is about: `{first}`"
+        line += "" if names else f" (`{cls.lower()}` a `{cls}`)"
+        if more:
+            line += f"; `{more[0]}` takes the same filter"
+        ctx.hints.append(line + ".")
 
     def _card_examples(self, ctx: Context) -> list[Hit]:
         """The documented examples of the carded functions and methods, in card order: what
@@ -265,6 +291,8 @@ class PythonPrompt:
             parts.append("From the docs:\n" + "\n\n".join(ctx.prose))
         if context.strip():
             parts.append(context.strip())
+        if ctx.hints:
+            parts.append("\n".join(ctx.hints))
         parts.append(f"Task: {task(request)}")
         # a package's own API (the python indexer says its module) is what the task is about
         library = any(h.chunk.metadata.get("module") for h in ctx.hits) or not ctx.hits

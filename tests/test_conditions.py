@@ -1,0 +1,203 @@
+"""A request's conditions written in a filter language the docs give, for the prompt."""
+
+from __future__ import annotations
+
+import pytest
+
+BOOKS = '''"""Books in a house, found with queries.
+
+>>> [b.title for b in Catalogue().search("pages>300 and label:signed")]
+[]
+"""
+
+import enum
+from dataclasses import dataclass
+
+
+class Room(enum.Enum):
+    """Where a book is kept.
+
+    ``ATTIC`` the dusty attic, ``STUDY`` the quiet study and ``CELLAR`` the damp cellar (not
+    read or lent).
+    """
+
+    ATTIC = "attic"
+    STUDY = "study"
+    CELLAR = "cellar"
+
+
+@dataclass
+class Book:
+    """One book of the catalogue.
+
+    Attributes:
+        title: the title.
+        author: who wrote it.
+        pages: page count.
+        year: publication year.
+        room: a :class:`Room`.
+        labels: free labels (``"signed"``), lower case.
+    """
+
+    title: str
+    author: str = ""
+    pages: int = 0
+    year: int = 2000
+    room: Room = Room.STUDY
+    labels: frozenset[str] = frozenset()
+
+
+class Query:
+    """A compiled query. Make one with :func:`query`."""
+
+
+def query(text: str) -> Query:
+    """Compile a query.
+
+    Args:
+        text: e.g. ``"pages>300 and label:signed"``; fields are ``title``, ``author``, ``pages``,
+            ``year``, ``room`` (``=``, ``!=``, ``<``, ``>``, ``<=``, ``>=``, ``~``).
+    """
+    return Query()
+
+
+class Catalogue:
+    """The books of a house."""
+
+    def search(self, query: str | Query) -> list[Book]:
+        """The books a query admits.
+
+        Args:
+            query: a query (``"year<1950"``), or a compiled :class:`Query`.
+        """
+        return []
+
+    def weigh(self, *, where: str | None = None) -> float:
+        """The weight of the books a query admits, in kilograms.
+
+        >>> Catalogue().weigh(where="room=attic")
+        0.0
+        """
+        return 0.0
+'''
+HOME = {"home": "books.Catalogue"}
+
+
+@pytest.fixture
+def books(tmp_path):
+    from docprompt.config import BuildSettings
+    from docprompt.indexers import make_indexer
+    from docprompt.store.build import build_index
+    from docprompt.store.registry import open_index, path_of
+
+    (tmp_path / "books.py").write_text(BOOKS)
+    ix = make_indexer("python", [str(tmp_path / "books.py")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("books"), ix.iter_documents(), name="books", indexer="python",
+                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
+    return open_index("books")
+
+
+@pytest.mark.parametrize(
+    ("request_", "text"),
+    [
+        # an enum member by the docs' word for it
+        ("How many books in `home` sit in the dusty attic? Store it in `n`.", "room=attic"),
+        # a number and a comparison, on the field whose docs share the words before it
+        ("List the books of `home` with more than 300 pages; store them in `big`.", "pages>300"),
+        ("Which books of `home` were published before 1950? Store them in `old`.", "year<1950"),
+        # a year is a date, whatever the words before it
+        ("Find the books in `home` written before 1950.", "year<1950"),
+        ("Books of `home` of 120 pages or more, in `long`.", "pages>=120"),
+        # a label, for a field of strings
+        ("How many books of `home` carry the label signed? Store it in `n`.", "label:signed"),
+        # a value the request gives after the field's name; "contains" where the language has ~
+        ("Store in `t` the books of `home` whose title contains 'war'.", "title~war"),
+        ("Which books of `home` have the author Tolkien or the author Lewis?",
+         "author=Tolkien or author=Lewis"),
+        # several, joined as the request joins them
+        ("List the books of `home` in the attic or labelled signed.", "room=attic or label:signed"),
+        ("Books of `home` in the study published after 2001, in `new`.", "room=study and year>2001"),
+        # what `home` holds, though the request never says "books"
+        ("What does `home` keep in the dusty attic? Store the list in `up`.", "room=attic"),
+        # a place the clause puts the books is not a condition on them
+        ("Move every book of `home` labelled signed into the cellar.", "label:signed"),
+    ],
+)  # fmt: skip
+def test_the_docs_write_the_request_s_conditions(books, request_, text):
+    from docprompt.conditions import request_filter
+    from docprompt.verify.api import IndexSymbols
+
+    found = request_filter(request_, IndexSymbols(books), HOME)
+    assert found is not None and found.text == text
+    assert found.symbol == "books.Catalogue.search" and found.noun == "books"
+    assert found.calls("home") == [f"home.search({text!r})"]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "Is the book `b` in the attic? Store True or False in `up`.",  # one book, not a selection
+        "Describe a new book of 300 pages kept in the attic; add it to `home`.",
+        "How many books does `home` hold? Store it in `n`.",  # no condition
+        "List the books of `home` that can be read or lent.",  # the docs negate those words
+    ],
+)
+def test_no_filter_where_the_docs_decide_none(books, request_):
+    from docprompt.conditions import request_filter
+    from docprompt.verify.api import IndexSymbols
+
+    assert request_filter(request_, IndexSymbols(books), HOME) is None
+
+
+def test_the_prompt_shows_the_filter_call_and_its_card(books):
+    from docprompt.pipeline import DocPrompt
+    from docprompt.python_answer import PythonPrompt
+    from tests.helpers import Model
+
+    dp = DocPrompt(books, generator=Model("n = 1\n"), language="python", k=1)
+    ask = "How many books in `home` sit in the dusty attic? Store it in `n`."
+    ctx = PythonPrompt(books, dp.retriever).context(ask, namespace=HOME)
+    assert ctx.hints == ["The books the task is about: `home.search('room=attic')`."]
+    assert any(c.startswith("books.Catalogue.search(query: str | Query) -> list[Book]") for c in ctx.cards)
+    text = PythonPrompt(books, dp.retriever).messages(ask, ctx)[1]["content"]
+    assert text.index("home.search('room=attic')") < text.index("Task: ")
+    # no variable of the class: the call is said on the class
+    ctx = PythonPrompt(books, dp.retriever).context("List the books in the attic.", namespace={})
+    assert ctx.hints == [
+        "The books the task is about: `catalogue.search('room=attic')` (`catalogue` a `Catalogue`)."
+    ]
+    # another call taking the filter, where the request asks for what it gives
+    ask = "What is the weight in kilograms of the books `home` keeps in the attic? Store it in `kg`."
+    ctx = PythonPrompt(books, dp.retriever).context(ask, namespace=HOME)
+    assert ctx.hints == [
+        "The books the task is about: `home.search('room=attic')`; "
+        "`home.weigh(where='room=attic')` takes the same filter."
+    ]
+    off = PythonPrompt(books, dp.retriever, filters=False).context(ask, namespace=HOME)
+    assert off.hints == []
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "fixed"),
+    [
+        # ``list.count`` counts one value: with none, the number of them was meant
+        ("n = home.search('room=attic').count()", "list-count", "n = len(home.search('room=attic'))"),
+        # a plural of a field of theirs: that field of each
+        ("t = sorted(home.search('year<1950').titles())", "list-field",
+         "t = sorted([book.title for book in home.search('year<1950')])"),
+        ("t = home.search('year<1950').titles", "list-field",
+         "t = [book.title for book in home.search('year<1950')]"),
+    ],
+)  # fmt: skip
+def test_what_a_list_of_documented_objects_was_taken_for_is_fixed(books, code, kind, fixed):
+    """What a small model writes after the filter call: the list taken for the catalogue."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.python import verify_python
+
+    report = verify_python(code, IndexSymbols(books), use_import=False, namespace=HOME)
+    (issue,) = report.issues
+    assert issue.kind == kind
+    assert apply_fixes(code, [issue])[0] == fixed
+    for fine in ("n = home.search('room=attic').count(3)", "n = len(home.search('room=attic'))"):
+        assert verify_python(fine, IndexSymbols(books), use_import=False, namespace=HOME).issues == []
