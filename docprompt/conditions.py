@@ -191,8 +191,29 @@ def _numeric_fields(lang: Language, members: Mapping[str, tuple[str, str]]) -> d
     return out
 
 
+def _argument_of(api: IndexSymbols, request: str, field_doc: str) -> str:
+    """The documented call the request names whose parameter a number on a field is: "Plan which
+    lots of `bank` to regrow ... when lots under 80 % germination count as weak" names
+    ``regrow_plan``, whose ``threshold`` is a "germination rate (percent) below which a lot is
+    regrown", the words of the ``germ`` field's docs; '' when none is."""
+    asked = [w for w in _letters(request) if len(w) >= 4]
+    said = {w.lower() for w in _letters(field_doc) if len(w) >= 4 and w.lower() not in _PLAIN}
+    for symbol, entry in api.entries.items():
+        if entry.metadata.get("kind_of_symbol") not in ("function", "method"):
+            continue
+        named = [w for w in symbol.rsplit(".", 1)[-1].split("_") if len(w) >= 4]
+        if not named or not all(any(_prefix(n, a) for a in asked) for n in named):
+            continue
+        for param, doc in (entry.metadata.get("params") or {}).items():
+            words = {w.lower() for w in _letters(str(doc))}
+            compares = words & _COMPARING
+            if compares and sum(any(_prefix(s, w) for w in words) for s in said) >= 2:
+                return f"{symbol}({param}=)"
+    return ""
+
+
 def _number_conditions(
-    clause: str, lang: Language, members: Mapping[str, tuple[str, str]]
+    clause: str, lang: Language, members: Mapping[str, tuple[str, str]], api: IndexSymbols, request: str
 ) -> list[tuple[int, str]]:
     numeric = _numeric_fields(lang, members)
     out = []
@@ -221,7 +242,8 @@ def _number_conditions(
         ):
             scores[dated[0]] += 10  # "collected before 2015": a date
         best = sorted(scores.items(), key=lambda x: -x[1])
-        if best and best[0][1] and (len(best) == 1 or best[1][1] < best[0][1]):
+        one = bool(best) and best[0][1] > 0 and (len(best) == 1 or best[1][1] < best[0][1])
+        if one and not _argument_of(api, request, numeric[best[0][0]]):
             out.append((start, f"{best[0][0]}{op}{num}"))
     return out
 
@@ -318,7 +340,8 @@ def request_filter(
         offset = at + len(clause)
         if not _about_many(request[at : at + len(clause)], noun, names):
             continue
-        found_here = _enum_conditions(clause, api, lang, said) + _number_conditions(clause, lang, members)
+        found_here = _enum_conditions(clause, api, lang, said)
+        found_here += _number_conditions(clause, lang, members, api, request)
         found_here += _label_conditions(clause, lang, members)
         taken = {re.match(r"\w*", c).group() for _, c in found_here}  # type: ignore[union-attr]
         found_here += _text_conditions(clause, lang, members, taken)

@@ -72,6 +72,14 @@ class Catalogue:
         """
         return []
 
+    def weed(self, *, older: int = 1950) -> int:
+        """Give away old books; how many went.
+
+        Args:
+            older: publication year before which a book goes.
+        """
+        return 0
+
     def weigh(self, *, where: str | None = None) -> float:
         """The weight of the books a query admits, in kilograms.
 
@@ -140,6 +148,8 @@ def test_the_docs_write_the_request_s_conditions(books, request_, text):
         "Describe a new book of 300 pages kept in the attic; add it to `home`.",
         "How many books does `home` hold? Store it in `n`.",  # no condition
         "List the books of `home` that can be read or lent.",  # the docs negate those words
+        # the number is an argument of the call the request names (``weed(older=1900)``)
+        "Weed the books of `home` published before 1900; store how many went in `n`.",
     ],
 )
 def test_no_filter_where_the_docs_decide_none(books, request_):
