@@ -81,7 +81,8 @@ class Stage:
                               given_values_only=self.settings.given_examples,
                               card_examples=self.settings.card_examples,
                               class_members=self.settings.class_members,
-                              steps=self.settings.steps, filters=self.settings.filters)  # fmt: skip
+                              steps=self.settings.steps, filters=self.settings.filters,
+                              lookups=self.settings.lookups)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)

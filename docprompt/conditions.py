@@ -76,7 +76,7 @@ class Filter:
         return [f"{receiver}.{last}({self.text!r})", *others]
 
 
-def _prefix(a: str, b: str) -> bool:
+def alike(a: str, b: str) -> bool:
     """Two words alike: the same, or the same first five letters ("germinate", "germination")."""
     a, b = a.lower(), b.lower()
     return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
@@ -163,7 +163,7 @@ def _enum_conditions(
         values = {m: enum_value(api, f"{enum}.{m}") for m in said}
         for w in re.finditer(r"[A-Za-z]{4,}", _NEGATED.sub(lambda n: " " * len(n.group()), clause)):
             word = w.group().lower()
-            if word in _PLAIN or word in _COMPARING or any(_prefix(word, g) for g in general):
+            if word in _PLAIN or word in _COMPARING or any(alike(word, g) for g in general):
                 continue
             if placing and re.search(r"\b(?:in|into|to|under)\s+(?:the\s+|a\s+)?$", clause[: w.start()]):
                 continue
@@ -172,7 +172,7 @@ def _enum_conditions(
                 hits = [
                     m
                     for m, text in said.items()
-                    if any(_prefix(word, t) for t in re.findall(r"[a-z]+", text))
+                    if any(alike(word, t) for t in re.findall(r"[a-z]+", text))
                 ]
             if len(hits) == 1 and values[hits[0]]:
                 out.append((w.start(), f"{field}={values[hits[0]]}"))
@@ -202,12 +202,12 @@ def _argument_of(api: IndexSymbols, request: str, field_doc: str) -> str:
         if entry.metadata.get("kind_of_symbol") not in ("function", "method"):
             continue
         named = [w for w in symbol.rsplit(".", 1)[-1].split("_") if len(w) >= 4]
-        if not named or not all(any(_prefix(n, a) for a in asked) for n in named):
+        if not named or not all(any(alike(n, a) for a in asked) for n in named):
             continue
         for param, doc in (entry.metadata.get("params") or {}).items():
             words = {w.lower() for w in _letters(str(doc))}
             compares = words & _COMPARING
-            if compares and sum(any(_prefix(s, w) for w in words) for s in said) >= 2:
+            if compares and sum(any(alike(s, w) for w in words) for s in said) >= 2:
                 return f"{symbol}({param}=)"
     return ""
 
@@ -232,7 +232,7 @@ def _number_conditions(
             weights[unit] = 1.0
         if unit == "%":
             weights["percent"] = 1.0
-        scores = {f: sum(x for w, x in weights.items() if any(_prefix(w, d) for d in _letters(doc)))
+        scores = {f: sum(x for w, x in weights.items() if any(alike(w, d) for d in _letters(doc)))
                   for f, doc in numeric.items()}  # fmt: skip
         dated = [f for f, doc in numeric.items() if re.search(r"\byears?\b", doc)]
         if (
@@ -269,7 +269,7 @@ def _label_conditions(
         op = ":" if ":" in lang.seen.get(field, {}) or lang.only_after(":") == {field} else "="
         triggers = {field, member, *re.findall(r"[a-z]{4,}", members[member][0].split("(")[0].lower())}
         for i, w in enumerate(words[:-1]):
-            if not any(_prefix(w.group(1), t) for t in triggers if len(t) >= 4 or t == field):
+            if not any(alike(w.group(1), t) for t in triggers if len(t) >= 4 or t == field):
                 continue
             rest = [x.group(1) for x in words[i + 1 : i + 4]]
             while rest and rest[0].lower() in (
@@ -304,14 +304,14 @@ def _text_conditions(clause: str, lang: Language, members: Mapping[str, tuple[st
             *(w for w in re.findall(r"[a-z]{5,}", members[member][0].lower()) if w not in lang.fields),
         }
         for m in _NAMED.finditer(clause):
-            if any(_prefix(m.group(1), t) for t in triggers):
+            if any(alike(m.group(1), t) for t in triggers):
                 values = re.findall(r"[A-Z][a-z]+", m.group(2))
                 out.append((m.start(), " or ".join(f"{field}={v}" for v in values)))
         if "~" in lang.ops():  # "whose taxon contains 'vulg'"
             for m in re.finditer(
                 r"\b([A-Za-z]+)\s+(?:contains|containing|includes|including)\s+['\"]?([\w-]+)", clause
             ):
-                if any(_prefix(m.group(1), t) for t in triggers):
+                if any(alike(m.group(1), t) for t in triggers):
                     out.append((m.start(), f"{field}~{m.group(2)}"))
     return out
 
@@ -369,9 +369,9 @@ def _asked_for(symbol: str, request: str, api: IndexSymbols, noun: str) -> bool:
     for ``stock``: "Total grams of seed held, ..."): two words of its docs' first sentence
     besides the things' name. A 0.5B model shown it otherwise mixes the two calls up."""
     first = re.split(r"(?<=\.)\s", api.doc(symbol), maxsplit=1)[0]
-    said = [w for w in _words(first) if not _prefix(w, noun)]
+    said = [w for w in _words(first) if not alike(w, noun)]
     asked = _words(_QUOTED.sub(" ", request))
-    return sum(any(_prefix(w, a) for a in asked) for w in set(said)) >= 2
+    return sum(any(alike(w, a) for a in asked) for w in set(said)) >= 2
 
 
 def _selector(api: IndexSymbols, namespace: Mapping[str, str]) -> tuple[str, str, Language, str, str] | None:

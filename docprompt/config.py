@@ -156,6 +156,9 @@ class GenerateSettings(BaseModel):
     filters: bool = Field(
         default=True, description="Python: the request's conditions written in the docs' filter language"
     )
+    lookups: bool = Field(
+        default=True, description="Python: a thing the request names by key, looked up as the docs do"
+    )
     api_style: Literal["auto", "cards", "stub"] = Field(
         default="auto",
         description="Python: the API in the prompt as a Python stub, or as a line per entry; auto: cards "

@@ -67,9 +67,10 @@ class PythonPrompt:
     def __init__(self, index, retriever, *, k: int = 6, examples: int = 2, prose: int = 1,
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
                  given_values_only: bool = False, card_examples: bool = True,
-                 class_members: bool = False, steps: bool = True, filters: bool = True) -> None:  # fmt: skip
+                 class_members: bool = False, steps: bool = True, filters: bool = True,
+                 lookups: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
-        self.filters = filters
+        self.filters, self.lookups = filters, lookups
         self.steps = steps
         self.class_members = class_members
         self.card_examples = card_examples
@@ -121,6 +122,8 @@ class PythonPrompt:
                       if h.chunk.metadata.get("symbol", "").startswith(symbol + ".")]  # fmt: skip
             for hit in inside[:3]:
                 self._add_card(ctx, hit, seen)
+        if self.lookups:
+            self._lookups(ctx, request, namespace or {}, seen)
         if self.filters:
             self._filter(ctx, request, namespace or {}, seen)
         for hit in api:
@@ -137,6 +140,17 @@ class PythonPrompt:
                 ctx.examples.append(code)
                 ctx.hits.append(hit)
         return ctx
+
+    def _lookups(self, ctx: Context, request: str, namespace: Mapping[str, str], seen: set[str]) -> None:
+        """The things the request names by key, as the docs look them up (``bank.pluck('SL-0007')``
+        for "lot SL-0007 of `bank`"), with the card of the call."""
+        from .lookups import request_lookups
+
+        for found in request_lookups(request, self.symbols, namespace):
+            entry = self.symbols.entries.get(found.symbol)
+            if entry is not None:
+                self._add_card(ctx, Hit(chunk=entry, score=0.0), seen)
+            ctx.hints.append(f"{found.noun.capitalize()} {found.key}: `{found.call}`.")
 
     def _filter(self, ctx: Context, request: str, namespace: Mapping[str, str], seen: set[str]) -> None:
         """The request's conditions in the docs' filter language (``bank.sift('keep=deep')`` for

@@ -1,4 +1,5 @@
-"""A request's conditions written in a filter language the docs give, for the prompt."""
+"""A request's conditions written in a filter language the docs give, and the things it names by
+key looked up as the docs look them up, for the prompt."""
 
 from __future__ import annotations
 
@@ -71,6 +72,18 @@ class Catalogue:
             query: a query (``"year<1950"``), or a compiled :class:`Query`.
         """
         return []
+
+    def fetch(self, mark: str) -> Book:
+        """Look a book up by its shelf mark.
+
+        >>> Catalogue().fetch("BK-0001").title
+        'Dune'
+        """
+        return Book("Dune")
+
+    def lend(self, mark: str, *, to: str) -> Book:
+        """Lend a book to a friend."""
+        return Book("Dune")
 
     def weed(self, *, older: int = 1950) -> int:
         """Give away old books; how many went.
@@ -211,3 +224,38 @@ def test_what_a_list_of_documented_objects_was_taken_for_is_fixed(books, code, k
     assert apply_fixes(code, [issue])[0] == fixed
     for fine in ("n = home.search('room=attic').count(3)", "n = len(home.search('room=attic'))"):
         assert verify_python(fine, IndexSymbols(books), use_import=False, namespace=HOME).issues == []
+
+
+@pytest.mark.parametrize(
+    ("request_", "calls"),
+    [
+        ("Who wrote book BK-0042 of `home`? Store it in `who`.", ["home.fetch('BK-0042')"]),
+        ("Look up book BK-0999 in `home`; if there is none, take book BK-0001.",
+         ["home.fetch('BK-0999')", "home.fetch('BK-0001')"]),
+        # a method taking the key itself does what the request says ("Lend a book to a friend")
+        ("Lend book BK-0042 of `home` to Ann.", []),
+        ("Is book BK-0042 of `home` lent to a friend? Store True or False in `out`.",
+         ["home.fetch('BK-0042')"]),
+        ("Add a new book BK-0100 to `home`.", []),  # not there yet
+        ("Who wrote book BK-0042? Store it in `who`.", []),  # no catalogue the notebook holds
+        ("Who wrote book 42 of `home`?", []),  # not a key as the docs write one
+    ],
+)  # fmt: skip
+def test_a_thing_named_by_its_key_is_looked_up_as_the_docs_do(books, request_, calls):
+    from docprompt.lookups import request_lookups
+    from docprompt.verify.api import IndexSymbols
+
+    assert [x.call for x in request_lookups(request_, IndexSymbols(books), HOME)] == calls
+
+
+def test_the_prompt_shows_the_lookup(books):
+    from docprompt.pipeline import DocPrompt
+    from docprompt.python_answer import PythonPrompt
+    from tests.helpers import Model
+
+    dp = DocPrompt(books, generator=Model("a = 1\n"), language="python", k=1)
+    ask = "Who wrote book BK-0042 of `home`? Store it in `who`."
+    ctx = PythonPrompt(books, dp.retriever).context(ask, namespace=HOME)
+    assert ctx.hints == ["Book BK-0042: `home.fetch('BK-0042')`."]
+    assert any(c.startswith("books.Catalogue.fetch(mark: str) -> Book") for c in ctx.cards)
+    assert PythonPrompt(books, dp.retriever, lookups=False).context(ask, namespace=HOME).hints == []
