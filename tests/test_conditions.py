@@ -106,16 +106,9 @@ HOME = {"home": "books.Catalogue"}
 
 @pytest.fixture
 def books(tmp_path):
-    from docprompt.config import BuildSettings
-    from docprompt.indexers import make_indexer
-    from docprompt.store.build import build_index
-    from docprompt.store.registry import open_index, path_of
+    from tests.helpers import module_api
 
-    (tmp_path / "books.py").write_text(BOOKS)
-    ix = make_indexer("python", [str(tmp_path / "books.py")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("books"), ix.iter_documents(), name="books", indexer="python",
-                settings=BuildSettings(embedder="hash:64"))  # fmt: skip
-    return open_index("books")
+    return module_api(tmp_path, "books", BOOKS)._index
 
 
 @pytest.mark.parametrize(
