@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from .verify.api import IndexSymbols
 from .verify.pyfilters import Language, languages
-from .verify.pyvalues import enum_value, meanings
+from .verify.pyvalues import acting_verbs, alike, enum_value, meanings
 
 _COMPARE = (
     (r"at least|no less than|not less than|since|from", ">="),
@@ -74,12 +74,6 @@ class Filter:
         last = self.symbol.rsplit(".", 1)[-1]
         others = [f"{receiver}.{s.rsplit('.', 1)[-1]}({p}={self.text!r})" for s, p in self.others]
         return [f"{receiver}.{last}({self.text!r})", *others]
-
-
-def alike(a: str, b: str) -> bool:
-    """Two words alike: the same, or the same first five letters ("germinate", "germination")."""
-    a, b = a.lower(), b.lower()
-    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
 
 
 def _letters(text: str) -> list[str]:
@@ -146,17 +140,20 @@ def _about_many(clause: str, noun: str, names: list[str]) -> bool:
 
 
 def _enum_conditions(
-    clause: str, api: IndexSymbols, lang: Language, fields_said: list[str]
+    clause: str, api: IndexSymbols, lang: Language, fields_said: list[str], noun: str, acting: set[str]
 ) -> list[tuple[int, str]]:
     """``keep=deep`` for "in the freezer": a word the docs use for one member of a field's enum.
     Words the element's fields are described with ("collected", "stored", "shelf" of
     ``shelf_life_years``) and the enums' own first lines say which field, not which value; a
-    place a clause puts things ("Put every lot ... in quarantine") is no condition on them."""
+    place a clause puts things ("Put every lot ... in quarantine") is no condition on them, nor
+    is what the request does to them (``acting``: "Retire every lot ...", "... lots retired")."""
     general = [
         w for enum in lang.enums.values() for w in re.findall(r"[a-z]+", api.doc(enum).split("\n")[0].lower())
     ]
     general += fields_said
     placing = re.match(r"\s*(?:put|move|place|send|mark|set|turn|shelve|make)\b", clause, re.I)
+    # "lots without a storage tier go in the freezer": what the rest are given, not which
+    lacking = re.search(r"\b(?:without|lacking|missing|empty|blank)\b", clause, re.I)
     out = []
     for field, enum in lang.enums.items():
         said = {m: _NEGATED.sub(" ", text) for m, text in meanings(api, enum).items()}
@@ -167,6 +164,8 @@ def _enum_conditions(
                 continue
             if placing and re.search(r"\b(?:in|into|to|under)\s+(?:the\s+|a\s+)?$", clause[: w.start()]):
                 continue
+            if any(alike(word, a) for a in acting) or (lacking and w.start() > lacking.start()):
+                continue
             hits = [m for m, v in values.items() if v and v.lower() == word]
             if not hits:
                 hits = [
@@ -176,7 +175,17 @@ def _enum_conditions(
                 ]
             if len(hits) == 1 and values[hits[0]]:
                 out.append((w.start(), f"{field}={values[hits[0]]}"))
-    return out
+    return _not_groups(clause, out, noun)
+
+
+def _not_groups(clause: str, found: list[tuple[int, str]], noun: str) -> list[tuple[int, str]]:
+    """Without the values a clause lists as the groups it counts by: "per life-cycle state (on
+    the shelf, quarantined, retired)", "for each grade (robust, steady, ...)"."""
+    one = noun[:-1] if noun.endswith("s") else noun
+    if not re.search(rf"\b(?:per|by)\b|\beach\b(?!\s+(?:\w+\s+)?{one}\b)", clause, re.I):
+        return found
+    fields = [c.split("=", 1)[0] for _, c in found]
+    return [(at, c) for at, c in found if fields.count(c.split("=", 1)[0]) < 2]
 
 
 def _numeric_fields(lang: Language, members: Mapping[str, tuple[str, str]]) -> dict[str, str]:
@@ -335,12 +344,13 @@ def request_filter(
     text = _QUOTED.sub(lambda m: " " * len(m.group()), request)  # positions kept: `bank` is read below
     parts: list[tuple[int, str]] = []
     offset = 0
+    acting = acting_verbs(text)
     for clause in _clauses(text):
         at = text.find(clause, offset)
         offset = at + len(clause)
         if not _about_many(request[at : at + len(clause)], noun, names):
             continue
-        found_here = _enum_conditions(clause, api, lang, said)
+        found_here = _enum_conditions(clause, api, lang, said, noun, acting)
         found_here += _number_conditions(clause, lang, members, api, request)
         found_here += _label_conditions(clause, lang, members)
         taken = {re.match(r"\w*", c).group() for _, c in found_here}  # type: ignore[union-attr]

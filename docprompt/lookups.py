@@ -17,8 +17,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .conditions import alike
 from .verify.api import IndexSymbols
+from .verify.pyvalues import alike
 
 
 @dataclass

@@ -135,6 +135,10 @@ def books(tmp_path):
         ("What does `home` keep in the dusty attic? Store the list in `up`.", "room=attic"),
         # a place the clause puts the books is not a condition on them
         ("Move every book of `home` labelled signed into the cellar.", "label:signed"),
+        # nor is what the request does to them, though a member has the verb's name
+        ("Study every book of `home` published before 1950; store the titles in `t`.", "year<1950"),
+        # values a request selects by, not groups it counts by ("each book", not "each room")
+        ("Lend each book of `home` in the attic or the cellar to Ann.", "room=attic or room=cellar"),
     ],
 )  # fmt: skip
 def test_the_docs_write_the_request_s_conditions(books, request_, text):
@@ -156,6 +160,11 @@ def test_the_docs_write_the_request_s_conditions(books, request_, text):
         "List the books of `home` that can be read or lent.",  # the docs negate those words
         # the number is an argument of the call the request names (``weed(older=1900)``)
         "Weed the books of `home` published before 1900; store how many went in `n`.",
+        # the room the rest are given, not a room the books are in
+        "Read the books of `home` from `new.csv`; books without a room go in the attic.",
+        # the groups a count is made by
+        "Count the books of `home` per room (attic, study or cellar); store the counts in `n`.",
+        "How many books of `home` are there for each room (the attic, the study)?",
     ],
 )
 def test_no_filter_where_the_docs_decide_none(books, request_):
@@ -252,3 +261,23 @@ def test_the_prompt_shows_the_lookup(books):
     assert ctx.hints == ["Book BK-0042: `home.fetch('BK-0042')`."]
     assert any(c.startswith("books.Catalogue.fetch(mark: str) -> Book") for c in ctx.cards)
     assert PythonPrompt(books, dp.retriever, lookups=False).context(ask, namespace=HOME).hints == []
+
+
+def test_an_action_the_request_asks_of_a_held_object_is_one_the_code_does(books):
+    """ "Lend every book ... to Ann" asks for ``Catalogue.lend`` ("Lend a book to a friend"):
+    code that only counts those books is told which call it never makes; not where the code
+    makes it, where the verb is too common to name one method, or for a variable not held."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyactions import undone_actions
+
+    api = IndexSymbols(books)
+    ask = "Lend every book of `home` labelled signed to Ann; store how many were lent in `n`."
+    (issue,) = undone_actions("n = len(home.search('label:signed'))\n", ask, api, HOME)
+    assert issue.kind == "undone-action" and issue.name == "books.Catalogue.lend"
+    assert issue.message == "the task says to lend: call `home.lend(...)`, which the code never calls"
+    assert "Lend a book to a friend" in issue.card
+    done = "found = home.search('label:signed')\nfor b in found:\n    home.lend(b.title, to='Ann')\nn = len(found)\n"
+    assert undone_actions(done, ask, api, HOME) == []
+    # "add" names no one method
+    assert undone_actions("x = 1\n", "Add the books to `home`.", api, HOME) == []
+    assert undone_actions("n = 1\n", ask, api, {}) == []

@@ -264,3 +264,18 @@ def meant_values(code: str, request: str, api: IndexSymbols) -> list[Issue]:
                                     card=api.card(symbol), fix=span_fix(value, lines, repr(meant[0])),
                                     suggestions=meant))  # fmt: skip
     return issues
+
+
+def alike(a: str, b: str) -> bool:
+    """Two words alike: the same, or the same first five letters ("germinate", "germination")."""
+    a, b = a.lower(), b.lower()
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def acting_verbs(request: str) -> set[str]:
+    """The verbs a request's clauses begin with ("Retire every lot ...", "then quarantine the
+    lots ..."): what it does to things. A member whose docs use the word ("retired") is then no
+    condition on them, nor one the code must use."""
+    clauses = re.split(r"[.;:]\s|,\s*(?:and\s+)?then\b|\bthen\b", request)
+    found = (re.match(r"\s*([A-Za-z]+)\s+(?:every|each|all|the|any|those|these)\b", c, re.I) for c in clauses)
+    return {m.group(1).lower() for m in found if m}
