@@ -261,6 +261,10 @@ def cap(jar: str, lid: Lid = Lid.SCREW) -> None:
     """Cap a jar."""
 
 
+def bung(jar: str) -> None:
+    """Close a jar for good (``CORK``)."""
+
+
 def count(*, by: str = "lid") -> dict:
     """Count the jars per value of a field.
 
@@ -454,6 +458,8 @@ def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
     for code in ("seal('a', Lid.CORK)", "seal('a', 'cork')", "seal('a', lid=Lid.SCREW)"):
         assert unused_meanings(f"from jars import seal, Lid\n{code}\n", ask, jars) == []
     assert unused_meanings("from jars import seal\nseal('a')\n", "seal jar 'a'", jars) == []
+    # a documented function the code calls gives that member
+    assert unused_meanings("from jars import bung\nbung('a')\n", ask, jars) == []
     # a word other entries use too names no member ("jar" is everywhere)
     assert unused_meanings("x = 1\n", "a screw jar", jars) == []
 
