@@ -159,6 +159,7 @@ class Stage:
                 unused_numbers,
                 unused_words,
             )
+            from .verify.pyactions import undone_actions
             from .verify.pyasked import asked_kinds
             from .verify.pykinds import documented_keys, measured_numbers
             from .verify.pymeant import meant_field, meant_member
@@ -207,6 +208,8 @@ class Stage:
                 report.issues += measured_numbers(code, symbols, self.namespace or {})
                 report.issues += documented_keys(code, symbols, self.namespace or {})
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
+                if self.settings.actions:
+                    report.issues += undone_actions(code, self.request, symbols, self.namespace or {})
                 report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
             report.issues = _one_per_place(report.issues)

@@ -84,14 +84,14 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", text) if w.lower() not in _PLAIN]
 
 
-def _element(api: IndexSymbols, symbol: str) -> str:
+def element_of(api: IndexSymbols, symbol: str) -> str:
     """``Accession`` for ``sift(...) -> list[Accession]``: the class of the things a call selects."""
     m = re.fullmatch(r"(?:list|tuple|Iterable|Iterator|Sequence|set|frozenset)\[([\w.]+)(?:, \.\.\.)?\]",
                      api.return_annotation(symbol).strip("'\""))  # fmt: skip
     return api.class_named(m.group(1).rsplit(".", 1)[-1]) if m else ""
 
 
-def _noun(api: IndexSymbols, symbol: str) -> str:
+def noun_of(api: IndexSymbols, symbol: str) -> str:
     """The plural its docs' first sentence calls what it selects ("The lots a filter ... admits")."""
     first = api.doc(symbol).split("\n\n", 1)[0]
     m = re.search(r"\b(?:The|the|all|All)\s+([a-z]{3,}s)\b", first)
@@ -391,7 +391,7 @@ def _selector(api: IndexSymbols, namespace: Mapping[str, str]) -> tuple[str, str
     held = {api.locate(d) for d in namespace.values() if not d.startswith("module:")}
     best: tuple[tuple[bool, bool], tuple[str, str, Language, str, str]] | None = None
     for (symbol, param), lang in languages(api).items():
-        element, noun = _element(api, symbol), _noun(api, symbol)
+        element, noun = element_of(api, symbol), noun_of(api, symbol)
         a = api.signature(symbol)
         if not element or not noun or a is None:
             continue

@@ -178,6 +178,11 @@ class GenerateSettings(BaseModel):
         description="Python: an enum member other than the one the request names by the docs' word is fixed; "
         "one it names so and the code leaves out is a problem",
     )
+    actions: bool = Field(
+        default=True,
+        description="Python: what the request says to do to a variable's things (\"Quarantine every lot\"), "
+        "by the one documented method that does it, is a problem where the code never calls it",
+    )
     unused_inputs: bool = Field(
         default=True,
         description="Python: a variable or a number the request gives that the code never uses is wrong",

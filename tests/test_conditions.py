@@ -85,6 +85,10 @@ class Catalogue:
         """Lend a book to a friend."""
         return Book("Dune")
 
+    def dust(self, title: str) -> Book:
+        """Dust a book, found by its title."""
+        return Book(title)
+
     def weed(self, *, older: int = 1950) -> int:
         """Give away old books; how many went.
 
@@ -276,8 +280,14 @@ def test_an_action_the_request_asks_of_a_held_object_is_one_the_code_does(books)
     assert issue.kind == "undone-action" and issue.name == "books.Catalogue.lend"
     assert issue.message == "the task says to lend: call `home.lend(...)`, which the code never calls"
     assert "Lend a book to a friend" in issue.card
-    done = "found = home.search('label:signed')\nfor b in found:\n    home.lend(b.title, to='Ann')\nn = len(found)\n"
+    done = "found = home.search('label:signed')\nfor b in found:\n    home.lend(b.title, to='Ann')\n"
     assert undone_actions(done, ask, api, HOME) == []
+    # where the method takes one book by a field of it, the loop that does it to each is the fix
+    counted = "n = len(home.search('room=attic'))"
+    (issue,) = undone_actions(counted + "\n", "Dust every book of `home` in the attic.", api, HOME)
+    loop = "for book in home.search('room=attic'):\n    home.dust(book.title)"
+    assert issue.fix == (1, counted, f"{loop}\n{counted}")
+    assert [i.fix for i in undone_actions(counted + "\n", ask, api, HOME)] == [None]  # lend takes to= too
     # "add" names no one method
     assert undone_actions("x = 1\n", "Add the books to `home`.", api, HOME) == []
     assert undone_actions("n = 1\n", ask, api, {}) == []

@@ -17,7 +17,7 @@ class Issue:
     handwritten-value, bad-value, bad-type, undefined-name, bad-filter, meant-member,
     meant-value, unused-input, unused-value, unhandled-failure, dropped-result, element-field,
     unasked-field, wrong-kind, made-by, never-raised, not-callable, frozen, not-indexable,
-    iterated-strings, iterated-others or syntax."""
+    iterated-strings, iterated-others, undone-action or syntax."""
 
     kind: str
     name: str  # the command, flag or dotted API at fault

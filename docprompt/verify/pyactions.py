@@ -1,0 +1,114 @@
+"""What a request tells the code to do to the things a variable holds, and the documented method
+that does it: "Quarantine every lot of `bank` harvested before 2015 ..." asks for
+``Ledger.isolate`` ("Quarantine a lot ..."), which code that only counts those lots never calls.
+
+A clause's first word is the action ("Quarantine every lot", "then send 2 g ..."), or, after a
+verb of placing, where it puts them ("Put lot SL-0007 of `bank` in quarantine"). It asks for a
+method of a class the notebook holds whose docs begin with that verb, or whose name is it
+("Withdraw the lots ..." -> ``withdraw``); where two methods could be meant, the request decides
+nothing and nothing is said."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+
+from . import Issue, package_tree
+from .api import IndexSymbols
+from .pyvalues import alike
+
+_CLAUSES = re.compile(r"[.;:?!]\s+|,\s*(?:and\s+)?(?:then\s+)?|\bthen\s+|\band\s+(?=[a-z]+\s)")
+_PLACING = re.compile(r"(?:put|move|place|set|turn)\b.*?\b(?:in|into|under)\s+(?:the\s+)?([A-Za-z]+)", re.I)
+_NOT_VERBS = {"the", "a", "an", "how", "whether", "what", "which", "whose", "total", "years", "all", "one"}
+# verbs too common to ask for one method ("add them all to `bank`" may merge a catalogue)
+_COMMON = {
+    "add", "make", "get", "set", "put", "take", "give", "use", "keep", "find", "store", "check", "look",
+    "count", "list", "show", "load", "read", "write", "save", "start", "build", "run",
+}  # fmt: skip
+
+
+def _actions(request: str) -> list[str]:
+    """The verbs the request's clauses begin with, and the places its placing clauses put things
+    ("quarantine" for "Put lot SL-0007 ... in quarantine")."""
+    text = re.sub(r"`[^`]*`", "x", request)
+    found = []
+    for clause in _CLAUSES.split(text):
+        clause = clause.strip()
+        placed = _PLACING.match(clause)
+        if placed:
+            found.append(placed.group(1).lower())
+        elif m := re.match(r"([A-Za-z]+)\s", clause):
+            found.append(m.group(1).lower())
+    return found
+
+
+def _doers(api: IndexSymbols, owner: str, verb: str) -> set[str]:
+    """The methods of ``owner`` that do ``verb``: its name, or the first word of its docs."""
+    out = set()
+    for member in api.members(owner):
+        symbol = f"{owner}.{member}"
+        if member.startswith("_") or api.kind(symbol) not in ("method", "function"):
+            continue
+        first = (re.findall(r"[A-Za-z]+", api.doc(symbol)) or [""])[0].lower()
+        if alike(verb, member) or (first not in _NOT_VERBS and alike(verb, first)):
+            out.add(symbol)
+    return out
+
+
+def undone_actions(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """Issues for the actions the request asks of a held object's documented methods that the
+    code never calls."""
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    located = {n: api.locate(d) for n, d in namespace.items() if not d.startswith("module:")}
+    held = {n: c for n, c in located.items() if c and api.is_class(c) and f"`{n}`" in request}
+    called = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    issues: list[Issue] = []
+    for verb in dict.fromkeys(v for v in _actions(request) if v not in _COMMON):
+        for name, owner in held.items():
+            doers = _doers(api, owner, verb)
+            if len(doers) != 1:
+                continue
+            symbol = next(iter(doers))
+            method = symbol.rsplit(".", 1)[-1]
+            if method in called or any(i.name == symbol for i in issues):
+                continue
+            message = f"the task says to {verb}: call `{name}.{method}(...)`, which the code never calls"
+            fix = _loop_fix(tree, code, name, owner, symbol, api)
+            issues.append(Issue("undone-action", symbol, message, card=api.card(symbol), fix=fix))
+    return issues
+
+
+def _loop_fix(
+    tree: ast.Module, code: str, name: str, owner: str, symbol: str, api: IndexSymbols
+) -> tuple[int, str, str] | None:
+    """Where the method takes one thing by a field of it (``isolate(code)``) and a statement
+    selects the things (``n = len(bank.sift('year<2015'))``), the loop that does it to each,
+    before that statement: ``for lot in bank.sift('year<2015'):\n    bank.isolate(lot.code)``."""
+    from ..conditions import element_of, noun_of
+
+    a = api.signature(symbol)
+    if a is None:
+        return None
+    required = [x.arg for x in (a.posonlyargs + a.args)[: len(a.posonlyargs + a.args) - len(a.defaults)]]
+    required = [r for r in required if r not in ("self", "cls")]
+    if len(required) != 1 or any(d is None for d in a.kw_defaults):
+        return None
+    lines = code.split("\n")
+    for stmt in tree.body:
+        for call in ast.walk(stmt):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                    and isinstance(call.func.value, ast.Name) and call.func.value.id == name):  # fmt: skip
+                continue
+            selector = f"{owner}.{call.func.attr}"
+            element = element_of(api, selector)
+            if not element or required[0] not in api.members(element) or stmt.lineno != stmt.end_lineno:
+                continue
+            one = noun_of(api, selector)[:-1] or "item"
+            old = lines[stmt.lineno - 1]
+            act = f"{name}.{symbol.rsplit('.', 1)[-1]}({one}.{required[0]})"
+            return stmt.lineno, old, f"for {one} in {ast.unparse(call)}:\n    {act}\n{old}"
+    return None
