@@ -232,6 +232,19 @@ def test_what_a_list_of_documented_objects_was_taken_for_is_fixed(books, code, k
         assert verify_python(fine, IndexSymbols(books), use_import=False, namespace=HOME).issues == []
 
 
+def test_a_method_of_the_catalogue_called_on_the_list_it_selects_says_the_loop(books):
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.python import verify_python
+
+    code = "home.search('room=attic').dust()"
+    (issue,) = verify_python(code, IndexSymbols(books), use_import=False, namespace=HOME).issues
+    assert issue.kind == "unknown-member" and issue.message == (
+        "`search` returns list[Book], which has no `.dust`: `dust` is `home`'s, for one at a time: "
+        "`for book in home.search('room=attic'): home.dust(book.title, ...)`"
+    )
+    assert issue.card.startswith("books.Catalogue.dust(title: str)")
+
+
 @pytest.mark.parametrize(
     ("request_", "calls"),
     [

@@ -169,12 +169,35 @@ def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding
     card = api.card(str(symbol))
     if owners and node.attr in api.members(owners[0]):
         hint = f"each {item.group(1)} in it has one: pick the one the task means"  # type: ignore[union-attr]
+    elif owners and (each := _for_each(node, str(symbol), owners[0], lines or [], api)):
+        hint, card = each
     elif owners:
         hint, card = f"nor has a {item.group(1)} in it", api.card(owners[0])  # type: ignore[union-attr]
     else:
         hint = "use the value it returns as it is"
     message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
     return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
+
+
+def _for_each(node: ast.Attribute, symbol: str, owner: str, lines: list[str],
+              api: IndexSymbols) -> tuple[str, str] | None:  # fmt: skip
+    """``bank.sift(...).withdraw(...)``, where ``withdraw`` is the method of ``bank``'s class that
+    takes one of them by a field of theirs (``code``): the loop that calls it for each, and its card."""
+    assert isinstance(node.value, ast.Call)
+    func = node.value.func
+    method = f"{symbol.rsplit('.', 1)[0]}.{node.attr}"
+    a = api.signature(method) if isinstance(func, ast.Attribute) else None
+    if a is None or not isinstance(func, ast.Attribute):
+        return None
+    first = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")][:1]
+    receiver, text = source(func.value, lines), source(node.value, lines)
+    if not first or first[0] not in api.members(owner) or not receiver or not text:
+        return None
+    from ..conditions import noun_of
+
+    one = noun_of(api, symbol)[:-1] or owner.rsplit(".", 1)[-1].lower()
+    hint = f"`{node.attr}` is `{receiver}`'s, for one at a time: `for {one} in {text}: {receiver}.{node.attr}"
+    return hint + f"({one}.{first[0]}, ...)`", api.card(method)
 
 
 def _on_elements(node: ast.Attribute, owner: str, short: str, lines: list[str], bare: ast.Call | None,
