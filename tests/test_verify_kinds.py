@@ -89,6 +89,10 @@ def test_the_kind_a_request_asks_for():
     assert asked_kind("Store the number of marked colonies in `n`.", "n") == "count"
     assert asked_kind("How old is the oldest colony? Store it in `n`.", "n") == "number"
     assert asked_kind("Store the counts per mood in `counts`.", "counts") == ""  # a dict of counts
+    each = "How many colonies of `a` are there for each mood? Store the counts in `moods`."
+    assert asked_kind(each, "moods") == ""
+    down = "Break the colonies of `a` down by yard and store the number in each in `yards`."
+    assert asked_kind(down, "yards") == ""
     assert asked_kind("Find colony x in `a` and store it in `c`.", "c") == ""
     # the question belongs to another variable when the request asks for two
     two = "How many colonies are calm? Store them in `calm` and their names in `names`."

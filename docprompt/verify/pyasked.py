@@ -24,6 +24,8 @@ _MEASURES = {
     "g", "gram", "kg", "kilogram", "mg", "litre", "liter", "ml", "metre", "meter", "km", "cm", "mm",
     "percent", "pound", "ounce", "second", "minute", "hour", "mile", "degree", "dollar", "euro",
 }  # fmt: skip
+# "for each germination grade", "the number in each": one count per group, a mapping
+_GROUPS = re.compile(r"\b(?:for|in|per) (?:each|every)\b|\bper\b|\bbr(?:eak|oken)\b.*\bdown\b", re.I)
 _ASKING = "hold have contain there number many does store count total what"
 _MEASURED = {"float", "complex", "Decimal", "Fraction", "Real", "SupportsFloat"}
 _UNKNOWN = {"", "Any", "object", "Self", "T"}
@@ -40,6 +42,8 @@ def asked_kind(request: str, name: str) -> str:
     for text in texts:
         if _BOOL.search(text):
             return "bool"
+        if _GROUPS.search(text):
+            return ""
         if _NUMBER.search(text):  # "How many lots ...? Store the number in `n`.": what is counted
             counted = [{w.lower() for w in m.groups() if w} for t in texts for m in _COUNT.finditer(t)]
             measured = any(w in _MEASURES or w.removesuffix("s") in _MEASURES for ws in counted for w in ws)
