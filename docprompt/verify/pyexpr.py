@@ -62,6 +62,19 @@ def source(node: ast.AST, lines: list[str]) -> str:
     return lines[lineno - 1].encode()[node.col_offset : end].decode()  # type: ignore[attr-defined]
 
 
+def keyword_fix(call: ast.Call, lines: list[str], name: str, value: str) -> tuple[int, str, str] | None:
+    """The fix that passes ``name=value`` to a call on one line: in place of the value it
+    passes, or after its last argument; None for a call over several lines."""
+    from . import span_fix
+
+    given = [k.value for k in call.keywords if k.arg == name]
+    if given:
+        return span_fix(given[0], lines, value)
+    text = source(call, lines)
+    comma = ", " if call.args or call.keywords else ""
+    return span_fix(call, lines, f"{text[:-1]}{comma}{name}={value})") if text.endswith(")") else None
+
+
 def notebook_env(namespace: Mapping[str, str], api: IndexSymbols, *,
                  modules: bool = True) -> dict[str, Binding]:  # fmt: skip
     """What a notebook's variables hold, as the checks bind names: ``("instance", class)`` for
