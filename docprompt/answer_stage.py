@@ -161,9 +161,11 @@ class Stage:
             )
             from .verify.pyactions import undone_actions
             from .verify.pyasked import asked_kinds
+            from .verify.pygroups import ungrouped_calls
             from .verify.pykinds import documented_keys, measured_numbers
             from .verify.pymeant import meant_field, meant_member
             from .verify.pyreturns import asked_fields, unasked_field
+            from .verify.pyseparators import unnamed_separators
             from .verify.pyshapes import shaped_values
             from .verify.pyvalues import meant_values
             from .verify.request import (
@@ -196,11 +198,13 @@ class Stage:
                     + unused_numbers(code, self.request, symbols)
                     + unused_words(code, self.request, symbols)
                     + unhandled_failures(code, self.request, symbols)
+                    + unnamed_separators(code, self.request, symbols)
                 )
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)
                 report.issues += meant_values(code, self.request, symbols)
+                report.issues += ungrouped_calls(code, self.request, symbols)
             if symbols is not None:
                 report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
                 report.issues += asked_fields(code, self.request, symbols, self.namespace or {})
