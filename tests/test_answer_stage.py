@@ -1063,6 +1063,10 @@ def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_p
     assert apply_fixes("p = plan(bank)", [issue])[0] == "p = plan(bank, threshold=80)"
     (issue,) = unused_numbers("p = plan(bank)", "Plan it for 80 people; store it in `p`.", api)
     assert issue.fix is None and issue.message.endswith("use it where the task means it")
+    # a year goes where the docs say "year"; each call of the function where the code makes two
+    code = "a = plan(bank)\nb = len(plan(bank))"
+    found = unused_numbers(code, "Plan which lots of `bank` to regrow in 2026; in `a` and `b`.", api)
+    assert apply_fixes(code, found)[0] == "a = plan(bank, as_of=2026)\nb = len(plan(bank, as_of=2026))"
 
 
 def test_a_number_copied_from_a_docs_example_is_left_at_its_default(tmp_path):

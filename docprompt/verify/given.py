@@ -79,8 +79,8 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
         after = re.split(r"[.,;:?!)]", text[m.end() :])[0].split()[:2]
         after = after if after and not re.search(r"[^\W\d_]", after[0]) else after[:1]  # "93 % germination"
         context = " ".join([*before, said, *after])
-        if meant := _meant_argument(tree, code, api, said, context):
-            issues.append(meant)
+        if meant := _meant_arguments(tree, code, api, said, context):
+            issues += meant
             continue
         message = (
             f"the task gives {said} ({context!r}), which the code never uses: use it where the task means it"
@@ -89,14 +89,16 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
     return issues
 
 
-def _meant_argument(tree: ast.AST, code: str, api, said: str, context: str) -> Issue | None:
+def _meant_arguments(tree: ast.AST, code: str, api, said: str, context: str) -> list[Issue]:
     """The numeric parameter of a documented call in the code whose docs best share the words
     around the number the code leaves out ("lots under 80 % germination" and ``threshold``:
     "germination rate (percent) below which a lot is regrown"; a word weighs less the more
     parameters' docs use it, so "lots" of ``as_of``'s "overdue lots" weighs less): the number is
-    passed there, in place of another literal or added. None where no parameter fits, or two
-    fit as well."""
+    passed there, in place of another literal or added; to each call of the function where the
+    code calls it more than once. [] where no parameter fits, or two fit as well."""
     words = set(_content_words(context))
+    if re.fullmatch(r"(?:19|20)\d\d", said):  # "in 2026": a year, whatever the words around it
+        words.add("year")
     scored: list[tuple[float, ast.Call, str, str, ast.expr | None]] = []
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
         symbol = one_symbol(call, api)
@@ -116,9 +118,14 @@ def _meant_argument(tree: ast.AST, code: str, api, said: str, context: str) -> I
             if numeric and literal and score:
                 scored.append((score, call, symbol, a.arg, value))
     scored.sort(key=lambda x: -x[0])
-    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        return None
-    _, call, symbol, param, value = scored[0]
+    best = [s for s in scored if s[0] == scored[0][0]] if scored else []
+    if len({(symbol, param) for _, _, symbol, param, _ in best}) != 1:
+        return []
+    return [_passed_there(code, api, said, context, *b[1:]) for b in best]
+
+
+def _passed_there(code: str, api, said: str, context: str, call: ast.Call, symbol: str, param: str,
+                  value: ast.expr | None) -> Issue:  # fmt: skip
     lines = code.splitlines()
     if value is not None:
         fix = span_fix(value, lines, said)
