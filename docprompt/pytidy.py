@@ -138,7 +138,7 @@ def function_unwrapped(code: str, request: str) -> str:
     "reverse a list `array`" -> ``array[::-1]``). Where it was called, its parameters are first
     bound to the call's arguments (``weight = 2``; none for an argument that is the parameter's
     own name) and its last ``return X`` is assigned where the call's value went (``res = X``);
-    never called, its parameters must be variables the request gives, and a function named
+    never called, its parameters must be variables the request gives or unread, and a function named
     after a variable the request asks for is that variable (``def best(): ... return b.code``
     -> ``best = b.code``): the function hid the answer from the notebook. A request that asks
     for a function, several returns, recursion, unpacked arguments, a parameter bound over a
@@ -190,7 +190,7 @@ def function_unwrapped(code: str, request: str) -> str:
         target = where.targets[0].id if isinstance(where, ast.Assign) else ""  # type: ignore[attr-defined]
     else:
         where = f
-        if not set(params) <= given:
+        if any(p not in given and p in _names(f) for p in params):
             return code
         target = f.name if f.name in asked else ""
     body = f.body[1:] if ast.get_docstring(f, clean=False) is not None else f.body

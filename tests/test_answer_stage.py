@@ -823,6 +823,11 @@ def test_a_card_line_is_the_whole_first_sentence_made_plain():
             "a copy of lot A of `bank` weighing 2 g, in `out`",
             "one = bank.pluck('A')\nlot = one\nweight = 2\nnew = lot.but(grams=weight)\nout = new",
         ),
+        (  # never called, a parameter the body never reads
+            "def put_away(code: str, bank: Ledger) -> None:\n    bank.isolate('A')\n    ready = bank.codes()",
+            "Put lot A of `bank` away, then store the codes in `ready`.",
+            "bank.isolate('A')\nready = bank.codes()",
+        ),
         (
             "def main():\n    total = bank.stock()\n\nif __name__ == '__main__':\n    main()\n",
             "store the stock of `bank` in `total`",
