@@ -1255,6 +1255,38 @@ def test_a_failure_the_request_handles_is_caught(jar_index):
     assert unhandled_failures("from jars import shelve\nshelve(j, row=2)\n", plain, api) == []
 
 
+ATLAS = '''"""Maps."""
+
+
+class NoSuchMap(LookupError):
+    """No map has this name."""
+
+
+def open_map(name: str) -> object:
+    """Open a map by name.
+
+    Raises:
+        NoSuchMap: no map has this name.
+    """
+'''
+
+
+def test_a_fallback_the_request_gives_is_the_except_of_a_try(tmp_path):
+    """ "if there is no such map, open map B-2 instead": the statement that failed, again with
+    the value the request gives, is the handler; not for values of another shape."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.failures import unhandled_failures
+
+    api = module_api(tmp_path, "atlas", ATLAS)
+    ask = "Open map A-9; if there is no such map, open map B-2 instead. Store it in `m`."
+    code = 'from atlas import open_map\nm = open_map("A-9")\nprint(m)'
+    (issue,) = unhandled_failures(code, ask, api)
+    want = 'm = open_map("A-9")\nexcept NoSuchMap:\n    m = open_map(\'B-2\')\nprint(m)'
+    assert apply_fixes(code, [issue])[0] == f"from atlas import open_map\ntry:\n    {want}"
+    other = "Open map A-9; if there is no such map, open map 12 instead. Store it in `m`."
+    assert unhandled_failures(code, other, api)[0].fix is None
+
+
 def test_the_api_can_be_shown_as_a_python_stub(acme):
     """``api_style = "stub"``: the same entries as Python a code model has read most of: the
     imports, each method under its class with ``self``, its docs in a docstring, a property as an

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from . import Issue, call_name, package_tree
+from . import Issue, call_name, package_tree, span_fix
 from .pyvalues import stems
 
 # "if it is not a valid query", "if the file is malformed", "abort if both hold ..."
@@ -51,7 +51,39 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
         f"the task says what to do {said.group(0).strip()!r} and the code handles no failure: "  # type: ignore[union-attr]
         f"{listed}: catch the one the task means (try/except {ranked[0]})"
     )
-    return [Issue("unhandled-failure", ranked[0], message, card=api.card(best) if best else "")]
+    fix = _fallback(tree, code, request[said.end() :], ranked[0], api)  # type: ignore[union-attr]
+    return [Issue("unhandled-failure", ranked[0], message, card=api.card(best) if best else "", fix=fix)]
+
+
+_INSTEAD = re.compile(r"\b(?:take|use|pick|get|read|load|open|try)\b([^.;]*?)\binstead\b", re.I)
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", text)))
+
+
+def _fallback(tree: ast.Module, code: str, rest: str, exc: str, api) -> tuple[int, str, str] | None:
+    """"if the bank has no such lot, take lot SL-0001 instead" after ``lot = bank.pluck('SL-0999')``:
+    the statement again with the value the request gives in place of the one that failed, in the
+    ``except`` of a ``try`` around it. Only for a one-line top-level statement that passes one
+    string of the same shape (letters, digits) as that value."""
+    instead = _INSTEAD.search(rest)
+    words = re.findall(r"[\w./:-]+", instead.group(1)) if instead else []
+    values = [w for w in words if any(c.isdigit() or c in "./" for c in w)]  # a code, a file name
+    lines = code.split("\n")
+    for stmt in tree.body if len(values) == 1 else []:
+        if not isinstance(stmt, ast.Assign) or stmt.lineno != stmt.end_lineno:
+            continue
+        calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call) and exc in _raises(api, n)]
+        strings = [a for c in calls for a in c.args if isinstance(a, ast.Constant) and type(a.value) is str]
+        old = lines[stmt.lineno - 1]
+        if len(strings) != 1 or _shape(str(strings[0].value)) != _shape(values[0]) or old[:1].isspace():
+            continue
+        again = span_fix(strings[0], lines, repr(values[0]))
+        if again is None or strings[0].value == values[0]:
+            continue
+        return stmt.lineno, old, f"try:\n    {old}\nexcept {exc.rsplit('.', 1)[-1]}:\n    {again[2]}"
+    return None
 
 
 # "a code clashes and ``clash`` is ``Clash.REFUSE``", "the code is taken and ``overwrite`` is false"
@@ -108,6 +140,11 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
                     out.append(Issue("never-raised", f"{symbol}({param}=)", message, line=call.lineno,
                                      card=api.card(symbol), fix=fix))  # fmt: skip
     return out
+
+
+def _raises(api, call: ast.Call) -> set[str]:
+    """What the first documented function named as the call calls raises, by its docs."""
+    return {e for s in api.named(call_name(call))[:1] for e, _ in _raised(api, s)}
 
 
 def _raised(api, symbol: str) -> list[tuple[str, str]]:
