@@ -85,7 +85,7 @@ class Catalogue:
         """Lend a book to a friend."""
         return Book("Dune")
 
-    def dust(self, title: str) -> Book:
+    def dust(self, title: str, *, cloth: str = "silk") -> Book:
         """Dust a book, found by its title."""
         return Book(title)
 
@@ -242,7 +242,20 @@ def test_a_method_of_the_catalogue_called_on_the_list_it_selects_says_the_loop(b
         "`search` returns list[Book], which has no `.dust`: `dust` is `home`'s, for one at a time: "
         "`for book in home.search('room=attic'): home.dust(book.title, ...)`"
     )
-    assert issue.card.startswith("books.Catalogue.dust(title: str)")
+    assert issue.card.startswith("books.Catalogue.dust(title: str, ")
+    # a statement that is that call alone: the loop is the fix; a title made up for the field goes
+    loop = "for book in home.search('room=attic'):\n    home.dust(book.title)"
+    assert issue.fix == (1, code, loop)
+    made_up = "home.search('room=attic').dust('BK-0009')"
+    (issue,) = verify_python(made_up, IndexSymbols(books), use_import=False, namespace=HOME).issues
+    assert issue.fix == (1, made_up, loop)
+    # a value past the field is the keyword-only parameter's it fills
+    wool = "home.search('room=attic').dust('wool')"
+    (issue,) = verify_python(wool, IndexSymbols(books), use_import=False, namespace=HOME).issues
+    assert issue.fix == (1, wool, loop.replace("(book.title)", "(book.title, cloth='wool')"))
+    assigned = "n = home.search('room=attic').dust()"
+    (issue,) = verify_python(assigned, IndexSymbols(books), use_import=False, namespace=HOME).issues
+    assert issue.fix is None
 
 
 @pytest.mark.parametrize(

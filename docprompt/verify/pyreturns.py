@@ -166,23 +166,25 @@ def on_builtin(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, Binding
         return [fixed]
     if not returns or not kinds or any(k is None or hasattr(k, node.attr) for k in kinds):
         return []
-    card = api.card(str(symbol))
+    card, fix = api.card(str(symbol)), None
     if owners and node.attr in api.members(owners[0]):
         hint = f"each {item.group(1)} in it has one: pick the one the task means"  # type: ignore[union-attr]
     elif owners and (each := _for_each(node, str(symbol), owners[0], lines or [], api)):
-        hint, card = each
+        hint, card, fix = each
     elif owners:
         hint, card = f"nor has a {item.group(1)} in it", api.card(owners[0])  # type: ignore[union-attr]
     else:
         hint = "use the value it returns as it is"
     message = f"`{short}` returns {returns}, which has no `.{node.attr}`: {hint}"
-    return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card)]
+    return [Issue("unknown-member", f"{symbol}().{node.attr}", message, line=node.lineno, card=card, fix=fix)]
 
 
 def _for_each(node: ast.Attribute, symbol: str, owner: str, lines: list[str],
-              api: IndexSymbols) -> tuple[str, str] | None:  # fmt: skip
+              api: IndexSymbols) -> tuple[str, str, tuple[int, str, str] | None] | None:  # fmt: skip
     """``bank.sift(...).withdraw(...)``, where ``withdraw`` is the method of ``bank``'s class that
-    takes one of them by a field of theirs (``code``): the loop that calls it for each, and its card."""
+    takes one of them by a field of theirs (``code``): the loop that calls it for each, its card,
+    and, for a statement that is that call alone, the loop as the fix (the call's arguments after
+    the field, or in place of a string it passed for it)."""
     assert isinstance(node.value, ast.Call)
     func = node.value.func
     method = f"{symbol.rsplit('.', 1)[0]}.{node.attr}"
@@ -197,7 +199,38 @@ def _for_each(node: ast.Attribute, symbol: str, owner: str, lines: list[str],
 
     one = noun_of(api, symbol)[:-1] or owner.rsplit(".", 1)[-1].lower()
     hint = f"`{node.attr}` is `{receiver}`'s, for one at a time: `for {one} in {text}: {receiver}.{node.attr}"
-    return hint + f"({one}.{first[0]}, ...)`", api.card(method)
+    fix = _loop(node, a, lines, receiver, text, one, first[0])
+    return hint + f"({one}.{first[0]}, ...)`", api.card(method), fix
+
+
+def _loop(node: ast.Attribute, a: ast.arguments, lines: list[str], receiver: str, selected: str, one: str,
+          field: str) -> tuple[int, str, str] | None:  # fmt: skip
+    line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
+    try:
+        stmt = ast.parse(line.strip()).body
+    except SyntaxError:
+        return None
+    call = stmt[0].value if len(stmt) == 1 and isinstance(stmt[0], ast.Expr) else None
+    func = call.func if isinstance(call, ast.Call) else None
+    same = ast.unparse(ast.parse(selected, mode="eval").body)
+    if not (isinstance(func, ast.Attribute) and func.attr == node.attr and ast.unparse(func.value) == same):
+        return None
+    assert isinstance(call, ast.Call)
+    positional = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")]
+    args = list(call.args)
+    made_up = args[:1] and isinstance(args[0], ast.Constant) and re.search(r"\d", str(args[0].value))
+    if len(args) >= len(positional) and made_up:
+        args = args[1:]  # a code the model made up, in the field's place
+    # the rest after the field, then by name to the keyword-only parameters it leaves unnamed
+    named = [x.arg for x in a.kwonlyargs if x.arg not in {k.arg for k in call.keywords}]
+    spill = args[len(positional) - 1 :]
+    if len(spill) > len(named):
+        return None
+    texts = [ast.unparse(x) for x in args[: len(positional) - 1]]
+    texts += [f"{n}={ast.unparse(x)}" for n, x in zip(named, spill)] + [ast.unparse(k) for k in call.keywords]
+    passed = ", ".join([f"{one}.{field}", *texts])
+    at = line[: len(line) - len(line.lstrip())]
+    return node.lineno, line, f"{at}for {one} in {selected}:\n{at}    {receiver}.{node.attr}({passed})"
 
 
 def _on_elements(node: ast.Attribute, owner: str, short: str, lines: list[str], bare: ast.Call | None,
