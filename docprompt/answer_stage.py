@@ -163,7 +163,7 @@ class Stage:
             from .verify.pyasked import asked_kinds
             from .verify.pygroups import ungrouped_calls
             from .verify.pykinds import documented_keys, measured_numbers
-            from .verify.pymeant import meant_field, meant_member
+            from .verify.pymeant import meant_field, meant_member, meant_truth
             from .verify.pyreturns import asked_fields, unasked_field
             from .verify.pyseparators import unnamed_separators
             from .verify.pyshapes import shaped_values
@@ -212,6 +212,7 @@ class Stage:
                 report.issues += measured_numbers(code, symbols, self.namespace or {})
                 report.issues += documented_keys(code, symbols, self.namespace or {})
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
+                report.issues += meant_truth(code, self.request, symbols, self.namespace or {})
                 if self.settings.actions:
                     report.issues += undone_actions(code, self.request, symbols, self.namespace or {})
                 report.issues += shaped_values(code, self.request, symbols)

@@ -254,7 +254,7 @@ def test_a_tasks_setup_is_told_to_the_model_as_a_notebook_would_be():
 
 
 def test_every_reference_solution_verifies_clean(every_task):
-    """The verifier's checks raise no issue on 84 right answers written by hand (false alarms
+    """The verifier's checks raise no issue on the right answers written by hand (false alarms
     would send right answers to repair)."""
     tasks = every_task
     from docprompt.config import BuildSettings
@@ -265,8 +265,11 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.api import IndexSymbols
     from docprompt.verify.failures import unhandled_failures
     from docprompt.verify.given import unused_numbers, unused_words
+    from docprompt.verify.pyactions import undone_actions
     from docprompt.verify.pycheck import check
-    from docprompt.verify.pymeant import meant_field
+    from docprompt.verify.pygroups import ungrouped_calls
+    from docprompt.verify.pymeant import meant_field, meant_truth
+    from docprompt.verify.pyseparators import unnamed_separators
     from docprompt.verify.pyshapes import shaped_values
     from docprompt.verify.pyvalues import meant_values
     from docprompt.verify.request import meant_members, requested_variables, unused_inputs, unused_meanings
@@ -285,6 +288,10 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += unused_inputs(t.solution, t.request, namespace, api)
             issues += unhandled_failures(t.solution, t.request, api)
             issues += meant_field(t.solution, t.request, api, namespace)
+            issues += meant_truth(t.solution, t.request, api, namespace)
+            issues += undone_actions(t.solution, t.request, api, namespace)
+            issues += ungrouped_calls(t.solution, t.request, api)
+            issues += unnamed_separators(t.solution, t.request, api)
             issues += shaped_values(t.solution, t.request, api)
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}

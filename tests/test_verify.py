@@ -858,6 +858,11 @@ class Bottle:
         """Years since the vintage."""
         return 2026 - self.year
 
+    @property
+    def drinkable(self) -> bool:
+        """Whether the wine may still be drunk or sold."""
+        return True
+
     def but(self, **changes: object) -> "Bottle":
         """A copy of the bottle with some fields changed."""
 
@@ -1122,6 +1127,25 @@ def test_a_field_the_request_does_not_describe_is_fixed_to_the_one_it_does(tmp_p
     assert meant_field(code, "Get the bottle with label 2019-B from `c`; store it in `v`.", api, ns) == []
     label = "v = c.get('Rioja').label"
     assert meant_field(label, "What does the label of the Rioja in `c` say? Store it in `v`.", api, ns) == []
+
+
+def test_a_truth_the_request_asks_is_the_field_that_says_it_not_that_the_object_exists(tmp_path):
+    """``ok = c.get('Rioja') is not None`` for "can the Rioja still be drunk or sold?": the one
+    field holding True or False whose docs share the request's words answers it."""
+    from docprompt.verify.pymeant import meant_truth
+
+    api = module_api(tmp_path, "wines", WINES)
+    ns, ask = {"c": "wines.Cellar"}, "Can the Rioja in `c` still be sold? Store True or False in `ok`."
+    code = "ok = c.get('Rioja') is not None"
+    (issue,) = meant_truth(code, ask, api, ns)
+    assert issue.message == (
+        "`c.get('Rioja') is not None` says only that there is one: the task asks `Bottle.drinkable` "
+        "(Whether the wine may still be drunk or sold)"
+    )
+    assert issue.fix == (1, code, "ok = c.get('Rioja').drinkable")
+    assert meant_truth("ok = bool(c.get('Rioja'))", ask, api, ns)[0].fix[2] == issue.fix[2]
+    assert meant_truth(code, "Is the Rioja in `c`? Store True or False in `ok`.", api, ns) == []
+    assert meant_truth(code, "Can the Rioja in `c` still be sold? Store it in `ok`.", api, ns) == []
 
 
 DEPOT = '''"""Parcels."""

@@ -132,6 +132,44 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
     return out
 
 
+def meant_truth(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``ok = bank.pluck("SL-0008") is not None`` for "Can lot SL-0008 still be sent or sown?
+    Store True or False in `ok`": the object exists, which the request did not ask; the one
+    field holding True or False whose docs best share the request's words ("usable: Whether the
+    lot may be sent or sown") answers it. The fix reads that field."""
+    from . import asked_assignments, span_fix
+    from .pyasked import asked_kind
+    from .pyexpr import notebook_env, source, type_of
+    from .pykinds import member_annotation
+
+    env = notebook_env(namespace, api, modules=False)
+    lines, out = code.splitlines(), []
+    for name, node in asked_assignments(code, request, api):
+        value = node.value
+        if isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], ast.IsNot):
+            seen = value.left if ast.unparse(value.comparators[0]) == "None" else None
+        elif isinstance(value, ast.Call) and ast.unparse(value.func) == "bool" and len(value.args) == 1:
+            seen = value.args[0]
+        else:
+            seen = None
+        owner = type_of(seen, api, env) if seen is not None and asked_kind(request, name) == "bool" else None
+        if not owner or seen is None:
+            continue
+        said, ranked = _ranked(api, owner, _LABEL.sub(" ", request))
+        meant = _one_best([(m, n) for m, n in ranked if member_annotation(api, f"{owner}.{m}") == "bool"])
+        text = source(seen, lines)
+        if not meant or not text:
+            continue
+        short, what = owner.rsplit(".", 1)[-1], _plain(said[meant])
+        out.append(Issue(
+            "other-field", f"{owner}.{meant}",
+            f"`{ast.unparse(value)}` says only that there is one: the task asks `{short}.{meant}` ({what})",
+            line=node.lineno, card=api.card(f"{owner}.{meant}"),
+            fix=span_fix(value, lines, f"{text}.{meant}"),
+        ))  # fmt: skip
+    return out
+
+
 _FIELDS = ("attribute", "property")
 _LABEL = re.compile(r"\b[A-Za-z]+\s+(?=[\"']?[A-Z]*-?\d)")  # a word that labels a value given
 
