@@ -1068,6 +1068,8 @@ def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_p
     assert apply_fixes("p = plan(bank)", [issue])[0] == "p = plan(bank, threshold=80)"
     (issue,) = unused_numbers("p = plan(bank)", "Plan it for 80 people; store it in `p`.", api)
     assert issue.fix is None and issue.message.endswith("use it where the task means it")
+    # a one-digit number in the docs' example (``keep_back=1``) is no use of the request's 1
+    assert [i.name for i in unused_numbers("p = plan(bank)", "Plan 1 bed of `bank`, in `p`.", api)] == ["1"]
     # a year goes where the docs say "year"; each call of the function where the code makes two
     code = "a = plan(bank)\nb = len(plan(bank))"
     found = unused_numbers(code, "Plan which lots of `bank` to regrow in 2026; in `a` and `b`.", api)

@@ -263,7 +263,10 @@ _WORDS = {"2": "two|twice|pair", "10": "ten", "12": "dozen", "100": "hundred", "
 
 def _in_docs(api, name: str, number: str) -> bool:
     """Whether the docs of an API entry named ``name`` (its text or its parameters') hold
-    ``number``, in digits or as a word ("the thousand-seed weight")."""
+    ``number``, in digits or as a word ("the thousand-seed weight"). A one-digit number is in
+    every docs' examples, and says nothing."""
+    if len(re.sub(r"\D", "", number)) < 2:
+        return False
     spelled = f"|{_WORDS[number]}" if number in _WORDS else ""
     pattern = re.compile(rf"(?<![\w.])(?:{re.escape(number)}{spelled})(?![\w]|\.\d)", re.I)
     for symbol in api.named(name):
