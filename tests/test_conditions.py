@@ -317,3 +317,21 @@ def test_an_action_the_request_asks_of_a_held_object_is_one_the_code_does(books)
     # "add" names no one method
     assert undone_actions("x = 1\n", "Add the books to `home`.", api, HOME) == []
     assert undone_actions("n = 1\n", ask, api, {}) == []
+
+
+def test_the_one_with_the_most_of_a_field_is_no_first_of_the_list(books):
+    """ "find the one with the most pages" answered with ``home.search(...)[0]``: the numeric
+    field the words around "most" name is the key of a max (of a min for "fewest")."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyextremes import first_for_extreme
+
+    api = IndexSymbols(books)
+    code = "t = home.search('room=attic')[0].title"
+    ask = "Of the books of `home` in the attic, find the one with the most pages; store its title in `t`."
+    (issue,) = first_for_extreme(code, ask, api, HOME)
+    best = "max(home.search('room=attic'), key=lambda book: book.pages)"
+    assert issue.fix == (1, code, f"t = {best}.title") and issue.message.endswith(f"the most pages, `{best}`")
+    fewest = first_for_extreme(code, ask.replace("most", "fewest"), api, HOME)[0].fix
+    assert fewest is not None and "t = min(" in fewest[2]
+    assert first_for_extreme(code, ask.replace("the most pages", "the most dust"), api, HOME) == []
+    assert first_for_extreme("t = max(home.search('room=attic'), key=len)", ask, api, HOME) == []

@@ -267,6 +267,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.given import unused_numbers, unused_words
     from docprompt.verify.pyactions import undone_actions
     from docprompt.verify.pycheck import check
+    from docprompt.verify.pyextremes import first_for_extreme
     from docprompt.verify.pygroups import ungrouped_calls
     from docprompt.verify.pymeant import meant_field, meant_truth
     from docprompt.verify.pyseparators import unnamed_separators
@@ -289,6 +290,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += unhandled_failures(t.solution, t.request, api)
             issues += meant_field(t.solution, t.request, api, namespace)
             issues += meant_truth(t.solution, t.request, api, namespace)
+            issues += first_for_extreme(t.solution, t.request, api, namespace)
             issues += undone_actions(t.solution, t.request, api, namespace)
             issues += ungrouped_calls(t.solution, t.request, api)
             issues += unnamed_separators(t.solution, t.request, api)
