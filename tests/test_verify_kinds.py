@@ -274,4 +274,7 @@ def test_a_question_of_a_label_is_answered_by_membership(tmp_path):
     assert apply_fixes(code, [issue])[0] == "ok = 'blue' in a.get('Ida').marks"
     (issue,) = issues("ok = a.get('Ida').marks", "Is colony Ida of `a` marked? Store True or False in `ok`.")
     assert issue.fix is None  # no value after the word
+    # the set its intersection with the value makes is no answer either
+    (issue,) = issues("ok = a.get('Ida').marks & {'blue'}", asked)
+    assert issue.fix is not None and issue.fix[2] == "ok = 'blue' in a.get('Ida').marks"
     assert issues("ok = 'blue' in a.get('Ida').marks", asked) == []

@@ -144,6 +144,8 @@ def _labelled(value: ast.expr, request: str, api: IndexSymbols, env: Mapping[str
     from .pymeant import member_docs
     from .pyvalues import stem
 
+    if isinstance(value, ast.BinOp):  # lot.tags & {'heirloom'}
+        value = value.left
     if not isinstance(value, ast.Attribute):
         return ""
     owner = class_held(value.value, api, env)

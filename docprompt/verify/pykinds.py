@@ -54,6 +54,9 @@ def held_annotation(value: ast.expr, api: IndexSymbols, env: Mapping[str, Bindin
         return "bool"
     if isinstance(value, ast.Constant):
         return "None" if value.value is None else type(value.value).__name__
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.BitAnd, ast.BitOr, ast.BitXor, ast.Sub)):
+        left = held_annotation(value.left, api, env)  # lot.tags & {'red'}: a set, of a set
+        return left if left.split("[", 1)[0] in ("set", "frozenset") else ""
     kinds = {ast.List: "list", ast.ListComp: "list", ast.Dict: "dict", ast.DictComp: "dict",
              ast.Set: "set", ast.SetComp: "set", ast.Tuple: "tuple", ast.JoinedStr: "str"}  # fmt: skip
     if type(value) in kinds:
