@@ -164,7 +164,7 @@ class Stage:
             from .verify.pyextremes import first_for_extreme
             from .verify.pygroups import ungrouped_calls
             from .verify.pykinds import documented_keys, measured_numbers
-            from .verify.pymeant import meant_field, meant_member, meant_truth
+            from .verify.pymeant import copied_fields, meant_field, meant_member, meant_truth
             from .verify.pyreturns import asked_fields, unasked_field
             from .verify.pyseparators import unnamed_separators
             from .verify.pyshapes import shaped_values
@@ -214,6 +214,7 @@ class Stage:
                 report.issues += documented_keys(code, symbols, self.namespace or {})
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
                 report.issues += meant_truth(code, self.request, symbols, self.namespace or {})
+                report.issues += copied_fields(code, symbols, self.namespace or {})
                 report.issues += first_for_extreme(code, self.request, symbols, self.namespace or {})
                 if self.settings.actions:
                     report.issues += undone_actions(code, self.request, symbols, self.namespace or {})

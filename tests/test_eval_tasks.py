@@ -269,7 +269,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.pycheck import check
     from docprompt.verify.pyextremes import first_for_extreme
     from docprompt.verify.pygroups import ungrouped_calls
-    from docprompt.verify.pymeant import meant_field, meant_truth
+    from docprompt.verify.pymeant import copied_fields, meant_field, meant_truth
     from docprompt.verify.pyseparators import unnamed_separators
     from docprompt.verify.pyshapes import shaped_values
     from docprompt.verify.pyvalues import meant_values
@@ -290,6 +290,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += unhandled_failures(t.solution, t.request, api)
             issues += meant_field(t.solution, t.request, api, namespace)
             issues += meant_truth(t.solution, t.request, api, namespace)
+            issues += copied_fields(t.solution, api, namespace)
             issues += first_for_extreme(t.solution, t.request, api, namespace)
             issues += undone_actions(t.solution, t.request, api, namespace)
             issues += ungrouped_calls(t.solution, t.request, api)

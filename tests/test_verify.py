@@ -1148,6 +1148,21 @@ def test_a_truth_the_request_asks_is_the_field_that_says_it_not_that_the_object_
     assert meant_truth(code, "Can the Rioja in `c` still be sold? Store it in `ok`.", api, ns) == []
 
 
+def test_a_field_the_copy_method_is_given_that_the_class_lacks_is_the_one_its_word_names(tmp_path):
+    """``b.but(vintage=1999)`` where ``but`` takes the changes as ``**changes``: ``Bottle`` has
+    no ``vintage``, and ``year``'s docs ("the vintage") hold the word; a word no field's docs
+    hold is left to the model."""
+    from docprompt.verify.pymeant import copied_fields
+
+    api, ns = module_api(tmp_path, "wines", WINES), {"c": "wines.Cellar"}
+    code = "old = c.get('Rioja').but(vintage=1999)"
+    (issue,) = copied_fields(code, api, ns)
+    assert issue.message == "`Bottle` has no field `vintage`: the field is `year` (the vintage): `year=1999`"
+    assert issue.fix == (1, code, "old = c.get('Rioja').but(year=1999)")
+    assert copied_fields("old = c.get('Rioja').but(colour='red')", api, ns) == []
+    assert copied_fields("old = c.get('Rioja').but(year=1999)", api, ns) == []
+
+
 DEPOT = '''"""Parcels."""
 
 

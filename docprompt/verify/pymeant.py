@@ -170,6 +170,48 @@ def meant_truth(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
     return out
 
 
+_WRAPS = {"frozenset": "frozenset({{{}}})", "set": "{{{}}}", "list": "[{}]", "tuple": "({},)"}
+
+
+def copied_fields(code: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``lot.but(label='seedsaver')`` where ``but`` is the class's copy method (``**changes``) and
+    the class has no field ``label``: the one field whose name or docs hold the word ("tags: free
+    labels") is meant; the fix names it, and gives one string to a field of many in their kind
+    (``tags=frozenset({'seedsaver'})``)."""
+    from . import package_tree, span_fix
+    from .pyexpr import notebook_env, type_of
+    from .pykinds import member_annotation
+    from .pyvalues import stem
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, lines, out = notebook_env(namespace, api, modules=False), code.splitlines(), []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+        owner = type_of(call.func.value, api, env)  # type: ignore[attr-defined]
+        if not owner or api.copier(owner) != call.func.attr:  # type: ignore[attr-defined]
+            continue
+        docs = {m: d for m, d in member_docs(api, owner).items() if api.kind(f"{owner}.{m}") == "attribute"}
+        for kw in (k for k in call.keywords if k.arg and k.arg not in docs):
+            word = stem(str(kw.arg).lower())
+            said = {m: {stem(w) for w in re.findall(r"[a-z]+", f"{m} {d}".lower())} for m, d in docs.items()}
+            meant = [m for m, words in said.items() if word in words]
+            if len(meant) != 1:
+                continue
+            field, value = meant[0], ast.unparse(kw.value)
+            kind = member_annotation(api, f"{owner}.{field}").split("[", 1)[0]
+            if kind in _WRAPS and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                value = _WRAPS[kind].format(value)
+            short, what = owner.rsplit(".", 1)[-1], _plain(docs[field])
+            out.append(Issue(
+                "unknown-argument", f"{owner}.{kw.arg}",
+                f"`{short}` has no field `{kw.arg}`: the field is `{field}` ({what}): `{field}={value}`",
+                line=kw.value.lineno, card=api.card(f"{owner}.{field}"),
+                fix=span_fix(kw, lines, f"{field}={value}"),
+            ))  # fmt: skip
+    return out
+
+
 _FIELDS = ("attribute", "property")
 _LABEL = re.compile(r"\b[A-Za-z]+\s+(?=[\"']?[A-Z]*-?\d)")  # a word that labels a value given
 
