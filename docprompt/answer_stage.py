@@ -161,6 +161,7 @@ class Stage:
             )
             from .verify.pyactions import undone_actions
             from .verify.pyasked import asked_kinds
+            from .verify.pybuilders import called_classes
             from .verify.pyextremes import first_for_extreme
             from .verify.pygroups import ungrouped_calls
             from .verify.pykinds import documented_keys, measured_numbers
@@ -215,6 +216,7 @@ class Stage:
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
                 report.issues += meant_truth(code, self.request, symbols, self.namespace or {})
                 report.issues += copied_fields(code, symbols, self.namespace or {})
+                report.issues += called_classes(code, symbols)
                 report.issues += first_for_extreme(code, self.request, symbols, self.namespace or {})
                 if self.settings.actions:
                     report.issues += undone_actions(code, self.request, symbols, self.namespace or {})

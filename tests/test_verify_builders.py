@@ -1,0 +1,64 @@
+"""A class the docs say to make with a function, called: the function, and the builder's chain."""
+
+from __future__ import annotations
+
+import pytest
+
+ORDERS = '''"""Orders."""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Order:
+    """An order of goods.
+
+    Build one with :func:`order` rather than calling the class.
+    """
+
+    item: str
+    qty: int = 1
+    note: str = ""
+
+
+class OrderDraft:
+    """A builder for an order: chain the setters, then place it."""
+
+    def counting(self, qty: int) -> "OrderDraft":
+        """How many."""
+        return self
+
+    def noted(self, note: str) -> "OrderDraft":
+        """A note for the shop."""
+        return self
+
+    def place(self) -> Order:
+        """The finished order."""
+        return Order("x")
+
+
+def order(item: str) -> OrderDraft:
+    """Begin an order of an item; finish it with ``.place()``."""
+    return OrderDraft()
+'''
+
+
+@pytest.fixture
+def api(tmp_path):
+    from tests.helpers import module_api
+
+    return module_api(tmp_path, "orders", ORDERS)
+
+
+def test_a_class_its_docs_say_to_build_with_a_function_is_built_so(api):
+    from docprompt.verify.pybuilders import called_classes
+
+    code = "from orders import Order\no = Order('tea', qty=3, note='green')"
+    (issue,) = called_classes(code, api)
+    assert issue.message == "the docs say to make an Order with `order(...)`, not by calling the class"
+    assert issue.fix is not None and issue.fix[2] == "o = order('tea').counting(3).noted('green').place()"
+    assert "Its methods: .counting(qty), .noted(note), .place()." in issue.card
+    dotted = "import orders\no = orders.Order(item='tea')"
+    assert called_classes(dotted, api)[0].fix == (2, dotted.split("\n")[1], "o = orders.order('tea').place()")
+    assert called_classes("o = Order('tea', colour='red')", api)[0].fix is None  # no setter takes it
+    assert called_classes("from orders import order\no = order('tea').place()", api) == []
