@@ -193,7 +193,7 @@ class Stage:
                 report.issues += copied_numbers(code, self.request, symbols)
                 report.issues += copied_slices(code, self.request, symbols)
             if self.settings.handwritten_values:
-                report.issues += handwritten_values(code, self.request)
+                report.issues += handwritten_values(code, self.request, symbols)
             if self.settings.unused_inputs:
                 report.issues += (
                     unused_inputs(code, self.request, self.namespace, symbols)

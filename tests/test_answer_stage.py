@@ -611,6 +611,23 @@ def test_a_requested_number_written_by_hand_is_a_problem():
     given = "Sow 50 seeds; store the count of seeds in `n` and the rate in `r`."
     assert handwritten_values("n = 50\nr = -0.5\nother = 3", given)[0].name == "r"
     assert handwritten_values("n = 50.0", given) == [] and handwritten_values("n = (", given) == []
+    # a counter the code goes on to change is no answer written by hand
+    assert handwritten_values("n = 0\nfor x in y:\n    n += 1", "Count them into `n`.") == []
+
+
+def test_a_requested_collection_written_by_hand_is_a_problem(jar_index):
+    """Against a package's own API, a literal collection of values the request does not all give
+    (the grades it names, each counted 0; field names it never says) was written, not computed."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.given import handwritten_values
+
+    api = IndexSymbols(jar_index)
+    ask = "How many jars are there of each fruit (plum, fig)? Store the counts in `counts`."
+    (issue,) = handwritten_values("counts = {'plum': 0, 'fig': 0}", ask, api)
+    assert issue.message.startswith("`counts` is a collection written by hand (0 is not in the task)")
+    assert handwritten_values("counts = frozenset(['plum', 'pear'])", ask, api)[0].name == "counts"
+    assert handwritten_values("counts = ['plum', 'fig']", ask, api) == []
+    assert handwritten_values("counts = {'plum': 0, 'fig': 0}", ask) == []  # no API: CoNaLa's lists
 
 
 def test_a_variable_the_request_gives_and_the_code_never_mentions_is_a_problem():

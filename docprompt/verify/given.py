@@ -19,13 +19,19 @@ from .request import requested_variables
 _NUMBER = re.compile(r"(?<![\w.\-/])(\d+(?:\.\d+)?)(?![\w\-/]|\.\d)")
 
 
-def handwritten_values(code: str, request: str) -> list[Issue]:
+def handwritten_values(code: str, request: str, api=None) -> list[Issue]:
     """A variable the request asks for, set to a number the request does not give
-    (``years = 2026``): the answer was meant to come from the library, not be written by hand."""
+    (``years = 2026``): the answer was meant to come from the library, not be written by hand.
+    Against a package's own API, a literal collection too, of values the request does not all
+    give (``fields = frozenset(['code', 'taxon', ...])``, ``grades = {'robust': 0, ...}``)."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return []
+    own = package_tree(code, api) is not None
+    changed = [n for n in ast.walk(tree) if isinstance(n, (ast.AugAssign, ast.Assign))]
+    later = {t.id for n in changed for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+             if isinstance(t, ast.Name) and (isinstance(n, ast.AugAssign) or n not in tree.body)}  # fmt: skip
     given = set(re.findall(r"\d+(?:\.\d+)?", request))
     wanted = set(requested_variables(request))
     issues = []
@@ -37,6 +43,15 @@ def handwritten_values(code: str, request: str) -> list[Issue]:
         name, value = node.targets[0].id, node.value
         if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub):
             value = value.operand
+        if name in later:
+            continue  # a counter or a start value the code goes on to change
+        if own and name in wanted and (unsaid := _unsaid(value, request, given)):
+            message = (
+                f"`{name}` is a collection written by hand ({unsaid} is not in the task): "
+                "get it from the library's API shown above"
+            )
+            issues.append(Issue("handwritten-value", name, message, line=node.lineno))
+            continue
         number = value.value if isinstance(value, ast.Constant) else None
         if not (name in wanted and isinstance(number, (int, float)) and not isinstance(number, bool)):
             continue
@@ -47,6 +62,33 @@ def handwritten_values(code: str, request: str) -> list[Issue]:
             )
             issues.append(Issue("handwritten-value", name, message, line=node.lineno))
     return issues
+
+
+def _unsaid(value: ast.expr, request: str, given: set[str]) -> str:
+    """The first value of a literal collection of two or more constants (or ``frozenset([...])``
+    and the like of one) that the request does not give, written as Python; '' where it gives
+    them all."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and len(value.args) == 1 \
+            and value.func.id in ("frozenset", "set", "list", "tuple", "dict") and not value.keywords:
+        value = value.args[0]
+    if isinstance(value, ast.Dict):
+        parts = [*value.keys, *value.values]
+    elif isinstance(value, (ast.List, ast.Set, ast.Tuple)):
+        parts = list(value.elts)
+    else:
+        return ""
+    if len(parts) < 2 or not all(isinstance(p, ast.Constant) for p in parts):
+        return ""
+    said = request.casefold()
+    for p in parts:
+        v = p.value  # type: ignore[union-attr]
+        if isinstance(v, bool) or v is None:
+            continue
+        if isinstance(v, (int, float)) and f"{v:g}" not in given and str(v) not in given:
+            return repr(v)
+        if isinstance(v, str) and v.casefold() not in said:
+            return repr(v)
+    return ""
 
 
 def unused_numbers(code: str, request: str, api) -> list[Issue]:
