@@ -1125,6 +1125,10 @@ def test_a_field_the_request_does_not_describe_is_fixed_to_the_one_it_does(tmp_p
     assert meant_field(code, "The label of the Rioja in `c`: store its year in `v`.", api, ns) == []
     assert meant_field(code, "What does the label say? Store it in `x`.", api, ns) == []  # not `v`
     assert meant_field(code, "Get the bottle with label 2019-B from `c`; store it in `v`.", api, ns) == []
+    # the variable is named as a field the request names: that field, whatever the words share
+    asked = "Which year does the label of the Rioja in `c` show? Store it in `year`."
+    (issue,) = meant_field("year = c.get('Rioja').label", asked, api, ns)
+    assert issue.fix == (1, "year = c.get('Rioja').label", "year = c.get('Rioja').year")
     label = "v = c.get('Rioja').label"
     assert meant_field(label, "What does the label of the Rioja in `c` say? Store it in `v`.", api, ns) == []
 

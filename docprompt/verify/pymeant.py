@@ -107,7 +107,7 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
     env = notebook_env(namespace, api, modules=False)
     lines, out = code.splitlines(), []
     named = _LABEL.sub(" ", request)  # "the lot with code SL-0003": the code names the lot
-    for _, node in asked_assignments(code, request, api):
+    for name, node in asked_assignments(code, request, api):
         read = node.value
         if not isinstance(read, ast.Attribute):
             continue
@@ -117,6 +117,9 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         said, ranked = _ranked(api, owner, named)
         ranked = [(m, n) for m, n in ranked if api.kind(f"{owner}.{m}") in _FIELDS]  # fields for a field
         meant, score = _one_best(ranked), dict(ranked).get(read.attr, 0.0)
+        field = name != read.attr and api.kind(f"{owner}.{name}") in _FIELDS
+        if field and re.search(rf"\b{name}\b", re.sub(r"`[^`]*`", " ", named)):
+            meant, score = name, 0.0  # "Which genus ...? Store it in `genus`": the field so named
         if not meant or meant == read.attr or score:
             continue
         line = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
