@@ -160,7 +160,7 @@ class Stage:
                 unused_words,
             )
             from .verify.pyactions import undone_actions
-            from .verify.pyasked import asked_kinds
+            from .verify.pyasked import asked_fractions, asked_kinds
             from .verify.pybuilders import called_classes
             from .verify.pyextremes import first_for_extreme
             from .verify.pygroups import ungrouped_calls
@@ -211,6 +211,7 @@ class Stage:
                 report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
                 report.issues += asked_fields(code, self.request, symbols, self.namespace or {})
                 report.issues += asked_kinds(code, self.request, symbols, self.namespace or {})
+                report.issues += asked_fractions(code, self.request, symbols, self.namespace or {})
                 report.issues += measured_numbers(code, symbols, self.namespace or {})
                 report.issues += documented_keys(code, symbols, self.namespace or {})
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})

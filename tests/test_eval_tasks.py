@@ -266,6 +266,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.failures import unhandled_failures
     from docprompt.verify.given import unused_numbers, unused_words
     from docprompt.verify.pyactions import undone_actions
+    from docprompt.verify.pyasked import asked_fractions
     from docprompt.verify.pybuilders import called_classes
     from docprompt.verify.pycheck import check
     from docprompt.verify.pyextremes import first_for_extreme
@@ -292,6 +293,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += meant_field(t.solution, t.request, api, namespace)
             issues += meant_truth(t.solution, t.request, api, namespace)
             issues += copied_fields(t.solution, api, namespace) + called_classes(t.solution, api)
+            issues += asked_fractions(t.solution, t.request, api, namespace)
             issues += first_for_extreme(t.solution, t.request, api, namespace)
             issues += undone_actions(t.solution, t.request, api, namespace)
             issues += ungrouped_calls(t.solution, t.request, api)

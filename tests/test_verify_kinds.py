@@ -278,3 +278,19 @@ def test_a_question_of_a_label_is_answered_by_membership(tmp_path):
     (issue,) = issues("ok = a.get('Ida').marks & {'blue'}", asked)
     assert issue.fix is not None and issue.fix[2] == "ok = 'blue' in a.get('Ida').marks"
     assert issues("ok = 'blue' in a.get('Ida').marks", asked) == []
+
+
+def test_a_fraction_asked_is_the_part_divided_by_the_whole(tmp_path):
+    from docprompt.verify.pyasked import asked_fractions
+
+    api, _ = _checked(tmp_path)
+    ns = {"a": "hive.Apiary"}
+    ask = "What fraction of the colonies in `a` are calm? Store it in `share`."
+    (issue,) = asked_fractions("share = len(a.find('mood=calm'))", ask, api, ns)
+    assert issue.fix == (1, "share = len(a.find('mood=calm'))", "share = len(a.find('mood=calm')) / len(a)")
+    percent = asked_fractions("p = len(a.find('mood=calm'))", ask.replace("fraction", "percentage")
+                              .replace("`share`", "`p`"), api, ns)  # fmt: skip
+    assert percent[0].fix is not None and percent[0].fix[2] == "p = 100 * len(a.find('mood=calm')) / len(a)"
+    assert asked_fractions("share = 3", ask, api, ns)[0].fix is None
+    assert asked_fractions("share = len(a.find('mood=calm')) / len(a)", ask, api, ns) == []
+    assert asked_fractions("share = len(a.find('mood=calm'))", "How many? In `share`.", api, ns) == []

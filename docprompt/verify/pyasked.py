@@ -250,3 +250,38 @@ def _count_hint(value: ast.expr, request: str, api: IndexSymbols,
     told = " ".join(f"{c.rsplit('.', 1)[-1]} {api.doc(c).split(chr(10), 1)[0]}" for c in (owner, yields))
     rest = stems(re.sub(r"`[^`]*`", " ", request)) - stems(f"{told} {' '.join(said)}") - stems(_ASKING)
     return hint, f"len({ast.unparse(obj)})" if whole and named and not rest else ""
+
+
+_PART = re.compile(r"\b(?:what|the)\s+(fraction|share|proportion|percentage|ratio)\s+of\b", re.I)
+
+
+def asked_fractions(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``share = len(bank.sift('keep=chill'))`` for "What fraction of the lots in `bank` is kept in
+    the coldroom?": a count where a part of a whole is asked, and no division; where it counts
+    what a held object's method selects and the object has a length, the fix divides by it
+    (``len(bank.sift('keep=chill')) / len(bank)``; a hundred times that for a percentage)."""
+    from . import asked_assignments
+
+    part = _PART.search(request)
+    found = asked_assignments(code, request, api) if part else []
+    if part is None or len(found) != 1:
+        return []
+    env, lines = notebook_env(namespace, api, modules=False), code.splitlines()
+    name, node = found[0]
+    value = node.value
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Div) for n in ast.walk(value)):
+        return []
+    counted = isinstance(value, ast.Call) and ast.unparse(value.func) == "len" and len(value.args) == 1
+    inner = value.args[0] if counted else None
+    method = inner.func if isinstance(inner, ast.Call) else None
+    whole = method.value if isinstance(method, ast.Attribute) else None
+    owner = class_held(whole, api, env) if whole is not None else ""
+    text, of = source(value, lines), source(whole, lines) if whole is not None else ""
+    asked = part.group(1).lower()
+    fix = None
+    if owner and "len" in (api.protocols(owner) or {}) and text and of:
+        ratio = f"{text} / len({of})"
+        fix = span_fix(value, lines, f"100 * {ratio}" if asked == "percentage" else ratio)
+    how = f": `{fix[2].split('=', 1)[1].strip()}`" if fix else ": divide the part by the whole"
+    message = f"`{name}` should hold a {asked} (the request asks for it), but the code divides nothing{how}"
+    return [Issue("wrong-kind", name, message, line=node.lineno, fix=fix)]
