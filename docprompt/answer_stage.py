@@ -159,7 +159,7 @@ class Stage:
                 unused_numbers,
                 unused_words,
             )
-            from .verify.pyactions import undone_actions
+            from .verify.pyactions import undone_actions, unused_package
             from .verify.pyasked import asked_fractions, asked_kinds
             from .verify.pybuilders import called_classes
             from .verify.pyextremes import first_for_extreme
@@ -202,6 +202,8 @@ class Stage:
                     + unhandled_failures(code, self.request, symbols)
                     + unnamed_separators(code, self.request, symbols)
                 )
+                if symbols is not None:
+                    report.issues += unused_package(code, self.request, symbols, self.namespace or {})
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)

@@ -335,3 +335,16 @@ def test_the_one_with_the_most_of_a_field_is_no_first_of_the_list(books):
     assert fewest is not None and "t = min(" in fewest[2]
     assert first_for_extreme(code, ask.replace("the most pages", "the most dust"), api, HOME) == []
     assert first_for_extreme("t = max(home.search('room=attic'), key=len)", ask, api, HOME) == []
+
+
+def test_code_that_uses_nothing_of_the_package_the_request_names_is_told(books):
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyactions import unused_package
+
+    api = IndexSymbols(books)
+    ask = "`text` lists a house's books in the books text format: store how many in `n`."
+    (issue,) = unused_package("n = len(text.splitlines())", ask, api, {})
+    assert issue.kind == "reimplemented" and issue.message.startswith("the code uses nothing of books:")
+    assert unused_package("import books\nn = len(books.query(text))", ask, api, {}) == []
+    assert unused_package("n = len(home.search('year<1950'))", ask, api, HOME) == []
+    assert unused_package("n = len(text.splitlines())", "Count the lines of `text` into `n`.", api, {}) == []

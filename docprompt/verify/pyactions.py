@@ -82,6 +82,27 @@ def undone_actions(code: str, request: str, api: IndexSymbols, namespace: Mappin
     return issues
 
 
+def unused_package(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """The request names the package ("in seedloft's text format", "With seedloft, ...") and the
+    code uses nothing of it: no import, no documented name, no variable holding one of its objects.
+    The answer did the work by hand (parsed the text itself)."""
+    tree = package_tree(code, api)
+    words = set(re.findall(r"[A-Za-z_]\w*", re.sub(r"`[^`]*`", " ", request)))
+    named = sorted(words & api.import_roots)
+    if tree is None or not named:
+        return []
+    held = {n for n, d in namespace.items() if api.locate(d) or d.startswith("module:")}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    used |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+             for a in n.names} | {n.module.split(".")[0] for n in ast.walk(tree)
+                                  if isinstance(n, ast.ImportFrom) and n.module}  # fmt: skip
+    if used & (held | api.import_roots) or any(api.named(u) for u in used):
+        return []
+    message = f"the code uses nothing of {named[0]}: do it with its documented functions shown above"
+    return [Issue("reimplemented", named[0], message)]
+
+
 def _loop_fix(
     tree: ast.Module, code: str, name: str, owner: str, symbol: str, api: IndexSymbols
 ) -> tuple[int, str, str] | None:
