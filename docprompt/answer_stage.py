@@ -166,6 +166,7 @@ class Stage:
             from .verify.pygroups import ungrouped_calls
             from .verify.pykinds import documented_keys, measured_numbers
             from .verify.pymeant import copied_fields, meant_field, meant_member, meant_truth
+            from .verify.pyrepeats import uneven_calls
             from .verify.pyreturns import asked_fields, unasked_field
             from .verify.pyseparators import unnamed_separators
             from .verify.pyshapes import shaped_values
@@ -201,6 +202,7 @@ class Stage:
                     + unused_words(code, self.request, symbols)
                     + unhandled_failures(code, self.request, symbols)
                     + unnamed_separators(code, self.request, symbols)
+                    + uneven_calls(code, self.request, symbols)
                 )
                 if symbols is not None:
                     report.issues += unused_package(code, self.request, symbols, self.namespace or {})

@@ -1093,6 +1093,18 @@ def test_a_number_left_out_goes_to_the_parameter_whose_docs_say_what_it_is(tmp_p
     assert apply_fixes(code, found)[0] == "a = plan(bank, as_of=2026)\nb = len(plan(bank, as_of=2026))"
 
 
+def test_a_number_one_call_passes_is_passed_to_the_other_calls_of_that_function(tmp_path):
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pyrepeats import uneven_calls
+
+    api = module_api(tmp_path, "plots", PLOTS)
+    code = "a = plan(bank, threshold=80, as_of=2026)\nb = len(plan(bank, threshold=80))"
+    (issue,) = uneven_calls(code, PLAN_ASK.replace("regrow", "regrow in 2026"), api)
+    assert issue.message == "this call of `plan` leaves out as_of=2026, which another passes: pass it too"
+    assert apply_fixes(code, [issue])[0].endswith("b = len(plan(bank, threshold=80, as_of=2026))")
+    assert uneven_calls(code, PLAN_ASK, api) == []  # 2026 is not the task's
+
+
 def test_a_number_copied_from_a_docs_example_is_left_at_its_default(tmp_path):
     """``plan(bank, keep_back=1)`` where the docs' example passes ``keep_back=1`` and the request
     gives no 1: the example's value is not the task's; the fix drops it (the default stays).
