@@ -183,8 +183,9 @@ def _for_each(node: ast.Attribute, symbol: str, owner: str, lines: list[str],
               api: IndexSymbols) -> tuple[str, str, tuple[int, str, str] | None] | None:  # fmt: skip
     """``bank.sift(...).withdraw(...)``, where ``withdraw`` is the method of ``bank``'s class that
     takes one of them by a field of theirs (``code``): the loop that calls it for each, its card,
-    and, for a statement that is that call alone, the loop as the fix (the call's arguments after
-    the field, or in place of a string it passed for it)."""
+    and, for a statement of that call (alone, or assigned with members made up after it: the
+    variable is left to be stored anew), the loop as the fix (the call's arguments after the
+    field, or in place of a string it passed for it)."""
     assert isinstance(node.value, ast.Call)
     func = node.value.func
     method = f"{symbol.rsplit('.', 1)[0]}.{node.attr}"
@@ -203,6 +204,10 @@ def _for_each(node: ast.Attribute, symbol: str, owner: str, lines: list[str],
     return hint + f"({one}.{first[0]}, ...)`", api.card(method), fix
 
 
+def _calls(node: ast.expr, method: str) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method
+
+
 def _loop(node: ast.Attribute, a: ast.arguments, lines: list[str], receiver: str, selected: str, one: str,
           field: str) -> tuple[int, str, str] | None:  # fmt: skip
     line = lines[node.lineno - 1] if 0 < node.lineno <= len(lines) else ""
@@ -210,7 +215,9 @@ def _loop(node: ast.Attribute, a: ast.arguments, lines: list[str], receiver: str
         stmt = ast.parse(line.strip()).body
     except SyntaxError:
         return None
-    call = stmt[0].value if len(stmt) == 1 and isinstance(stmt[0], ast.Expr) else None
+    call = stmt[0].value if len(stmt) == 1 and isinstance(stmt[0], (ast.Expr, ast.Assign)) else None
+    while isinstance(call, (ast.Call, ast.Attribute)) and not _calls(call, node.attr):
+        call = call.func if isinstance(call, ast.Call) else call.value  # `.store('n')` made up after it
     func = call.func if isinstance(call, ast.Call) else None
     same = ast.unparse(ast.parse(selected, mode="eval").body)
     if not (isinstance(func, ast.Attribute) and func.attr == node.attr and ast.unparse(func.value) == same):
