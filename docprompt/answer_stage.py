@@ -166,7 +166,7 @@ class Stage:
             from .verify.pygroups import ungrouped_calls
             from .verify.pykinds import documented_keys, measured_numbers
             from .verify.pymeant import copied_fields, meant_field, meant_member, meant_truth
-            from .verify.pyrepeats import uneven_calls
+            from .verify.pyrepeats import uneven_calls, unfiltered_calls
             from .verify.pyreturns import asked_fields, unasked_field
             from .verify.pyseparators import unnamed_separators
             from .verify.pyshapes import shaped_values
@@ -206,6 +206,7 @@ class Stage:
                 )
                 if symbols is not None:
                     report.issues += unused_package(code, self.request, symbols, self.namespace or {})
+                    report.issues += unfiltered_calls(code, self.request, symbols, self.namespace or {})
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)

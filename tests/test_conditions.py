@@ -350,3 +350,20 @@ def test_code_that_uses_nothing_of_the_package_the_request_names_is_told(books):
     assert unused_package("import books\nn = len(books.query(text))", ask, api, {}) == []
     assert unused_package("n = len(home.search('year<1950'))", ask, api, HOME) == []
     assert unused_package("n = len(text.splitlines())", "Count the lines of `text` into `n`.", api, {}) == []
+
+
+def test_the_request_s_filter_given_to_one_call_goes_to_the_others_that_take_it(books):
+    """The code knows which books the task is about (it searched them) and weighs them all."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyrepeats import unfiltered_calls
+
+    api = IndexSymbols(books)
+    ask = "Weigh the books of `home` in the attic; store how many there are in `n` and the weight in `w`."
+    code = "n = len(home.search('room=attic'))\nw = home.weigh()"
+    (issue,) = unfiltered_calls(code, ask, api, HOME)
+    assert issue.fix == (2, "w = home.weigh()", "w = home.weigh(where='room=attic')")
+    both = "n = len(home.search('room=attic'))\nw = home.weigh(where='room=attic')"
+    assert unfiltered_calls(both, ask, api, HOME) == []
+    assert unfiltered_calls("w = home.weigh()", ask, api, HOME) == []  # the code never selected them
+    whole = "Count the books of `home` in the attic into `n`, and weigh the whole catalogue into `w`."
+    assert unfiltered_calls(code, whole, api, HOME) == []

@@ -272,7 +272,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.pyextremes import first_for_extreme
     from docprompt.verify.pygroups import ungrouped_calls
     from docprompt.verify.pymeant import copied_fields, meant_field, meant_truth
-    from docprompt.verify.pyrepeats import uneven_calls
+    from docprompt.verify.pyrepeats import uneven_calls, unfiltered_calls
     from docprompt.verify.pyseparators import unnamed_separators
     from docprompt.verify.pyshapes import shaped_values
     from docprompt.verify.pyvalues import meant_values
@@ -296,6 +296,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += copied_fields(t.solution, api, namespace) + called_classes(t.solution, api)
             issues += asked_fractions(t.solution, t.request, api, namespace)
             issues += uneven_calls(t.solution, t.request, api)
+            issues += unfiltered_calls(t.solution, t.request, api, namespace)
             issues += first_for_extreme(t.solution, t.request, api, namespace)
             issues += undone_actions(t.solution, t.request, api, namespace)
             issues += unused_package(t.solution, t.request, api, namespace)

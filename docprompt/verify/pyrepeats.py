@@ -1,5 +1,7 @@
-"""Calls of one documented function that should agree: a number the request gives passed to one
-of them and left out of another."""
+"""Calls that should agree: a number the request gives passed to one call of a function and left
+out of another; the request's filter passed to one call and left out of another call over the same
+things that takes it (``bank.sift('keep=chill')`` counted, ``export_table(bank, 'chill.csv')``
+written whole)."""
 
 from __future__ import annotations
 
@@ -35,4 +37,43 @@ def uneven_calls(code: str, request: str, api) -> list[Issue]:
                 message += "which another passes: pass it too"
                 issues.append(Issue("unused-value", value, message, line=call.lineno,
                                     fix=keyword_fix(call, lines, param, value)))  # fmt: skip
+    return issues
+
+
+_WHOLE = re.compile(r"\b(?:whole|entire|every\w*|all (?:the |of )?\w+ of)\b", re.I)
+
+
+def unfiltered_calls(code: str, request: str, api, namespace) -> list[Issue]:
+    """Issues for the calls that take the filter the request's conditions make and are not given
+    it, where the code passes it to another call (it knows which things the task is about) and
+    the request does not say "the whole" or "every"."""
+    from ..conditions import request_filter
+    from .pyexpr import keyword_fix
+    from .pyfilters import languages
+
+    tree = package_tree(code, api)
+    if tree is None or _WHOLE.search(request):
+        return []
+    found = request_filter(request, api, namespace)
+    if found is None:
+        return []
+    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    if found.text not in strings:
+        return []
+    lang = languages(api).get((found.symbol, found.param))
+    lines, issues = code.splitlines(), []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        symbol = one_symbol(call, api)
+        a = api.signature(symbol) if symbol else None
+        if a is None:
+            continue
+        positional = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")]
+        for (s, param), other in languages(api).items():
+            by_place = param in positional and positional.index(param) < len(call.args)
+            if s != symbol or other is not lang or by_place or any(k.arg == param for k in call.keywords):
+                continue
+            message = f"the task is about the {found.noun} `{found.text}` selects: "
+            message += f"`{s.rsplit('.', 1)[-1]}` takes it as {param}="
+            issues.append(Issue("unused-value", found.text, message, line=call.lineno, card=api.card(s),
+                                fix=keyword_fix(call, lines, param, repr(found.text))))  # fmt: skip
     return issues
