@@ -159,7 +159,7 @@ class Stage:
                 unused_numbers,
                 unused_words,
             )
-            from .verify.pyactions import undone_actions, unused_package
+            from .verify.pyactions import unadded_objects, undone_actions, unused_package
             from .verify.pyasked import asked_fractions, asked_kinds
             from .verify.pybuilders import called_classes
             from .verify.pyextremes import first_for_extreme
@@ -226,6 +226,7 @@ class Stage:
                 report.issues += first_for_extreme(code, self.request, symbols, self.namespace or {})
                 if self.settings.actions:
                     report.issues += undone_actions(code, self.request, symbols, self.namespace or {})
+                    report.issues += unadded_objects(code, self.request, symbols, self.namespace or {})
                 report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
             report.issues = _one_per_place(report.issues)

@@ -85,6 +85,9 @@ class Catalogue:
         """Lend a book to a friend."""
         return Book("Dune")
 
+    def shelve(self, book: Book) -> None:
+        """Add a book to the catalogue."""
+
     def dust(self, title: str, *, cloth: str = "silk") -> Book:
         """Dust a book, found by its title."""
         return Book(title)
@@ -367,3 +370,18 @@ def test_the_request_s_filter_given_to_one_call_goes_to_the_others_that_take_it(
     assert unfiltered_calls("w = home.weigh()", ask, api, HOME) == []  # the code never selected them
     whole = "Count the books of `home` in the attic into `n`, and weigh the whole catalogue into `w`."
     assert unfiltered_calls(code, whole, api, HOME) == []
+
+
+def test_a_thing_made_and_never_added_where_the_request_says_to_add_it(books):
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyactions import unadded_objects
+
+    api = IndexSymbols(books)
+    ask = "Describe the book Emma by Austen, 1815, and add it to `home`."
+    code = "import books\nnew = books.Book('Emma', author='Austen', year=1815)"
+    (issue,) = unadded_objects(code, ask, api, HOME)
+    assert issue.message == "the task says to add it to `home`: `home.shelve(new)`, not done"
+    assert apply_fixes(code, [issue])[0] == code + "\nhome.shelve(new)"
+    assert unadded_objects(code + "\nhome.shelve(new)", ask, api, HOME) == []
+    assert unadded_objects(code, "Describe the book Emma by Austen, 1815, in `new`.", api, HOME) == []

@@ -82,6 +82,52 @@ def undone_actions(code: str, request: str, api: IndexSymbols, namespace: Mappin
     return issues
 
 
+_INTO = re.compile(r"\b([a-z]+)\s+(?:it|them|the \w+|this \w+)\s+(?:to|into|in)\s+`(\w+)`", re.I)
+
+
+def unadded_objects(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """"Describe a new lot ...; add it to `bank`" answered by code that makes the lot
+    (``new_lot = draft(...).seal()``) and never uses it: the one method of the held variable's
+    class that takes such an object and whose docs begin with the request's verb ("Add a lot to
+    the ledger") is called on it after the line that makes it (``bank.shelve(new_lot)``)."""
+    from .pyexpr import notebook_env, type_of
+
+    tree = package_tree(code, api)
+    said = _INTO.search(request) if tree is not None else None
+    owner = api.locate(namespace.get(said.group(2), "")) if said else None
+    if tree is None or said is None or not owner:
+        return []
+    env, lines, out = notebook_env(namespace, api), code.split("\n"), []
+    env |= {root: ("module", root) for root in api.import_roots if root not in env}
+    imported = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    for name in imported:
+        if len(found := api.named(name)) == 1:  # from seedloft import draft
+            env[name] = ("symbol", found[0])
+    reads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for stmt in tree.body:
+        target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+        if not isinstance(target, ast.Name) or target.id in reads or stmt.lineno != stmt.end_lineno:
+            continue
+        made = type_of(stmt.value, api, env) or ""
+        takers = [d for d in _doers(api, owner, said.group(1).lower()) if _takes(api, d, made)]
+        if not made or len(takers) != 1:
+            continue
+        call = f"{said.group(2)}.{takers[0].rsplit('.', 1)[-1]}({target.id})"
+        old = lines[stmt.lineno - 1]
+        message = f"the task says to {said.group(1).lower()} it to `{said.group(2)}`: `{call}`, not done"
+        out.append(Issue("undone-action", takers[0], message, line=stmt.lineno, card=api.card(takers[0]),
+                         fix=(stmt.lineno, old, f"{old}\n{call}")))  # fmt: skip
+    return out
+
+
+def _takes(api: IndexSymbols, method: str, cls: str) -> bool:
+    """Whether ``method``'s first parameter is annotated with ``cls`` (by its last name)."""
+    a = api.signature(method)
+    first = [x for x in (a.posonlyargs + a.args if a else []) if x.arg not in ("self", "cls")][:1]
+    return bool(first) and first[0].annotation is not None and \
+        ast.unparse(first[0].annotation).rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+
+
 def unused_package(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
     """The request names the package ("in seedloft's text format", "With seedloft, ...") and the
     code uses nothing of it: no import, no documented name, no variable holding one of its objects.
