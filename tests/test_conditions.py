@@ -336,6 +336,8 @@ def test_the_one_with_the_most_of_a_field_is_no_first_of_the_list(books):
     (issue,) = first_for_extreme(code, ask, api, HOME)
     best = "max(home.search('room=attic'), key=lambda book: book.pages)"
     assert issue.fix == (1, code, f"t = {best}.title") and issue.message.endswith(f"the most pages, `{best}`")
+    alias = "shelf = home\nt = shelf.search('room=attic')[0].title"  # a name the code gives `home`
+    assert first_for_extreme(alias, ask, api, HOME)[0].fix is not None
     fewest = first_for_extreme(code, ask.replace("most", "fewest"), api, HOME)[0].fix
     assert fewest is not None and "t = min(" in fewest[2]
     assert first_for_extreme(code, ask.replace("the most pages", "the most dust"), api, HOME) == []

@@ -1143,11 +1143,15 @@ def test_a_truth_the_request_asks_is_the_field_that_says_it_not_that_the_object_
     code = "ok = c.get('Rioja') is not None"
     (issue,) = meant_truth(code, ask, api, ns)
     assert issue.message == (
-        "`c.get('Rioja') is not None` says only that there is one: the task asks `Bottle.drinkable` "
+        "`c.get('Rioja') is not None` does not answer it: the task asks `Bottle.drinkable` "
         "(Whether the wine may still be drunk or sold)"
     )
     assert issue.fix == (1, code, "ok = c.get('Rioja').drinkable")
     assert meant_truth("ok = bool(c.get('Rioja'))", ask, api, ns)[0].fix[2] == issue.fix[2]
+    # a field compared with a class (never equal), on a variable that holds the cellar too
+    against = "cellar = c\nok = cellar.get('Rioja').year != Rack"
+    fix = meant_truth(against, ask, api, ns)[0].fix
+    assert fix is not None and fix[2] == "ok = cellar.get('Rioja').drinkable"
     assert meant_truth(code, "Is the Rioja in `c`? Store True or False in `ok`.", api, ns) == []
     assert meant_truth(code, "Can the Rioja in `c` still be sold? Store it in `ok`.", api, ns) == []
 

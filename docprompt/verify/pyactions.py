@@ -90,19 +90,14 @@ def unadded_objects(code: str, request: str, api: IndexSymbols, namespace: Mappi
     (``new_lot = draft(...).seal()``) and never uses it: the one method of the held variable's
     class that takes such an object and whose docs begin with the request's verb ("Add a lot to
     the ledger") is called on it after the line that makes it (``bank.shelve(new_lot)``)."""
-    from .pyexpr import notebook_env, type_of
+    from .pyexpr import code_env, type_of
 
     tree = package_tree(code, api)
     said = _INTO.search(request) if tree is not None else None
     owner = api.locate(namespace.get(said.group(2), "")) if said else None
     if tree is None or said is None or not owner:
         return []
-    env, lines, out = notebook_env(namespace, api), code.split("\n"), []
-    env |= {root: ("module", root) for root in api.import_roots if root not in env}
-    imported = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
-    for name in imported:
-        if len(found := api.named(name)) == 1:  # from seedloft import draft
-            env[name] = ("symbol", found[0])
+    env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
     reads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     for stmt in tree.body:
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None

@@ -88,3 +88,21 @@ def notebook_env(namespace: Mapping[str, str], api: IndexSymbols, *,
         elif symbol := api.locate(value):
             env[name] = ("instance", symbol)
     return env
+
+
+def code_env(tree: ast.Module, api: IndexSymbols, namespace: Mapping[str, str]) -> dict[str, Binding]:
+    """:func:`notebook_env`, and what the code's own top-level assignments bind a name to where
+    the docs say (``shelf = bank``: a ``Ledger`` too; ``lot = bank.pluck(...)``: an ``Accession``),
+    after the package's modules and the documented names it imports."""
+    env = notebook_env(namespace, api)
+    env |= {root: ("module", root) for root in api.import_roots if root not in env}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            for a in node.names:
+                if len(found := api.named(a.name)) == 1:
+                    env[a.asname or a.name] = ("symbol", found[0])
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            held = type_of(node.value, api, env)
+            if held and isinstance(node.targets[0], ast.Name):
+                env[node.targets[0].id] = ("instance", held)
+    return env

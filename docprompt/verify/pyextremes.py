@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from . import Issue, package_tree, span_fix
 from .api import IndexSymbols
-from .pyexpr import notebook_env, source, type_of
+from .pyexpr import code_env, source, type_of
 
 _MOST = {"most", "best", "largest", "biggest", "heaviest", "highest", "greatest", "longest", "strongest"}
 _LEAST = {"least", "fewest", "smallest", "lightest", "lowest", "worst", "shortest", "weakest"}
@@ -57,7 +57,7 @@ def first_for_extreme(code: str, request: str, api: IndexSymbols,
     ends = [i for c in ".;,?" if (i := request.find(c, said.end())) >= 0]
     clause = request[start : min(ends, default=len(request))]
     pick = "max" if said.group(1).lower() in _MOST else "min"
-    env, lines, out = notebook_env(namespace, api, modules=False), code.splitlines(), []
+    env, lines, out = code_env(tree, api, namespace), code.splitlines(), []
     for node, call in _picked(tree):
         func = call.func
         owner = type_of(func.value, api, env) if isinstance(func, ast.Attribute) else None

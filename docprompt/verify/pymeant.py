@@ -137,22 +137,26 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
 
 def meant_truth(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
     """``ok = bank.pluck("SL-0008") is not None`` for "Can lot SL-0008 still be sent or sown?
-    Store True or False in `ok`": the object exists, which the request did not ask; the one
+    Store True or False in `ok`" (or its field compared with a class, ``.state != LotUnavailable``,
+    never equal): the object exists, which the request did not ask; the one
     field holding True or False whose docs best share the request's words ("usable: Whether the
     lot may be sent or sown") answers it. The fix reads that field."""
     from . import asked_assignments, span_fix
     from .pyasked import asked_kind
-    from .pyexpr import notebook_env, source, type_of
+    from .pyexpr import code_env, source, type_of
     from .pykinds import member_annotation
 
-    env = notebook_env(namespace, api, modules=False)
+    found = asked_assignments(code, request, api)
+    env = code_env(ast.parse(code), api, namespace) if found else {}
     lines, out = code.splitlines(), []
-    for name, node in asked_assignments(code, request, api):
+    for name, node in found:
         value = node.value
         if isinstance(value, ast.Compare) and len(value.ops) == 1 and isinstance(value.ops[0], ast.IsNot):
             seen = value.left if ast.unparse(value.comparators[0]) == "None" else None
         elif isinstance(value, ast.Call) and ast.unparse(value.func) == "bool" and len(value.args) == 1:
             seen = value.args[0]
+        elif _against_a_class(value, api):  # lot.state != LotUnavailable: an exception, never equal
+            seen = value.left.value
         else:
             seen = None
         owner = type_of(seen, api, env) if seen is not None and asked_kind(request, name) == "bool" else None
@@ -166,11 +170,22 @@ def meant_truth(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         short, what = owner.rsplit(".", 1)[-1], _plain(said[meant])
         out.append(Issue(
             "other-field", f"{owner}.{meant}",
-            f"`{ast.unparse(value)}` says only that there is one: the task asks `{short}.{meant}` ({what})",
+            f"`{ast.unparse(value)}` does not answer it: the task asks `{short}.{meant}` ({what})",
             line=node.lineno, card=api.card(f"{owner}.{meant}"),
             fix=span_fix(value, lines, f"{text}.{meant}"),
         ))  # fmt: skip
     return out
+
+
+def _against_a_class(value: ast.expr, api: IndexSymbols) -> bool:
+    """``x.field == Name`` (or ``!=``) where the name is a documented class, not a value of one."""
+    if not isinstance(value, ast.Compare) or len(value.ops) != 1 or not isinstance(value.left, ast.Attribute):
+        return False
+    if not isinstance(value.ops[0], (ast.Eq, ast.NotEq)):
+        return False
+    other = value.comparators[0]
+    name = other.id if isinstance(other, ast.Name) else other.attr if isinstance(other, ast.Attribute) else ""
+    return any(api.is_class(s) for s in api.named(name)) if name and not name.isupper() else False
 
 
 _WRAPS = {"frozenset": "frozenset({{{}}})", "set": "{{{}}}", "list": "[{}]", "tuple": "({},)"}
