@@ -159,7 +159,7 @@ class Stage:
                 unused_numbers,
                 unused_words,
             )
-            from .verify.pyactions import unadded_objects, undone_actions, unused_package
+            from .verify.pyactions import constant_in_loop, unadded_objects, undone_actions, unused_package
             from .verify.pyasked import asked_fractions, asked_kinds
             from .verify.pybuilders import called_classes
             from .verify.pyextremes import first_for_extreme
@@ -227,6 +227,7 @@ class Stage:
                 if self.settings.actions:
                     report.issues += undone_actions(code, self.request, symbols, self.namespace or {})
                     report.issues += unadded_objects(code, self.request, symbols, self.namespace or {})
+                    report.issues += constant_in_loop(code, self.request, symbols, self.namespace or {})
                 report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
             report.issues = _one_per_place(report.issues)

@@ -387,3 +387,16 @@ def test_a_thing_made_and_never_added_where_the_request_says_to_add_it(books):
     assert apply_fixes(code, [issue])[0] == code + "\nhome.shelve(new)"
     assert unadded_objects(code + "\nhome.shelve(new)", ask, api, HOME) == []
     assert unadded_objects(code, "Describe the book Emma by Austen, 1815, in `new`.", api, HOME) == []
+
+
+def test_a_constant_in_a_loop_over_the_things_is_each_one_s_field(books):
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyactions import constant_in_loop
+
+    api = IndexSymbols(books)
+    ask = "Dust every book of `home` in the attic."
+    code = "for b in home.search('room=attic'):\n    home.dust('Emma')"
+    (issue,) = constant_in_loop(code, ask, api, HOME)
+    assert issue.fix == (2, "    home.dust('Emma')", "    home.dust(b.title)")
+    assert constant_in_loop(code, "Dust every book of `home` called 'Emma'.", api, HOME) == []  # the task's
+    assert constant_in_loop("for b in home:\n    home.dust(cloth='wool')", ask, api, HOME) == []

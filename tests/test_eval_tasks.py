@@ -265,7 +265,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.api import IndexSymbols
     from docprompt.verify.failures import unhandled_failures
     from docprompt.verify.given import unused_numbers, unused_words
-    from docprompt.verify.pyactions import unadded_objects, undone_actions, unused_package
+    from docprompt.verify.pyactions import constant_in_loop, unadded_objects, undone_actions, unused_package
     from docprompt.verify.pyasked import asked_fractions
     from docprompt.verify.pybuilders import called_classes
     from docprompt.verify.pycheck import check
@@ -301,6 +301,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += undone_actions(t.solution, t.request, api, namespace)
             issues += unused_package(t.solution, t.request, api, namespace)
             issues += unadded_objects(t.solution, t.request, api, namespace)
+            issues += constant_in_loop(t.solution, t.request, api, namespace)
             issues += ungrouped_calls(t.solution, t.request, api)
             issues += unnamed_separators(t.solution, t.request, api)
             issues += shaped_values(t.solution, t.request, api)

@@ -14,7 +14,7 @@ import ast
 import re
 from collections.abc import Mapping
 
-from . import Issue, package_tree
+from . import Issue, one_symbol, package_tree
 from .api import IndexSymbols
 from .pyvalues import alike
 
@@ -121,6 +121,48 @@ def _takes(api: IndexSymbols, method: str, cls: str) -> bool:
     first = [x for x in (a.posonlyargs + a.args if a else []) if x.arg not in ("self", "cls")][:1]
     return bool(first) and first[0].annotation is not None and \
         ast.unparse(first[0].annotation).rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+
+
+def constant_in_loop(code: str, request: str, api: IndexSymbols,
+                     namespace: Mapping[str, str]) -> list[Issue]:  # fmt: skip
+    """``for lot in bank.sift('tag:red'): bank.dispatch('SL-0001', ...)``: inside a loop over
+    documented things, a string the request does not give passed to a parameter named as a field
+    of the thing (``code``) is that field of each (``lot.code``)."""
+    from . import span_fix
+    from .pyexpr import code_env
+    from .pyvalues import passed_args
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
+    for loop in (n for n in ast.walk(tree) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)):
+        element = _element_of(loop.iter, api, env)
+        fields = api.members(element) if element else set()
+        for call in (n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call)):
+            symbol = one_symbol(call, api)
+            a = api.signature(symbol) if symbol else None
+            for arg, value in passed_args(a, call) if a else []:
+                text = value.value if isinstance(value, ast.Constant) else None
+                if arg.arg in fields and isinstance(text, str) and text not in request:
+                    each = f"{ast.unparse(loop.target)}.{arg.arg}"
+                    message = f"{text!r} is one thing's, the same each time round: pass `{each}`"
+                    out.append(Issue("copied-value", text, message, line=value.lineno,
+                                     fix=span_fix(value, lines, each)))  # fmt: skip
+    return out
+
+
+def _element_of(iterated: ast.expr, api: IndexSymbols, env) -> str:
+    """The documented class of what a loop's iterable yields: a held catalogue's, or a list's."""
+    from ..conditions import element_of
+    from .pyexpr import type_of
+
+    held = type_of(iterated, api, env) if isinstance(iterated, ast.Name) else None
+    if held:
+        return api.iterates(held)
+    func = iterated.func if isinstance(iterated, ast.Call) else None
+    owner = type_of(func.value, api, env) if isinstance(func, ast.Attribute) else None
+    return element_of(api, f"{owner}.{func.attr}") if owner and isinstance(func, ast.Attribute) else ""
 
 
 def unused_package(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
