@@ -164,7 +164,7 @@ class Stage:
             from .verify.pybuilders import called_classes
             from .verify.pyextremes import first_for_extreme
             from .verify.pygroups import ungrouped_calls
-            from .verify.pykinds import documented_keys, measured_numbers
+            from .verify.pykinds import added_objects, documented_keys, measured_numbers
             from .verify.pymeant import copied_fields, meant_field, meant_member, meant_truth
             from .verify.pyrepeats import uneven_calls, unfiltered_calls
             from .verify.pyreturns import asked_fields, unasked_field
@@ -218,6 +218,7 @@ class Stage:
                 report.issues += asked_kinds(code, self.request, symbols, self.namespace or {})
                 report.issues += asked_fractions(code, self.request, symbols, self.namespace or {})
                 report.issues += measured_numbers(code, symbols, self.namespace or {})
+                report.issues += added_objects(code, symbols, self.namespace or {})
                 report.issues += documented_keys(code, symbols, self.namespace or {})
                 report.issues += meant_field(code, self.request, symbols, self.namespace or {})
                 report.issues += meant_truth(code, self.request, symbols, self.namespace or {})

@@ -400,3 +400,16 @@ def test_a_constant_in_a_loop_over_the_things_is_each_one_s_field(books):
     assert issue.fix == (2, "    home.dust('Emma')", "    home.dust(b.title)")
     assert constant_in_loop(code, "Dust every book of `home` called 'Emma'.", api, HOME) == []  # the task's
     assert constant_in_loop("for b in home:\n    home.dust(cloth='wool')", ask, api, HOME) == []
+
+
+def test_an_object_added_to_a_count_is_counted(books):
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pykinds import added_objects
+
+    api = IndexSymbols(books)
+    code = "n = 0\nfor b in home.search('room=attic'):\n    n += home.dust(b.title)"
+    (issue,) = added_objects(code, api, HOME)
+    assert issue.message == "`n += ...` adds a Book to a count: make the call, then count it"
+    assert apply_fixes(code, [issue])[0].endswith("    home.dust(b.title)\n    n += 1")
+    assert added_objects("n = 0\nn += home.weigh()", api, HOME) == []  # a number

@@ -271,6 +271,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.verify.pycheck import check
     from docprompt.verify.pyextremes import first_for_extreme
     from docprompt.verify.pygroups import ungrouped_calls
+    from docprompt.verify.pykinds import added_objects
     from docprompt.verify.pymeant import copied_fields, meant_field, meant_truth
     from docprompt.verify.pyrepeats import uneven_calls, unfiltered_calls
     from docprompt.verify.pyseparators import unnamed_separators
@@ -302,6 +303,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += unused_package(t.solution, t.request, api, namespace)
             issues += unadded_objects(t.solution, t.request, api, namespace)
             issues += constant_in_loop(t.solution, t.request, api, namespace)
+            issues += added_objects(t.solution, api, namespace)
             issues += ungrouped_calls(t.solution, t.request, api)
             issues += unnamed_separators(t.solution, t.request, api)
             issues += shaped_values(t.solution, t.request, api)

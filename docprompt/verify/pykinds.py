@@ -203,3 +203,27 @@ def objects_for_scalars(name: str, params: ast.arguments, node: ast.Call, api: I
         message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {takes}, not {article(got)}"
         out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=api.card(name)))
     return out
+
+
+def added_objects(code: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``n += bank.dispatch(...)``, where ``dispatch`` returns a ``Consignment``: an object added
+    to a count; the fix makes the call, then counts it (``n += 1``)."""
+    from . import package_tree
+    from .pyexpr import code_env, type_of
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
+    for node in (n for n in ast.walk(tree) if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add)):
+        made = type_of(node.value, api, env) if isinstance(node.value, ast.Call) else None
+        line = lines[node.lineno - 1] if node.lineno == node.end_lineno else ""
+        text = source(node.value, lines)
+        if not (made and api.is_class(made) and line and text and isinstance(node.target, ast.Name)):
+            continue
+        at = line[: len(line) - len(line.lstrip())]
+        short = made.rsplit(".", 1)[-1]
+        message = f"`{node.target.id} += ...` adds {article(short)} to a count: make the call, then count it"
+        out.append(Issue("wrong-kind", node.target.id, message, line=node.lineno,
+                         fix=(node.lineno, line, f"{at}{text}\n{at}{node.target.id} += 1")))  # fmt: skip
+    return out
