@@ -47,6 +47,10 @@ class Book:
     room: Room = Room.STUDY
     labels: frozenset[str] = frozenset()
 
+    def age(self, *, now: int) -> int:
+        """Years since it was published."""
+        return now - self.year
+
 
 class Query:
     """A compiled query. Make one with :func:`query`."""
@@ -413,3 +417,20 @@ def test_an_object_added_to_a_count_is_counted(books):
     assert issue.message == "`n += ...` adds a Book to a count: make the call, then count it"
     assert apply_fixes(code, [issue])[0].endswith("    home.dust(b.title)\n    n += 1")
     assert added_objects("n = 0\nn += home.weigh()", api, HOME) == []  # a number
+
+
+def test_values_past_the_positional_parameters_go_to_the_keyword_only_ones_in_order(books):
+    """``home.lend('BK-1', 'Ann')`` for ``lend(mark, *, to)``; on what a call returns too
+    (``home.fetch('BK-1').age(2025)`` for ``Book.age(*, now)``)."""
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.python import verify_python
+
+    def fixes(code):
+        api = IndexSymbols(books)
+        return [i.fix for i in verify_python(code, api, use_import=False, namespace=HOME).issues]
+
+    lent = "b = home.lend('BK-1', 'Ann')"
+    assert fixes(lent)[0] == (1, lent, "b = home.lend('BK-1', to='Ann')")
+    aged = "n = home.fetch('BK-1').age(2025)"
+    assert fixes(aged)[0] == (1, aged, "n = home.fetch('BK-1').age(now=2025)")
+    assert fixes("w = home.weigh('room=attic', 3)")[0] is None  # more values than keywords

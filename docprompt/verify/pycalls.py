@@ -38,6 +38,10 @@ def call_issues(
     if isinstance(node.func, ast.Attribute) and (field := _called_field(node, api, env, lines)):
         return field
     target = dotted(node.func, env)
+    if target is None and isinstance(node.func, ast.Attribute):  # bank.pluck(...).age(2025)
+        owner = type_of(node.func.value, api, env)
+        if owner and api.resolve(f"{owner}.{node.func.attr}"):
+            target = ("instance-attr", f"{owner}.{node.func.attr}")
     if target is not None and target[0] == "instance" and isinstance(node.func, ast.Name):
         return _called_instance(node, target[1], api, lines)
     if target is None or target[0] == "instance":
@@ -99,15 +103,22 @@ def _bind(
     out: list[Issue] = []
     line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
     if len(node.args) > len(positional) and params.vararg is None:
-        # tally('genus') for tally(*, by): one value too many and one keyword it can only be
-        free = [a.arg for a in params.kwonlyargs if a.arg not in {k.arg for k in node.keywords}]
+        # tally('genus') for tally(*, by); dispatch(code, 'Kew', 2, 2025) for dispatch(code, *,
+        # recipient, grams, year): the values too many, in order, to the keywords they can only be
+        given_kw = {k.arg for k in node.keywords}
+        pairs = [(a.arg, d) for a, d in zip(params.kwonlyargs, params.kw_defaults) if a.arg not in given_kw]
+        free, required = [a for a, _ in pairs], [a for a, d in pairs if d is None]
         extra = node.args[len(positional) :]
         fix = None
-        if len(extra) == 1 and len(free) == 1 and extra[0].lineno == node.lineno:
+        named = free[: len(extra)]
+        if extra and len(extra) <= len(free) and set(required) <= set(named) \
+                and all(x.lineno == node.lineno for x in extra):
             raw = line.encode()
-            col = extra[0].col_offset
-            fix = (node.lineno, line, (raw[:col] + f"{free[0]}=".encode() + raw[col:]).decode())
-        hint = f"write `{free[0]}=` before it" if fix else "pass the others by keyword"
+            for x, keyword in sorted(zip(extra, named), key=lambda p: -p[0].col_offset):
+                raw = raw[: x.col_offset] + f"{keyword}=".encode() + raw[x.col_offset :]
+            fix = (node.lineno, line, raw.decode())
+        hint = f"write `{'=`, `'.join(named)}=` before {'it' if len(named) == 1 else 'them'}" if fix \
+            else "pass the others by keyword"
         out.append(
             Issue(
                 "bad-arguments",
