@@ -378,6 +378,13 @@ def test_a_value_written_as_a_word_its_docs_use_is_fixed(jars):
          "first, or use a value the task gives", None),
         # written into, never made
         ("out.csv = count()", "`out` is never defined: assign it first, or use a value the task gives", None),
+        # a loop's own variable, in other letters
+        ("for jar in ['a']:\n    fill(jaar)", "`jaar` is never defined: write `jar`",
+         "for jar in ['a']:\n    fill(jar)"),
+        # added to in a loop, never started
+        ("for j in ['a']:\n    n += count()",
+         "`n` is added to before anything sets it: start it at 0 before the loop",
+         "n = 0\nfor j in ['a']:\n    n += count()"),
     ],
 )  # fmt: skip
 def test_names_read_before_anything_binds_them(jars, code, message, fixed):

@@ -83,7 +83,7 @@ def undefined_names(tree: ast.Module, api: IndexSymbols, lines: list[str], given
             ok = anywhere if id(n) in deferred else bound | inside
             if n.id in seen or n.id in ok or n.id in api.import_roots or api.named(n.id):
                 continue
-            known = sorted(bound - given)
+            known = sorted((bound | inside) - given)  # a loop's own variable too: `lost.code` in `for lot`
             close = [k for k in known if k.casefold() == n.id.casefold()]
             close = close or difflib.get_close_matches(n.id, known, n=1, cutoff=0.8)
             later = n.id in anywhere
@@ -95,5 +95,32 @@ def undefined_names(tree: ast.Module, api: IndexSymbols, lines: list[str], given
                 f": write `{close[0]}`" if close else ": assign it first, or use a value the task gives"
             )
             out.append(Issue("undefined-name", n.id, message, line=n.lineno, fix=fix, suggestions=close))
+        out += _never_started(stmt, bound, lines)
         bound |= bound_names(stmt)
+    return out
+
+
+def _never_started(stmt: ast.stmt, bound: set[str], lines: list[str]) -> list[Issue]:
+    """``n += 1`` inside a loop where nothing set ``n`` before it: the fix starts it at zero (an
+    empty list, an empty string) on a line before the statement."""
+    if isinstance(stmt, ast.AugAssign):
+        return []  # at the top it is read first, and flagged so above
+    sets = [n for n in ast.walk(stmt) if isinstance(n, (ast.Assign, ast.AnnAssign))]
+    plain = {t.id for n in sets for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+             if isinstance(t, ast.Name)}  # fmt: skip
+    out: list[Issue] = []
+    seen: set[str] = set()
+    for node in (n for n in ast.walk(stmt) if isinstance(n, ast.AugAssign)):
+        name = node.target.id if isinstance(node.target, ast.Name) else ""
+        if not name or name in bound | plain | seen or not isinstance(node.op, (ast.Add, ast.Sub)):
+            continue
+        seen.add(name)
+        v = node.value
+        start = "[]" if isinstance(v, (ast.List, ast.ListComp)) else '""' if isinstance(v, ast.JoinedStr) or (
+            isinstance(v, ast.Constant) and isinstance(v.value, str)) else "0"  # fmt: skip
+        old = lines[stmt.lineno - 1] if 0 < stmt.lineno <= len(lines) else ""
+        at = old[: len(old) - len(old.lstrip())]
+        message = f"`{name}` is added to before anything sets it: start it at {start} before the loop"
+        fix = (stmt.lineno, old, f"{at}{name} = {start}\n{old}")
+        out.append(Issue("undefined-name", name, message, line=node.lineno, fix=fix))
     return out
