@@ -1168,7 +1168,7 @@ def test_a_percentage_passed_as_a_fraction_is_fixed(jar_index):
 
 def test_a_quoted_value_or_a_name_the_request_gives_must_be_used(jar_index):
     """ "labelled 'jam'", "from Oaxaca": values the request gives in words; the code holds them
-    (in any case, or a word of them) or the answer left them out. Months, days, the first word
+    (as the task writes it, or a word of them) or the answer left them out. Months, days, the first word
     of a sentence and the API's own names are not values."""
     from docprompt.verify.api import IndexSymbols
     from docprompt.verify.given import unused_words
@@ -1176,7 +1176,10 @@ def test_a_quoted_value_or_a_name_the_request_gives_must_be_used(jar_index):
     api = IndexSymbols(jar_index)
     ask = "On Monday, describe a Jar of plums from Oaxaca labelled 'jam' for May; store it in `j`."
     assert [i.name for i in unused_words("j = jar('plums').close()", ask, api)] == ["jam", "Oaxaca"]
-    assert unused_words("j = jar('plums').labelled('JAM', 'oaxaca').close()", ask, api) == []
+    assert unused_words("j = jar('plums').labelled('jam', 'Oaxaca').close()", ask, api) == []
+    # a value written in other letters is written as the task writes it ('KEW' for "to Kew")
+    (oaxaca,) = unused_words("j = jar('plums').labelled('jam', 'OAXACA').close()", ask, api)
+    assert oaxaca.fix is not None and oaxaca.fix[2] == "j = jar('plums').labelled('jam', 'Oaxaca').close()"
     # the card of the one function whose docs share a stem with the words before the value
     (ripe,) = unused_words("j = jar('plums').close()", "A jar of plums, ripe as 'Soft'; in `j`.", api)
     assert ripe.card.startswith("jars.JarDraft.ripened(") and ripe.message.endswith("(`JarDraft.ripened`?)")

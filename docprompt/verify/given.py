@@ -347,9 +347,21 @@ def unused_words(code: str, request: str, api) -> list[Issue]:
                  and w.casefold() not in documented]  # fmt: skip
     used = _names(tree)
     issues, seen = [], set()
+    strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    lines = code.splitlines()
     for value in said:
         words = re.findall(r"\w+", value.casefold())
-        if value in seen or not words or value.casefold() in held:
+        if value in seen or not words:
+            continue
+        # 'KEW' for "to Kew": the task's value, written in other letters
+        other = [n for n in strings if str(n.value).casefold() == value.casefold() and n.value != value]
+        if other and not any(n.value == value for n in strings):
+            seen.add(value)
+            message = f"the task writes {value!r}: write it so, not {other[0].value!r}"
+            issues.append(Issue("unused-value", value, message, line=other[0].lineno,
+                                fix=span_fix(other[0], lines, repr(value))))  # fmt: skip
+            continue
+        if value.casefold() in held:
             continue
         if any(w in held for w in words if len(w) >= 3):
             continue
