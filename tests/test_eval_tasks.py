@@ -264,7 +264,7 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
     from docprompt.verify.failures import unhandled_failures
-    from docprompt.verify.given import unused_numbers, unused_words
+    from docprompt.verify.given import handwritten_values, unused_numbers, unused_words
     from docprompt.verify.pyactions import constant_in_loop, unadded_objects, undone_actions, unused_package
     from docprompt.verify.pyasked import asked_fractions
     from docprompt.verify.pybuilders import called_classes
@@ -297,6 +297,7 @@ def test_every_reference_solution_verifies_clean(every_task):
             issues += copied_fields(t.solution, api, namespace) + called_classes(t.solution, api)
             issues += asked_fractions(t.solution, t.request, api, namespace)
             issues += uneven_calls(t.solution, t.request, api)
+            issues += handwritten_values(t.solution, t.request, api)
             issues += unfiltered_calls(t.solution, t.request, api, namespace)
             issues += first_for_extreme(t.solution, t.request, api, namespace)
             issues += undone_actions(t.solution, t.request, api, namespace)
