@@ -323,7 +323,9 @@ def test_every_reference_solution_verifies_clean(every_task):
     # the same for what a call returns (``pluck`` -> Accession), not only for a variable
     made_up_too = "import seedloft\nbank = seedloft.starter_ledger()\ntemp = bank.pluck('SL-0006').celsius\n"
     (returned,) = check(made_up_too, api)
-    assert returned.name == "seedloft.Accession.celsius" and "its members are: age, but" in returned.message
+    # ... where one field's class has it: that field's (the lot's `keeping`, a Keeping, has `celsius`)
+    assert returned.name == "seedloft.Accession.celsius" and returned.fix is not None
+    assert returned.fix[2] == "temp = bank.pluck('SL-0006').keeping.celsius"
     assert check(made_up_too.replace("celsius", "keeping.celsius"), api) == []
     # a documented field or property called as a method: the fix reads it
     from docprompt.repair import apply_fixes

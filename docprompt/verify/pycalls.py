@@ -322,6 +322,8 @@ def _missing_member(
         close = [copier]
     if not close and called and (as_function := _as_function(owner, attr, node, api, lines)):
         return [as_function]
+    if not close and (through := _through_field(owner, attr, api)):  # lot.celsius: lot.keeping.celsius
+        close = [f"{through}.{attr}"]
     enum = any(enum_value(api, f"{owner}.{m}") for m in members)
     if not close and not called and not (enum and attr.isupper()):
         return []  # an attribute the docs do not list may still be set by the constructor
@@ -344,6 +346,20 @@ def _missing_member(
             suggestions=close,
         )
     ]
+
+
+def _through_field(owner: str, attr: str, api: IndexSymbols) -> str:
+    """The one field of ``owner`` whose documented class has ``attr`` (``keeping``, a ``Keeping``,
+    for ``lot.celsius``); '' when none or several."""
+    from .pykinds import annotated_class, member_annotation
+
+    found = []
+    for field in api.members(owner):
+        held = member_annotation(api, f"{owner}.{field}").split("|")[0].strip()
+        cls = annotated_class(api, held) if held else ""
+        if cls and api.resolve(f"{cls}.{attr}"):
+            found.append(field)
+    return found[0] if len(found) == 1 else ""
 
 
 def _as_function(owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str]) -> Issue | None:
