@@ -182,11 +182,12 @@ class Stage:
             )
 
             # the variables the request gives exist (type unknown): never "imported" by a fix
-            held = {v: "" for v in given_variables(self.request)} | dict(self.namespace or {})
+            ns = self.namespace or {}
+            held = {v: "" for v in given_variables(self.request)} | dict(ns)
             report = self.dp.verify(code, "python", variables=requested_variables(self.request),
                                     namespace=held)  # fmt: skip
             flagged = {i.name for i in report.issues if i.kind == "replaced-input"}
-            inputs = overwritten_inputs(code, self.request, held=self.namespace or {})
+            inputs = overwritten_inputs(code, self.request, held=ns)
             report.issues += [i for i in inputs if i.name not in flagged]
             symbols = getattr(self.dp.verifier("python"), "symbols", None)
             if self.settings.copied_values:
@@ -205,30 +206,30 @@ class Stage:
                     + uneven_calls(code, self.request, symbols)
                 )
                 if symbols is not None:
-                    report.issues += unused_package(code, self.request, symbols, self.namespace or {})
-                    report.issues += unfiltered_calls(code, self.request, symbols, self.namespace or {})
+                    report.issues += unused_package(code, self.request, symbols, ns)
+                    report.issues += unfiltered_calls(code, self.request, symbols, ns)
             if self.settings.meant_members and symbols is not None:
                 report.issues += meant_members(code, self.request, symbols)
                 report.issues += unused_meanings(code, self.request, symbols)
                 report.issues += meant_values(code, self.request, symbols)
                 report.issues += ungrouped_calls(code, self.request, symbols)
             if symbols is not None:
-                report.issues += unasked_field(code, self.request, symbols, self.namespace or {})
-                report.issues += asked_fields(code, self.request, symbols, self.namespace or {})
-                report.issues += asked_kinds(code, self.request, symbols, self.namespace or {})
-                report.issues += asked_fractions(code, self.request, symbols, self.namespace or {})
-                report.issues += measured_numbers(code, symbols, self.namespace or {})
-                report.issues += added_objects(code, symbols, self.namespace or {})
-                report.issues += documented_keys(code, symbols, self.namespace or {})
-                report.issues += meant_field(code, self.request, symbols, self.namespace or {})
-                report.issues += meant_truth(code, self.request, symbols, self.namespace or {})
-                report.issues += copied_fields(code, symbols, self.namespace or {})
+                report.issues += unasked_field(code, self.request, symbols, ns)
+                report.issues += asked_fields(code, self.request, symbols, ns)
+                report.issues += asked_kinds(code, self.request, symbols, ns)
+                report.issues += asked_fractions(code, self.request, symbols, ns)
+                report.issues += measured_numbers(code, symbols, ns)
+                report.issues += added_objects(code, symbols, ns)
+                report.issues += documented_keys(code, symbols, ns)
+                report.issues += meant_field(code, self.request, symbols, ns)
+                report.issues += meant_truth(code, self.request, symbols, ns)
+                report.issues += copied_fields(code, symbols, ns)
                 report.issues += called_classes(code, symbols)
-                report.issues += first_for_extreme(code, self.request, symbols, self.namespace or {})
+                report.issues += first_for_extreme(code, self.request, symbols, ns)
                 if self.settings.actions:
-                    report.issues += undone_actions(code, self.request, symbols, self.namespace or {})
-                    report.issues += unadded_objects(code, self.request, symbols, self.namespace or {})
-                    report.issues += constant_in_loop(code, self.request, symbols, self.namespace or {})
+                    report.issues += undone_actions(code, self.request, symbols, ns)
+                    report.issues += unadded_objects(code, self.request, symbols, ns)
+                    report.issues += constant_in_loop(code, self.request, symbols, ns)
                 report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
             report.issues = _one_per_place(report.issues)

@@ -58,15 +58,13 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
 _INSTEAD = re.compile(r"\b(?:take|use|pick|get|read|load|open|try)\b([^.;]*?)\binstead\b", re.I)
 
 
-def _shape(text: str) -> str:
-    return re.sub(r"[a-z]", "a", re.sub(r"[A-Z]", "A", re.sub(r"\d", "9", text)))
-
-
 def _fallback(tree: ast.Module, code: str, rest: str, exc: str, api) -> tuple[int, str, str] | None:
     """"if the bank has no such lot, take lot SL-0001 instead" after ``lot = bank.pluck('SL-0999')``:
     the statement again with the value the request gives in place of the one that failed, in the
     ``except`` of a ``try`` around it. Only for a one-line top-level statement that passes one
     string of the same shape (letters, digits) as that value."""
+    from .pyshapes import shape
+
     instead = _INSTEAD.search(rest)
     words = re.findall(r"[\w./:-]+", instead.group(1)) if instead else []
     values = [w for w in words if any(c.isdigit() or c in "./" for c in w)]  # a code, a file name
@@ -77,7 +75,7 @@ def _fallback(tree: ast.Module, code: str, rest: str, exc: str, api) -> tuple[in
         calls = [n for n in ast.walk(stmt) if isinstance(n, ast.Call) and exc in _raises(api, n)]
         strings = [a for c in calls for a in c.args if isinstance(a, ast.Constant) and type(a.value) is str]
         old = lines[stmt.lineno - 1]
-        if len(strings) != 1 or _shape(str(strings[0].value)) != _shape(values[0]) or old[:1].isspace():
+        if len(strings) != 1 or shape(strings[0].value) != shape(values[0]) or old[:1].isspace():
             continue
         again = span_fix(strings[0], lines, repr(values[0]))
         if again is None or strings[0].value == values[0]:

@@ -129,6 +129,7 @@ def constant_in_loop(code: str, request: str, api: IndexSymbols,
     documented things, a string the request does not give passed to a parameter named as a field
     of the thing (``code``) is that field of each (``lot.code``)."""
     from . import span_fix
+    from .pycontainers import element_class
     from .pyexpr import code_env
     from .pyvalues import passed_args
 
@@ -137,7 +138,7 @@ def constant_in_loop(code: str, request: str, api: IndexSymbols,
         return []
     env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
     for loop in (n for n in ast.walk(tree) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)):
-        element = _element_of(loop.iter, api, env)
+        element = element_class(loop.iter, api, env)
         fields = api.members(element) if element else set()
         for call in (n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call)):
             symbol = one_symbol(call, api)
@@ -150,19 +151,6 @@ def constant_in_loop(code: str, request: str, api: IndexSymbols,
                     out.append(Issue("copied-value", text, message, line=value.lineno,
                                      fix=span_fix(value, lines, each)))  # fmt: skip
     return out
-
-
-def _element_of(iterated: ast.expr, api: IndexSymbols, env) -> str:
-    """The documented class of what a loop's iterable yields: a held catalogue's, or a list's."""
-    from ..conditions import element_of
-    from .pyexpr import type_of
-
-    held = type_of(iterated, api, env) if isinstance(iterated, ast.Name) else None
-    if held:
-        return api.iterates(held)
-    func = iterated.func if isinstance(iterated, ast.Call) else None
-    owner = type_of(func.value, api, env) if isinstance(func, ast.Attribute) else None
-    return element_of(api, f"{owner}.{func.attr}") if owner and isinstance(func, ast.Attribute) else ""
 
 
 def unused_package(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:

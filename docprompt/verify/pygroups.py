@@ -56,7 +56,7 @@ def ungrouped_calls(code: str, request: str, api) -> list[Issue]:
     """Issues for the calls of a documented function whose parameter chooses among listed values
     (``by: one of ``keeping``, ...``) that pass another value than the one the request's groups
     name (or leave a default that is not it)."""
-    from .pyvalues import _one_of
+    from .pyvalues import _one_of, defaults_of, passed_args
 
     grouped = " ".join(m.group(1) for m in _GROUPED.finditer(re.sub(r"`[^`]*`", " ", request)))
     tree = package_tree(code, api) if grouped.strip() else None
@@ -69,15 +69,11 @@ def ungrouped_calls(code: str, request: str, api) -> list[Issue]:
         if a is None or symbol is None:
             continue
         owner = symbol.rsplit(".", 1)[0] if api.kind(symbol) == "method" else ""
-        defaults = dict(zip([x.arg for x in a.args][::-1], a.defaults[::-1]))
-        defaults |= {x.arg: d for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None}
-        positional = [x.arg for x in a.args if x.arg not in ("self", "cls")]
-        for param in positional + [x.arg for x in a.kwonlyargs]:
+        given = defaults_of(a) | {arg.arg: v for arg, v in passed_args(a, call)}
+        for param in [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]:
             choices = _one_of(api, symbol, param)
             meant = _meant(api, owner, choices, grouped) if choices else ""
-            passed = next((k.value for k in call.keywords if k.arg == param), defaults.get(param))
-            if param in positional and positional.index(param) < len(call.args):
-                passed = call.args[positional.index(param)]
+            passed = given.get(param)
             if not meant or not isinstance(passed, ast.Constant) or passed.value == meant:
                 continue
             fix = keyword_fix(call, lines, param, repr(meant))

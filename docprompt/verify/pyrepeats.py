@@ -50,6 +50,7 @@ def unfiltered_calls(code: str, request: str, api, namespace) -> list[Issue]:
     from ..conditions import request_filter
     from .pyexpr import keyword_fix
     from .pyfilters import languages
+    from .pyvalues import passed_args
 
     tree = package_tree(code, api)
     if tree is None or _WHOLE.search(request):
@@ -67,10 +68,9 @@ def unfiltered_calls(code: str, request: str, api, namespace) -> list[Issue]:
         a = api.signature(symbol) if symbol else None
         if a is None:
             continue
-        positional = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")]
+        passed = {arg.arg for arg, _ in passed_args(a, call)}
         for (s, param), other in languages(api).items():
-            by_place = param in positional and positional.index(param) < len(call.args)
-            if s != symbol or other is not lang or by_place or any(k.arg == param for k in call.keywords):
+            if s != symbol or other is not lang or param in passed:
                 continue
             message = f"the task is about the {found.noun} `{found.text}` selects: "
             message += f"`{s.rsplit('.', 1)[-1]}` takes it as {param}="

@@ -9,6 +9,7 @@ import re
 
 from . import Issue, one_symbol, package_tree, span_fix
 from .pyexpr import keyword_fix
+from .pyvalues import defaults_of, passed_args
 
 _NAMED = re.compile(
     r"\b(tab|semicolon|pipe|colon|comma|space|whitespace)[- ](?:separated|delimited)\b|\b(tsv)\b", re.I
@@ -18,23 +19,19 @@ _CHARS = {"tab": "\t", "tsv": "\t", "semicolon": ";", "pipe": "|", "colon": ":",
 _PARAM = re.compile(r"sep|separator|delim|delimiter|field_?sep")
 
 
-def _separator_param(api, symbol: str) -> tuple[str, int, object] | None:
-    """(name, position, default) of the parameter that takes the column separator: so named,
-    or the one the docs' line for it calls a separator or delimiter; None when none or several."""
+def _separator_param(api, symbol: str) -> tuple[str, object] | None:
+    """(name, default) of the parameter that takes the column separator: so named, or the one
+    the docs' line for it calls a separator or delimiter; None when none or several."""
     a = api.signature(symbol)
     if a is None:
         return None
-    positional = [x.arg for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")]
-    defaults = dict(zip([x.arg for x in a.posonlyargs + a.args][::-1], a.defaults[::-1]))
-    defaults |= {x.arg: d for x, d in zip(a.kwonlyargs, a.kw_defaults)}
-    doc = api.doc(symbol)
+    defaults, doc = defaults_of(a), api.doc(symbol)
     found = []
-    for name in positional + [x.arg for x in a.kwonlyargs]:
-        described = re.search(rf"^\s*{re.escape(name)}\b[^\n]*\b(?:separat|delimit)", doc, re.I | re.M)
-        if _PARAM.fullmatch(name) or described:
-            default = defaults.get(name)
-            value = default.value if isinstance(default, ast.Constant) else None
-            found.append((name, positional.index(name) if name in positional else -1, value))
+    for arg in a.posonlyargs + a.args + a.kwonlyargs:
+        described = re.search(rf"^\s*{re.escape(arg.arg)}\b[^\n]*\b(?:separat|delimit)", doc, re.I | re.M)
+        if _PARAM.fullmatch(arg.arg) or described:
+            default = defaults.get(arg.arg)
+            found.append((arg.arg, default.value if isinstance(default, ast.Constant) else None))
     return found[0] if len(found) == 1 else None
 
 
@@ -53,11 +50,8 @@ def unnamed_separators(code: str, request: str, api) -> list[Issue]:
         param = _separator_param(api, symbol) if symbol else None
         if param is None:
             continue
-        name, at, default = param
-        given = [k.value for k in call.keywords if k.arg == name]
-        if not given and 0 <= at < len(call.args):  # positions counted without self
-            given = [call.args[at]]
-        passed = given[0] if given else None
+        name, default = param
+        passed = {arg.arg: v for arg, v in passed_args(api.signature(symbol), call)}.get(name)
         if passed is not None and not isinstance(passed, ast.Constant):
             continue  # a variable: the code may know better
         if (passed.value if isinstance(passed, ast.Constant) else default) == want:

@@ -70,6 +70,13 @@ def passed_args(params: ast.arguments, node: ast.Call) -> list[tuple[ast.arg, as
     return passed + [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
 
 
+def defaults_of(params: ast.arguments) -> dict[str, ast.expr]:
+    """parameter -> its default, for each parameter that has one."""
+    positional = params.posonlyargs + params.args
+    found = {a.arg: d for a, d in zip(positional[len(positional) - len(params.defaults) :], params.defaults)}
+    return found | {a.arg: d for a, d in zip(params.kwonlyargs, params.kw_defaults) if d is not None}
+
+
 def article(what: str) -> str:
     """``an Accession``, ``a `str```: the article the word (quoted or not) takes."""
     return ("an " if what.lstrip("`")[:1].upper() in "AEIOU" else "a ") + what
