@@ -65,12 +65,13 @@ class Stage:
                 runs = [typed_as[c.name].split()[0] for c in candidates]
                 self.command = {"draft": draft, "candidates": [c.name for c in candidates], "chosen": name,
                                 "runs": runs}  # fmt: skip
-                # the draft answers when nothing usable is written, even for another command:
-                # a checked command line beats an empty answer (1 of 400 tldr rows)
-                self.fallback = draft if command_of(draft) else ""
-                self.draft = self.fallback if s.draft_sample and command_of(draft) == name else ""
-                shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
                 typed = typed_as.get(name, name)  # the chosen one is a candidate (or '' for none)
+                # when nothing usable is written, the draft answers (even for another command),
+                # else the chosen command as typed, its required operands added by the checks: a
+                # checked command line beats an empty answer (1 of 400 tldr rows each time)
+                self.fallback = draft if command_of(draft) else typed
+                self.draft = draft if s.draft_sample and command_of(draft) == name else ""
+                shown = [h for c in candidates if c.name == name for h in c.hits[:1]] + ctx.hits
                 return cf.messages(request, ctx, typed), fence + typed, shown
         if self.language == "python" and docs:
             from .python_answer import PythonPrompt, api_style
@@ -358,7 +359,7 @@ class Stage:
         t = self._tick("generate_s", t)
         best = pick(samples, self.language)
         if best.problem and best.problem != "truncated" and self.fallback:
-            # Nothing usable was written; the draft named the chosen command and is well formed.
+            # Nothing usable was written: the draft or the chosen command, both well formed.
             code, problem = self._extract(self.fallback, "")
             if not problem:
                 best = self._fix(Sample(code, self.fallback, None, self._check(code)))

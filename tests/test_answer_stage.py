@@ -220,6 +220,15 @@ def test_when_nothing_usable_is_written_the_draft_of_the_chosen_command_answers(
     assert answer.code == "df -h" and answer.problem is None
 
 
+def test_with_no_draft_and_nothing_usable_written_the_chosen_command_answers(shell_index):
+    """The default (no draft): every sample malformed leaves the chosen command as typed, never an
+    empty answer (``f3read``, 1 of 400 tldr rows: three replies that began ``[``)."""
+    model = Model("[1] du(1)", "[2]", "• du", choices=["du"])
+    answer = DocPrompt(shell_index, generator=model, choice="model", samples=3).ask("how big is this folder")
+    assert [s["problem"] is not None for s in answer.samples] == [True, True, True]
+    assert answer.code == "du" and answer.problem is None and answer.command["chosen"] == "du"
+
+
 def test_a_subcommand_page_is_written_as_it_is_typed():
     from docprompt.bash_answer import invocation
 
