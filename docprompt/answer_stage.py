@@ -152,35 +152,10 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
-            from .verify.failures import unhandled_failures
-            from .verify.given import (
-                copied_numbers,
-                copied_slices,
-                handwritten_values,
-                unused_numbers,
-                unused_words,
-            )
-            from .verify.pyactions import constant_in_loop, unadded_objects, undone_actions, unused_package
-            from .verify.pyasked import asked_fractions, asked_kinds
-            from .verify.pybuilders import called_classes
-            from .verify.pyextremes import first_for_extreme
-            from .verify.pygroups import ungrouped_calls
-            from .verify.pykinds import added_objects, documented_keys, measured_numbers
-            from .verify.pymeant import copied_fields, meant_field, meant_member, meant_truth
-            from .verify.pyrepeats import uneven_calls, unfiltered_calls
-            from .verify.pyreturns import asked_fields, unasked_field
-            from .verify.pyseparators import unnamed_separators
-            from .verify.pyshapes import shaped_values
-            from .verify.pyvalues import meant_values
-            from .verify.request import (
-                copied_values,
-                given_variables,
-                meant_members,
-                overwritten_inputs,
-                requested_variables,
-                unused_inputs,
-                unused_meanings,
-            )
+            from .verify.pymeant import meant_member
+            from .verify.pytask import Answer as Asked
+            from .verify.pytask import task_issues
+            from .verify.request import given_variables, overwritten_inputs, requested_variables
 
             # the variables the request gives exist (type unknown): never "imported" by a fix
             ns = self.namespace or {}
@@ -191,47 +166,9 @@ class Stage:
             inputs = overwritten_inputs(code, self.request, held=ns)
             report.issues += [i for i in inputs if i.name not in flagged]
             symbols = getattr(self.dp.verifier("python"), "symbols", None)
-            if self.settings.copied_values:
-                report.issues += copied_values(code, self.request, self.examples)
-                report.issues += copied_numbers(code, self.request, symbols)
-                report.issues += copied_slices(code, self.request, symbols)
-            if self.settings.handwritten_values:
-                report.issues += handwritten_values(code, self.request, symbols)
-            if self.settings.unused_inputs:
-                report.issues += (
-                    unused_inputs(code, self.request, self.namespace, symbols)
-                    + unused_numbers(code, self.request, symbols)
-                    + unused_words(code, self.request, symbols)
-                    + unhandled_failures(code, self.request, symbols)
-                    + unnamed_separators(code, self.request, symbols)
-                    + uneven_calls(code, self.request, symbols)
-                )
-                if symbols is not None:
-                    report.issues += unused_package(code, self.request, symbols, ns)
-                    report.issues += unfiltered_calls(code, self.request, symbols, ns)
-            if self.settings.meant_members and symbols is not None:
-                report.issues += meant_members(code, self.request, symbols)
-                report.issues += unused_meanings(code, self.request, symbols)
-                report.issues += meant_values(code, self.request, symbols)
-                report.issues += ungrouped_calls(code, self.request, symbols)
+            asked = Asked(code, self.request, symbols, ns, self.examples)
+            report.issues += task_issues(asked, self.settings)
             if symbols is not None:
-                report.issues += unasked_field(code, self.request, symbols, ns)
-                report.issues += asked_fields(code, self.request, symbols, ns)
-                report.issues += asked_kinds(code, self.request, symbols, ns)
-                report.issues += asked_fractions(code, self.request, symbols, ns)
-                report.issues += measured_numbers(code, symbols, ns)
-                report.issues += added_objects(code, symbols, ns)
-                report.issues += documented_keys(code, symbols, ns)
-                report.issues += meant_field(code, self.request, symbols, ns)
-                report.issues += meant_truth(code, self.request, symbols, ns)
-                report.issues += copied_fields(code, symbols, ns)
-                report.issues += called_classes(code, symbols)
-                report.issues += first_for_extreme(code, self.request, symbols, ns)
-                if self.settings.actions:
-                    report.issues += undone_actions(code, self.request, symbols, ns)
-                    report.issues += unadded_objects(code, self.request, symbols, ns)
-                    report.issues += constant_in_loop(code, self.request, symbols, ns)
-                report.issues += shaped_values(code, self.request, symbols)
                 report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
             report.issues = _one_per_place(report.issues)
         else:

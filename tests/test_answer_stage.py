@@ -1196,6 +1196,38 @@ def test_a_quoted_value_or_a_name_the_request_gives_must_be_used(jar_index):
     assert unused_words("j = 1", ask, api) == []
 
 
+def test_a_word_of_the_request_respelled_in_the_code_is_written_as_the_request_writes_it(jar_index):
+    """``'moldy'`` for "because it is mouldy": the package keeps what it is given, so the word
+    is written as the task writes it; a documented word, a string the request holds, or one
+    near two of its words stays."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyspelling import respelled_words
+
+    api = IndexSymbols(jar_index)
+    ask = "Describe a jar of plums labelled as mouldy and Colour; store it in `j`."
+    code = "from jars import jar\nj = jar('plums').labelled('moldy', 'Color').close()\n"
+    found = respelled_words(code, ask, api)
+    assert [i.name for i in found] == ["mouldy", "Colour"]
+    once = apply_fixes(code, found)[0]  # one fix a line a round, as the answer stage applies them
+    fixed = "from jars import jar\nj = jar('plums').labelled('mouldy', 'Colour').close()\n"
+    assert apply_fixes(once, respelled_words(once, ask, api))[0] == fixed
+    mould = "from jars import jar\nj = jar('plums').labelled('mould').close()\n"
+    assert respelled_words(mould, ask, api) == []  # a part of the request's word
+    preserved = "Describe a jar of plums labelled preserved; store it in `j`."
+    documented = "from jars import jar\nj = jar('plums').labelled('preserves').close()\n"
+    assert respelled_words(documented, preserved, api) == []  # the docs' word ("Jars of preserves")
+    near_two = "Describe a jar labelled as mouldy or moody; store it in `j`."
+    moldy = "from jars import jar\nj = jar('x').labelled('moldy').close()\n"
+    assert respelled_words(moldy, near_two, api) == []
+    # a word inside a longer string; an f-string is left alone
+    sent = "Describe a jar of plums for the Harbour Seed Library; store it in `j`."
+    harbor = "import jars\nj = jars.jar('x').labelled('Harbor Seed Library')\n"
+    (harbour,) = respelled_words(harbor, sent, api)
+    assert harbour.fix is not None and harbour.fix[2] == "j = jars.jar('x').labelled('Harbour Seed Library')"
+    assert respelled_words("import jars\nj = jars.jar('x').labelled(f'Harbor {1}')\n", sent, api) == []
+
+
 def test_an_input_replaced_by_a_new_instance_under_another_name_is_fixed(jar_index):
     """ "shelve it on `j`" answered with a jar of the code's own (``mine = jar(...).close()``, a
     ``Jar`` like the notebook's ``j``): the fix makes that name the input."""

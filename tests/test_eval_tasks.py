@@ -263,21 +263,9 @@ def test_every_reference_solution_verifies_clean(every_task):
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
-    from docprompt.verify.failures import unhandled_failures
-    from docprompt.verify.given import handwritten_values, unused_numbers, unused_words
-    from docprompt.verify.pyactions import constant_in_loop, unadded_objects, undone_actions, unused_package
-    from docprompt.verify.pyasked import asked_fractions
-    from docprompt.verify.pybuilders import called_classes
     from docprompt.verify.pycheck import check
-    from docprompt.verify.pyextremes import first_for_extreme
-    from docprompt.verify.pygroups import ungrouped_calls
-    from docprompt.verify.pykinds import added_objects
-    from docprompt.verify.pymeant import copied_fields, meant_field, meant_truth
-    from docprompt.verify.pyrepeats import uneven_calls, unfiltered_calls
-    from docprompt.verify.pyseparators import unnamed_separators
-    from docprompt.verify.pyshapes import shaped_values
-    from docprompt.verify.pyvalues import meant_values
-    from docprompt.verify.request import meant_members, requested_variables, unused_inputs, unused_meanings
+    from docprompt.verify.pytask import Answer, task_issues
+    from docprompt.verify.request import requested_variables
 
     ix = make_indexer("python", [str(SRC / "seedloft")], {}, max_file_bytes=1_000_000)
     build_index(path_of("seedloft"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
@@ -287,27 +275,7 @@ def test_every_reference_solution_verifies_clean(every_task):
         for t in tasks:
             namespace = setup_namespace(t, SRC)[1] if t.setup else {}
             issues = check(t.solution, api, variables=requested_variables(t.request), namespace=namespace)
-            issues += meant_members(t.solution, t.request, api) + unused_meanings(t.solution, t.request, api)
-            issues += meant_values(t.solution, t.request, api) + unused_numbers(t.solution, t.request, api)
-            issues += unused_words(t.solution, t.request, api)
-            issues += unused_inputs(t.solution, t.request, namespace, api)
-            issues += unhandled_failures(t.solution, t.request, api)
-            issues += meant_field(t.solution, t.request, api, namespace)
-            issues += meant_truth(t.solution, t.request, api, namespace)
-            issues += copied_fields(t.solution, api, namespace) + called_classes(t.solution, api)
-            issues += asked_fractions(t.solution, t.request, api, namespace)
-            issues += uneven_calls(t.solution, t.request, api)
-            issues += handwritten_values(t.solution, t.request, api)
-            issues += unfiltered_calls(t.solution, t.request, api, namespace)
-            issues += first_for_extreme(t.solution, t.request, api, namespace)
-            issues += undone_actions(t.solution, t.request, api, namespace)
-            issues += unused_package(t.solution, t.request, api, namespace)
-            issues += unadded_objects(t.solution, t.request, api, namespace)
-            issues += constant_in_loop(t.solution, t.request, api, namespace)
-            issues += added_objects(t.solution, api, namespace)
-            issues += ungrouped_calls(t.solution, t.request, api)
-            issues += unnamed_separators(t.solution, t.request, api)
-            issues += shaped_values(t.solution, t.request, api)
+            issues += task_issues(Answer(t.solution, t.request, api, namespace))
             found.update({f"{t.id} {i.kind}": i.message for i in issues})
     assert found == {}
     # the same index: a made-up field of an instance of a class whose docs list its fields
