@@ -121,7 +121,7 @@ def extract_python(text: str) -> str:
 _NOT_A_COMMAND = re.compile(
     r"^(\[\d+\]|[-*•·]|\d+[.)]|#|>|[A-Z][a-z]+:|[\w.+-]+\(\d\w*\)|-{1,2}[A-Za-z])"  # citation, bullet...
 )
-_COMMAND_NAME = re.compile(r"^[\w.+/-]*[\w+]$|^\{\{[^}]*\}\}$")
+_COMMAND_NAME = re.compile(r"^[\w.+/-]*[\w+]$|^\{\{[^}]*\}\}$|^\[\[?$")  # a name, {{cmd}}, [ or [[ (test)
 
 
 def malformed(command: str) -> str | None:

@@ -139,7 +139,9 @@ def test_replies_that_are_not_commands(reply):
 
 
 @pytest.mark.parametrize(
-    "command", ["du -sh ./*/", "tar xzf {{archive}}", "./run.sh", "{{cmd}} --help", "ls"]
-)
+    "command",
+    ["du -sh ./*/", "tar xzf {{archive}}", "./run.sh", "{{cmd}} --help", "ls", '[ ! -d "{{path}}" ]',
+     "[[ -f {{file}} ]] && echo yes"],
+)  # fmt: skip
 def test_commands_are_not_malformed(command):
     assert malformed(command) is None
