@@ -7,6 +7,7 @@ where a whole run costs an hour.
     python benchmarks/tldr_rows.py answer POOL MODEL ROWS.json OUT.json [-s KEY=VALUE ...]
     python benchmarks/tldr_rows.py compare OLD.json NEW.json
     python benchmarks/tldr_rows.py reverify POOL RUN.json
+    python benchmarks/tldr_rows.py unsaid RUN.json
 
 changed: the write prompt of each request of an `eval generate --json` run (RUN.json), for the
 command that run chose, saved as ROWS.prompts.json; with `--old OLD.prompts.json` (the same
@@ -17,6 +18,9 @@ row by row. The old code runs with PYTHONPATH=OLD_TREE (a `git worktree` of the 
 reverify: a run's answers verified again and given the fixes the docs determine (a new
 deterministic fix changes the final answer only, no model call): each changed row, and the
 paper's metrics before and after.
+unsaid: a run's answers with the values they make up written as placeholders
+(``placeholders.unsaid``, a deterministic step after the model): each changed row, and the
+metrics before and after.
 """
 
 from __future__ import annotations
@@ -93,7 +97,19 @@ def reverify(pool: str, run: str) -> None:
     rows = json.loads(Path(run).read_text())["predictions"]
     before = [r["prediction"] for r in rows]
     after = [apply_fixes(p, verify_bash(p, [flags], use_local_man=False).issues)[0] for p in before]
-    refs = [r["reference"] for r in rows]
+    _compared(before, after, [r["reference"] for r in rows])
+
+
+def unsaid_run(run: str) -> None:
+    from docprompt.placeholders import unsaid
+
+    rows = json.loads(Path(run).read_text())["predictions"]
+    before = [r["prediction"] for r in rows]
+    after = [unsaid(p, r["nl"]) for p, r in zip(before, rows)]
+    _compared(before, after, [r["reference"] for r in rows])
+
+
+def _compared(before: list[str], after: list[str], refs: list[str]) -> None:
     for old, new, ref in zip(before, after, refs):
         if old != new:
             print(json.dumps({"old": old, "new": new, "reference": ref}))
@@ -123,6 +139,8 @@ def main(argv: list[str]) -> None:
         compare(*args)
     elif what == "reverify" and len(args) == 2:
         reverify(*args)
+    elif what == "unsaid" and len(args) == 1:
+        unsaid_run(*args)
     else:
         sys.exit(__doc__)
 

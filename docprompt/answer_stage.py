@@ -307,10 +307,12 @@ class Stage:
         code = best.code if not best.problem or best.problem == "truncated" else ""
         placeholders: list[str] = []
         if self.language == "bash" and code:
-            from .placeholders import fill, remaining
+            from .placeholders import fill, remaining, unsaid
 
             if self.settings.fill_placeholders:
                 code = fill(code, self.request)
+            if self.settings.unsaid_placeholders:
+                code = unsaid(code, self.request)
             placeholders = remaining(code)
         gen = self.dp.generator
         report = best.report

@@ -135,6 +135,9 @@ class GenerateSettings(BaseModel):
         default=True, description="Bash: the reply must start as a command line (embedded model)"
     )
     fill_placeholders: bool = Field(default=True, description="Bash: the request's values into placeholders")
+    unsaid_placeholders: bool = Field(
+        default=True, description="Bash: a value the answer makes up (not in the request) as a placeholder"
+    )
     members: bool = Field(
         default=True,
         description="Python: after a notebook variable of a documented class, only its documented members",

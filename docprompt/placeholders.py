@@ -138,3 +138,43 @@ def _quote(text: str) -> str:
 def remaining(command: str) -> list[str]:
     """The placeholders still in ``command``, each once."""
     return list(dict.fromkeys(PLACEHOLDER.findall(command)))
+
+
+# A value-shaped word: a number or range (10, 1-16, +1G, 10:30), a path with a slash, a file or
+# host name with an extension (notes.txt, example.com), user@host, a URL.
+_SHAPED = re.compile(
+    r"[+-]?\d[\w.:,/-]*|(?:~|\.{1,2})?/[\w.@%+~/*-]*[\w*]|[\w-]+(?:\.[\w-]+)*\.[A-Za-z]\w{0,5}"
+    r"|[\w.+-]+@[\w.-]+|\w+://\S+"
+)
+_SYSTEM = re.compile(r"/(?:dev|proc|sys|etc|usr|bin|sbin|lib|var|run|boot|opt)(?:/|$)")
+# an unquoted word of a command line: after a blank or the `=` of `--opt=`, up to a blank or an
+# operator other than a redirection (the 2 of 2>&1 is a descriptor); placeholders are masked first
+_WORD = re.compile(r"(?:(?<=\s)|(?<==))([^\s=|;&<>()'\"`{}$]+)(?=$|[\s|;&)])")
+
+
+def unsaid(command: str, request: str) -> str:
+    """``command`` with each value it makes up (one the request does not give) written as a
+    placeholder: ``head -n 10 notes.txt`` for "show the first lines of a file" is ``head -n
+    {{10}} {{notes.txt}}``, so ``dp`` asks for them instead of running on a guessed file. A
+    value the request gives, a system path (``/dev/null``), 0 and 1, and the command's own
+    words stay."""
+    said = request.casefold()
+    given = {v.text.casefold() for v in request_values(request)}
+    masked = PLACEHOLDER.sub(lambda m: "\0" * len(m.group()), command)
+
+    def sub(m: re.Match[str]) -> str:
+        word = command[m.start(1) : m.end(1)]
+        low = word.casefold()
+        if "\0" in m.group(1) or word.startswith("-") or word in ("0", "1") or not _SHAPED.fullmatch(word):
+            # a placeholder already, a flag (or a negative number: find -mtime -7), or 0 and 1,
+            # which say how (--max-depth=1 for "each folder", -n 1 for "the first") more than what
+            return word
+        if low in said or low in given or low.lstrip("+-") in said or _SYSTEM.match(word):
+            return word
+        return "{{" + word + "}}"
+
+    out, last = [], 0
+    for m in _WORD.finditer(masked):
+        out += [command[last : m.start(1)], sub(m)]
+        last = m.end(1)
+    return "".join(out) + command[last:]

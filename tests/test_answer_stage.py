@@ -229,6 +229,18 @@ def test_with_no_draft_and_nothing_usable_written_the_chosen_command_answers(she
     assert answer.code == "du" and answer.problem is None and answer.command["chosen"] == "du"
 
 
+def test_a_value_the_answer_makes_up_is_a_placeholder_dp_asks_for(shell_index):
+    model = Model(" -sh ~/backups", choices=["du"])
+    answer = DocPrompt(shell_index, generator=model, choice="model").ask("how big is a folder")
+    assert answer.code == "du -sh {{~/backups}}" and answer.placeholders == ["{{~/backups}}"]
+    model = Model(" -sh ~/backups", choices=["du"])
+    kept = DocPrompt(shell_index, generator=model, choice="model", unsaid_placeholders=False)
+    assert kept.ask("how big is a folder").code == "du -sh ~/backups"
+    model = Model(" -sh ~/backups", choices=["du"])
+    said = DocPrompt(shell_index, generator=model, choice="model").ask("how big is ~/backups")
+    assert said.code == "du -sh ~/backups" and said.placeholders == []
+
+
 def test_a_subcommand_page_is_written_as_it_is_typed():
     from docprompt.bash_answer import invocation
 

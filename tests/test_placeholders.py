@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docprompt.placeholders import fill, remaining, request_values
+from docprompt.placeholders import fill, remaining, request_values, unsaid
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,28 @@ def test_request_values_in_order_and_kinds():
         ("port", "22"),
         ("url", "https://x.org/y"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "written"),
+    [
+        ("show the first lines of a file", "head -n 10 notes.txt", "head -n {{10}} {{notes.txt}}"),
+        ("show the first 10 lines of notes.txt", "head -n 10 notes.txt", "head -n 10 notes.txt"),
+        ("connect to a host", "ssh admin@example.com -p 2222", "ssh {{admin@example.com}} -p {{2222}}"),
+        ("compress a folder", "tar -czf backup.tar.gz ~/docs", "tar -czf {{backup.tar.gz}} {{~/docs}}"),
+        ("print the first characters of each line", "cut -c 1-16 {{file}}", "cut -c {{1-16}} {{file}}"),
+        ("files larger than 1G here", "find . -size +1G", "find . -size +1G"),
+        ("files changed in the last week", "find . -mtime -7", "find . -mtime -7"),
+        ("discard the output", "make > /dev/null 2>&1", "make > /dev/null 2>&1"),
+        ("list the users", "cat /etc/passwd", "cat /etc/passwd"),
+        ("list files one per line", "ls -1", "ls -1"),
+        ("show the size of each folder", "du -h --max-depth=1 .", "du -h --max-depth=1 ."),
+        ("set the output file", "gcc --output=app main.c", "gcc --output=app {{main.c}}"),
+        ("save a page", "curl -o page.html https://example.com", "curl -o {{page.html}} {{https://example.com}}"),
+    ],
+)
+def test_values_the_answer_makes_up_become_placeholders(request_text, command, written):
+    """What the request does not give is the user's to give (``dp`` asks before it runs): a
+    made-up file, host, number or URL is written as a placeholder; the request's own values,
+    system paths, flags and the command's words stay."""
+    assert unsaid(command, request_text) == written
