@@ -307,8 +307,10 @@ class Stage:
         code = best.code if not best.problem or best.problem == "truncated" else ""
         placeholders: list[str] = []
         if self.language == "bash" and code:
+            from .extract import echo_cut
             from .placeholders import fill, remaining, unsaid
 
+            code = echo_cut(code, self.request)
             if self.settings.fill_placeholders:
                 code = fill(code, self.request)
             if self.settings.unsaid_placeholders:

@@ -148,6 +148,29 @@ def malformed(command: str) -> str | None:
     return None
 
 
+_TEXT_COMMANDS = frozenset({"echo", "printf", "say", "espeak", "notify-send", "figlet", "cowsay", "banner"})
+
+
+def echo_cut(command: str, request: str) -> str:
+    """``command`` without the request's own words written at its end as arguments: ``zfs list
+    all available zfs filesystems`` for "list all available zfs filesystems" is ``zfs list``.
+    Three plain words or more that end the line, in the request's order, after the command's
+    first two words and not after an option (its value); never from a command that prints its
+    arguments (``echo``)."""
+    words = command.split(" ")
+    if len(words) < 5 or words[0] in _TEXT_COMMANDS or "\n" in command:
+        return command
+    said = " " + " ".join(re.findall(r"[a-z0-9]+", request.lower())) + " "
+    start = len(words)
+    while start > 2 and re.fullmatch(r"[A-Za-z]+", words[start - 1]):
+        start -= 1
+    while len(words) - start >= 3 and f" {' '.join(words[start:]).lower()} " not in said:
+        start += 1
+    if len(words) - start >= 3 and not words[start - 1].startswith("-"):  # not an option's value
+        return " ".join(words[:start])
+    return command
+
+
 # -- replies written after a prefix (the answer stage opens the code block itself) ----------------
 
 _CITATION_LINE = re.compile(

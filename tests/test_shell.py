@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from docprompt.extract import malformed
+from docprompt.extract import echo_cut, malformed
 from docprompt.shell import flags_used, parse, placeholders
 
 TAR = {"-x", "-z", "-v", "-f", "-C", "--extract", "--file", "--directory", "--gzip", "-c", "--create"}
@@ -145,3 +145,13 @@ def test_replies_that_are_not_commands(reply):
 )  # fmt: skip
 def test_commands_are_not_malformed(command):
     assert malformed(command) is None
+
+
+def test_the_request_written_after_the_command_is_cut():
+    ask = "list all available zfs filesystems"
+    assert echo_cut("zfs list all available zfs filesystems", ask) == "zfs list"
+    assert echo_cut("echo hello big world", "print hello big world") == "echo hello big world"
+    assert echo_cut("git commit -m fix all bugs", "commit: fix all bugs") == "git commit -m fix all bugs"
+    assert echo_cut("zfs list -H all filesystems", ask) == "zfs list -H all filesystems"  # 2 words
+    mixed = 'mailx -s "list all available zfs filesystems" {{to}}'
+    assert echo_cut(mixed, ask) == mixed  # quoted, and not at the end
