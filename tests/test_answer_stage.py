@@ -689,7 +689,8 @@ def test_a_notebook_variable_of_a_documented_class_brings_its_card_and_members(a
     )
     assert "members" not in model.options[0]
     model = Model("inv.add(old)\n")  # two variables of one class: its card once
-    DocPrompt(acme, generator=model, language="python", api_style="cards").ask(
+    # (add takes a LineItem, not an Invoice: a repair round would follow; none here)
+    DocPrompt(acme, generator=model, language="python", api_style="cards", repair_rounds=0).ask(
         "add the lines of `old` to `inv`", namespace={"inv": "acme_private.billing.invoice.Invoice",
                                                       "old": "acme_private.billing.invoice.Invoice"},
     )  # fmt: skip

@@ -286,6 +286,13 @@ def test_every_reference_solution_verifies_clean(every_task):
         keying.fix and keying.message == "`Accession` has no member named like that: use `Accession.keeping`"
     )
     assert made_up.name == "seedloft.Accession.id" and "its members are: age, but" in made_up.message
+    # an object of another documented class: a builder not finished, or what the call would make
+    unfinished = "import seedloft\nbank = seedloft.starter_ledger()\nbank.shelve(seedloft.draft('P'))\n"
+    (unsealed,) = check(unfinished, api)
+    assert unsealed.fix is not None and unsealed.fix[2] == "bank.shelve(seedloft.draft('P').seal())"
+    wrapped = "from seedloft import import_table, new_ledger\nbank = new_ledger(import_table('a'))\n"
+    (made,) = check(wrapped, api)
+    assert made.kind == "bad-type" and made.fix is not None and made.fix[2] == "bank = import_table('a')"
     # a class whose docs list no fields may set others in its constructor (Ledger.name): unchecked
     assert check("import seedloft\nbank = seedloft.starter_ledger()\nn = bank.name\n", api) == []
     # the same for what a call returns (``pluck`` -> Accession), not only for a variable

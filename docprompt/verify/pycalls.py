@@ -16,7 +16,7 @@ from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyexpr import Binding, dotted, source, type_of
 from .pyfilters import filter_issues, keyword_as_filter
-from .pykinds import objects_for_scalars
+from .pykinds import objects_for_scalars, other_objects
 from .pymeant import changes_fields
 from .pyreturns import containers_passed, on_builtin
 from .pyvalues import enum_value, meaning, value_issues
@@ -64,6 +64,7 @@ def call_issues(
         _bind(name, params, node, api, lines, unbound, constants or {})
         + containers_passed(name, params, node, api, values or {})
         + objects_for_scalars(name, params, node, api, env)
+        + other_objects(name, params, node, api, env, lines)
     )
 
 

@@ -227,3 +227,48 @@ def added_objects(code: str, api: IndexSymbols, namespace: Mapping[str, str]) ->
         out.append(Issue("wrong-kind", node.target.id, message, line=node.lineno,
                          fix=(node.lineno, line, f"{at}{text}\n{at}{node.target.id} += 1")))  # fmt: skip
     return out
+
+
+def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols,
+                  env: Mapping[str, Binding], lines: list[str]) -> list[Issue]:  # fmt: skip
+    """An object of one documented class passed where a parameter takes another: a builder not
+    finished (``shelve(jar('plums').filled(300))`` for ``jar: Jar``: the fix calls the one method
+    of the builder that returns a ``Jar`` and takes nothing, ``.close()``), or what the call
+    would make (``new_ledger(catalogue)`` for ``*lots: Accession``, ``catalogue`` already a
+    ``Ledger``: the fix keeps the value)."""
+    pairs = passed_args(params, node)
+    if params.vararg is not None:
+        rest = node.args[len(params.posonlyargs + params.args) :]
+        pairs += [(params.vararg, v) for v in rest if not isinstance(v, ast.Starred)]
+    out = []
+    for arg, value in pairs:
+        names = {n.id for n in ast.walk(arg.annotation or ast.Constant(None)) if isinstance(n, ast.Name)}
+        classes = [api.class_named(n) for n in sorted(names - {"None", "Optional"})]
+        held = class_held(value, api, env) if classes and all(classes) else ""
+        if not held or any(api.is_a(held, c) for c in classes):
+            continue
+        got, short, text = held.rsplit(".", 1)[-1], name.split(".", 1)[-1], source(value, lines)
+        message = f"`{short}`'s {arg.arg} takes {article(' or '.join(c.rsplit('.', 1)[-1] for c in classes))}"
+        message += f", not {article(got)}"
+        fix = None
+        finish = [m for m in api.member_list(held) if api.returns(f"{held}.{m}") in classes
+                  and _no_arguments(api.signature(f"{held}.{m}"))]  # fmt: skip
+        if len(finish) == 1 and text:
+            fix = span_fix(value, lines, f"{text}.{finish[0]}()")
+            message += f": finish it with `.{finish[0]}()`"
+        elif len(node.args) == 1 and not node.keywords and text and api.returns(name) == api.resolve(held):
+            fix = span_fix(node, lines, text)
+            message += f": `{text}` is already the {got} the call would make"
+        card = api.card(name)
+        out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=card, fix=fix))
+    return out
+
+
+def _no_arguments(params: ast.arguments | None) -> bool:
+    """A method that takes nothing but itself (its defaults aside)."""
+    if params is None:
+        return False
+    positional = params.posonlyargs + params.args
+    itself = 1 if positional and positional[0].arg == "self" else 0
+    required_kw = any(d is None for d in params.kw_defaults)
+    return len(positional) - len(params.defaults) - itself <= 0 and not required_kw
