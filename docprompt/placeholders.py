@@ -123,13 +123,14 @@ def fill(command: str, request: str) -> str:
         for i, v in enumerate(values):
             if v.kind in wants or (v.kind == "port" and "number" in wants):
                 values.pop(i)
-                return _quote(v.text)
+                return as_word(v.text)
         return m.group(0)
 
     return PLACEHOLDER.sub(sub, command)
 
 
-def _quote(text: str) -> str:
+def as_word(text: str) -> str:
+    """``text`` as one shell word: as it is when it needs no quotes, else quoted."""
     import shlex
 
     return text if re.fullmatch(r"[\w.@%+~/*:,=+-]+", text) else shlex.quote(text)

@@ -157,9 +157,23 @@ def test_end_of_input_quits(man_index, reply, tmp_path):
 def test_r_runs_it_with_bash(man_index, reply, tmp_path):
     marker = tmp_path / "marker"
     reply(fenced(f"touch -m {marker} && exit 3"))
-    result = dp("make a file", input="r\n")
+    result = dp(f"make the file {marker}, then exit with status 3", input="r\n")
     assert marker.exists(), result.output
     assert result.exit_code == 3  # dp exits with the command's status
+
+
+def test_each_placeholder_is_asked_for_and_none_is_ever_run(man_index, reply, tmp_path):
+    """A value the answer made up is a placeholder (the request names no file); `r` asks for
+    each, as navi does, and runs nothing while one has no value."""
+    marker = tmp_path / "my marker"
+    reply(fenced("touch -m notes.txt"))
+    result = dp("make a file", input=f"r\n{marker}\n")
+    assert "touch -m {{notes.txt}}" in result.output and "{{notes.txt}} = " in result.output
+    assert marker.exists() and result.exit_code == 0, result.output  # quoted: a space in it
+    reply(fenced("touch -m notes.txt"))
+    unanswered = dp("make a file", input="r\n\n\n")
+    assert "not run: each {{placeholder}} needs a value" in unanswered.output
+    assert not (tmp_path / "notes.txt").exists() and unanswered.exit_code == 0
 
 
 def test_a_dangerous_command_is_run_only_when_typed_back(man_index, reply, tmp_path):
@@ -167,15 +181,15 @@ def test_a_dangerous_command_is_run_only_when_typed_back(man_index, reply, tmp_p
     victim.write_text("secret")
     command = f"shred -u {victim}"
     reply(fenced(command))
-    result = dp("destroy the file", input="r\nshred -u victim.txt\n\n")
+    result = dp(f"destroy the file {victim}", input="r\nshred -u victim.txt\n\n")
     assert victim.exists(), result.output
     assert "DANGER: shred overwrites files" in result.output
     assert "not run: what you typed is not the command" in result.output
     reply(fenced(command))
-    empty = dp("destroy the file", input="r\n\n\n")  # Enter at the type-back prompt cancels
+    empty = dp(f"destroy the file {victim}", input="r\n\n\n")  # Enter at the type-back prompt cancels
     assert victim.exists() and "not run" in empty.output
     reply(fenced(command))
-    typed = dp("destroy the file", input=f"r\n{command}\n")
+    typed = dp(f"destroy the file {victim}", input=f"r\n{command}\n")
     assert typed.exit_code == 0 and not victim.exists(), typed.output
 
 
@@ -203,7 +217,7 @@ def test_copy_prints_the_command_without_a_clipboard(man_index, reply, tmp_path,
     monkeypatch.setattr(shutil, "which", lambda name: None)
     marker = tmp_path / "marker"
     reply(fenced(f"touch -m {marker}"))
-    result = dp("make a file", input="c\n")
+    result = dp(f"make the file {marker}", input="c\n")
     assert result.exit_code == 0 and not marker.exists()
     assert result.output.rstrip().endswith(f"touch -m {marker}")
 
@@ -213,7 +227,7 @@ def test_copy_uses_the_clipboard_through_pyperclip(man_index, reply, monkeypatch
     got: list = []
     monkeypatch.setattr(pyperclip, "copy", got.append)
     reply(fenced("tar -xzf a.tgz"))
-    result = dp("extract", input="c\n")
+    result = dp("extract a.tgz", input="c\n")
     assert got == ["tar -xzf a.tgz"] and "copied to the clipboard" in result.output
 
 
@@ -225,7 +239,7 @@ def test_copy_without_a_clipboard_prints_the_command(man_index, reply, monkeypat
 
     monkeypatch.setattr(pyperclip, "copy", no_clipboard)
     reply(fenced("tar -xzf a.tgz"))
-    result = dp("extract", input="c\n")
+    result = dp("extract a.tgz", input="c\n")
     assert result.exit_code == 0 and result.output.rstrip().endswith("tar -xzf a.tgz")
 
 
@@ -286,7 +300,7 @@ def test_print_only_comments_out_a_dangerous_command(man_index, reply):
 
 def test_print_only_warns_about_unverified_flags(man_index, reply):
     reply(*[fenced("tar --frobnicate a.tgz")] * 3)  # the answer, then twice the same in repair
-    result = dp("--print-only", "extract")
+    result = dp("--print-only", "extract a.tgz")
     assert result.stdout == "tar --frobnicate a.tgz\n" and "no option --frobnicate" in result.stderr
 
 
@@ -636,7 +650,7 @@ def test_terminal_dangerous_command_needs_typing_back(ollama, tmp_path):
     victim.write_text("secret")
     command = f"shred -u {victim}"
     ollama.reply = fenced(command)
-    child = spawn(ollama.env, "destroy the file")
+    child = spawn(ollama.env, f"destroy the file {victim}")
     child.expect("DANGER: shred overwrites files")
     child.expect_exact("(Enter: quit) ›")
     child.sendline("r")
@@ -662,7 +676,7 @@ def test_terminal_bash_widget_puts_the_command_on_the_line(ollama, tmp_path):
         "bash", ["--noprofile", "--rcfile", str(rc), "-i"], env=ollama.env, encoding="utf-8", timeout=60
     )
     child.expect_exact("READY$ ")
-    child.send("make a file called marker")
+    child.send(f"make the file {marker}")
     child.sendcontrol("g")
     child.expect_exact(f"touch -m {marker}")
     assert not marker.exists()  # on the line, not run
@@ -688,7 +702,7 @@ def test_terminal_zsh_widget_puts_the_command_on_the_line(ollama, tmp_path):
         "zsh", ["-i"], env={**ollama.env, "ZDOTDIR": str(zdot)}, encoding="utf-8", timeout=60
     )
     child.expect_exact("READY% ")
-    child.send("make a file called marker")
+    child.send(f"make the file {marker}")
     child.sendcontrol("g")
     child.expect_exact(f"touch -m {marker}")
     assert not marker.exists()

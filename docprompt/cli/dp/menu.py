@@ -73,6 +73,13 @@ def menu(dp: DocPrompt, answer: Answer, lookup: Lookup) -> int:
         if choice == "quit":
             return 0
         if choice == "run":
+            filled = filled_in(code)
+            if filled is None:
+                click.secho("not run: each {{placeholder}} needs a value", fg="yellow")
+                continue
+            if filled != code:
+                code, risk = filled, assess(filled)
+                click.secho(code, bold=True)
             if risk.dangerous and not typed_back(code):
                 click.secho("not run: what you typed is not the command", fg="yellow")
                 continue
@@ -113,6 +120,22 @@ def choose() -> str:
         if choice:
             return choice
         click.secho("choose r, e, c, x or q (Enter quits)", fg="yellow")
+
+
+def filled_in(code: str) -> str | None:
+    """``code`` with a value asked for each ``{{placeholder}}`` left in it, as navi asks; None
+    when one gets no value (a command with ``{{`` left in it is never run)."""
+    from ...placeholders import as_word, remaining
+
+    for placeholder in remaining(code):
+        try:
+            value = click.prompt(placeholder, default="", show_default=False, prompt_suffix=" = ")
+        except (click.Abort, EOFError, RuntimeError, OSError):
+            return None
+        if not value.strip():
+            return None
+        code = code.replace(placeholder, as_word(value.strip()))
+    return code
 
 
 def typed_back(code: str) -> bool:
