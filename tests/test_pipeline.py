@@ -59,7 +59,7 @@ def test_answer_is_parsed_verified_and_cites_the_flag_lines(man_index):
     gen = Scripted("Sure!\n```bash\ntar -xzf archive.tar.gz -C /tmp\n```\nI used [2] and [3].")
     dp = DocPrompt(man_index, generator=gen)
     assert dp.language == "bash"
-    answer = dp.ask("extract a gzipped archive into /tmp")
+    answer = dp.ask("extract the gzipped archive archive.tar.gz into /tmp")
     assert answer.code == "tar -xzf archive.tar.gz -C /tmp"
     assert answer.verification.ok and not answer.repaired
     assert answer.evidence["tar -x"].startswith("-x, --extract, --get")
@@ -68,13 +68,13 @@ def test_answer_is_parsed_verified_and_cites_the_flag_lines(man_index):
     assert cited == {h.chunk.id for h in answer.hits if used & set(h.chunk.metadata.get("flags", []))}
     assert set(answer.timings) >= {"retrieve_s", "generate_s", "verify_s", "total_s"}
     user = gen.prompts[0][-1]["content"]
-    assert "tar xzf {{archive.tar.gz}}" in user and "extract a gzipped archive" in user
+    assert "tar xzf {{archive.tar.gz}}" in user and "extract the gzipped archive archive.tar.gz" in user
     assert "[1]" not in user  # no numbered citations are asked for
 
 
 def test_a_misspelt_long_flag_is_fixed_from_the_docs_without_the_model(man_index):
     gen = Scripted("```bash\ntar --extrakt -zf a.tgz\n```")
-    answer = DocPrompt(man_index, generator=gen).ask("extract a gzipped archive")
+    answer = DocPrompt(man_index, generator=gen).ask("extract the gzipped archive a.tgz")
     assert answer.repaired and answer.code == "tar --extract -zf a.tgz" and answer.verification.ok
     assert answer.first_code == "tar --extrakt -zf a.tgz" and not answer.first_verification.ok
     assert gen.calls == 1
@@ -82,7 +82,7 @@ def test_a_misspelt_long_flag_is_fixed_from_the_docs_without_the_model(man_index
 
 def test_an_unknown_flag_gets_one_repair_round_with_the_right_paragraph(man_index):
     gen = Scripted("```bash\ntar --unpack -zf a.tgz\n```", "```bash\ntar --extract -zf a.tgz\n```")
-    answer = DocPrompt(man_index, generator=gen, repair_rounds=1).ask("extract a gzipped archive")
+    answer = DocPrompt(man_index, generator=gen, repair_rounds=1).ask("extract the gzipped archive a.tgz")
     assert answer.repaired and answer.code == "tar --extract -zf a.tgz" and answer.verification.ok
     assert answer.first_code == "tar --unpack -zf a.tgz" and not answer.first_verification.ok
     repair = gen.prompts[1][-1]["content"]
@@ -93,14 +93,14 @@ def test_an_unknown_flag_gets_one_repair_round_with_the_right_paragraph(man_inde
 def test_a_repair_that_writes_the_same_code_back_is_sampled_once_more(man_index):
     gen = Scripted("```bash\ntar --unpack -zf a.tgz\n```", "```bash\ntar --unpack -zf a.tgz\n```",
                    "```bash\ntar --extract -zf a.tgz\n```")  # fmt: skip
-    answer = DocPrompt(man_index, generator=gen, repair_rounds=2).ask("extract a gzipped archive")
+    answer = DocPrompt(man_index, generator=gen, repair_rounds=2).ask("extract the gzipped archive a.tgz")
     assert answer.repaired and answer.code == "tar --extract -zf a.tgz" and gen.calls == 3
     assert [o["temperature"] for o in gen.options[1:]] == [0.0, 0.7]
 
 
 def test_a_worse_repair_is_not_taken(man_index):
     gen = Scripted("```bash\ntar --unpack a\n```", "```bash\ntar --bad1 --bad2 a\n```")
-    answer = DocPrompt(man_index, generator=gen).ask("extract")
+    answer = DocPrompt(man_index, generator=gen).ask("extract a.tar")
     assert not answer.repaired and answer.code == "tar --unpack a"
 
 
@@ -114,7 +114,7 @@ def test_no_verify_and_no_docs(man_index):
 def test_streaming_hands_out_every_piece(man_index):
     pieces: list[str] = []
     gen = Scripted("```bash\ntar -xf a.tar\n```")
-    answer = DocPrompt(man_index, generator=gen).ask("extract", on_token=pieces.append)
+    answer = DocPrompt(man_index, generator=gen).ask("extract a.tar", on_token=pieces.append)
     assert "".join(pieces).strip() == answer.reply.strip() and answer.code == "tar -xf a.tar"
 
 
@@ -131,7 +131,7 @@ def test_cli_ask_json_and_errors(man_index, monkeypatch):
 
     gen = Scripted("```bash\ntar -xzf a.tgz\n```")
     monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
-    result = CliRunner().invoke(main, ["ask", "man", "extract a gzipped archive", "--json"])
+    result = CliRunner().invoke(main, ["ask", "man", "extract the gzipped archive a.tgz", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert out["code"] == "tar -xzf a.tgz" and out["verification"]["ok"] is True

@@ -170,7 +170,7 @@ def test_cli_build_search_ask_dp_update_rm_on_a_lite_file(docs, tmp_path, home, 
         assert hits and {h["chunk"]["language"] for h in hits} == {"python"}
         gen = Scripted("```bash\ntar -xzf a.tgz\n```", "```bash\ntar -xzf a.tgz\n```")
         monkeypatch.setattr(generate, "get_generator", lambda backend=None, model=None, **kw: gen)
-        answer = json.loads(run("ask", "t", "extract a gzipped archive", "--lang", "bash", "--json").output)
+        answer = json.loads(run("ask", "t", "extract a.tgz", "--lang", "bash", "--json").output)
         assert answer["code"] == "tar -xzf a.tgz" and "tar xzf" in gen.prompts[0][-1]["content"]
         assert (
             "docs (t):"
