@@ -38,11 +38,12 @@ def test_bash_metrics_and_hallucinated_flags_before_and_after_repair(man_index, 
     out = eg.run("tldr", ROWS, Sources(manpages="MANPATH"), settings, generator=gen)  # pool patched above
     assert out["rows"] == 3 and out["backend"] == "fake" and out["repaired"] == 1
     assert set(out["metrics"]) == {"cmd_acc", "exact_match", "token_f1", "char_bleu"}
-    assert out["metrics"]["cmd_acc"] == 100.0 and 33 < out["metrics"]["exact_match"] < 34
+    # the second is exact too: its made-up x.tgz is a placeholder, as the reference's
+    assert out["metrics"]["cmd_acc"] == 100.0 and 66 < out["metrics"]["exact_match"] < 67
     assert out["hallucinated_flags"] == {"before_repair": 2, "after_repair": 1, "flags_used": 6}
     second = out["predictions"][1]
     assert second["first_prediction"] == "tar --unpack -zf x.tgz"
-    assert second["prediction"] == "tar -xzf x.tgz"
+    assert second["prediction"] == "tar -xzf {{x.tgz}}"
     assert second["repaired"] and out["predictions"][2]["issues"]
 
 
