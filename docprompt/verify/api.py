@@ -296,6 +296,20 @@ class IndexSymbols:
             self._examples = [c.text for _, c in index.store.chunks(kind="example")] if index else []
         return self._examples
 
+    def documented_words(self) -> set[str]:
+        """Every word of four letters or more in the entries' names and docs (read once)."""
+        if not hasattr(self, "_words"):
+            texts = (f"{name} {self.doc(name)}".casefold() for name in self.entries)
+            self._words = {w for text in texts for w in re.findall(r"[^\W\d_]{4,}", text)}
+        return self._words
+
+    def documented_classes(self, annotation: ast.expr | None) -> list[str]:
+        """The documented classes an annotation names (``lot: Accession``, ``Accession | None``);
+        [] unless every name in it but ``None`` is one."""
+        names = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)} if annotation else set()
+        classes = [self.class_named(n) for n in sorted(names - {"None", "Optional"})]
+        return classes if classes and all(classes) else []
+
     def makers(self, cls: str) -> list[str]:
         """The documented functions and methods that return ``cls`` from a string they are given
         (``Ledger.pluck(code: str) -> Accession``), constructors left out: how code gets one."""

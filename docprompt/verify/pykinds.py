@@ -242,9 +242,8 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
         pairs += [(params.vararg, v) for v in rest if not isinstance(v, ast.Starred)]
     out = []
     for arg, value in pairs:
-        names = {n.id for n in ast.walk(arg.annotation or ast.Constant(None)) if isinstance(n, ast.Name)}
-        classes = [api.class_named(n) for n in sorted(names - {"None", "Optional"})]
-        held = class_held(value, api, env) if classes and all(classes) else ""
+        classes = api.documented_classes(arg.annotation)
+        held = class_held(value, api, env) if classes else ""
         if not held or any(api.is_a(held, c) for c in classes):
             continue
         got, short, text = held.rsplit(".", 1)[-1], name.split(".", 1)[-1], source(value, lines)

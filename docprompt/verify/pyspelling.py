@@ -11,7 +11,6 @@ other request checks."""
 from __future__ import annotations
 
 import ast
-import contextlib
 import re
 from difflib import SequenceMatcher
 
@@ -28,7 +27,7 @@ def respelled_words(code: str, request: str, api) -> list[Issue]:
     said = re.sub(r"`[^`]*`", " ", request).casefold()  # names in backticks are the code's, not values
     words = set(_WORD.findall(said))
     written = code.casefold()
-    documented = _documented_words(api)
+    documented = api.documented_words()
     lines = code.splitlines()
     issues = []
     in_fstrings = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
@@ -56,12 +55,3 @@ def _cased(word: str, like: str) -> str:
         return word.upper()
     return word.capitalize() if like[:1].isupper() else word
 
-
-def _documented_words(api) -> set[str]:
-    """Every word of four letters or more in the API's documented entries (cached on ``api``)."""
-    found = getattr(api, "_documented_words", None)
-    if found is None:
-        found = {w for name in api.entries for w in _WORD.findall((name + " " + api.doc(name)).casefold())}
-        with contextlib.suppress(AttributeError):  # an API object without attributes of its own
-            api._documented_words = found
-    return found

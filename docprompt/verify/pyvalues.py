@@ -87,13 +87,10 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
     where a parameter takes only the package's own classes; the message names how to get one."""
     if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or value.value is None:
         return None
-    if arg.annotation is None:
+    classes = api.documented_classes(arg.annotation)
+    if not classes:
         return None
-    names = {n.id for n in ast.walk(arg.annotation) if isinstance(n, ast.Name)} - {"None", "Optional"}
     got = type(value.value).__name__
-    classes = [api.class_named(n) for n in sorted(names)]
-    if not names or not all(classes):
-        return None
     wanted = article(" or ".join(c.rsplit(".", 1)[-1] for c in classes))
     ways = [m for c in classes for m in api.makers(c)][:2]
     hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
