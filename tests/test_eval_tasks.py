@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,7 @@ PRIVLIB = ROOT / "benchmarks" / "privlib"
 SRC = PRIVLIB / "src"
 TASKS = PRIVLIB / "tasks.jsonl"
 MORE = PRIVLIB / "tasks-more.jsonl"  # tuning tasks only, written after the first tune half was learnt
+FRESH = PRIVLIB / "tasks-fresh.jsonl"  # a second reporting half, written at stop 48, never tuned on
 BANK = "import seedloft\nbank = seedloft.starter_ledger()"
 
 
@@ -40,6 +42,13 @@ def tasks() -> list[Task]:
 @pytest.fixture(scope="module")
 def every_task(tasks) -> list[Task]:
     return tasks + load_tasks(MORE)
+
+
+@pytest.fixture(scope="module")
+def solvable(every_task) -> list[Task]:
+    """Every task, the fresh reporting half too (whose solutions the checks may still flag:
+    fixing those false alarms would tune on it)."""
+    return every_task + load_tasks(FRESH)
 
 
 def task(**fields) -> Task:
@@ -59,8 +68,17 @@ def test_the_benchmark_is_large_balanced_and_phrased_without_api_names(tasks):
         assert t.variables and t.solution and not any(name in t.request for name in api), t.id
 
 
-def test_every_reference_solution_passes_and_a_no_op_fails_every_task(every_task):
-    tasks = every_task
+def test_the_fresh_reporting_half_is_held_apart_and_phrased_without_api_names(solvable):
+    fresh = load_tasks(FRESH)
+    assert len(fresh) == 32 and {t.split for t in fresh} == {"report"}
+    assert len({t.id for t in solvable}) == len(solvable)
+    api = ["starter_ledger", "sift", "tally", "dispatch", "withdraw", "draft", "seal", "pluck", "shelve"]
+    for t in fresh:
+        assert t.variables and t.solution and not any(re.search(rf"\b{n}\b", t.request) for n in api), t.id
+
+
+def test_every_reference_solution_passes_and_a_no_op_fails_every_task(solvable):
+    tasks = solvable
     result = evaluate(tasks, reference_answerer, src_dir=SRC, workers=2)
     failed = {r["id"]: (r["category"], r["error"]) for r in result["tasks"] if r["category"] != "pass"}
     assert failed == {}
@@ -72,8 +90,8 @@ def test_every_reference_solution_passes_and_a_no_op_fails_every_task(every_task
     assert result["stage_seconds"] == {} and "timings" not in result["tasks"][0]
 
 
-def test_placeholder_values_fail_every_check(every_task):
-    tasks = every_task
+def test_placeholder_values_fail_every_check(solvable):
+    tasks = solvable
     def nones(t: Task) -> tuple[str, float]:
         return "import seedloft\n" + "\n".join(f"{v} = None" for v in t.variables), 0.0
 
@@ -253,23 +271,29 @@ def test_a_tasks_setup_is_told_to_the_model_as_a_notebook_would_be():
     assert namespace["bank"] == "seedloft.ledger.Ledger"
 
 
-def test_every_reference_solution_verifies_clean(every_task):
-    """The verifier's checks raise no issue on the right answers written by hand (false alarms
-    would send right answers to repair)."""
-    tasks = every_task
+def seedloft_api():
+    """The API the verifier reads from an index of the seedloft package's source."""
     from docprompt.config import BuildSettings
-    from docprompt.eval.answerers import python_path
     from docprompt.indexers import make_indexer
     from docprompt.store.build import build_index
     from docprompt.store.registry import open_index, path_of
     from docprompt.verify.api import IndexSymbols
+
+    ix = make_indexer("python", [str(SRC / "seedloft")], {}, max_file_bytes=1_000_000)
+    build_index(path_of("seedloft"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
+    return IndexSymbols(open_index("seedloft"))
+
+
+def test_every_reference_solution_verifies_clean(every_task):
+    """The verifier's checks raise no issue on the right answers written by hand (false alarms
+    would send right answers to repair)."""
+    tasks = every_task
+    from docprompt.eval.answerers import python_path
     from docprompt.verify.pycheck import check
     from docprompt.verify.pytask import Answer, task_issues
     from docprompt.verify.request import requested_variables
 
-    ix = make_indexer("python", [str(SRC / "seedloft")], {}, max_file_bytes=1_000_000)
-    build_index(path_of("seedloft"), ix.iter_documents(), settings=BuildSettings(embedder="hash:64"))
-    api = IndexSymbols(open_index("seedloft"))
+    api = seedloft_api()
     found = {}
     with python_path(str(SRC)):
         for t in tasks:
@@ -324,3 +348,40 @@ def test_every_reference_solution_verifies_clean(every_task):
     assert "takes str | Sieve, not the list[Accession] `rule` holds" in wrong.message
     assert wrong.card.startswith("seedloft.sieve.sieve(text: str) -> Sieve")
     assert check("lots = bank.sift('year<2016')\nn = len(lots)\n", api, namespace=held) == []
+
+
+def test_what_a_call_returns_is_used_as_the_docs_say():
+    """Fixes the docs decide for the objects calls return (tune tasks u51, u52, u57, u58): a
+    builder's setter named after another's parameter, a class made by its maker from what the
+    maker takes, an object's field passed where the docs say the object goes, and a returned
+    record thrown away while the asked variable holds the notebook's object itself."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pycheck import check
+    from docprompt.verify.pytask import Answer, task_issues
+
+    api = seedloft_api()
+    held = {"bank": "seedloft.ledger.Ledger"}
+    setters = "from seedloft import draft\nlot = draft('D').coded('SL-0300').year(2024).grams(18).seal()\n"
+    (year,) = check(setters, api)
+    assert year.message == "`AccessionDraft` has no member named like that: use `AccessionDraft.harvested`"
+    fixed = apply_fixes(setters, [year])[0]
+    (grams,) = check(fixed, api)
+    assert apply_fixes(fixed, [grams])[0].endswith(".harvested(2024).weighing(18).seal()\n")
+    made = "from seedloft import Sieve\nrule = Sieve('keep=deep', None)\n"
+    (maker,) = task_issues(Answer(made, "Compile the search 'keep=deep' as `rule`.", api))
+    assert maker.kind == "made-by" and maker.fix is not None and maker.fix[2] == "rule = sieve('keep=deep')"
+    field = "import seedloft\nlot = bank.log_trial('SL-0003', seedloft.germ_count(40, emerged=37).rate)\n"
+    (rate,) = check(field, api, namespace=held)
+    assert rate.message == "`Ledger.log_trial`'s trial takes a Trial itself, not its `rate`: pass " \
+        "seedloft.germ_count(40, emerged=37)"  # fmt: skip
+    assert apply_fixes(field, [rate])[0].endswith("germ_count(40, emerged=37))\n")
+    ask = "Lend 5 g of lot SL-0001 of `bank` to Kew in 2025 and keep the shipment record in `sent`."
+    thrown = "bank.dispatch('SL-0001', recipient='Kew', grams=5, year=2025)\nn = 1\nsent = bank\n"
+    (kept,) = [i for i in task_issues(Answer(thrown, ask, api, held)) if i.kind == "thrown-result"]
+    assert kept.message.startswith("`sent = bank` stores `bank` itself; the Consignment")
+    assert apply_fixes(thrown, [kept])[0] == (
+        "sent = bank.dispatch('SL-0001', recipient='Kew', grams=5, year=2025)\nn = 1\n"
+    )
+    stored = Answer(thrown.replace("sent = bank", "sent = bank.consignments[-1]"), ask, api, held)
+    assert not [i for i in task_issues(stored) if i.kind == "thrown-result"]
+

@@ -229,6 +229,20 @@ class IndexSymbols:
                 return member
         return ""
 
+    def taking(self, cls: str, param: str) -> str:
+        """The one method of ``cls`` whose first parameter is named ``param`` (``harvested(year)``
+        for ``year``): what ``draft(...).year(2024)`` meant; '' when none or several."""
+        symbol = self.resolve(cls)
+        found = []
+        for member in sorted(self.members(symbol)) if symbol else []:
+            method = f"{symbol}.{member}"
+            sig = self.signature(method) if self.kind(method) == "method" else None
+            first = [a.arg for a in sig.posonlyargs + sig.args if a.arg not in ("self", "cls")] if sig else []
+            first += [sig.vararg.arg] if sig and sig.vararg and not first else []
+            if first[:1] == [param] and member != param:
+                found.append(member)
+        return found[0] if len(found) == 1 else ""
+
     def protocols(self, cls: str) -> dict[str, str] | None:
         """The container methods a class defines (``iter`` -> ``Iterator[Accession]``), as its
         source shows them; None where not known (a base class, an import-mode index)."""
@@ -309,6 +323,13 @@ class IndexSymbols:
         names = {n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)} if annotation else set()
         classes = [self.class_named(n) for n in sorted(names - {"None", "Optional"})]
         return classes if classes and all(classes) else []
+
+    def param_classes(self, name: str, param: str) -> list[str]:
+        """The documented classes the docstring's line for ``param`` refers to (``trial: a
+        :class:`~seedloft.regen.Trial` ...``): what a parameter annotated ``object`` takes."""
+        line = re.search(rf"^\s*{re.escape(param)}\s*(?:\([^)]*\))?:(.*)$", self.doc(name), re.M)
+        refs = re.findall(r":class:`~?([\w.]+)`", line.group(1)) if line else []
+        return [c for r in dict.fromkeys(refs) if (c := self.class_named(r.rsplit(".", 1)[-1]))]
 
     def makers(self, cls: str) -> list[str]:
         """The documented functions and methods that return ``cls`` from a string they are given

@@ -38,8 +38,8 @@ def _actions(request: str) -> list[str]:
         placed = _PLACING.match(clause)
         if placed:
             found.append(placed.group(1).lower())
-        elif m := re.match(r"([A-Za-z]+)\s", clause):
-            found.append(m.group(1).lower())
+        elif (m := re.match(r"([A-Za-z]+)\s", clause)) and not re.fullmatch(r"\w{4,}ing", m.group(1)):
+            found.append(m.group(1).lower())  # "counting lots under 75 % as weak" acts on nothing
     return found
 
 
@@ -99,19 +99,55 @@ def unadded_objects(code: str, request: str, api: IndexSymbols, namespace: Mappi
         return []
     env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
     reads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    done = {f"{owner}.{n.func.attr}" for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute) and ast.unparse(n.func.value) == said.group(2)}  # fmt: skip
     for stmt in tree.body:
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
         if not isinstance(target, ast.Name) or target.id in reads or stmt.lineno != stmt.end_lineno:
             continue
         made = type_of(stmt.value, api, env) or ""
         takers = [d for d in _doers(api, owner, said.group(1).lower()) if _takes(api, d, made)]
-        if not made or len(takers) != 1:
+        if not made or len(takers) != 1 or api.resolve(takers[0]) in {api.resolve(d) for d in done}:
             continue
         call = f"{said.group(2)}.{takers[0].rsplit('.', 1)[-1]}({target.id})"
         old = lines[stmt.lineno - 1]
         message = f"the task says to {said.group(1).lower()} it to `{said.group(2)}`: `{call}`, not done"
         out.append(Issue("undone-action", takers[0], message, line=stmt.lineno, card=api.card(takers[0]),
                          fix=(stmt.lineno, old, f"{old}\n{call}")))  # fmt: skip
+    return out
+
+
+def thrown_results(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``bank.dispatch(...)`` as a statement, then ``sent = bank`` for "keep the shipment record
+    in `sent`": the asked variable holds the notebook's object itself, and the documented object
+    the call returned (a ``Consignment``, another class than the variable's) is thrown away. The
+    fix stores the call's value: ``sent = bank.dispatch(...)``."""
+    from . import asked_assignments
+
+    lines, out = code.split("\n"), []
+    tree = package_tree(code, api)
+    for name, node in asked_assignments(code, request, api) if tree is not None else []:
+        given = node.value.id if isinstance(node.value, ast.Name) else ""
+        owner = api.locate(namespace.get(given, "")) if given and f"`{given}`" in request else None
+        if not owner or given == name or node.col_offset:
+            continue
+        before = [s for s in tree.body if s.lineno < node.lineno and isinstance(s, ast.Expr)]
+        calls = [s.value for s in before if s.lineno == s.end_lineno and not s.col_offset]
+        func = calls[-1].func if calls and isinstance(calls[-1], ast.Call) else None
+        if not (isinstance(func, ast.Attribute) and ast.unparse(func.value) == given):
+            continue
+        method = f"{owner}.{func.attr}"
+        made = api.returns(method)
+        if not made or not api.is_class(made) or made == owner:
+            continue
+        first = lines[func.lineno - 1]
+        span = lines[func.lineno - 1 : node.lineno]
+        fixed = "\n".join([f"{name} = {first}", *span[1:-1]])
+        short, call = made.rsplit(".", 1)[-1], method.rsplit(".", 1)[-1]
+        message = (f"`{name} = {given}` stores `{given}` itself; the {short} `{given}.{call}(...)` returns "
+                   f"is thrown away: {name} = {given}.{call}(...)")  # fmt: skip
+        out.append(Issue("thrown-result", method, message, line=node.lineno, card=api.card(method),
+                         fix=(func.lineno, "\n".join(span), fixed)))  # fmt: skip
     return out
 
 

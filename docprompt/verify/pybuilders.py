@@ -67,6 +67,14 @@ def _built(call: ast.Call, cls: str, maker: str, builder: str, api: IndexSymbols
     given = dict(zip(names, call.args)) | {k.arg: k.value for k in call.keywords if k.arg}
     if len(call.args) > len(names) or len(given) != len(call.args) + len(call.keywords):
         return None
+    first = [x.arg for x in make.posonlyargs + make.args]
+    if builder == cls:  # Sieve(text, tree) -> sieve(text): what the maker takes, the rest is its work
+        taken = [p for p in first if p in given]
+        required = first[: len(first) - len(make.defaults)]
+        if not taken or taken != first[: len(taken)] or not set(required) <= set(taken):
+            return None
+        passed = ", ".join(ast.unparse(given[p]) for p in taken)
+        return span_fix(call, lines, f"{_maker_name(call, maker, api)}({passed})")
     setters, finish = {}, ""
     for member in api.member_list(builder):
         a = api.signature(f"{builder}.{member}")
@@ -77,15 +85,19 @@ def _built(call: ast.Call, cls: str, maker: str, builder: str, api: IndexSymbols
             setters[params[0]] = member
         elif not params and api.returns(f"{builder}.{member}") == cls:
             finish = member
-    first = [x.arg for x in make.posonlyargs + make.args]
     if not finish or not set(first) <= set(given) or not set(given) - set(first) <= set(setters):
         return None
-    name = maker.rsplit(".", 1)[-1]
-    if isinstance(call.func, ast.Attribute) and api.resolve(f"{ast.unparse(call.func.value)}.{name}"):
-        name = f"{ast.unparse(call.func.value)}.{name}"  # seedloft.Accession(...) -> seedloft.draft(...)
-    text = f"{name}({', '.join(ast.unparse(given[p]) for p in first)})"
+    text = f"{_maker_name(call, maker, api)}({', '.join(ast.unparse(given[p]) for p in first)})"
     for name, value in given.items():
         if name not in first:
             star = "*" if api.signature(f"{builder}.{setters[name]}").vararg else ""  # type: ignore[union-attr]
             text += f".{setters[name]}({star}{ast.unparse(value)})"
     return span_fix(call, lines, f"{text}.{finish}()")
+
+
+def _maker_name(call: ast.Call, maker: str, api: IndexSymbols) -> str:
+    """The maker as the call names the class: ``seedloft.Accession(...)`` -> ``seedloft.draft``."""
+    name = maker.rsplit(".", 1)[-1]
+    if isinstance(call.func, ast.Attribute) and api.resolve(f"{ast.unparse(call.func.value)}.{name}"):
+        return f"{ast.unparse(call.func.value)}.{name}"
+    return name

@@ -317,6 +317,8 @@ def _missing_member(
         head = attr.lower().split("_")[0]
         close = [m for m in members if len(head) >= 4 and m.lower().startswith(head)]
         close = close if len(close) == 1 else []
+    if not close and called and (taking := api.taking(owner, attr)):  # .year(2024): .harvested(year)
+        close = [taking]
     copying = attr.lower().strip("_") in _COPYING or changes_fields(owner, attr, node, api, lines)
     if not close and called and copying and (copier := api.copier(owner)):
         # lot.clone(), or lot.reweigh(grams=2) changing fields, where the class's copy is ``lot.but(...)``

@@ -243,6 +243,19 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
     out = []
     for arg, value in pairs:
         classes = api.documented_classes(arg.annotation)
+        if not classes and (arg.annotation is None or ast.unparse(arg.annotation) in ("object", "Any")):
+            classes = api.param_classes(name, arg.arg)
+        field = value if isinstance(value, ast.Attribute) and classes else None
+        whole = class_held(field.value, api, env) if field else ""
+        text = source(field.value, lines) if field and whole else ""
+        if field and text and any(api.is_a(whole, c) for c in classes):
+            # log_trial(code, germ_count(...).rate) for ``trial``, a Trial: the object, not its field
+            got, short = whole.rsplit(".", 1)[-1], name.split(".", 1)[-1]
+            message = f"`{short}`'s {arg.arg} takes {article(got)} itself, not its `{field.attr}`"
+            message += f": pass {text}"
+            out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno,
+                             card=api.card(name), fix=span_fix(value, lines, text)))  # fmt: skip
+            continue
         held = class_held(value, api, env) if classes else ""
         if not held or any(api.is_a(held, c) for c in classes):
             continue

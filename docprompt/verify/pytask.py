@@ -14,7 +14,7 @@ from typing import Any
 from . import Issue
 from .failures import unhandled_failures
 from .given import copied_numbers, copied_slices, handwritten_values, unused_numbers, unused_words
-from .pyactions import constant_in_loop, unadded_objects, undone_actions, unused_package
+from .pyactions import constant_in_loop, thrown_results, unadded_objects, undone_actions, unused_package
 from .pyasked import asked_fractions, asked_kinds
 from .pybuilders import called_classes
 from .pyextremes import first_for_extreme
@@ -74,6 +74,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     ("actions", True, lambda a: undone_actions(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: unadded_objects(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: constant_in_loop(a.code, a.request, a.api, a.namespace)),
+    ("actions", True, lambda a: thrown_results(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: shaped_values(a.code, a.request, a.api)),
 ]
 
