@@ -82,6 +82,7 @@ class Stage:
                               given_values_only=self.settings.given_examples,
                               card_examples=self.settings.card_examples,
                               class_members=self.settings.class_members,
+                              builder_chains=self.settings.builder_chains,
                               steps=self.settings.steps, filters=self.settings.filters,
                               lookups=self.settings.lookups)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)

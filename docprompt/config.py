@@ -152,6 +152,9 @@ class GenerateSettings(BaseModel):
         default=False,
         description="Python: class cards list their members; a factory's card brings the class it makes",
     )
+    builder_chains: bool = Field(
+        default=True, description="Python: a function that returns a builder shows the builder's setters"
+    )
     steps: bool = Field(
         default=True,
         description="Python: a request of several steps gets each step's best API entry among its cards",

@@ -101,7 +101,8 @@ def _function(entry: Entry) -> list[str]:
     if not signature.startswith("("):
         signature = "()"
     body = _doc(card_doc(entry.chunk), entry.notes, "    ")
-    return [f"def {name}{signature}:", *(body or ["    ..."])]
+    chain = [f"    # {entry.members}"] if entry.members else []  # a builder's setters: ``then: .coded(...)``
+    return [f"def {name}{signature}:", *(body or ["    ..."]), *chain]
 
 
 def _with_self(signature: str, receiver: str) -> str:

@@ -68,11 +68,11 @@ class PythonPrompt:
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
                  given_values_only: bool = False, card_examples: bool = True,
                  class_members: bool = False, steps: bool = True, filters: bool = True,
-                 lookups: bool = True) -> None:  # fmt: skip
+                 lookups: bool = True, builder_chains: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
         self.filters, self.lookups = filters, lookups
         self.steps = steps
-        self.class_members = class_members
+        self.class_members, self.builder_chains = class_members, builder_chains
         self.card_examples = card_examples
         self.given_values_only = given_values_only
         self.k, self.n_examples, self.n_prose = k, examples, prose
@@ -204,8 +204,11 @@ class PythonPrompt:
                 break
         if kind == "class" and self.class_members:
             self._append(ctx, chunk, hit, members=self._members(symbol))
+        elif kind == "module":
+            self._append(ctx, chunk, hit, members=self._functions_of(symbol))
         else:
-            self._append(ctx, chunk, hit, members=self._functions_of(symbol) if kind == "module" else "")
+            chain = self._chain(symbol) if kind in _CALLED and self.builder_chains else ""
+            self._append(ctx, chunk, hit, members=chain)
         made = self.symbols.returns(symbol) if kind in _CALLED and self.class_members else None
         if made and made not in seen and made in self.symbols.entries:
             # a factory's product (``draft(taxon) -> AccessionDraft``): what can be called on it
@@ -245,6 +248,23 @@ class PythonPrompt:
             call = kind in ("method", "function", "classmethod", "staticmethod")
             names.append(name + (short_signature(entry.metadata.get("signature") or "") if call else ""))
         return f"members: {', '.join(names)}" if names else ""
+
+    def _chain(self, symbol: str) -> str:
+        """``then: .coded(code), .harvested(year), ..., .seal()`` for a function that returns a
+        builder (a documented class two or more of whose methods return the class itself): the
+        setters it is finished with, which no card shows otherwise (``draft(taxon)`` alone)."""
+        made = self.symbols.returns(symbol)
+        if not made or made == symbol or not self.symbols.is_class(made):
+            return ""
+        setters: list[str] = []
+        finish: list[str] = []
+        for name in self.symbols.member_list(made):
+            entry = self.symbols.entries.get(f"{made}.{name}")
+            if name.startswith("_") or entry is None or entry.metadata.get("kind_of_symbol") != "method":
+                continue
+            call = f".{name}{short_signature(entry.metadata.get('signature') or '')}"
+            (setters if self.symbols.returns(f"{made}.{name}") == made else finish).append(call)
+        return f"then: {', '.join(setters + finish)}" if len(setters) >= 2 else ""
 
     def _functions_of(self, module: str) -> str:
         """``functions: read_loft(path), render_loft(ledger), ...`` under a module's card: its

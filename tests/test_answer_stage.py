@@ -1015,7 +1015,7 @@ def test_a_factory_s_card_brings_the_class_it_returns_with_its_members(jar_index
     """``jar(fruit) -> JarDraft``: what can be chained on the draft is on no card of its own
     unless the draft's class comes with it (the 1.5B left out the builder's setters it never
     saw); a class card lists its members; ``class_members = false`` (the default, measured)
-    shows neither."""
+    shows neither, and ``builder_chains`` (on) lists the draft's setters on the factory's card."""
     from docprompt.python_answer import PythonPrompt
 
     index = jar_index
@@ -1031,6 +1031,11 @@ def test_a_factory_s_card_brings_the_class_it_returns_with_its_members(jar_index
     ]
     plain = PythonPrompt(index, dp.retriever).context("a jar of plums", hits=[factory])
     assert plain.cards == cards[:1]
+    # the default: the factory's card lists the builder's setters and what finishes it, no class card
+    setters = "    then: .filled(grams), .labelled(*texts), .ripened(pct), .close()"
+    assert plain.cards[0].splitlines()[1:] == [setters]
+    bare = PythonPrompt(index, dp.retriever, builder_chains=False).context("a jar of plums", hits=[factory])
+    assert bare.cards == [plain.cards[0].splitlines()[0]]
 
 
 def test_a_number_the_request_gives_and_the_code_never_uses_is_a_problem(jar_index):
