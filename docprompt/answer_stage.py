@@ -261,6 +261,20 @@ class Stage:
             out.append(self._fix(Sample(code, self.draft, problem, report)))
         return out
 
+    def _assigned(self, messages, prefix: str, best: Sample) -> Sample:
+        """Every sample unusable (imports only, a syntax error, prose): once more, greedy, the
+        reply begun with the assignment the request asks for (``rule =``), from which a small
+        model writes an expression (tune u52: three samples of imports and ``def keep=deep...``)."""
+        from .verify.request import requested_variables
+
+        wanted = requested_variables(self.request)
+        if not wanted:
+            return best
+        start = f"{prefix}{wanted[0]} ="
+        reply = self.generate(messages, start, temperature=0.0, seed=self.seed, stream=False)
+        code, problem = self._extract(reply, start)
+        return best if problem else self._fix(Sample(code, _written(start) + reply, None, self._check(code)))
+
     def repair(self, best: Sample, messages, prefix: str) -> tuple[Sample, bool]:
         rounds = self.settings.repair_rounds if self.do_repair and self.do_verify else 0
         deadline = time.perf_counter() + self.settings.time_budget
@@ -296,6 +310,9 @@ class Stage:
         samples = self.sample(messages, prefix)
         t = self._tick("generate_s", t)
         best = pick(samples, self.language)
+        if best.problem and best.problem != "truncated" and self.language == "python":
+            best = self._assigned(messages, prefix, best)
+            self._tick("generate_s", t)
         if best.problem and best.problem != "truncated" and self.fallback:
             # Nothing usable was written: the draft or the chosen command, both well formed.
             code, problem = self._extract(self.fallback, "")

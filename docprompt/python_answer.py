@@ -262,9 +262,13 @@ class PythonPrompt:
             entry = self.symbols.entries.get(f"{made}.{name}")
             if name.startswith("_") or entry is None or entry.metadata.get("kind_of_symbol") != "method":
                 continue
-            call = f".{name}{short_signature(entry.metadata.get('signature') or '')}"
-            (setters if self.symbols.returns(f"{made}.{name}") == made else finish).append(call)
-        return f"then: {', '.join(setters + finish)}" if len(setters) >= 2 else ""
+            signature = entry.metadata.get("signature") or ""
+            returned = self.symbols.returns(f"{made}.{name}")
+            if returned == made:
+                setters.append(f".{name}{short_signature(signature)}")
+            elif returned and short_signature(signature) == "()":  # ``.seal()``: what finishes it
+                finish.append(f".{name}()")
+        return f"then: {', '.join(setters[:12] + finish[:2])}" if len(setters) >= 2 else ""
 
     def _functions_of(self, module: str) -> str:
         """``functions: read_loft(path), render_loft(ledger), ...`` under a module's card: its

@@ -459,6 +459,19 @@ def test_only_the_first_truncated_sample_is_written_again_with_more_room(acme):
     assert answer.problem is None and answer.code == good.strip()
 
 
+def test_when_no_sample_is_code_the_reply_is_begun_with_the_asked_assignment(acme):
+    """Three samples of imports only (tune u52, the 0.5B): once more, greedy, from ``c =``."""
+    imports = "from acme_private import customers\n"
+    model = Model(imports, imports, imports, " customers.load_customer('c.json')\n")
+    dp = DocPrompt(acme, generator=model, language="python", samples=3, repair_rounds=0)
+    answer = dp.ask("load c.json and store it in `c`")
+    assert model.options[-1]["prefix"].endswith("c =") and model.options[-1]["temperature"] == 0.0
+    assert answer.problem is None and answer.code.endswith("c = customers.load_customer('c.json')")
+    unasked = Model(imports, imports, imports)  # no variable asked for: nothing to begin with
+    assert DocPrompt(acme, generator=unasked, language="python", samples=3).ask("load c.json").code == ""
+    assert len(unasked.options) == 3
+
+
 def test_a_reply_looping_until_the_token_limit_keeps_the_line_once(acme):
     line = "c = customers.load_customer('c.json')\n"
     loop = "from acme_private import customers\n" + line * 20 + "c = cust"

@@ -384,4 +384,39 @@ def test_what_a_call_returns_is_used_as_the_docs_say():
     )
     stored = Answer(thrown.replace("sent = bank", "sent = bank.consignments[-1]"), ask, api, held)
     assert not [i for i in task_issues(stored) if i.kind == "thrown-result"]
+    # ... but not where the request asks for the notebook's object itself
+    ledger = "Quarantine lot SL-0007 of `bank` and keep the updated ledger in `updated`."
+    asked = Answer("bank.isolate('SL-0007')\nupdated = bank\n", ledger, api, held)
+    assert not [i for i in task_issues(asked) if i.kind == "thrown-result"]
+    # a method named as the parameter of one that is no setter is left to the model (shelve(lot))
+    (lookup,) = check("lot = bank.lot('SL-0001')\n", api, namespace=held)
+    assert lookup.fix is None and "its members are" in lookup.message
+
+
+def test_what_the_request_names_is_what_the_code_stores():
+    """A field of the object the request asks for, stored in its place (t07, t10 of the first
+    reporting half): the object; a file name the request gives, written as code (t37): quoted."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pytask import Answer, task_issues
+
+    api = seedloft_api()
+    held = {"bank": "seedloft.ledger.Ledger"}
+    ask = "Record a germination test of 50 seeds, 41 sprouted; store the test result in `test`."
+
+    code = "from seedloft import germ_count\ntest = germ_count(50, emerged=41).rate\n"
+    (field,) = [i for i in task_issues(Answer(code, ask, api)) if i.kind == "unasked-field"]
+    assert field.message.startswith("`test` is the Trial itself, as the task asks, not its `rate`")
+    assert apply_fixes(code, [field])[0].endswith("test = germ_count(50, emerged=41)\n")
+    for asked in ("store its germination rate in `test`", "store the rate in `test`"):
+        assert not task_issues(Answer(code, ask.replace("store the test result in `test`", asked), api))
+    lot = Answer("lot = bank.pluck('SL-0003').taxon\n", "Get lot SL-0003 of `bank` as `lot`.", api, held)
+    assert [i.fix[2] for i in task_issues(lot) if i.fix] == ["lot = bank.pluck('SL-0003')"]
+    ask = "Which genus is lot SL-0003 of `bank`? Store it in `genus`."
+    genus = Answer("genus = bank.pluck('SL-0003').genus\n", ask, api, held)
+    assert not task_issues(genus)
+    load = "Load the CSV file `harvest.csv` into a seedloft catalogue; store it in `bank`."
+    code = "import seedloft\nbank = seedloft.import_table(harvest.csv)\n"
+    (name,) = task_issues(Answer(code, load, api))
+    assert name.fix is not None and name.fix[2] == "bank = seedloft.import_table('harvest.csv')"
+    assert not task_issues(Answer(apply_fixes(code, [name])[0], load, api))
 

@@ -230,8 +230,9 @@ class IndexSymbols:
         return ""
 
     def taking(self, cls: str, param: str) -> str:
-        """The one method of ``cls`` whose first parameter is named ``param`` (``harvested(year)``
-        for ``year``): what ``draft(...).year(2024)`` meant; '' when none or several."""
+        """The one setter of ``cls`` (a method returning the class itself) whose first parameter
+        is named ``param`` (``harvested(year)`` for ``year``): what ``draft(...).year(2024)``
+        meant; '' when none or several."""
         symbol = self.resolve(cls)
         found = []
         for member in sorted(self.members(symbol)) if symbol else []:
@@ -239,7 +240,7 @@ class IndexSymbols:
             sig = self.signature(method) if self.kind(method) == "method" else None
             first = [a.arg for a in sig.posonlyargs + sig.args if a.arg not in ("self", "cls")] if sig else []
             first += [sig.vararg.arg] if sig and sig.vararg and not first else []
-            if first[:1] == [param] and member != param:
+            if first[:1] == [param] and member != param and self.returns(method) == symbol:
                 found.append(member)
         return found[0] if len(found) == 1 else ""
 
@@ -327,7 +328,9 @@ class IndexSymbols:
     def param_classes(self, name: str, param: str) -> list[str]:
         """The documented classes the docstring's line for ``param`` refers to (``trial: a
         :class:`~seedloft.regen.Trial` ...``): what a parameter annotated ``object`` takes."""
-        line = re.search(rf"^\s*{re.escape(param)}\s*(?:\([^)]*\))?:(.*)$", self.doc(name), re.M)
+        args = re.split(r"^\s*(?:Args|Arguments|Parameters):\s*$", self.doc(name), maxsplit=1, flags=re.M)
+        pattern = rf"^\s*\*{{0,2}}{re.escape(param)}\s*(?:\([^)]*\))?:(.*)$"
+        line = re.search(pattern, args[1], re.M) if len(args) == 2 else None
         refs = re.findall(r":class:`~?([\w.]+)`", line.group(1)) if line else []
         return [c for r in dict.fromkeys(refs) if (c := self.class_named(r.rsplit(".", 1)[-1]))]
 

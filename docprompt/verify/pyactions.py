@@ -99,15 +99,15 @@ def unadded_objects(code: str, request: str, api: IndexSymbols, namespace: Mappi
         return []
     env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
     reads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    done = {f"{owner}.{n.func.attr}" for n in ast.walk(tree) if isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Attribute) and ast.unparse(n.func.value) == said.group(2)}  # fmt: skip
     for stmt in tree.body:
         target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
         if not isinstance(target, ast.Name) or target.id in reads or stmt.lineno != stmt.end_lineno:
             continue
         made = type_of(stmt.value, api, env) or ""
         takers = [d for d in _doers(api, owner, said.group(1).lower()) if _takes(api, d, made)]
-        if not made or len(takers) != 1 or api.resolve(takers[0]) in {api.resolve(d) for d in done}:
+        method = takers[0].rsplit(".", 1)[-1] if len(takers) == 1 else ""
+        if not made or not method or f"{said.group(2)}.{method}(" in ast.unparse(stmt.value):
+            # ``carrot = bank.shelve(draft(...).seal())``: made and added in one
             continue
         call = f"{said.group(2)}.{takers[0].rsplit('.', 1)[-1]}({target.id})"
         old = lines[stmt.lineno - 1]
@@ -123,13 +123,15 @@ def thrown_results(code: str, request: str, api: IndexSymbols, namespace: Mappin
     the call returned (a ``Consignment``, another class than the variable's) is thrown away. The
     fix stores the call's value: ``sent = bank.dispatch(...)``."""
     from . import asked_assignments
+    from .pyvalues import stems
+    from .request import naming_sentences
 
     lines, out = code.split("\n"), []
     tree = package_tree(code, api)
     for name, node in asked_assignments(code, request, api) if tree is not None else []:
         given = node.value.id if isinstance(node.value, ast.Name) else ""
         owner = api.locate(namespace.get(given, "")) if given and f"`{given}`" in request else None
-        if not owner or given == name or node.col_offset:
+        if not owner or given == name or lines[node.lineno - 1].strip() != f"{name} = {given}":
             continue
         before = [s for s in tree.body if s.lineno < node.lineno and isinstance(s, ast.Expr)]
         calls = [s.value for s in before if s.lineno == s.end_lineno and not s.col_offset]
@@ -140,6 +142,11 @@ def thrown_results(code: str, request: str, api: IndexSymbols, namespace: Mappin
         made = api.returns(method)
         if not made or not api.is_class(made) or made == owner:
             continue
+        # the sentence naming the variable names what the call returns ("the shipment record"),
+        # not the notebook's object ("the updated ledger")
+        said = stems(naming_sentences(request, name)) - {name.lower()} - _PLAIN
+        if not said & (_described(api, made) - _described(api, owner)):
+            continue
         first = lines[func.lineno - 1]
         span = lines[func.lineno - 1 : node.lineno]
         fixed = "\n".join([f"{name} = {first}", *span[1:-1]])
@@ -149,6 +156,16 @@ def thrown_results(code: str, request: str, api: IndexSymbols, namespace: Mappin
         out.append(Issue("thrown-result", method, message, line=node.lineno, card=api.card(method),
                          fix=(func.lineno, "\n".join(span), fixed)))  # fmt: skip
     return out
+
+
+_PLAIN = {"from", "with", "that", "this", "into", "another", "other", "what", "which"}
+
+
+def _described(api: IndexSymbols, cls: str) -> set[str]:
+    """The word stems of a class's name and first doc line ("Consignment: A record of seed sent")."""
+    from .pyvalues import stems
+
+    return stems(f"{cls.rsplit('.', 1)[-1]} {api.doc(cls).split(chr(10), 1)[0]}")
 
 
 def _takes(api: IndexSymbols, method: str, cls: str) -> bool:

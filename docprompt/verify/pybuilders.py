@@ -71,10 +71,13 @@ def _built(call: ast.Call, cls: str, maker: str, builder: str, api: IndexSymbols
     if builder == cls:  # Sieve(text, tree) -> sieve(text): what the maker takes, the rest is its work
         taken = [p for p in first if p in given]
         required = first[: len(first) - len(make.defaults)]
-        if not taken or taken != first[: len(taken)] or not set(required) <= set(taken):
+        keywords = [k.arg for k, d in zip(make.kwonlyargs, make.kw_defaults) if k.arg in given or d is None]
+        if make.vararg or make.kwarg or not taken or taken != first[: len(taken)]:
             return None
-        passed = ", ".join(ast.unparse(given[p]) for p in taken)
-        return span_fix(call, lines, f"{_maker_name(call, maker, api)}({passed})")
+        if not set(required) <= set(taken) or not set(keywords) <= set(given):
+            return None
+        passed = [ast.unparse(given[p]) for p in taken] + [f"{k}={ast.unparse(given[k])}" for k in keywords]
+        return span_fix(call, lines, f"{_maker_name(call, maker, api)}({', '.join(passed)})")
     setters, finish = {}, ""
     for member in api.member_list(builder):
         a = api.signature(f"{builder}.{member}")

@@ -246,6 +246,8 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
         if not classes and (arg.annotation is None or ast.unparse(arg.annotation) in ("object", "Any")):
             classes = api.param_classes(name, arg.arg)
         field = value if isinstance(value, ast.Attribute) and classes else None
+        if field and (held := class_held(field, api, env)) and any(api.is_a(held, c) for c in classes):
+            field = None  # ``depth(node.parent)``, a Node too: the field is what is passed
         whole = class_held(field.value, api, env) if field else ""
         text = source(field.value, lines) if field and whole else ""
         if field and text and any(api.is_a(whole, c) for c in classes):

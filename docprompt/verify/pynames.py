@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
+from collections.abc import Mapping
 from typing import TypeGuard
 
 from . import Issue, span_fix
@@ -124,3 +126,35 @@ def _never_started(stmt: ast.stmt, bound: set[str], lines: list[str]) -> list[Is
         fix = (stmt.lineno, old, f"{at}{name} = {start}\n{old}")
         out.append(Issue("undefined-name", name, message, line=node.lineno, fix=fix))
     return out
+
+
+_FILE_NAME = re.compile(r"(?<![\w/.-])([A-Za-z_][\w-]*(?:\.[A-Za-z]\w{0,4})+)(?![\w-])")
+
+
+def file_names_as_code(code: str, request: str, api: IndexSymbols,
+                       namespace: Mapping[str, str]) -> list[Issue]:  # fmt: skip
+    """``new_ledger(harvest.csv)`` for "the CSV file `harvest.csv`": a file name the request
+    gives, written as names the code never binds (Python reads an attribute ``csv`` of a variable
+    ``harvest``). The fix quotes it: ``'harvest.csv'``."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return []
+    files = {m.group(1) for m in _FILE_NAME.finditer(request)}
+    bound = bound_names(tree) | set(namespace)
+    lines, out = code.split("\n"), []
+    for node in ast.walk(tree) if files else []:
+        if not isinstance(node, ast.Attribute):
+            continue
+        root = node.value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or (name := ast.unparse(node)) not in files:
+            continue
+        if root.id in bound or root.id in api.import_roots or api.named(root.id):
+            continue
+        message = f"`{name}` is the name of a file the task gives, not code: write it as a string, '{name}'"
+        fix = span_fix(node, lines, repr(name))
+        out.append(Issue("undefined-name", root.id, message, line=node.lineno, fix=fix))
+    return out
+

@@ -9,7 +9,7 @@ import ast
 import re
 from collections.abc import Mapping
 
-from . import Issue, span_fix
+from . import Issue, package_tree, span_fix
 from .api import IndexSymbols
 from .pyexpr import Binding, container_parts, dotted, notebook_env, source
 from .pyvalues import article, passed_args
@@ -61,7 +61,6 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
     the objects a documented call returns, reduced to a field the request never names, where the
     request's word for the variable ("lots") is one of the call's docs ("The lots a filter
     expression admits"). The fix keeps the objects: ``found = bank.sift(...)``."""
-    from . import package_tree
     from .pyvalues import stem, stems
     from .request import requested_variables
 
@@ -106,6 +105,37 @@ def unasked_field(code: str, request: str, api: IndexSymbols, namespace: Mapping
         )
         out.append(Issue("unasked-field", f"{cls}.{elt.attr}", message, line=node.lineno,
                          card=api.card(called), fix=fix))  # fmt: skip
+    return out
+
+
+def unasked_member(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``test = germ_count(50, emerged=41).rate`` for "store the test result in `test`": a field
+    of the object a documented call returns, stored where the variable is named as the object
+    (``test``, a word of ``Trial``'s first doc line, "The result of a germination test"), the
+    field named by neither the request nor the variable. The fix stores the object."""
+    from . import asked_assignments
+    from .pyexpr import code_env, type_of
+    from .pyvalues import stems
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, said, lines, out = code_env(tree, api, namespace), stems(request, 3), code.split("\n"), []
+    for name, node in asked_assignments(code, request, api):
+        value = node.value
+        if not (isinstance(value, ast.Attribute) and isinstance(value.value, ast.Call)):
+            continue
+        made = type_of(value.value, api, env)
+        if not made or api.kind(f"{made}.{value.attr}") not in ("attribute", "property"):
+            continue
+        field, called = stems(value.attr.replace("_", " "), 3), stems(name.replace("_", " "), 3)
+        if field & (said | called) or not called & stems(api.doc(made).split("\n", 1)[0], 3):
+            continue
+        whole, short = source(value.value, lines), made.rsplit(".", 1)[-1]
+        message = f"`{name}` is the {short} itself, as the task asks, not its `{value.attr}`"
+        fix = span_fix(value, lines, whole) if whole else None
+        out.append(Issue("unasked-field", f"{made}.{value.attr}", f"{message}: {name} = {whole}",
+                         line=node.lineno, card=api.card(made), fix=fix))  # fmt: skip
     return out
 
 
