@@ -397,6 +397,7 @@ def test_what_the_request_names_is_what_the_code_stores():
     """A field of the object the request asks for, stored in its place (t07, t10 of the first
     reporting half): the object; a file name the request gives, written as code (t37): quoted."""
     from docprompt.repair import apply_fixes
+    from docprompt.verify.pycheck import check
     from docprompt.verify.pytask import Answer, task_issues
 
     api = seedloft_api()
@@ -419,4 +420,9 @@ def test_what_the_request_names_is_what_the_code_stores():
     (name,) = task_issues(Answer(code, load, api))
     assert name.fix is not None and name.fix[2] == "bank = seedloft.import_table('harvest.csv')"
     assert not task_issues(Answer(apply_fixes(code, [name])[0], load, api))
+    # the file name passed for ``*lots: Accession``: the functions that read a file into a Ledger
+    (lots,) = check("from seedloft import new_ledger\nbank = new_ledger('harvest.csv')\n", api)
+    assert lots.kind == "bad-type" and lots.message.endswith(
+        "'harvest.csv' is a file: `read_loft(...)` or `import_table(...)` reads it into a Ledger"
+    )
 

@@ -237,9 +237,6 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
     would make (``new_ledger(catalogue)`` for ``*lots: Accession``, ``catalogue`` already a
     ``Ledger``: the fix keeps the value)."""
     pairs = passed_args(params, node)
-    if params.vararg is not None:
-        rest = node.args[len(params.posonlyargs + params.args) :]
-        pairs += [(params.vararg, v) for v in rest if not isinstance(v, ast.Starred)]
     out = []
     for arg, value in pairs:
         classes = api.documented_classes(arg.annotation)

@@ -64,9 +64,14 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
 
 
 def passed_args(params: ast.arguments, node: ast.Call) -> list[tuple[ast.arg, ast.expr]]:
-    """(documented parameter, the value passed for it) for each argument of a call."""
-    by_name = {a.arg: a for a in params.posonlyargs + params.args + params.kwonlyargs}
-    passed = list(zip(params.posonlyargs + params.args, node.args))
+    """(documented parameter, the value passed for it) for each argument of a call; each value
+    past the positional parameters goes to ``*args`` where there is one (``new_ledger(a, b)``
+    for ``*lots: Accession``: two lots)."""
+    positional = params.posonlyargs + params.args
+    by_name = {a.arg: a for a in positional + params.kwonlyargs}
+    passed = list(zip(positional, node.args))
+    if params.vararg is not None:
+        passed += [(params.vararg, v) for v in node.args[len(positional) :] if not isinstance(v, ast.Starred)]
     return passed + [(by_name[k.arg], k.value) for k in node.keywords if k.arg in by_name]
 
 
@@ -98,7 +103,22 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
         f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not {article(got)}: pass "
         + (f"one, as {hint} returns" if ways else "one")
     )
+    made = api.returns(name)
+    if isinstance(value.value, str) and re.fullmatch(r"[\w./-]+\.[A-Za-z]\w{0,4}", value.value) and made:
+        # new_ledger('harvest.csv'): a file, where functions that read one return what the call makes
+        readers = [m.split(".", 1)[-1] for m in api.makers(made) if _reads_files(api, m)][:2]
+        if readers:
+            short = made.rsplit(".", 1)[-1]
+            message += f"; {value.value!r} is a file: " + " or ".join(f"`{r}(...)`" for r in readers)
+            message += f" reads it into {article(short)}"
     return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
+
+
+def _reads_files(api: IndexSymbols, function: str) -> bool:
+    """A function whose first parameter is a path (``read_loft(path: str | Path)``)."""
+    a = api.signature(function)
+    first = [x for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")][:1] if a else []
+    return bool(first) and first[0].arg in ("path", "file", "filename", "source")
 
 
 def _one_of(api: IndexSymbols, name: str, param: str) -> list[str]:
