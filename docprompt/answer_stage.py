@@ -312,7 +312,7 @@ class Stage:
         best = pick(samples, self.language)
         if best.problem and best.problem != "truncated" and self.language == "python":
             best = self._assigned(messages, prefix, best)
-            self._tick("generate_s", t)
+            t = self._tick("generate_s", t)
         if best.problem and best.problem != "truncated" and self.fallback:
             # Nothing usable was written: the draft or the chosen command, both well formed.
             code, problem = self._extract(self.fallback, "")
