@@ -69,11 +69,10 @@ def _acts(api: IndexSymbols, owner: str, getter: str, request: str, noun: str) -
     asked = [w for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"`[^`]*`", " ", request)) if w.lower() != noun]
     for member in sorted(api.members(owner)):
         symbol = f"{owner}.{member}"
-        a = api.signature(symbol)
-        first = [x for x in (a.posonlyargs + a.args) if x.arg not in ("self", "cls")][:1] if a else []
-        if symbol == getter or api.kind(symbol) != "method" or not first:
+        first = api.first_param(symbol)
+        if symbol == getter or api.kind(symbol) != "method" or first is None:
             continue
-        if not (first[0].annotation is not None and re.search(r"\bstr\b", ast.unparse(first[0].annotation))):
+        if not (first.annotation is not None and re.search(r"\bstr\b", ast.unparse(first.annotation))):
             continue
         said = re.findall(r"[A-Za-z]{4,}", api.doc(symbol).split("\n", 1)[0])
         if any(alike(w, a) for w in said if w.lower() != noun for a in asked):

@@ -256,18 +256,16 @@ class PythonPrompt:
         made = self.symbols.returns(symbol)
         if not made or made == symbol or not self.symbols.is_class(made):
             return ""
-        setters: list[str] = []
-        finish: list[str] = []
-        for name in self.symbols.member_list(made):
+        def called(name: str) -> str:
             entry = self.symbols.entries.get(f"{made}.{name}")
-            if name.startswith("_") or entry is None or entry.metadata.get("kind_of_symbol") != "method":
-                continue
-            signature = entry.metadata.get("signature") or ""
-            returned = self.symbols.returns(f"{made}.{name}")
-            if returned == made:
-                setters.append(f".{name}{short_signature(signature)}")
-            elif returned and short_signature(signature) == "()":  # ``.seal()``: what finishes it
-                finish.append(f".{name}()")
+            return f".{name}{short_signature((entry.metadata.get('signature') or '') if entry else '')}"
+
+        setters = [called(n) for n in self.symbols.setters(made) if not n.startswith("_")]
+        finish = []
+        for n in self.symbols.member_list(made):
+            method = self.symbols.kind(f"{made}.{n}") == "method" and not n.startswith("_")
+            if method and self.symbols.returns(f"{made}.{n}") not in (None, made) and called(n) == f".{n}()":
+                finish.append(f".{n}()")  # ``.seal()``: what finishes it
         return f"then: {', '.join(setters[:12] + finish[:2])}" if len(setters) >= 2 else ""
 
     def _functions_of(self, module: str) -> str:

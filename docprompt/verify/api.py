@@ -229,18 +229,32 @@ class IndexSymbols:
                 return member
         return ""
 
+    def first_param(self, name: str) -> ast.arg | None:
+        """The first parameter a call of ``name`` fills (``self`` and ``cls`` skipped); None when
+        it takes none before ``*args`` or its signature is not known."""
+        a = self.signature(name)
+        first = [x for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")] if a else []
+        return first[0] if first else None
+
+    def setters(self, cls: str) -> list[str]:
+        """The methods of a builder class that return the class itself (``AccessionDraft.coded``,
+        ``.harvested``, ...), in the docs' order."""
+        symbol = self.resolve(cls)
+        if not symbol:
+            return []
+        methods = [m for m in self.member_list(symbol) if self.kind(f"{symbol}.{m}") == "method"]
+        return [m for m in methods if self.returns(f"{symbol}.{m}") == symbol]
+
     def taking(self, cls: str, param: str) -> str:
-        """The one setter of ``cls`` (a method returning the class itself) whose first parameter
-        is named ``param`` (``harvested(year)`` for ``year``): what ``draft(...).year(2024)``
-        meant; '' when none or several."""
+        """The one setter of ``cls`` whose first parameter is named ``param`` (``harvested(year)``
+        for ``year``): what ``draft(...).year(2024)`` meant; '' when none or several."""
         symbol = self.resolve(cls)
         found = []
-        for member in sorted(self.members(symbol)) if symbol else []:
-            method = f"{symbol}.{member}"
-            sig = self.signature(method) if self.kind(method) == "method" else None
-            first = [a.arg for a in sig.posonlyargs + sig.args if a.arg not in ("self", "cls")] if sig else []
-            first += [sig.vararg.arg] if sig and sig.vararg and not first else []
-            if first[:1] == [param] and member != param and self.returns(method) == symbol:
+        for member in self.setters(cls):
+            first = self.first_param(f"{symbol}.{member}")
+            if first is None:  # ``tagged(*tags)``: its values
+                first = getattr(self.signature(f"{symbol}.{member}"), "vararg", None)
+            if first is not None and first.arg == param and member != param:
                 found.append(member)
         return found[0] if len(found) == 1 else ""
 

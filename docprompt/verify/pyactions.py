@@ -170,10 +170,9 @@ def _described(api: IndexSymbols, cls: str) -> set[str]:
 
 def _takes(api: IndexSymbols, method: str, cls: str) -> bool:
     """Whether ``method``'s first parameter is annotated with ``cls`` (by its last name)."""
-    a = api.signature(method)
-    first = [x for x in (a.posonlyargs + a.args if a else []) if x.arg not in ("self", "cls")][:1]
-    return bool(first) and first[0].annotation is not None and \
-        ast.unparse(first[0].annotation).rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+    first = api.first_param(method)
+    return first is not None and first.annotation is not None and \
+        ast.unparse(first.annotation).rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
 
 
 def constant_in_loop(code: str, request: str, api: IndexSymbols,

@@ -242,21 +242,14 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
         classes = api.documented_classes(arg.annotation)
         if not classes and (arg.annotation is None or ast.unparse(arg.annotation) in ("object", "Any")):
             classes = api.param_classes(name, arg.arg)
-        field = value if isinstance(value, ast.Attribute) and classes else None
-        if field and (held := class_held(field, api, env)) and any(api.is_a(held, c) for c in classes):
-            field = None  # ``depth(node.parent)``, a Node too: the field is what is passed
-        whole = class_held(field.value, api, env) if field else ""
-        text = source(field.value, lines) if field and whole else ""
-        if field and text and any(api.is_a(whole, c) for c in classes):
-            # log_trial(code, germ_count(...).rate) for ``trial``, a Trial: the object, not its field
-            got, short = whole.rsplit(".", 1)[-1], name.split(".", 1)[-1]
-            message = f"`{short}`'s {arg.arg} takes {article(got)} itself, not its `{field.attr}`"
-            message += f": pass {text}"
-            out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno,
-                             card=api.card(name), fix=span_fix(value, lines, text)))  # fmt: skip
-            continue
         held = class_held(value, api, env) if classes else ""
-        if not held or any(api.is_a(held, c) for c in classes):
+        if held and any(api.is_a(held, c) for c in classes):
+            continue  # what the parameter takes (``depth(node.parent)``, a Node too)
+        if isinstance(value, ast.Attribute) and (whole := _whole(name, arg, value, classes, api, env, lines)):
+            out.append(Issue("bad-type", f"{name}({arg.arg}=)", whole, line=node.lineno, card=api.card(name),
+                             fix=span_fix(value, lines, source(value.value, lines))))  # fmt: skip
+            continue
+        if not held:
             continue
         got, short, text = held.rsplit(".", 1)[-1], name.split(".", 1)[-1], source(value, lines)
         message = f"`{short}`'s {arg.arg} takes {article(' or '.join(c.rsplit('.', 1)[-1] for c in classes))}"
@@ -273,6 +266,19 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
         card = api.card(name)
         out.append(Issue("bad-type", f"{name}({arg.arg}=)", message, line=node.lineno, card=card, fix=fix))
     return out
+
+
+def _whole(name: str, arg: ast.arg, value: ast.Attribute, classes: list[str], api: IndexSymbols,
+           env: Mapping[str, Binding], lines: list[str]) -> str:  # fmt: skip
+    """``log_trial(code, germ_count(...).rate)`` for ``trial``, a Trial: a field of an object of
+    the class the parameter takes, passed in its place; the message (the fix passes the object),
+    '' when it is not that."""
+    whole = class_held(value.value, api, env)
+    text = source(value.value, lines) if whole else ""
+    if not text or not any(api.is_a(whole, c) for c in classes):
+        return ""
+    got, short = whole.rsplit(".", 1)[-1], name.split(".", 1)[-1]
+    return f"`{short}`'s {arg.arg} takes {article(got)} itself, not its `{value.attr}`: pass {text}"
 
 
 def _no_arguments(params: ast.arguments | None) -> bool:

@@ -116,9 +116,8 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
 
 def _reads_files(api: IndexSymbols, function: str) -> bool:
     """A function whose first parameter is a path (``read_loft(path: str | Path)``)."""
-    a = api.signature(function)
-    first = [x for x in a.posonlyargs + a.args if x.arg not in ("self", "cls")][:1] if a else []
-    return bool(first) and first[0].arg in ("path", "file", "filename", "source")
+    first = api.first_param(function)
+    return first is not None and first.arg in ("path", "file", "filename", "source")
 
 
 def _one_of(api: IndexSymbols, name: str, param: str) -> list[str]:
