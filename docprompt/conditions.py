@@ -343,19 +343,22 @@ def request_filter(
     names = [n for n, d in (namespace or {}).items() if api.locate(d) == owner]
     text = _QUOTED.sub(lambda m: " " * len(m.group()), request)  # positions kept: `bank` is read below
     parts: list[tuple[int, str]] = []
-    offset = 0
-    acting = acting_verbs(text)
+    offset, acting, named = 0, acting_verbs(text), []
     for clause in _clauses(text):
         at = text.find(clause, offset)
         offset = at + len(clause)
         if not _about_many(request[at : at + len(clause)], noun, names):
             continue
+        if any(f"`{n}`" in request[at : at + len(clause)] for n in names):
+            named.append((at, at + len(clause)))
         found_here = _enum_conditions(clause, api, lang, said, noun, acting)
         found_here += _number_conditions(clause, lang, members, api, request)
         found_here += _label_conditions(clause, lang, members)
         taken = {re.match(r"\w*", c).group() for _, c in found_here}  # type: ignore[union-attr]
         found_here += _text_conditions(clause, lang, members, taken)
         parts += [(at + i, c) for i, c in found_here]
+    if kept := [(i, c) for i, c in parts if any(a <= i < b for a, b in named)]:
+        parts = kept  # "the lots of `bank` stored in the freezer ...; ... the lots forecast under 70 %"
     first = {c: at for at, c in sorted(parts, reverse=True)}  # each condition where it is first said
     ordered = sorted(first.items(), key=lambda x: x[1])
     if not ordered:
@@ -364,9 +367,9 @@ def request_filter(
     for c, at in ordered:
         if joined:  # joined as the request joins them: "in the attic or labelled signed"
             between = text[last:at]
-            joined += (
-                " or " if re.search(r"\bor\b", between) and not re.search(r"\band\b", between) else " and "
-            )
+            either = re.search(r"\b(?:either|any of)\b", text) and not re.search(r"\b(?:both|all of)\b", text)
+            said_or = re.search(r"\bor\b", between) and not re.search(r"\band\b", between)
+            joined += " or " if either or said_or else " and "
         joined += f"({c})" if " or " in c and len(ordered) > 1 else c
         last = at
     others = [(s, p) for (s, p), lg in languages(api).items() if lg is lang and s != symbol

@@ -44,7 +44,7 @@ def _shape(example: str) -> str:
     return "".join(out)
 
 
-def _getter(api: IndexSymbols, cls: str) -> tuple[str, str, str] | None:
+def getter(api: IndexSymbols, cls: str) -> tuple[str, str, str] | None:
     """(method, its noun, a key its examples pass) of the one-string method that makes ``cls``."""
     for maker in api.makers(cls):
         a = api.signature(maker)
@@ -90,7 +90,7 @@ def request_lookups(request: str, api: IndexSymbols, namespace: Mapping[str, str
         methods = [f"{owner}.{m}" for m in api.members(owner) if api.kind(f"{owner}.{m}") == "method"]
         made = {api.returns(m) for m in methods}
         for cls in sorted(c for c in made if c):
-            found = _getter(api, cls)
+            found = getter(api, cls)
             if found is None or not found[0].startswith(owner + "."):
                 continue
             maker, noun, example = found

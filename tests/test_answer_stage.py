@@ -1211,7 +1211,7 @@ def test_a_quoted_value_or_a_name_the_request_gives_must_be_used(jar_index):
     (as the task writes it, or a word of them) or the answer left them out. Months, days, the first word
     of a sentence and the API's own names are not values."""
     from docprompt.verify.api import IndexSymbols
-    from docprompt.verify.given import unused_words
+    from docprompt.verify.pywords import unused_words
 
     api = IndexSymbols(jar_index)
     ask = "On Monday, describe a Jar of plums from Oaxaca labelled 'jam' for May; store it in `j`."

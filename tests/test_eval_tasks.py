@@ -426,3 +426,52 @@ def test_what_the_request_names_is_what_the_code_stores():
         "'harvest.csv' is a file: `read_loft(...)` or `import_table(...)` reads it into a Ledger"
     )
 
+
+
+def test_steps_of_a_multi_step_answer_that_the_docs_decide():
+    """Fixes from the multi-step tune tasks u59-u78: a lot's key passed where the lot goes (u61,
+    u67), a lot unpacked in a loop as if it were a pair (u71), the record an action returns stored
+    where the request asks for what is left after it (u60), a value in capitals the code leaves out
+    where one call's one string parameter takes it (u64), and the filter a request's clauses say."""
+    from docprompt.conditions import request_filter
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pycheck import check
+    from docprompt.verify.pytask import Answer, task_issues
+
+    api = seedloft_api()
+    held = {"bank": "seedloft.ledger.Ledger"}
+    key = "from seedloft import projected_germ\npct = projected_germ('SL-0007', in_year=2030)\n"
+    (lot,) = check(key, api, namespace=held)  # ``lot`` unannotated, its docstring says Accession
+    assert lot.message.endswith("lot takes an Accession, not its key: pass `bank.pluck('SL-0007')`")
+    assert apply_fixes(key, [lot])[0].endswith("projected_germ(bank.pluck('SL-0007'), in_year=2030)\n")
+    (unsure,) = check(key, api, namespace={**held, "other": "seedloft.ledger.Ledger"})
+    assert unsure.fix is None  # two catalogues: which one holds the lot is not the docs' to say
+    pairs = "blocked = {}\nfor code, lot in bank.sift('year<2019'):\n    blocked[code] = lot.state\n"
+    (loop,) = check(pairs, api, namespace=held)
+    assert loop.kind == "unpacked-object"
+    assert apply_fixes(pairs, [loop])[0].split("\n")[1:4] == [
+        "for lot in bank.sift('year<2019'):", "    code = lot.code", "    blocked[code] = lot.state"
+    ]
+    tally = "for code, n in bank.tally(by='genus').items():\n    print(code, n)\n"
+    assert check(tally, api, namespace=held) == []
+    ask = "Send 30 g of lot SL-0007 of `bank` to Kew, then store how many grams that lot has left in `left`."
+    sent = "left = bank.dispatch('SL-0007', recipient='Kew', grams=30, year=2025)\n"
+    (after,) = [i for i in task_issues(Answer(sent, ask, api, held)) if i.kind == "stored-action"]
+    assert apply_fixes(sent, [after])[0].split("\n")[:2] == [
+        "bank.dispatch('SL-0007', recipient='Kew', grams=30, year=2025)", "left = bank.pluck('SL-0007').grams"
+    ]
+    record = ask.replace("how many grams that lot has left", "the consignment")
+    assert not [i for i in task_issues(Answer(sent, record, api, held)) if i.kind == "stored-action"]
+    ask = "Merge `other` into `bank`, then store the next unused code of `bank`'s KEW series in `next_kew`."
+    code = "bank.absorb(other)\nnext_kew = bank.free_code()\n"
+    both = {**held, "other": held["bank"]}
+    (kew,) = [i for i in task_issues(Answer(code, ask, api, both)) if i.name == "KEW"]
+    assert kew.fix is not None and kew.fix[2] == "next_kew = bank.free_code(prefix='KEW')"
+    # the conditions of the clauses that name the catalogue, joined as "either" says
+    ask = ("For every lot of `bank` kept in the freezer, forecast its germination in 2040; store "
+           "the codes of the lots forecast under 70 % in `risk`.")  # fmt: skip
+    assert request_filter(ask, api, held).text == "keep=deep"
+    ask = ("Make a filter for freezer lots and another for lots labelled red, join them into one that "
+           "accepts a lot matching either; store the codes of the lots of `bank` it accepts in `codes`.")
+    assert request_filter(ask, api, held).text == "keep=deep or tag:red"
+    assert request_filter(ask.replace("either", "both"), api, held).text == "keep=deep and tag:red"

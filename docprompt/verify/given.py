@@ -6,13 +6,11 @@ out)."""
 from __future__ import annotations
 
 import ast
-import calendar
-import keyword
 import re
 
 from . import Issue, call_name, one_symbol, package_tree, span_fix
 from .pyexpr import source
-from .pyvalues import stem
+from .pywords import names_in as _names
 from .request import requested_variables
 
 # a number on its own: not part of a code or a name ("SL-0100", "py3", "v2.1", "a/2")
@@ -316,85 +314,3 @@ def _in_docs(api, name: str, number: str) -> bool:
         if entry and (pattern.search(entry.text) or pattern.search(str(entry.metadata.get("params") or ""))):
             return True
     return False
-
-
-def _names(tree: ast.AST) -> set[str]:
-    """The names and attribute names the code writes (``bank``, ``sift`` of ``bank.sift``)."""
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
-        n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
-    }
-
-
-_MONTHS_DAYS = {w.lower() for w in [*calendar.month_name, *calendar.day_name] if w}
-
-
-def unused_words(code: str, request: str, api) -> list[Issue]:
-    """A value the request gives in words that the code never uses: a quoted string ("labelled
-    'landrace'") or a proper name ("collected in Oaxaca": a capitalised word inside a sentence,
-    not a month or a day, not a name of the API), where the code holds neither it nor a word
-    of it (in any case). Only against a package's own API, like :func:`unused_numbers`."""
-    tree = package_tree(code, api)
-    if tree is None:
-        return []
-    text = re.sub(r"`[^`]*`", " ", request)
-    held = code.casefold()
-    documented = {part.casefold() for symbol in api.entries for part in symbol.split(".")}
-    said = [m.group(2) for m in re.finditer(r"(?<!\w)(['\"])([^'\"\n]{1,60}?)\1(?!\w)", text)]
-    for sentence in re.split(r"(?<=[.?!:;])\s+", text):
-        words = re.findall(r"[^\W\d_][\w-]*", sentence)
-        said += [w for w in words[1:] if w[0].isupper() and not w.isupper() and len(w) >= 3
-                 and w.casefold() not in _MONTHS_DAYS and not keyword.iskeyword(w)
-                 and w.casefold() not in documented]  # fmt: skip
-    used = _names(tree)
-    issues, seen = [], set()
-    strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-    lines = code.splitlines()
-    for value in said:
-        words = re.findall(r"\w+", value.casefold())
-        if value in seen or not words:
-            continue
-        # 'KEW' for "to Kew": the task's value, written in other letters
-        other = [n for n in strings if str(n.value).casefold() == value.casefold() and n.value != value]
-        if other and not any(n.value == value for n in strings):
-            seen.add(value)
-            message = f"the task writes {value!r}: write it so, not {other[0].value!r}"
-            issues.append(Issue("unused-value", value, message, line=other[0].lineno,
-                                fix=span_fix(other[0], lines, repr(value))))  # fmt: skip
-            continue
-        if value.casefold() in held:
-            continue
-        if any(w in held for w in words if len(w) >= 3):
-            continue
-        seen.add(value)
-        card = _described(api, text, value, used)
-        where = f" (`{card.split('(', 1)[0].split('.', 1)[-1]}`?)" if card else ""
-        message = f"the task gives {value!r}, which the code never uses: use it where the task means it"
-        message += where
-        issues.append(Issue("unused-value", value, message, card=card))
-    return issues
-
-
-def _described(api, request: str, value: str, used: set[str]) -> str:
-    """The card of the API function whose first doc line shares a word's stem with a word just
-    before ``value`` in the request ("collected in Oaxaca": ``from_site``, "Set the collection
-    site"), the nearest word first; among several, the one member of a class the code already
-    calls members of (``draft(...).coded(...)``: ``AccessionDraft``); or ''."""
-    at = request.find(value)
-    before = [w for w in re.findall(r"[a-z]{4,}", request[max(0, at - 40) : at].lower())[-3:]
-              if w not in {"with", "from", "into", "that", "their", "whose"}]  # fmt: skip
-    for word in reversed(before if at >= 0 else []):
-        key = stem(word)
-        found = []
-        for symbol in api.entries:
-            if api.is_class(symbol) or api.kind(symbol) not in ("function", "method"):
-                continue
-            doc = api.card(symbol).split(") -> ", 1)[-1].split(": ", 1)[-1].lower()
-            if any(
-                stem(w) == key or (len(key) >= 5 and w.startswith(key)) for w in re.findall(r"[a-z]{4,}", doc)
-            ):
-                found.append(symbol)
-        owned = [f for f in found if used & api.members(f.rsplit(".", 1)[0])]
-        for group in (found, owned):
-            if len(group) == 1:
-                return api.card(group[0])
-    return ""

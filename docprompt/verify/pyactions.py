@@ -16,7 +16,8 @@ from collections.abc import Mapping
 
 from . import Issue, one_symbol, package_tree
 from .api import IndexSymbols
-from .pyvalues import alike
+from .pyexpr import source
+from .pyvalues import alike, stems
 
 _CLAUSES = re.compile(r"[.;:?!]\s+|,\s*(?:and\s+)?(?:then\s+)?|\bthen\s+|\band\s+(?=[a-z]+\s)")
 _PLACING = re.compile(r"(?:put|move|place|set|turn)\b.*?\b(?:in|into|under)\s+(?:the\s+)?([A-Za-z]+)", re.I)
@@ -155,6 +156,51 @@ def thrown_results(code: str, request: str, api: IndexSymbols, namespace: Mappin
                    f"is thrown away: {name} = {given}.{call}(...)")  # fmt: skip
         out.append(Issue("thrown-result", method, message, line=node.lineno, card=api.card(method),
                          fix=(func.lineno, "\n".join(span), fixed)))  # fmt: skip
+    return out
+
+
+def stored_actions(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``left = bank.dispatch('SL-0007', ...)`` for "Send 30 g of lot SL-0007 of `bank` ...,
+    then store how many grams that lot has left in `left`": the asked variable holds the record
+    the action returns (a ``Consignment``), where its clause asks for something after the action
+    and names nothing of the record. Where the clause names one field of the thing the call took
+    by its key ("grams"), the fix makes the call, then reads that field of the thing looked up
+    again: ``bank.dispatch(...)`` then ``left = bank.pluck('SL-0007').grams``."""
+    from ..lookups import getter
+    from . import asked_assignments
+
+    lines, out = code.split("\n"), []
+    verbs = [v for v in _actions(request) if v not in _COMMON]
+    for name, node in asked_assignments(code, request, api) if verbs else []:
+        call = node.value
+        func = call.func if isinstance(call, ast.Call) else None
+        given = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        owner = api.locate(namespace.get(given, "")) if given and f"`{given}`" in request else None
+        if not owner or not isinstance(func, ast.Attribute) or node.lineno != node.end_lineno:
+            continue
+        method, made = f"{owner}.{func.attr}", api.returns(f"{owner}.{func.attr}")
+        clause = next((c for c in _CLAUSES.split(request) if f"`{name}`" in c), "")
+        words = stems(re.sub(r"`[^`]*`", " ", clause)) - _PLAIN
+        if not made or made == owner or not api.is_class(made) or words & _described(api, made):
+            continue
+        if not any(method in _doers(api, owner, v) for v in verbs if not clause.lower().startswith(v)):
+            continue
+        thing, said = api.iterates(owner), re.findall(r"[a-z_]{4,}", re.sub(r"`[^`]*`", " ", clause.lower()))
+        found = getter(api, thing) if thing else None
+        key = call.args[0] if isinstance(call, ast.Call) and call.args else None
+        fields = sorted(f for f in api.members(thing) if api.kind(f"{thing}.{f}") in ("attribute", "property")
+                        and any(alike(f, w) for w in said)) if thing else []  # fmt: skip
+        short, act = made.rsplit(".", 1)[-1], source(call, lines)
+        ours = found and found[0].startswith(owner + ".")
+        if not (ours and found and key is not None and len(fields) == 1 and act):
+            continue  # the clause names no one thing of what the action took
+        line = lines[node.lineno - 1]
+        at = line[: len(line) - len(line.lstrip())]
+        looked = f"{given}.{found[0].rsplit('.', 1)[-1]}({ast.unparse(key)}).{fields[0]}"
+        fix = (node.lineno, line, f"{at}{act}\n{at}{name} = {looked}")
+        message = (f"`{name}` holds the {short} `{given}.{func.attr}(...)` returns, but the task asks for "
+                   f"the {fields[0]} after it: make the call, then `{name} = {looked}`")  # fmt: skip
+        out.append(Issue("stored-action", method, message, line=node.lineno, card=api.card(method), fix=fix))
     return out
 
 

@@ -61,7 +61,7 @@ def call_issues(
     ):
         return []
     return (
-        _bind(name, params, node, api, lines, unbound, constants or {})
+        _bind(name, params, node, api, lines, unbound, constants or {}, env)
         + containers_passed(name, params, node, api, values or {})
         + objects_for_scalars(name, params, node, api, env)
         + other_objects(name, params, node, api, env, lines)
@@ -96,6 +96,7 @@ def _bind(
     lines: list[str],
     unbound: AbstractSet[str],
     constants: Mapping[str, ast.Constant],
+    env: Mapping[str, Binding],
 ) -> list[Issue]:
     positional = [a.arg for a in params.posonlyargs + params.args]
     keywords = [a.arg for a in params.args + params.kwonlyargs]
@@ -167,7 +168,7 @@ def _bind(
             issue.fix = (node.lineno, line, line.replace(f"{arg}=", f"{right}=", 1))
         missing = []
     out += [i for _, i in unknown]
-    out += value_issues(name, params, node, api, lines, unbound, constants)
+    out += value_issues(name, params, node, api, lines, unbound, constants, env)
     out += filter_issues(name, params, node, api, lines, constants)
     if missing:
         made = _made_by(name, node, api, lines) if api.is_class(name) else None

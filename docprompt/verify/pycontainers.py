@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 from . import Issue, span_fix
 from .api import IndexSymbols
-from .pyexpr import Binding, container_parts, dotted, type_of
+from .pyexpr import Binding, container_parts, dotted, source, type_of
+from .pyvalues import article
 
 # a getter's docs name what it gives ("The lot with that code."), an action's what it does
 _GETTER_DOC = re.compile(r"(the|a|an|return|returns|get|gets|look|looks|find|finds)\b", re.I)
@@ -106,7 +107,7 @@ def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding
     what iterating ``bank`` yields: the fix iterates ``bank``. The same for a property holding
     objects of another class (``for lot in bank.consignments: ... lot.taxon``, where a
     ``Consignment`` has no ``taxon``)."""
-    issues = []
+    issues = [i for i in [_unpacked(node, api, env, lines)] if i]
     for iterated, target, body in loops(node):
         yields, element, fields = _misread(iterated, target, body, api, env)
         if not yields:
@@ -125,6 +126,38 @@ def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding
                             line=iterated.lineno, card=api.card(type_of(member.value, api, env) or ""),
                             fix=span_fix(iterated, lines, obj)))  # fmt: skip
     return issues
+
+
+def _unpacked(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding], lines: list[str]) -> Issue | None:
+    """``for code, lot in bank.sift(...)``, where each element is an ``Accession``, which cannot
+    be unpacked: the fix loops over the objects and reads the names that are their fields
+    (``for lot in bank.sift(...):`` then ``code = lot.code``)."""
+    if not (isinstance(node, ast.For) and isinstance(node.target, ast.Tuple) and node.body):
+        return None
+    names = [t.id for t in node.target.elts if isinstance(t, ast.Name)]
+    element = element_class(node.iter, api, env)
+    protocols = api.protocols(element) if element else None
+    if not element or protocols is None or "iter" in protocols or len(names) != len(node.target.elts):
+        return None
+    members, short = api.members(element), element.rsplit(".", 1)[-1]
+    fields = [n for n in names if n in members]
+    others = [n for n in names if n not in members]
+    if not fields or len(others) > 1:
+        return None
+    obj = others[0] if others else short.lower()
+    first, line = node.body[0], lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    written = source(node.target, lines)
+    if first.lineno == node.lineno or node.target.lineno != node.lineno or not written:
+        return None
+    at = re.match(r"\s*", lines[first.lineno - 1]).group(0)  # type: ignore[union-attr]
+    new = line.replace(f"for {written} in", f"for {obj} in", 1)
+    if new == line:
+        return None
+    new += "".join(f"\n{at}{f} = {obj}.{f}" for f in fields)
+    message = f"each element of `{ast.unparse(node.iter)}` is {article(short)}, which cannot be unpacked: "
+    message += f"`for {obj} in ...`, then `{fields[0]} = {obj}.{fields[0]}`"
+    return Issue("unpacked-object", element, message, line=node.lineno, card=api.card(element),
+                 fix=(node.lineno, line, new))  # fmt: skip
 
 
 def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding],

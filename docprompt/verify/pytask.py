@@ -13,8 +13,15 @@ from typing import Any
 
 from . import Issue
 from .failures import unhandled_failures
-from .given import copied_numbers, copied_slices, handwritten_values, unused_numbers, unused_words
-from .pyactions import constant_in_loop, thrown_results, unadded_objects, undone_actions, unused_package
+from .given import copied_numbers, copied_slices, handwritten_values, unused_numbers
+from .pyactions import (
+    constant_in_loop,
+    stored_actions,
+    thrown_results,
+    unadded_objects,
+    undone_actions,
+    unused_package,
+)
 from .pyasked import asked_fractions, asked_kinds
 from .pybuilders import called_classes
 from .pyextremes import first_for_extreme
@@ -28,6 +35,7 @@ from .pyseparators import unnamed_separators
 from .pyshapes import shaped_values
 from .pyspelling import respelled_words
 from .pyvalues import meant_values
+from .pywords import unused_words
 from .request import copied_values, meant_members, unused_inputs, unused_meanings
 
 
@@ -78,6 +86,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     ("actions", True, lambda a: unadded_objects(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: constant_in_loop(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: thrown_results(a.code, a.request, a.api, a.namespace)),
+    ("actions", True, lambda a: stored_actions(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: shaped_values(a.code, a.request, a.api)),
 ]
 

@@ -16,7 +16,8 @@ from .api import IndexSymbols
 
 
 def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, lines: list[str],
-            unbound: AbstractSet[str], constants: Mapping[str, ast.Constant]) -> list[Issue]:  # fmt: skip
+                 unbound: AbstractSet[str], constants: Mapping[str, ast.Constant],
+                 env: Mapping[str, tuple[str, str]] | None = None) -> list[Issue]:  # fmt: skip
     """A string passed where the docs allow only some: a ``Literal["left", "right"]`` parameter,
     or one typed with a documented enum (``keeping: Keeping | str`` takes ``"deep"``, not
     ``"freezer"``: the enum's card says which member is the freezer)."""
@@ -40,7 +41,7 @@ def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSym
         if not allowed and (wrong := _string_for_enum(name, arg, value, api, lines)):
             out.append(wrong)
             continue
-        if not allowed and (wrong := _literal_for_class(name, arg, value, api)):
+        if not allowed and (wrong := _literal_for_class(name, arg, value, api, lines, env or {})):
             out.append(wrong)
             continue
         if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
@@ -87,12 +88,18 @@ def article(what: str) -> str:
     return ("an " if what.lstrip("`")[:1].upper() in "AEIOU" else "a ") + what
 
 
-def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols) -> Issue | None:
-    """``bank.shelve("SL-0004")`` where the docs say ``lot: Accession``: a string or a number
-    where a parameter takes only the package's own classes; the message names how to get one."""
+def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbols, lines: list[str],
+                       env: Mapping[str, tuple[str, str]]) -> Issue | None:  # fmt: skip
+    """``bank.shelve("SL-0004")`` where the docs say ``lot: Accession`` (or, unannotated, that it
+    takes "an :class:`Accession`"): a string or a number where a parameter takes only the
+    package's own classes; the message names how to get one. A key where the one variable
+    holding the class that looks such keys up is at hand: the fix looks it up
+    (``projected_germ('SL-0007', ...)`` -> ``projected_germ(bank.pluck('SL-0007'), ...)``)."""
     if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or value.value is None:
         return None
     classes = api.documented_classes(arg.annotation)
+    if not classes and (arg.annotation is None or ast.unparse(arg.annotation) in ("object", "Any")):
+        classes = api.param_classes(name, arg.arg)
     if not classes:
         return None
     got = type(value.value).__name__
@@ -111,7 +118,31 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
             short = made.rsplit(".", 1)[-1]
             message += f"; {value.value!r} is a file: " + " or ".join(f"`{r}(...)`" for r in readers)
             message += f" reads it into {article(short)}"
-    return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
+        return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]))
+    fix, looked = None, _looked_up(value, classes, api, env)
+    if looked and (fix := span_fix(value, lines, looked)):
+        message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not its key: pass `{looked}`"
+    return Issue("bad-type", f"{name}({arg.arg}=)", message, line=value.lineno, card=api.card(classes[0]),
+                 fix=fix)  # fmt: skip
+
+
+def _looked_up(value: ast.Constant, classes: list[str], api: IndexSymbols,
+               env: Mapping[str, tuple[str, str]]) -> str:  # fmt: skip
+    """``bank.pluck('SL-0007')`` for ``'SL-0007'``: the call of the one-string method that looks
+    up an object of ``classes`` by key, on the one variable holding its class; '' when the docs
+    or the variables leave it open."""
+    from ..lookups import getter
+
+    if not isinstance(value.value, str):
+        return ""
+    calls = set()
+    for cls in classes:
+        found = getter(api, cls)
+        owner = found[0].rsplit(".", 1)[0] if found else ""
+        held = [v for v, (kind, c) in env.items() if kind == "instance" and owner and api.is_a(c, owner)]
+        if found and len(held) == 1:
+            calls.add(f"{held[0]}.{found[0].rsplit('.', 1)[-1]}({value.value!r})")
+    return calls.pop() if len(calls) == 1 else ""
 
 
 def _reads_files(api: IndexSymbols, function: str) -> bool:
