@@ -452,6 +452,14 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     assert apply_fixes(pairs, [loop])[0].split("\n")[1:4] == [
         "for lot in bank.sift('year<2019'):", "    code = lot.code", "    blocked[code] = lot.state"
     ]
+    named = "o = {}\nfor code in bank.sift('keep=deep'):\n"
+    named += "    o[code] = seedloft.projected_germ(code, in_year=2)\n"
+    (field,) = check("import seedloft\n" + named, api, namespace=held)
+    assert field.kind == "misnamed-element"
+    assert apply_fixes("import seedloft\n" + named, [field])[0].split("\n")[2:5] == [
+        "for lot in bank.sift('keep=deep'):", "    code = lot.code",
+        "    o[code] = seedloft.projected_germ(lot, in_year=2)",
+    ]  # fmt: skip
     tally = "for code, n in bank.tally(by='genus').items():\n    print(code, n)\n"
     assert check(tally, api, namespace=held) == []
     ask = "Send 30 g of lot SL-0007 of `bank` to Kew, then store how many grams that lot has left in `left`."
@@ -467,6 +475,23 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     both = {**held, "other": held["bank"]}
     (kew,) = [i for i in task_issues(Answer(code, ask, api, both)) if i.name == "KEW"]
     assert kew.fix is not None and kew.fix[2] == "next_kew = bank.free_code(prefix='KEW')"
+    # a dict asked for holds counts, not a count (u72); a list's first element copied into its loop
+    ask = ("Try each filter text in `queries` on `bank`. Store in `found` a dict from every text "
+           "that works to the number of lots it finds.")
+    tried = "found = {}\nfor text in queries:\n    found[text] = len(bank.sift('keep=deep'))\n"
+    given = {**held, "queries": "builtins.list"}
+    (each,) = task_issues(Answer(tried, ask, api, given))
+    assert each.kind == "copied-value" and each.fix is not None
+    assert each.fix[2] == "    found[text] = len(bank.sift(text))"
+    assert not task_issues(Answer(apply_fixes(tried, [each])[0], ask, api, given))
+    # a member picked by hand where the request names a month and the docs compute it (u62)
+    ask = "Plan the regrowing of `bank`, sowing in the season January falls in south of the equator: `p`."
+    picked = "import seedloft\np = seedloft.regrow_plan(bank, season=seedloft.Season.THAW)\n"
+    (month,) = task_issues(Answer(picked, ask, api, held))
+    assert month.fix is not None and month.fix[2].endswith("Season.of_month(1, southern=True))")
+    north = task_issues(Answer(picked, ask.replace(" south of the equator", ""), api, held))
+    assert [i.fix[2][-30:] for i in north if i.fix] == ["season=seedloft.Season.of_month(1))"[-30:]]
+    assert not task_issues(Answer(picked, ask.replace("January", "spring"), api, held))
     # the conditions of the clauses that name the catalogue, joined as "either" says
     ask = ("For every lot of `bank` kept in the freezer, forecast its germination in 2040; store "
            "the codes of the lots forecast under 70 % in `risk`.")  # fmt: skip

@@ -236,6 +236,9 @@ def constant_in_loop(code: str, request: str, api: IndexSymbols,
         return []
     env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
     for loop in (n for n in ast.walk(tree) if isinstance(n, ast.For) and isinstance(n.target, ast.Name)):
+        if isinstance(loop.iter, ast.Name) and namespace.get(loop.iter.id, "") in _SEQUENCES:
+            out += _each_given(loop, request, api, lines)
+            continue
         element = element_class(loop.iter, api, env)
         fields = api.members(element) if element else set()
         for call in (n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call)):
@@ -249,6 +252,37 @@ def constant_in_loop(code: str, request: str, api: IndexSymbols,
                     out.append(Issue("copied-value", text, message, line=value.lineno,
                                      fix=span_fix(value, lines, each)))  # fmt: skip
     return out
+
+
+_SEQUENCES = {"builtins.list", "builtins.tuple", "builtins.set"}
+
+
+def _each_given(loop: ast.For, request: str, api: IndexSymbols, lines: list[str]) -> list[Issue]:
+    """``for text in queries: ... bank.sift('keep=deep')``, the loop over a list the notebook
+    holds passing no call its variable: the one string the request does not give, passed to a
+    documented call's string parameter, is each element (the 0.5B copies the list's first)."""
+    from . import span_fix
+    from .pyvalues import passed_args
+
+    assert isinstance(loop.target, ast.Name)
+    each, found = loop.target.id, []
+    calls = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call)]
+    passed = [a for c in calls for a in [*c.args, *(k.value for k in c.keywords)]]
+    if any(isinstance(a, ast.Name) and a.id == each for a in passed):
+        return []
+    for call in calls:
+        symbol = one_symbol(call, api)
+        a = api.signature(symbol) if symbol else None
+        for arg, value in passed_args(a, call) if a else []:
+            text = value.value if isinstance(value, ast.Constant) else None
+            said = arg.annotation is not None and re.search(r"\bstr\b", ast.unparse(arg.annotation))
+            if isinstance(text, str) and said and text not in request:
+                found.append((value, text))
+    if len(found) != 1:
+        return []
+    (value, text), = found
+    message = f"{text!r} is the same each time round: pass `{each}`, the loop's element"
+    return [Issue("copied-value", text, message, line=value.lineno, fix=span_fix(value, lines, each))]
 
 
 def unused_package(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:

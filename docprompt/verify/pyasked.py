@@ -26,6 +26,7 @@ _MEASURES = {
 }  # fmt: skip
 # "for each germination grade", "the number in each": one count per group, a mapping
 _GROUPS = re.compile(r"\b(?:for|in|per) (?:each|every)\b|\bper\b|\bbr(?:eak|oken)\b.*\bdown\b", re.I)
+_CONTAINER = re.compile(r"\b(?:a|an|one|the)\s+(?:dict|dictionary|mapping|list|set|tuple)\b", re.I)
 _ASKING = "hold have contain there number many does store count total what"
 _MEASURED = {"float", "complex", "Decimal", "Fraction", "Real", "SupportsFloat"}
 _UNKNOWN = {"", "Any", "object", "Self", "T"}
@@ -39,6 +40,8 @@ def asked_kind(request: str, name: str) -> str:
     from .request import naming_sentences, requested_variables
 
     texts = (naming_sentences(request, name), request if requested_variables(request) == [name] else "")
+    if any(_CONTAINER.search(part) for part in re.split(r",|\band\b", texts[0]) if f"`{name}`" in part):
+        return ""  # "in `found` a dict from every text to the number of lots it finds"
     for text in texts:
         if _BOOL.search(text):
             return "bool"

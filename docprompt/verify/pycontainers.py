@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from . import Issue, span_fix
 from .api import IndexSymbols
 from .pyexpr import Binding, container_parts, dotted, source, type_of
-from .pyvalues import article
+from .pyvalues import article, passed_args
 
 # a getter's docs name what it gives ("The lot with that code."), an action's what it does
 _GETTER_DOC = re.compile(r"(the|a|an|return|returns|get|gets|look|looks|find|finds)\b", re.I)
@@ -107,7 +107,7 @@ def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding
     what iterating ``bank`` yields: the fix iterates ``bank``. The same for a property holding
     objects of another class (``for lot in bank.consignments: ... lot.taxon``, where a
     ``Consignment`` has no ``taxon``)."""
-    issues = [i for i in [_unpacked(node, api, env, lines)] if i]
+    issues = [i for i in [_unpacked(node, api, env, lines), _named_as_field(node, api, env, lines)] if i]
     for iterated, target, body in loops(node):
         yields, element, fields = _misread(iterated, target, body, api, env)
         if not yields:
@@ -158,6 +158,54 @@ def _unpacked(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding], line
     message += f"`for {obj} in ...`, then `{fields[0]} = {obj}.{fields[0]}`"
     return Issue("unpacked-object", element, message, line=node.lineno, card=api.card(element),
                  fix=(node.lineno, line, new))  # fmt: skip
+
+
+def _named_as_field(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],
+                    lines: list[str]) -> Issue | None:  # fmt: skip
+    """``for code in bank.sift(...): outlook[code] = projected_germ(code, ...)``: the loop's
+    variable holds the lots but is named as their field and used as one (a key, an element
+    added), never read as a lot: the fix names the lot, reads the field, and passes the lot
+    where a documented parameter takes one."""
+    from ..lookups import getter
+    from . import one_symbol
+
+    if not (isinstance(node, ast.For) and isinstance(node.target, ast.Name) and node.body):
+        return None
+    name, element = node.target.id, element_class(node.iter, api, env)
+    if not element or api.kind(f"{element}.{name}") not in ("attribute", "property"):
+        return None
+    inner = [n for s in node.body for n in ast.walk(s)]
+    if any(isinstance(n, ast.Attribute) and ast.unparse(n.value) == name for n in inner):
+        return None  # read as a lot somewhere
+    keyed = [isinstance(n, ast.Subscript) and ast.unparse(n.slice) == name for n in inner]
+    for n in (n for n in inner if isinstance(n, ast.Call) and len(n.args) == 1):
+        keyed.append(ast.unparse(n.func).endswith((".append", ".add")) and ast.unparse(n.args[0]) == name)
+    found = getter(api, element)
+    obj = found[1] if found else element.rsplit(".", 1)[-1].lower()
+    first, end = node.body[0], node.end_lineno or node.lineno
+    if not any(keyed) or first.lineno == node.lineno or re.search(rf"\b{obj}\b", "\n".join(lines)):
+        return None
+    spans = []  # the loop variable passed where a documented parameter takes the element
+    for call in (n for n in inner if isinstance(n, ast.Call)):
+        symbol = one_symbol(call, api) or ""
+        a = api.signature(symbol) if symbol else None
+        for arg, value in passed_args(a, call) if a else []:
+            if not (isinstance(value, ast.Name) and value.id == name):
+                continue
+            classes = api.documented_classes(arg.annotation) or api.param_classes(symbol, arg.arg)
+            if any(api.is_a(element, c) for c in classes):
+                spans.append((value.lineno, value.col_offset, value.end_col_offset))
+    block = lines[node.lineno - 1 : end]
+    for line_no, start, stop in sorted(spans, reverse=True):
+        text = block[line_no - node.lineno]
+        block[line_no - node.lineno] = text[:start] + obj + text[stop:]
+    head = block[0].replace(f"for {name} in", f"for {obj} in", 1)
+    at = re.match(r"\s*", lines[first.lineno - 1]).group(0)  # type: ignore[union-attr]
+    fixed = [head, f"{at}{name} = {obj}.{name}", *block[1:]]
+    message = (f"`{name}` holds each {element.rsplit('.', 1)[-1]}, not its {name}: "
+               f"`for {obj} in ...`, then `{name} = {obj}.{name}`")  # fmt: skip
+    return Issue("misnamed-element", element, message, line=node.lineno, card=api.card(element),
+                 fix=(node.lineno, "\n".join(lines[node.lineno - 1 : end]), "\n".join(fixed)))  # fmt: skip
 
 
 def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding],

@@ -24,6 +24,7 @@ from .pyactions import (
 )
 from .pyasked import asked_fractions, asked_kinds
 from .pybuilders import called_classes
+from .pycalendar import handpicked_members
 from .pyextremes import first_for_extreme
 from .pygroups import ungrouped_calls
 from .pykinds import added_objects, documented_keys, measured_numbers
@@ -81,6 +82,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     (None, True, lambda a: meant_truth(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: copied_fields(a.code, a.api, a.namespace)),
     (None, True, lambda a: called_classes(a.code, a.api)),
+    ("handwritten_values", True, lambda a: handpicked_members(a.code, a.request, a.api)),
     (None, True, lambda a: first_for_extreme(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: undone_actions(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: unadded_objects(a.code, a.request, a.api, a.namespace)),
