@@ -460,6 +460,8 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
         "for lot in bank.sift('keep=deep'):", "    code = lot.code",
         "    o[code] = seedloft.projected_germ(lot, in_year=2)",
     ]  # fmt: skip
+    (noun,) = check("left = bank.lots['SL-0007'].grams\n", api, namespace=held)
+    assert noun.fix is not None and noun.fix[2] == "left = bank.pluck('SL-0007').grams"
     tally = "for code, n in bank.tally(by='genus').items():\n    print(code, n)\n"
     assert check(tally, api, namespace=held) == []
     ask = "Send 30 g of lot SL-0007 of `bank` to Kew, then store how many grams that lot has left in `left`."
@@ -492,6 +494,12 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     north = task_issues(Answer(picked, ask.replace(" south of the equator", ""), api, held))
     assert [i.fix[2][-30:] for i in north if i.fix] == ["season=seedloft.Season.of_month(1))"[-30:]]
     assert not task_issues(Answer(picked, ask.replace("January", "spring"), api, held))
+    # "stopping once" a step fails, in a loop: the failure the docs name leaves the loop (u75)
+    ask = "Send 5 g of lot SL-0006 of `bank` to each of `partners`, stopping once it can no longer spare 5 g."
+    loop = "import seedloft\nfor p in partners:\n    bank.dispatch('SL-0006', recipient=p, grams=5, year=1)\n"
+    (stop,) = task_issues(Answer(loop, ask, api, {**held, "partners": "builtins.list"}))
+    assert stop.fix is not None
+    assert stop.fix[2].split("\n")[2:] == ["    except seedloft.ShortOfSeed:", "        break"]
     # the conditions of the clauses that name the catalogue, joined as "either" says
     ask = ("For every lot of `bank` kept in the freezer, forecast its germination in 2040; store "
            "the codes of the lots forecast under 70 % in `risk`.")  # fmt: skip

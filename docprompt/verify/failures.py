@@ -9,15 +9,16 @@ import ast
 import re
 
 from . import Issue, call_name, package_tree, span_fix
-from .pyvalues import stems
+from .pyvalues import alike, stems
 
 # "if it is not a valid query", "if the file is malformed", "abort if both hold ..."
 _FAILURE = re.compile(
-    r"\b(?:abort|fail|refuse|stop)\w*\s+(?:if|when)\b([^.;]*)"
+    r"\b(?:abort|fail|refuse|stop)\w*\s+(?:if|when|once|as soon as)\b([^.;]*)"
     r"|\b(?:if|when|in case|unless)\b([^.;]*\b(?:not|no|\w+n't|cannot|fails?|invalid|malformed|broken|"
     r"errors?|missing|unknown|wrong|bad)\b[^.;,]*)",
     re.I,
 )
+_PLAIN = {"the", "and", "for", "its", "has", "are", "was", "how", "any", "than", "that", "this", "with"}
 _RAISES = re.compile(r"^Raises:\n((?:[ \t]+\S.*\n?)+)", re.M)
 
 
@@ -42,7 +43,9 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
     def overlap(exc: str) -> int:
         cls = api.class_named(exc.rsplit(".", 1)[-1])
         text = f"{raised[exc][1]} {api.card(cls) if cls else ''}".lower()
-        return len(wanted & stems(text, shortest=3))
+        said = stems(text, shortest=3) - _PLAIN
+        alike_too = [w for w in wanted - said if any(alike(w, s) for s in said)]  # "spare", "spared"
+        return len(wanted & said) + len(alike_too)
 
     ranked = sorted(raised, key=lambda e: -overlap(e))
     best = api.class_named(ranked[0].rsplit(".", 1)[-1])
@@ -52,6 +55,8 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
         f"{listed}: catch the one the task means (try/except {ranked[0]})"
     )
     fix = _fallback(tree, code, request[said.end() :], ranked[0], api)  # type: ignore[union-attr]
+    if fix is None and re.match(r"(?:abort|stop)", said.group(0), re.I):  # type: ignore[union-attr]
+        fix = _stop(tree, code, ranked[0], api)
     return [Issue("unhandled-failure", ranked[0], message, card=api.card(best) if best else "", fix=fix)]
 
 
@@ -82,6 +87,25 @@ def _fallback(tree: ast.Module, code: str, rest: str, exc: str, api) -> tuple[in
             continue
         return stmt.lineno, old, f"try:\n    {old}\nexcept {exc.rsplit('.', 1)[-1]}:\n    {again[2]}"
     return None
+
+
+def _stop(tree: ast.Module, code: str, exc: str, api) -> tuple[int, str, str] | None:
+    """"Send ... to each institution in `partners`, stopping once the lot can no longer spare
+    150 g": the loop's one-line statement whose call raises ``exc``, in a ``try`` whose
+    ``except`` leaves the loop (``break``)."""
+    lines = code.split("\n")
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For)]
+    found = [s for loop in loops for s in loop.body if s.lineno == s.end_lineno
+             and any(isinstance(n, ast.Call) and exc in _raises(api, n) for n in ast.walk(s))]  # fmt: skip
+    if len(found) != 1:
+        return None
+    old = lines[found[0].lineno - 1]
+    at = old[: len(old) - len(old.lstrip())]
+    cls = api.class_named(exc.rsplit(".", 1)[-1]) or exc
+    roots = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    short, root = exc.rsplit(".", 1)[-1], cls.split(".")[0]
+    name = f"{root}.{short}" if root in roots else short
+    return found[0].lineno, old, f"{at}try:\n{at}    {old.lstrip()}\n{at}except {name}:\n{at}    break"
 
 
 # "a code clashes and ``clash`` is ``Clash.REFUSE``", "the code is taken and ``overwrite`` is false"

@@ -24,6 +24,8 @@ def subscript_issues(node: ast.Subscript, api: IndexSymbols, env: Mapping[str, B
     getter, the method that takes one argument and returns what iterating the instance yields,
     and whose docs say what it gives (``pluck``: "The lot with that code.", not ``isolate``:
     "Put a lot in quarantine")."""
+    if by_noun := _keyed_noun(node, api, env, lines):
+        return [by_noun]
     owner = type_of(node.value, api, env)
     protocols = api.protocols(owner) if owner else None
     if not owner or protocols is None or "getitem" in protocols or not isinstance(node.ctx, ast.Load):
@@ -38,6 +40,27 @@ def subscript_issues(node: ast.Subscript, api: IndexSymbols, env: Mapping[str, B
     members = ", ".join(sorted(m for m in api.members(owner) if not m.startswith("_"))[:20])
     message = f"`{short}` objects cannot be indexed (`{ast.unparse(node)}`): its members are: {members}"
     return [Issue("not-indexable", owner, message, line=node.lineno, card=api.card(owner))]
+
+
+def _keyed_noun(node: ast.Subscript, api: IndexSymbols, env: Mapping[str, Binding],
+                lines: list[str]) -> Issue | None:  # fmt: skip
+    """``bank.lot['SL-0007']`` or ``bank.lots['SL-0007']``, where a ``Ledger`` has no such member
+    and its one getter's docs call what it gives a lot (``pluck``: "Look a lot up by its
+    accession code"): the fix calls the getter (``bank.pluck('SL-0007')``)."""
+    from ..lookups import getter
+
+    attr = node.value if isinstance(node.value, ast.Attribute) else None
+    owner = type_of(attr.value, api, env) if attr is not None else ""
+    if attr is None or not owner or attr.attr in api.members(owner) or not isinstance(node.ctx, ast.Load):
+        return None
+    found = [getter(api, api.returns(f"{owner}.{m}") or "") for m in getters(owner, api)]
+    nouns = [f for f in found if f and f[0].startswith(owner + ".") and attr.attr in (f[1], f[1] + "s")]
+    if len(nouns) != 1:
+        return None
+    call = f"{ast.unparse(attr.value)}.{nouns[0][0].rsplit('.', 1)[-1]}({ast.unparse(node.slice)})"
+    message = f"`{owner.rsplit('.', 1)[-1]}` has no `{attr.attr}`: look one up with `{call}`"
+    return Issue("unknown-member", f"{owner}.{attr.attr}", message, line=node.lineno,
+                 card=api.card(nouns[0][0]), fix=span_fix(node, lines, call))  # fmt: skip
 
 
 def getters(owner: str, api: IndexSymbols) -> list[str]:
