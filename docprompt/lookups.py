@@ -29,7 +29,7 @@ class Lookup:
     symbol: str  # seedloft.Ledger.pluck
 
 
-def _shape(example: str) -> str:
+def key_shape(example: str) -> str:
     """A regex for keys written like ``example`` ("SL-0001" -> ``[A-Z]{2}-\\d{4}``)."""
     out, last, n = [], "", 0
     for ch in example + "\0":
@@ -95,7 +95,7 @@ def request_lookups(request: str, api: IndexSymbols, namespace: Mapping[str, str
                 continue
             maker, noun, example = found
             acting = _acts(api, owner, maker, request, noun)
-            for m in re.finditer(rf"\b{noun}\s+['\"]?({_shape(example)})\b", request, re.I):
+            for m in re.finditer(rf"\b{noun}\s+['\"]?({key_shape(example)})\b", request, re.I):
                 key = m.group(1)
                 if "new" in request[max(0, m.start() - 12) : m.start()].lower():
                     continue  # "a new lot SL-0200": not in the collection yet

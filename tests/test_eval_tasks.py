@@ -500,6 +500,12 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     (stop,) = task_issues(Answer(loop, ask, api, {**held, "partners": "builtins.list"}))
     assert stop.fix is not None
     assert stop.fix[2].split("\n")[2:] == ["    except seedloft.ShortOfSeed:", "        break"]
+    # the object an asked action takes, made and thrown away: passed to it with the lot's key (u67)
+    ask = "Record a germination test on lot SL-0002 of `bank` (60 sown, 45 sprouted)."
+    made = "import seedloft\nseedloft.germ_count(60, emerged=45)\n"
+    (record,) = [i for i in task_issues(Answer(made, ask, api, held)) if i.kind == "undone-action"]
+    assert record.fix is not None
+    assert record.fix[2] == "bank.log_trial('SL-0002', " + made.split("\n")[1] + ")"
     # the conditions of the clauses that name the catalogue, joined as "either" says
     ask = ("For every lot of `bank` kept in the freezer, forecast its germination in 2040; store "
            "the codes of the lots forecast under 70 % in `risk`.")  # fmt: skip
