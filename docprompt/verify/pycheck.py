@@ -27,10 +27,11 @@ from collections.abc import Mapping
 from . import Issue
 from .api import IndexSymbols
 from .failures import never_raised
-from .pycalls import attribute_issues, call_issues, stored_issues
+from .pycalls import call_issues
 from .pycompare import compare_issues
 from .pycontainers import element_class, iteration_issues, loops, subscript_issues
 from .pyexpr import Binding, dotted, notebook_env, source, type_of
+from .pymembers import attribute_issues, stored_issues
 from .pynames import bound_names, string_constants, undefined_names
 from .pyreturns import builtin_returned, elements_for_field
 
