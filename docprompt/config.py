@@ -162,6 +162,10 @@ class GenerateSettings(BaseModel):
     filters: bool = Field(
         default=True, description="Python: the request's conditions written in the docs' filter language"
     )
+    file_cards: bool = Field(
+        default=True,
+        description="Python: a file the request names brings the functions taking a path whose docs name it",
+    )
     lookups: bool = Field(
         default=True, description="Python: a thing the request names by key, looked up as the docs do"
     )

@@ -106,3 +106,25 @@ def request_lookups(request: str, api: IndexSymbols, namespace: Mapping[str, str
                 if all(x.call != call for x in out):
                     out.append(Lookup(noun, key, call, maker))
     return out[:3]
+
+
+_FILE = re.compile(r"[`'\"][\w./-]*\.([A-Za-z][A-Za-z0-9]{0,4})[`'\"]|\b([A-Z]{2,5})\s+files?\b")
+_PATHS = ("path", "file", "filename", "filepath", "dest", "destination")
+
+
+def request_files(request: str, api: IndexSymbols) -> list[str]:
+    """The documented functions for the files a request names (`field.loft`, 'weak.csv', "every
+    CSV file"): those taking a path whose first paragraph of docs names the extension
+    (``read_loft(path)``: "Load a ledger from a ``.loft`` file"), at most two per extension."""
+    extensions = dict.fromkeys(e.lower() for m in _FILE.finditer(request) for e in m.groups() if e)
+    out: list[str] = []
+    for ext in extensions:
+        said = re.compile(rf"(?<![\w-])\.?{re.escape(ext)}\b", re.I)
+        found = []
+        for symbol, entry in api.entries.items():
+            a = api.signature(symbol) if entry.metadata.get("kind_of_symbol") == "function" else None
+            takes = a is not None and any(x.arg in _PATHS for x in a.posonlyargs + a.args + a.kwonlyargs)
+            if takes and said.search(api.doc(symbol).split("\n\n", 1)[0]) and symbol not in out:
+                found.append(symbol)
+        out += found[:2]
+    return out

@@ -68,9 +68,10 @@ class PythonPrompt:
                  max_cards: int = 10, max_example_chars: int = 500, symbols=None,
                  given_values_only: bool = False, card_examples: bool = True,
                  class_members: bool = False, steps: bool = True, filters: bool = True,
-                 lookups: bool = True, builder_chains: bool = True) -> None:  # fmt: skip
+                 lookups: bool = True, builder_chains: bool = True,
+                 file_cards: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
-        self.filters, self.lookups = filters, lookups
+        self.filters, self.lookups, self.file_cards = filters, lookups, file_cards
         self.steps = steps
         self.class_members, self.builder_chains = class_members, builder_chains
         self.card_examples = card_examples
@@ -126,6 +127,11 @@ class PythonPrompt:
             self._lookups(ctx, request, namespace or {}, seen)
         if self.filters:
             self._filter(ctx, request, namespace or {}, seen)
+        if self.file_cards:  # `field.loft`: read_loft(path), "Load a ledger from a ``.loft`` file"
+            from .lookups import request_files
+
+            for symbol in request_files(request, self.symbols):
+                self._add_card(ctx, Hit(chunk=self.symbols.entries[symbol], score=0.0), seen)
         for hit in api:
             self._add_card(ctx, hit, seen)
         for hit in prose[: self.n_prose]:

@@ -506,6 +506,14 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     (record,) = [i for i in task_issues(Answer(made, ask, api, held)) if i.kind == "undone-action"]
     assert record.fix is not None
     assert record.fix[2] == "bank.log_trial('SL-0002', " + made.split("\n")[1] + ")"
+    # a file the request names brings the functions that take a path and name its kind (u65)
+    from docprompt.lookups import request_files
+
+    opened = request_files("Open the catalogue file `field.loft` with seedloft; count its lots.", api)
+    assert [s.rsplit(".", 1)[-1] for s in opened] == ["read_loft", "write_loft"]
+    tables = request_files("Bring the lots of every CSV file in `tables` together.", api)
+    assert [s.rsplit(".", 1)[-1] for s in tables] == ["export_table", "import_table"]
+    assert request_files("Count the lots of `bank`.", api) == []
     # the conditions of the clauses that name the catalogue, joined as "either" says
     ask = ("For every lot of `bank` kept in the freezer, forecast its germination in 2040; store "
            "the codes of the lots forecast under 70 % in `risk`.")  # fmt: skip
