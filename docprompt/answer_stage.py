@@ -84,7 +84,8 @@ class Stage:
                               class_members=self.settings.class_members,
                               builder_chains=self.settings.builder_chains,
                               steps=self.settings.steps, filters=self.settings.filters,
-                              lookups=self.settings.lookups, file_cards=self.settings.file_cards)  # fmt: skip
+                              lookups=self.settings.lookups, file_cards=self.settings.file_cards,
+                              maker_cards=self.settings.maker_cards)  # fmt: skip
             api = pp.context(request, hits, namespace=self.namespace)
             self.examples, self.cards = api.examples, api.cards
             self._tick("retrieve_s", t)

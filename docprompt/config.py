@@ -166,6 +166,10 @@ class GenerateSettings(BaseModel):
         default=True,
         description="Python: a file the request names brings the functions taking a path whose docs name it",
     )
+    maker_cards: bool = Field(
+        default=True,
+        description="Python: a carded call's parameter of a documented class brings the function making one",
+    )
     lookups: bool = Field(
         default=True, description="Python: a thing the request names by key, looked up as the docs do"
     )

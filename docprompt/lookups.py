@@ -128,3 +128,23 @@ def request_files(request: str, api: IndexSymbols) -> list[str]:
                 found.append(symbol)
         out += found[:2]
     return out
+
+
+def param_makers(symbol: str, api: IndexSymbols) -> list[str]:
+    """The documented functions that make what ``symbol``'s parameters take, one per parameter
+    where exactly one function returns that class (``log_trial(code, trial)``, "trial: a
+    :class:`Trial`": ``germ_count(sown, *, emerged)``, "Record a germination test")."""
+    a = api.signature(symbol)
+    out: list[str] = []
+    for param in (a.posonlyargs + a.args + a.kwonlyargs if a else []):
+        if param.arg in ("self", "cls"):
+            continue
+        classes = api.documented_classes(param.annotation)
+        if not classes and (param.annotation is None or ast.unparse(param.annotation) in ("object", "Any")):
+            classes = api.param_classes(symbol, param.arg)
+        for cls in classes:
+            made = [s for s, e in api.entries.items()
+                    if e.metadata.get("kind_of_symbol") == "function" and api.returns(s) == cls]  # fmt: skip
+            if len(made) == 1 and made[0] not in out:
+                out.append(made[0])
+    return out

@@ -69,9 +69,10 @@ class PythonPrompt:
                  given_values_only: bool = False, card_examples: bool = True,
                  class_members: bool = False, steps: bool = True, filters: bool = True,
                  lookups: bool = True, builder_chains: bool = True,
-                 file_cards: bool = True) -> None:  # fmt: skip
+                 file_cards: bool = True, maker_cards: bool = True) -> None:  # fmt: skip
         self.index, self.retriever = index, retriever
-        self.filters, self.lookups, self.file_cards = filters, lookups, file_cards
+        self.filters, self.lookups = filters, lookups
+        self.file_cards, self.maker_cards = file_cards, maker_cards
         self.steps = steps
         self.class_members, self.builder_chains = class_members, builder_chains
         self.card_examples = card_examples
@@ -134,6 +135,12 @@ class PythonPrompt:
                 self._add_card(ctx, Hit(chunk=self.symbols.entries[symbol], score=0.0), seen)
         for hit in api:
             self._add_card(ctx, hit, seen)
+        if self.maker_cards:  # what the carded calls take, where one function makes it: germ_count
+            from .lookups import param_makers
+
+            carded = [e.chunk.metadata.get("symbol", "") for e in ctx.entries]
+            for symbol in [m for c in carded if c for m in param_makers(c, self.symbols)]:
+                self._add_card(ctx, Hit(chunk=self.symbols.entries[symbol], score=0.0), seen)
         for hit in prose[: self.n_prose]:
             ctx.prose.append(first_sentences(hit.chunk.text, 500))
             ctx.hits.append(hit)

@@ -514,6 +514,11 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     tables = request_files("Bring the lots of every CSV file in `tables` together.", api)
     assert [s.rsplit(".", 1)[-1] for s in tables] == ["export_table", "import_table"]
     assert request_files("Count the lots of `bank`.", api) == []
+    # what a carded call takes, where one function makes it (u69: log_trial's trial, a Trial)
+    from docprompt.lookups import param_makers
+
+    assert param_makers("seedloft.Ledger.log_trial", api) == ["seedloft.germ_count"]
+    assert param_makers("seedloft.Ledger.pluck", api) == []
     # the conditions of the clauses that name the catalogue, joined as "either" says
     ask = ("For every lot of `bank` kept in the freezer, forecast its germination in 2040; store "
            "the codes of the lots forecast under 70 % in `risk`.")  # fmt: skip
@@ -522,3 +527,26 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
            "accepts a lot matching either; store the codes of the lots of `bank` it accepts in `codes`.")
     assert request_filter(ask, api, held).text == "keep=deep or tag:red"
     assert request_filter(ask.replace("either", "both"), api, held).text == "keep=deep and tag:red"
+
+
+def test_the_prompt_shows_what_the_request_s_files_and_the_carded_calls_take():
+    """``file_cards``: "the catalogue file `field.loft`" brings ``read_loft`` (u65);
+    ``maker_cards``: ``log_trial(code, trial)`` on a card brings ``germ_count``, the one function
+    that makes a Trial (u69). Both on by default, each off by its setting."""
+    from docprompt.pipeline import DocPrompt
+    from docprompt.python_answer import PythonPrompt
+    from docprompt.store.registry import open_index
+
+    api = seedloft_api()
+    index = open_index("seedloft")
+    dp = DocPrompt(index, language="python")
+    ask = "Open the catalogue file `field.loft` and record a germination test on lot SL-0002 of it."
+    trial = next(h for h in dp.retriever.retrieve("log_trial record a test", k=20)
+                 if h.chunk.metadata.get("symbol") == "seedloft.Ledger.log_trial")  # fmt: skip
+
+    def shown(**settings) -> list[str]:
+        ctx = PythonPrompt(index, dp.retriever, symbols=api, **settings).context(ask, hits=[trial])
+        return [c.split("(", 1)[0].rsplit(".", 1)[-1] for c in ctx.cards]
+
+    assert shown() == ["read_loft", "write_loft", "Ledger", "log_trial", "germ_count"]
+    assert shown(file_cards=False, maker_cards=False) == ["Ledger", "log_trial"]
