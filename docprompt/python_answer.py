@@ -141,6 +141,13 @@ class PythonPrompt:
             carded = [e.chunk.metadata.get("symbol", "") for e in ctx.entries]
             for symbol in [m for c in carded if c for m in param_makers(c, self.symbols)]:
                 self._add_card(ctx, Hit(chunk=self.symbols.entries[symbol], score=0.0), seen)
+            # "stopping once the lot can no longer spare 150 g": the failure the carded calls raise
+            from .verify.failures import meant_failure
+
+            carded = [e.chunk.metadata.get("symbol", "") for e in ctx.entries]
+            failure = meant_failure(request, [c for c in carded if c], self.symbols)
+            if failure in self.symbols.entries:
+                self._add_card(ctx, Hit(chunk=self.symbols.entries[failure], score=0.0), seen)
         for hit in prose[: self.n_prose]:
             ctx.prose.append(first_sentences(hit.chunk.text, 500))
             ctx.hits.append(hit)

@@ -495,7 +495,7 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     assert [i.fix[2][-30:] for i in north if i.fix] == ["season=seedloft.Season.of_month(1))"[-30:]]
     assert not task_issues(Answer(picked, ask.replace("January", "spring"), api, held))
     # "stopping once" a step fails, in a loop: the failure the docs name leaves the loop (u75)
-    ask = "Send 5 g of lot SL-0006 of `bank` to each of `partners`, stopping once it can no longer spare 5 g."
+    ask = "Send 5 g of lot SL-0006 of `bank` to each of `partners`, stopping once it cannot spare 5 g."
     loop = "import seedloft\nfor p in partners:\n    bank.dispatch('SL-0006', recipient=p, grams=5, year=1)\n"
     (stop,) = task_issues(Answer(loop, ask, api, {**held, "partners": "builtins.list"}))
     assert stop.fix is not None
@@ -532,7 +532,8 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
 def test_the_prompt_shows_what_the_request_s_files_and_the_carded_calls_take():
     """``file_cards``: "the catalogue file `field.loft`" brings ``read_loft`` (u65);
     ``maker_cards``: ``log_trial(code, trial)`` on a card brings ``germ_count``, the one function
-    that makes a Trial (u69). Both on by default, each off by its setting."""
+    that makes a Trial (u69), and a failing step the request names brings the exception a carded
+    call raises for it. Both on by default, each off by its setting."""
     from docprompt.pipeline import DocPrompt
     from docprompt.python_answer import PythonPrompt
     from docprompt.store.registry import open_index
@@ -550,3 +551,9 @@ def test_the_prompt_shows_what_the_request_s_files_and_the_carded_calls_take():
 
     assert shown() == ["read_loft", "write_loft", "Ledger", "log_trial", "germ_count"]
     assert shown(file_cards=False, maker_cards=False) == ["Ledger", "log_trial"]
+    # ... and the failure a carded call raises that the request's failing step names (t49, u75)
+    ask = "Send 50 g of lot SL-0001 of `bank` to Kew; if the lot cannot spare that much, send what it can."
+    sent = next(h for h in dp.retriever.retrieve("dispatch send seed", k=20)
+                if h.chunk.metadata.get("symbol") == "seedloft.Ledger.dispatch")  # fmt: skip
+    ctx = PythonPrompt(index, dp.retriever, symbols=api).context(ask, hits=[sent])
+    assert [c.split("(", 1)[0].rsplit(".", 1)[-1] for c in ctx.cards][-1] == "ShortOfSeed"

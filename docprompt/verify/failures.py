@@ -9,7 +9,7 @@ import ast
 import re
 
 from . import Issue, call_name, package_tree, span_fix
-from .pyvalues import alike, stems
+from .pyvalues import alike, stem, stems
 
 # "if it is not a valid query", "if the file is malformed", "abort if both hold ..."
 _FAILURE = re.compile(
@@ -18,7 +18,9 @@ _FAILURE = re.compile(
     r"errors?|missing|unknown|wrong|bad)\b[^.;,]*)",
     re.I,
 )
+# words of any failure ("cannot"), not of which one
 _PLAIN = {"the", "and", "for", "its", "has", "are", "was", "how", "any", "than", "that", "this", "with"}
+_PLAIN |= {"can", "cannot", "not"}
 _RAISES = re.compile(r"^Raises:\n((?:[ \t]+\S.*\n?)+)", re.M)
 
 
@@ -30,24 +32,11 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
     tree = package_tree(code, api) if said else None
     if tree is None or any(isinstance(n, ast.Try) and n.handlers for n in ast.walk(tree)):
         return []
-    clause = next(g for g in said.groups() if g is not None).strip()  # type: ignore[union-attr]
-    raised: dict[str, tuple[str, str]] = {}  # exception -> (the function, what its docs say)
-    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
-        for symbol in api.named(call_name(call))[:1]:
-            for exc, why in _raised(api, symbol):
-                raised.setdefault(exc, (symbol.rsplit(".", 1)[-1], why))
-    if not raised:
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    called = [s for call in calls for s in api.named(call_name(call))[:1]]
+    raised, ranked = ranked_failures(said, called, api)  # type: ignore[arg-type]
+    if not ranked:
         return []
-    wanted = stems(clause, shortest=3)
-
-    def overlap(exc: str) -> int:
-        cls = api.class_named(exc.rsplit(".", 1)[-1])
-        text = f"{raised[exc][1]} {api.card(cls) if cls else ''}".lower()
-        said = stems(text, shortest=3) - _PLAIN
-        alike_too = [w for w in wanted - said if any(alike(w, s) for s in said)]  # "spare", "spared"
-        return len(wanted & said) + len(alike_too)
-
-    ranked = sorted(raised, key=lambda e: -overlap(e))
     best = api.class_named(ranked[0].rsplit(".", 1)[-1])
     listed = "; ".join(f"`{raised[e][0]}` raises {e} ({raised[e][1].rstrip('.')})" for e in ranked[:3])
     message = (
@@ -58,6 +47,37 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
     if fix is None and re.match(r"(?:abort|stop)", said.group(0), re.I):  # type: ignore[union-attr]
         fix = _stop(tree, code, ranked[0], api)
     return [Issue("unhandled-failure", ranked[0], message, card=api.card(best) if best else "", fix=fix)]
+
+
+def ranked_failures(said: re.Match, symbols: list[str], api) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """(exception -> (the function, when its docs say it raises), the exceptions ``symbols``
+    raise, the ones the request's failure clause ``said`` describes best first)."""
+    clause = next(g for g in said.groups() if g is not None).strip()
+    raised: dict[str, tuple[str, str]] = {}
+    for symbol in symbols:
+        for exc, why in _raised(api, symbol):
+            raised.setdefault(exc, (symbol.rsplit(".", 1)[-1], why))
+    wanted = stems(clause, shortest=3) - _PLAIN
+    spelled = set(re.findall(r"[a-z]{5,}", clause.lower())) - _PLAIN
+
+    def overlap(exc: str) -> int:
+        cls = api.class_named(exc.rsplit(".", 1)[-1])
+        text = f"{raised[exc][1]} {api.card(cls) if cls else ''}".lower()
+        found = stems(text, shortest=3) - _PLAIN
+        words = re.findall(r"[a-z]{5,}", text)  # "spare" and "spared", whose stems differ
+        alike_too = {w for w in spelled if stem(w) not in found and any(alike(w, s) for s in words)}
+        return len(wanted & found) + len(alike_too)
+
+    return raised, sorted(raised, key=lambda e: -overlap(e))
+
+
+def meant_failure(request: str, symbols: list[str], api) -> str:
+    """The documented exception class ``symbols`` raise that the request's words for a failing
+    step describe best ("stopping once the lot can no longer spare 150 g": ``ShortOfSeed``);
+    '' where the request says nothing of a failure."""
+    said = _FAILURE.search(request)
+    ranked = ranked_failures(said, symbols, api)[1] if said else []
+    return (api.class_named(ranked[0].rsplit(".", 1)[-1]) or "") if ranked else ""
 
 
 _INSTEAD = re.compile(r"\b(?:take|use|pick|get|read|load|open|try)\b([^.;]*?)\binstead\b", re.I)
