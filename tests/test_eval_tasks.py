@@ -477,6 +477,8 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     both = {**held, "other": held["bank"]}
     (kew,) = [i for i in task_issues(Answer(code, ask, api, both)) if i.name == "KEW"]
     assert kew.fix is not None and kew.fix[2] == "next_kew = bank.free_code(prefix='KEW')"
+    said = Answer(code.replace("()\n", "()  # the KEW series\n"), ask, api, both)  # a comment uses nothing
+    assert [i.name for i in task_issues(said)] == ["KEW"]
     # a dict asked for holds counts, not a count (u72); a list's first element copied into its loop
     ask = ("Try each filter text in `queries` on `bank`. Store in `found` a dict from every text "
            "that works to the number of lots it finds.")

@@ -40,7 +40,8 @@ def unused_words(code: str, request: str, api) -> list[Issue]:
     text = re.sub(r"`[^`]*`", " ", request)
     named = "|".join(re.escape(n) for n in re.findall(r"`(\w+)`", request))
     # the code's text but the request's variables (``next_kew`` holds no 'KEW'; 'north' still counts)
-    held = re.sub(rf"(?<!['\"])\b(?:{named})\b(?!['\"])", " ", code).casefold() if named else code.casefold()
+    bare = ast.unparse(tree)  # no comments: ``# ... KEW series`` uses nothing
+    held = re.sub(rf"(?<!['\"])\b(?:{named})\b(?!['\"])", " ", bare).casefold() if named else bare.casefold()
     documented = {part.casefold() for symbol in api.entries for part in symbol.split(".")}
     said = [m.group(2) for m in re.finditer(r"(?<!\w)(['\"])([^'\"\n]{1,60}?)\1(?!\w)", text)]
     for sentence in re.split(r"(?<=[.?!:;])\s+", text):
