@@ -133,6 +133,8 @@ def _bind(
             )
         )
     given = set(positional[: len(node.args)])
+    if twice := [k.arg for k in node.keywords if k.arg in given]:
+        out.append(_passed_twice(name, positional, twice[0], node, lines, card))
     unknown: list[tuple[str, Issue]] = []  # (the keyword written, its issue)
     for kw in node.keywords:
         if kw.arg is None or kw.arg in keywords:
@@ -180,6 +182,20 @@ def _bind(
             card=card,
         ))  # fmt: skip
     return out
+
+
+def _passed_twice(name: str, positional: list[str], param: str, node: ast.Call, lines: list[str],
+                  card: str) -> Issue:  # fmt: skip
+    """``germ_count(200, emerged=22, sown=25)``: ``sown`` by position and by keyword (a TypeError);
+    the fix keeps the keyword and drops the value passed by position (the 1.5B copied the card's
+    example, ``germ_count(200, emerged=150)``, then named the request's value)."""
+    import copy
+
+    fixed = copy.deepcopy(node)
+    del fixed.args[positional.index(param)]
+    fix = span_fix(node, lines, ast.unparse(fixed)) if node.lineno == node.end_lineno else None
+    message = f"`{name.split('.', 1)[-1]}` gets {param} twice, by position and by keyword: pass it once"
+    return Issue("bad-arguments", name, message, line=node.lineno, card=card, fix=fix)
 
 
 def _made_by(cls: str, node: ast.Call, api: IndexSymbols, lines: list[str]) -> Issue | None:
