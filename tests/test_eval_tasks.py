@@ -463,6 +463,9 @@ def test_steps_of_a_multi_step_answer_that_the_docs_decide():
     twice = "import seedloft\nt = seedloft.germ_count(200, emerged=22, sown=25)\n"
     (both_ways,) = check(twice, api)  # the card's example copied, then the request's value named (u69)
     assert both_ways.fix is not None and both_ways.fix[2] == "t = seedloft.germ_count(emerged=22, sown=25)"
+    retire = "for lot in bank.sift('germ<50'):\n    lot.withdraw('too weak')\n"
+    (holder,) = check(retire, api, namespace=held)  # the lot's catalogue does it, given its code (u47)
+    assert holder.fix is not None and holder.fix[2] == "    bank.withdraw(lot.code, 'too weak')"
     (noun,) = check("left = bank.lots['SL-0007'].grams\n", api, namespace=held)
     assert noun.fix is not None and noun.fix[2] == "left = bank.pluck('SL-0007').grams"
     tally = "for code, n in bank.tally(by='genus').items():\n    print(code, n)\n"

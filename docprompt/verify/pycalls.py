@@ -50,7 +50,7 @@ def call_issues(
     if target[0] == "instance-attr":
         owner, attr = name.rsplit(".", 1)
         if api.resolve(name) is None:
-            return missing_member(owner, attr, node, api, lines, called=True)
+            return missing_member(owner, attr, node, api, lines, called=True, env=env)
     if target[0] == "symbol" and api.on_instances(name) and api.is_class(name.rsplit(".", 1)[0]):
         return _unbound(node, name, api, env, lines)
     params = api.signature(name)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ast
 import difflib
+import re
 from collections.abc import Mapping
 
 from . import Issue, span_fix
 from .api import IndexSymbols
-from .pyexpr import Binding, dotted, type_of
+from .pyexpr import Binding, dotted, source, type_of
 from .pymeant import changes_fields
 from .pyreturns import on_builtin
 from .pyvalues import enum_value, meaning
@@ -35,7 +36,7 @@ def attribute_issues(node: ast.Attribute, api: IndexSymbols, env: Mapping[str, B
         return missing_member(owner, attr, node, api, lines, called=False)
     if not _lists_fields(owner, api):
         return []
-    return missing_member(owner, attr, node, api, lines, called=True)
+    return missing_member(owner, attr, node, api, lines, called=True, env=env)
 
 
 def stored_issues(node: ast.Attribute, stmt: ast.stmt | None, api: IndexSymbols, env: Mapping[str, Binding],
@@ -116,7 +117,8 @@ _COPYING = {"copy", "clone", "duplicate", "replace", "evolve", "copy_with", "wit
 
 
 def missing_member(
-    owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str], *, called: bool
+    owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines: list[str], *, called: bool,
+    env: Mapping[str, Binding] | None = None,
 ) -> list[Issue]:
     members = sorted(api.members(owner))
     if not members:
@@ -141,6 +143,8 @@ def missing_member(
         close = [copier]
     if not close and called and (as_function := _as_function(owner, attr, node, api, lines)):
         return [as_function]
+    if not close and called and env and (held := _on_holder(owner, attr, node, api, env, lines)):
+        return [held]
     if not close and (through := _through_field(owner, attr, api)):  # lot.celsius: lot.keeping.celsius
         close = [f"{through}.{attr}"]
     enum = any(enum_value(api, f"{owner}.{m}") for m in members)
@@ -209,3 +213,32 @@ def _as_function(owner: str, attr: str, node: ast.AST, api: IndexSymbols, lines:
         card = api.card(symbol)
         return Issue("unknown-member", f"{owner}.{attr}", message, line=lineno, card=card, fix=fix)
     return None
+
+
+def _on_holder(owner: str, attr: str, node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],
+               lines: list[str]) -> Issue | None:  # fmt: skip
+    """``lot.withdraw('too weak')`` where an ``Accession`` has no ``withdraw`` and the one variable
+    holding a ``Ledger`` has ``withdraw(code, *, reason)``, whose first parameter is a field of
+    the lot: the holder's method, given that field (``bank.withdraw(lot.code, 'too weak')``; the
+    arguments' own checks name the keyword then)."""
+    att = node.func if isinstance(node, ast.Call) else None
+    if not isinstance(att, ast.Attribute) or not isinstance(node, ast.Call):
+        return None
+    holders = [(v, c) for v, (k, c) in env.items() if k == "instance" and api.resolve(f"{c}.{attr}")]
+    first = api.first_param(f"{holders[0][1]}.{attr}") if len(holders) == 1 else None
+    if first is None or api.kind(f"{owner}.{first.arg}") not in ("attribute", "property"):
+        return None
+    obj, holder, method = source(att.value, lines), holders[0][0], f"{holders[0][1]}.{attr}"
+    rest = [source(a, lines) for a in node.args]
+    rest += [f"{k.arg}={source(k.value, lines)}" for k in node.keywords]
+    from ..lookups import getter, key_shape
+
+    found, head = getter(api, owner), node.args[0] if node.args else None
+    keyed = found and isinstance(head, ast.Constant) and re.fullmatch(key_shape(found[2]), str(head.value))
+    given = rest if keyed else [f"{obj}.{first.arg}", *rest]  # ``lot.log_trial('SL-0005', ...)``: its key
+    call = f"{holder}.{attr}({', '.join(given)})" if obj and all(rest) else ""
+    short = (api.resolve(owner) or owner).rsplit(".", 1)[-1]
+    message = f"`{short}` has no `{attr}`: `{holder}` does it, given the {first.arg}: `{call or method}`"
+    fix = span_fix(node, lines, call) if call else None
+    card = api.card(method)
+    return Issue("unknown-member", f"{owner}.{attr}", message, line=node.lineno, card=card, fix=fix)
