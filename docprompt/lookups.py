@@ -44,6 +44,12 @@ def key_shape(example: str) -> str:
     return "".join(out)
 
 
+def named_keys(request: str, noun: str, example: str) -> list[re.Match]:
+    """Where ``request`` names a thing by key: the noun, then a key written like ``example``
+    ("lot SL-0007" for ``lot`` and "SL-0001"); each match's group 1 is the key."""
+    return list(re.finditer(rf"\b{noun}\s+['\"]?({key_shape(example)})\b", request, re.I))
+
+
 def getter(api: IndexSymbols, cls: str) -> tuple[str, str, str] | None:
     """(method, its noun, a key its examples pass) of the one-string method that makes ``cls``."""
     for maker in api.makers(cls):
@@ -95,7 +101,7 @@ def request_lookups(request: str, api: IndexSymbols, namespace: Mapping[str, str
                 continue
             maker, noun, example = found
             acting = _acts(api, owner, maker, request, noun)
-            for m in re.finditer(rf"\b{noun}\s+['\"]?({key_shape(example)})\b", request, re.I):
+            for m in named_keys(request, noun, example):
                 key = m.group(1)
                 if "new" in request[max(0, m.start() - 12) : m.start()].lower():
                     continue  # "a new lot SL-0200": not in the collection yet
@@ -139,10 +145,7 @@ def param_makers(symbol: str, api: IndexSymbols) -> list[str]:
     for param in (a.posonlyargs + a.args + a.kwonlyargs if a else []):
         if param.arg in ("self", "cls"):
             continue
-        classes = api.documented_classes(param.annotation)
-        if not classes and (param.annotation is None or ast.unparse(param.annotation) in ("object", "Any")):
-            classes = api.param_classes(symbol, param.arg)
-        for cls in classes:
+        for cls in api.taken_classes(symbol, param):
             made = [s for s, e in api.entries.items()
                     if e.metadata.get("kind_of_symbol") == "function" and api.returns(s) == cls]  # fmt: skip
             if len(made) == 1 and made[0] not in out:

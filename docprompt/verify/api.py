@@ -348,6 +348,15 @@ class IndexSymbols:
         refs = re.findall(r":class:`~?([\w.]+)`", line.group(1)) if line else []
         return [c for r in dict.fromkeys(refs) if (c := self.class_named(r.rsplit(".", 1)[-1]))]
 
+    def taken_classes(self, name: str, param: ast.arg) -> list[str]:
+        """The documented classes a parameter of ``name`` takes: those its annotation names
+        (``lot: Accession``), or, annotated ``object``/``Any`` or not at all, those its docstring
+        line refers to (``trial: a :class:`Trial```)."""
+        classes = self.documented_classes(param.annotation)
+        if not classes and (param.annotation is None or ast.unparse(param.annotation) in ("object", "Any")):
+            classes = self.param_classes(name, param.arg)
+        return classes
+
     def makers(self, cls: str) -> list[str]:
         """The documented functions and methods that return ``cls`` from a string they are given
         (``Ledger.pluck(code: str) -> Accession``), constructors left out: how code gets one."""

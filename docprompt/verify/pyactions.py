@@ -91,20 +91,19 @@ def _thrown_fix(tree: ast.Module, code: str, name: str, symbol: str, request: st
     thrown away (``germ_count(60, emerged=45)`` as a statement): the method the request asks
     for takes the lot's key and such an object, so the fix passes both
     (``bank.log_trial('SL-0002', germ_count(60, emerged=45))``)."""
-    from ..lookups import getter, key_shape
+    from ..lookups import getter, named_keys
     from .pyexpr import code_env, type_of
 
     a = api.signature(symbol)
     params = [x for x in (a.posonlyargs + a.args if a else []) if x.arg not in ("self", "cls")]
     found = getter(api, api.iterates(symbol.rsplit(".", 1)[0]))
-    said = rf"\b{found[1]}\s+['\"]?({key_shape(found[2])})\b" if found else ""
-    keys = set(re.findall(said, request, re.I)) if said else set()
+    keys = {m.group(1) for m in named_keys(request, found[1], found[2])} if found else set()
     if len(params) != 2 or len(keys) != 1:
         return None
     env, lines = code_env(tree, api, namespace), code.split("\n")
     for stmt in tree.body:
         made = type_of(stmt.value, api, env) if isinstance(stmt, ast.Expr) else None
-        taken = api.documented_classes(params[1].annotation) or api.param_classes(symbol, params[1].arg)
+        taken = api.taken_classes(symbol, params[1])
         if made and stmt.lineno == stmt.end_lineno and any(api.is_a(made, c) for c in taken):
             old = lines[stmt.lineno - 1]
             call = f"{name}.{symbol.rsplit('.', 1)[-1]}({next(iter(keys))!r}, {old.strip()})"

@@ -168,15 +168,11 @@ def _unpacked(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding], line
     if not fields or len(others) > 1:
         return None
     obj = others[0] if others else short.lower()
-    first, line = node.body[0], lines[node.lineno - 1] if node.lineno <= len(lines) else ""
+    line = lines[node.lineno - 1] if node.lineno <= len(lines) else ""
     written = source(node.target, lines)
-    if first.lineno == node.lineno or node.target.lineno != node.lineno or not written:
+    new = _over_objects(node, line, written, obj, fields, lines) if node.target.lineno == node.lineno else ""
+    if not new:
         return None
-    at = re.match(r"\s*", lines[first.lineno - 1]).group(0)  # type: ignore[union-attr]
-    new = line.replace(f"for {written} in", f"for {obj} in", 1)
-    if new == line:
-        return None
-    new += "".join(f"\n{at}{f} = {obj}.{f}" for f in fields)
     message = f"each element of `{ast.unparse(node.iter)}` is {article(short)}, which cannot be unpacked: "
     message += f"`for {obj} in ...`, then `{fields[0]} = {obj}.{fields[0]}`"
     return Issue("unpacked-object", element, message, line=node.lineno, card=api.card(element),
@@ -205,8 +201,8 @@ def _named_as_field(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding]
         keyed.append(ast.unparse(n.func).endswith((".append", ".add")) and ast.unparse(n.args[0]) == name)
     found = getter(api, element)
     obj = found[1] if found else element.rsplit(".", 1)[-1].lower()
-    first, end = node.body[0], node.end_lineno or node.lineno
-    if not any(keyed) or first.lineno == node.lineno or re.search(rf"\b{obj}\b", "\n".join(lines)):
+    end = node.end_lineno or node.lineno
+    if not any(keyed) or re.search(rf"\b{obj}\b", "\n".join(lines)):
         return None
     spans = []  # the loop variable passed where a documented parameter takes the element
     for call in (n for n in inner if isinstance(n, ast.Call)):
@@ -215,20 +211,33 @@ def _named_as_field(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding]
         for arg, value in passed_args(a, call) if a else []:
             if not (isinstance(value, ast.Name) and value.id == name):
                 continue
-            classes = api.documented_classes(arg.annotation) or api.param_classes(symbol, arg.arg)
-            if any(api.is_a(element, c) for c in classes):
+            if any(api.is_a(element, c) for c in api.taken_classes(symbol, arg)):
                 spans.append((value.lineno, value.col_offset, value.end_col_offset))
     block = lines[node.lineno - 1 : end]
     for line_no, start, stop in sorted(spans, reverse=True):
         text = block[line_no - node.lineno]
         block[line_no - node.lineno] = text[:start] + obj + text[stop:]
-    head = block[0].replace(f"for {name} in", f"for {obj} in", 1)
-    at = re.match(r"\s*", lines[first.lineno - 1]).group(0)  # type: ignore[union-attr]
-    fixed = [head, f"{at}{name} = {obj}.{name}", *block[1:]]
+    head = _over_objects(node, block[0], name, obj, [name], lines)
+    if not head:
+        return None
+    fixed = [head, *block[1:]]
     message = (f"`{name}` holds each {element.rsplit('.', 1)[-1]}, not its {name}: "
                f"`for {obj} in ...`, then `{name} = {obj}.{name}`")  # fmt: skip
     return Issue("misnamed-element", element, message, line=node.lineno, card=api.card(element),
                  fix=(node.lineno, "\n".join(lines[node.lineno - 1 : end]), "\n".join(fixed)))  # fmt: skip
+
+
+def _over_objects(node: ast.For, head: str, written: str, obj: str, fields: list[str],
+                  lines: list[str]) -> str:  # fmt: skip
+    """The loop's first line over the objects themselves (``for lot in ...:``), then a line for
+    each field read from the object at the body's indentation (``code = lot.code``); '' where the
+    body is on the loop's line or the target is not written so."""
+    first = node.body[0]
+    new = head.replace(f"for {written} in", f"for {obj} in", 1) if written else head
+    if first.lineno == node.lineno or new == head:
+        return ""
+    at = re.match(r"\s*", lines[first.lineno - 1]).group(0)  # type: ignore[union-attr]
+    return new + "".join(f"\n{at}{f} = {obj}.{f}" for f in fields)
 
 
 def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Binding],

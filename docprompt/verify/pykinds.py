@@ -239,9 +239,7 @@ def other_objects(name: str, params: ast.arguments, node: ast.Call, api: IndexSy
     pairs = passed_args(params, node)
     out = []
     for arg, value in pairs:
-        classes = api.documented_classes(arg.annotation)
-        if not classes and (arg.annotation is None or ast.unparse(arg.annotation) in ("object", "Any")):
-            classes = api.param_classes(name, arg.arg)
+        classes = api.taken_classes(name, arg)
         held = class_held(value, api, env) if classes else ""
         if held and any(api.is_a(held, c) for c in classes):
             continue  # what the parameter takes (``depth(node.parent)``, a Node too)

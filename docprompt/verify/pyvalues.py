@@ -97,9 +97,7 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
     (``projected_germ('SL-0007', ...)`` -> ``projected_germ(bank.pluck('SL-0007'), ...)``)."""
     if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or value.value is None:
         return None
-    classes = api.documented_classes(arg.annotation)
-    if not classes and (arg.annotation is None or ast.unparse(arg.annotation) in ("object", "Any")):
-        classes = api.param_classes(name, arg.arg)
+    classes = api.taken_classes(name, arg)
     if not classes:
         return None
     got = type(value.value).__name__
