@@ -146,8 +146,7 @@ def param_makers(symbol: str, api: IndexSymbols) -> list[str]:
         if param.arg in ("self", "cls"):
             continue
         for cls in api.taken_classes(symbol, param):
-            made = [s for s, e in api.entries.items()
-                    if e.metadata.get("kind_of_symbol") == "function" and api.returns(s) == cls]  # fmt: skip
+            made = api.functions_returning(cls)
             if len(made) == 1 and made[0] not in out:
                 out.append(made[0])
     return out

@@ -357,6 +357,16 @@ class IndexSymbols:
             classes = self.param_classes(name, param.arg)
         return classes
 
+    def functions_returning(self, cls: str) -> list[str]:
+        """The documented module-level functions that return ``cls`` (one pass over the entries,
+        kept: the prompt asks it for each parameter of each carded call)."""
+        if not hasattr(self, "_returning"):
+            self._returning: dict[str, list[str]] = {}
+            for symbol, entry in self.entries.items():
+                if entry.metadata.get("kind_of_symbol") == "function" and (made := self.returns(symbol)):
+                    self._returning.setdefault(made, []).append(symbol)
+        return list(self._returning.get(cls, []))
+
     def makers(self, cls: str) -> list[str]:
         """The documented functions and methods that return ``cls`` from a string they are given
         (``Ledger.pluck(code: str) -> Accession``), constructors left out: how code gets one."""
