@@ -31,6 +31,8 @@ SRC = PRIVLIB / "src"
 TASKS = PRIVLIB / "tasks.jsonl"
 MORE = PRIVLIB / "tasks-more.jsonl"  # tuning tasks only, written after the first tune half was learnt
 FRESH = PRIVLIB / "tasks-fresh.jsonl"  # a second reporting half, written at stop 48, never tuned on
+# a third reporting half, written at stop 50 before the fresh half's misses were read, never tuned on
+THIRD = PRIVLIB / "tasks-third.jsonl"
 BANK = "import seedloft\nbank = seedloft.starter_ledger()"
 
 
@@ -46,9 +48,9 @@ def every_task(tasks) -> list[Task]:
 
 @pytest.fixture(scope="module")
 def solvable(every_task) -> list[Task]:
-    """Every task, the fresh reporting half too (whose solutions the checks may still flag:
-    fixing those false alarms would tune on it)."""
-    return every_task + load_tasks(FRESH)
+    """Every task, the fresh and third reporting halves too (whose solutions the checks may still
+    flag: fixing those false alarms would tune on them)."""
+    return every_task + load_tasks(FRESH) + load_tasks(THIRD)
 
 
 def task(**fields) -> Task:
@@ -68,12 +70,13 @@ def test_the_benchmark_is_large_balanced_and_phrased_without_api_names(tasks):
         assert t.variables and t.solution and not any(name in t.request for name in api), t.id
 
 
-def test_the_fresh_reporting_half_is_held_apart_and_phrased_without_api_names(solvable):
-    fresh = load_tasks(FRESH)
-    assert len(fresh) == 32 and {t.split for t in fresh} == {"report"}
+@pytest.mark.parametrize("path", [FRESH, THIRD], ids=["fresh", "third"])
+def test_the_reporting_halves_are_held_apart_and_phrased_without_api_names(solvable, path):
+    held = load_tasks(path)
+    assert len(held) == 32 and {t.split for t in held} == {"report"}
     assert len({t.id for t in solvable}) == len(solvable)
     api = ["starter_ledger", "sift", "tally", "dispatch", "withdraw", "draft", "seal", "pluck", "shelve"]
-    for t in fresh:
+    for t in held:
         assert t.variables and t.solution and not any(re.search(rf"\b{n}\b", t.request) for n in api), t.id
 
 
