@@ -154,6 +154,7 @@ class Stage:
             return None
         t = time.perf_counter()
         if self.language == "python":
+            from .verify.pyenumwords import worded_member
             from .verify.pymeant import meant_member
             from .verify.pytask import Answer as Asked
             from .verify.pytask import task_issues
@@ -171,7 +172,8 @@ class Stage:
             asked = Asked(code, self.request, symbols, ns, self.examples)
             report.issues += task_issues(asked, self.settings)
             if symbols is not None:
-                report.issues = [meant_member(i, self.request, symbols, code) for i in report.issues]
+                report.issues = [meant_member(worded_member(i, symbols), self.request, symbols, code)
+                                 for i in report.issues]  # fmt: skip
             report.issues = _one_per_place(report.issues)
         else:
             report = self.dp.verify(code, "bash")

@@ -437,7 +437,7 @@ def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
     """ "a stopper" is ``CORK`` in the docs: ``Lid.SCREW`` is fixed; a request whose words point
     to no one member, or code that uses two members, is left alone."""
     from docprompt.repair import apply_fixes
-    from docprompt.verify.request import meant_members
+    from docprompt.verify.pyenumwords import meant_members
 
     code = "from jars import Lid, seal\nseal('a', Lid.SCREW)\n"
     (issue,) = meant_members(code, "seal jar a with a stopper", jars)
@@ -453,7 +453,7 @@ def test_the_enum_member_the_request_names_by_the_docs_word_for_it(jars):
 
 def test_an_enum_member_the_request_names_and_the_code_leaves_out(jars):
     """ "with a stopper": only ``CORK``'s description says stopper, and the code uses no Lid."""
-    from docprompt.verify.request import unused_meanings
+    from docprompt.verify.pyenumwords import unused_meanings
 
     ask = "seal jar 'a' with a stopper"
     (issue,) = unused_meanings("from jars import seal\nseal('a')\n", ask, jars)

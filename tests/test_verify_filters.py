@@ -169,7 +169,7 @@ def test_a_member_the_request_means_is_passed_as_the_filter_the_call_leaves_out(
     """"jars of pickles": only ``GREEN``'s description says pickles; ``count`` takes a filter whose
     field ``colour`` takes Colour values, and the call passes none."""
     from docprompt.repair import apply_fixes
-    from docprompt.verify.request import unused_meanings
+    from docprompt.verify.pyenumwords import unused_meanings
 
     ask = "how many jars of pickles are there? Store it in `n`"
     (issue,) = unused_meanings("from shelf import count\nn = count()\n", ask, shelf)

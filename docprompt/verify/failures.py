@@ -13,9 +13,9 @@ from .pyvalues import alike, stem, stems
 
 # "if it is not a valid query", "if the file is malformed", "abort if both hold ..."
 _FAILURE = re.compile(
-    r"\b(?:abort|fail|refuse|stop)\w*\s+(?:if|when|once|as soon as)\b([^.;]*)"
-    r"|\b(?:if|when|in case|unless)\b([^.;]*\b(?:not|no|\w+n't|cannot|fails?|invalid|malformed|broken|"
-    r"errors?|missing|unknown|wrong|bad)\b[^.;,]*)",
+    r"\b(?:abort|fail|refuse|stop)\w*\s+(?:if|when|once|as soon as|because)\b([^.;]*)"
+    r"|\b(?:if|when|in case|unless)\b([^.;]*?\b(?:not|no|\w+n't|cannot|fails?|invalid|malformed|broken|"
+    r"errors?|missing|unknown|wrong|bad|too (?:little|few|many|much))\b[^.;,]*)",
     re.I,
 )
 # words of any failure ("cannot"), not of which one
@@ -52,10 +52,19 @@ def unhandled_failures(code: str, request: str, api) -> list[Issue]:
 def ranked_failures(said: re.Match, symbols: list[str], api) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """(exception -> (the function, when its docs say it raises), the exceptions ``symbols``
     raise, the ones the request's failure clause ``said`` describes best first)."""
+    raised, scores = failure_scores(said, symbols, api)
+    return raised, sorted(raised, key=lambda e: -scores[e])
+
+
+def failure_scores(
+    said: re.Match, symbols: list[str], api
+) -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
+    """(what ``ranked_failures`` gives first, exception -> how many of the clause's words its
+    docs share)."""
     clause = next(g for g in said.groups() if g is not None).strip()
     raised: dict[str, tuple[str, str]] = {}
     for symbol in symbols:
-        for exc, why in _raised(api, symbol):
+        for exc, why in raised_by(api, symbol):
             raised.setdefault(exc, (symbol.rsplit(".", 1)[-1], why))
     wanted = stems(clause, shortest=3) - _PLAIN
     spelled = set(re.findall(r"[a-z]{5,}", clause.lower())) - _PLAIN
@@ -68,7 +77,12 @@ def ranked_failures(said: re.Match, symbols: list[str], api) -> tuple[dict[str, 
         alike_too = {w for w in spelled if stem(w) not in found and any(alike(w, s) for s in words)}
         return len(wanted & found) + len(alike_too)
 
-    return raised, sorted(raised, key=lambda e: -overlap(e))
+    return raised, {e: overlap(e) for e in raised}
+
+
+def failure_clause(request: str) -> re.Match | None:
+    """Where the request says what to do when a step fails ("if the file is malformed")."""
+    return _FAILURE.search(request)
 
 
 def meant_failure(request: str, symbols: list[str], api) -> str:
@@ -84,7 +98,7 @@ _INSTEAD = re.compile(r"\b(?:take|use|pick|get|read|load|open|try)\b([^.;]*?)\bi
 
 
 def _fallback(tree: ast.Module, code: str, rest: str, exc: str, api) -> tuple[int, str, str] | None:
-    """"if the bank has no such lot, take lot SL-0001 instead" after ``lot = bank.pluck('SL-0999')``:
+    """ "if the bank has no such lot, take lot SL-0001 instead" after ``lot = bank.pluck('SL-0999')``:
     the statement again with the value the request gives in place of the one that failed, in the
     ``except`` of a ``try`` around it. Only for a one-line top-level statement that passes one
     string of the same shape (letters, digits) as that value."""
@@ -110,7 +124,7 @@ def _fallback(tree: ast.Module, code: str, rest: str, exc: str, api) -> tuple[in
 
 
 def _stop(tree: ast.Module, code: str, exc: str, api) -> tuple[int, str, str] | None:
-    """"Send ... to each institution in `partners`, stopping once the lot can no longer spare
+    """ "Send ... to each institution in `partners`, stopping once the lot can no longer spare
     150 g": the loop's one-line statement whose call raises ``exc``, in a ``try`` whose
     ``except`` leaves the loop (``break``)."""
     lines = code.split("\n")
@@ -154,7 +168,7 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
             known = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
             for symbol in [known] if known else api.named(call_name(call))[:1]:
                 params = api.signature(symbol)
-                for exc, why in _raised(api, symbol) if params else []:
+                for exc, why in raised_by(api, symbol) if params else []:
                     when = _WHEN.search(why)
                     if exc.rsplit(".", 1)[-1] not in caught or when is None:
                         continue
@@ -186,10 +200,10 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
 
 def _raises(api, call: ast.Call) -> set[str]:
     """What the first documented function named as the call calls raises, by its docs."""
-    return {e for s in api.named(call_name(call))[:1] for e, _ in _raised(api, s)}
+    return {e for s in api.named(call_name(call))[:1] for e, _ in raised_by(api, s)}
 
 
-def _raised(api, symbol: str) -> list[tuple[str, str]]:
+def raised_by(api, symbol: str) -> list[tuple[str, str]]:
     """(exception, when the docs say it is raised) for each line of an entry's ``Raises:``."""
     m = _RAISES.search(api.entries[symbol].text) if symbol in api.entries else None
     out = []

@@ -15,6 +15,10 @@ from .request import requested_variables
 
 # a number on its own: not part of a code or a name ("SL-0100", "py3", "v2.1", "a/2")
 _NUMBER = re.compile(r"(?<![\w.\-/])(\d+(?:\.\d+)?)(?![\w\-/]|\.\d)")
+# "(the column-titles row counts as row 1)": how to count, not a value to use
+_CONVENTION = re.compile(
+    r"\b(?:counts? as|numbered from|starting (?:at|from)|counting from)(?: \w+)?\s*$", re.I
+)
 
 
 def handwritten_values(code: str, request: str, api=None) -> list[Issue]:
@@ -113,6 +117,8 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
             continue
         if value in numbers or re.search(rf"(?<![\d.]){re.escape(said)}(?!\d)", strings):
             continue
+        if _CONVENTION.search(text[: m.start()]):
+            continue  # "(the column-titles row counts as row 1)": how to count, not a value
         if any(_in_docs(api, name, said) for name in names):
             continue
         before = re.split(r"[.,;:?!(]", text[: m.start()])[-1].split()[-2:]

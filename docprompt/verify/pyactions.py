@@ -32,16 +32,29 @@ _COMMON = {
 def _actions(request: str) -> list[str]:
     """The verbs the request's clauses begin with, and the places its placing clauses put things
     ("quarantine" for "Put lot SL-0007 ... in quarantine")."""
+    return [verb for verb, _ in _acted(request)]
+
+
+def _acted(request: str) -> list[tuple[str, str]]:
+    """(verb, the rest of its clause: what it acts on) for ``_actions``."""
     text = re.sub(r"`[^`]*`", "x", request)
     found = []
     for clause in _CLAUSES.split(text):
         clause = clause.strip()
         placed = _PLACING.match(clause)
         if placed:
-            found.append(placed.group(1).lower())
+            found.append((placed.group(1).lower(), clause))
         elif (m := re.match(r"([A-Za-z]+)\s", clause)) and not re.fullmatch(r"\w{4,}ing", m.group(1)):
-            found.append(m.group(1).lower())  # "counting lots under 75 % as weak" acts on nothing
+            found.append((m.group(1).lower(), clause[m.end() :]))  # "counting lots ..." acts on nothing
     return found
+
+
+def _acts_on(api: IndexSymbols, symbol: str, verb: str, rest: str) -> bool:
+    """The clause's words after its verb share one with the method's docs ("record the
+    character offset" is no ``log_trial``, "Record a germination test on a lot")."""
+    plain = stems("the and for its from with each every all that this any one", 3) | stems(verb, 3)
+    docs = stems(f"{api.doc(symbol)} {symbol.rsplit('.', 1)[-1]}", 3)
+    return bool((stems(rest, 3) - plain) & (docs - plain))
 
 
 def _doers(api: IndexSymbols, owner: str, verb: str) -> set[str]:
@@ -68,10 +81,10 @@ def undone_actions(code: str, request: str, api: IndexSymbols, namespace: Mappin
     called = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     issues: list[Issue] = []
-    for verb in dict.fromkeys(v for v in _actions(request) if v not in _COMMON):
-        for name, owner in held.items():
+    for verb, rest in _acted(request):
+        for name, owner in held.items() if verb not in _COMMON else ():
             doers = _doers(api, owner, verb)
-            if len(doers) != 1:
+            if len(doers) != 1 or not _acts_on(api, next(iter(doers)), verb, rest):
                 continue
             symbol = next(iter(doers))
             method = symbol.rsplit(".", 1)[-1]
@@ -87,7 +100,7 @@ def undone_actions(code: str, request: str, api: IndexSymbols, namespace: Mappin
 
 def _thrown_fix(tree: ast.Module, code: str, name: str, symbol: str, request: str, api: IndexSymbols,
                namespace: Mapping[str, str]) -> tuple[int, str, str] | None:  # fmt: skip
-    """"Record a germination test on lot SL-0002 of `bank` ..." answered with the test made and
+    """ "Record a germination test on lot SL-0002 of `bank` ..." answered with the test made and
     thrown away (``germ_count(60, emerged=45)`` as a statement): the method the request asks
     for takes the lot's key and such an object, so the fix passes both
     (``bank.log_trial('SL-0002', germ_count(60, emerged=45))``)."""
@@ -115,7 +128,7 @@ _INTO = re.compile(r"\b([a-z]+)\s+(?:it|them|the \w+|this \w+)\s+(?:to|into|in)\
 
 
 def unadded_objects(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
-    """"Describe a new lot ...; add it to `bank`" answered by code that makes the lot
+    """ "Describe a new lot ...; add it to `bank`" answered by code that makes the lot
     (``new_lot = draft(...).seal()``) and never uses it: the one method of the held variable's
     class that takes such an object and whose docs begin with the request's verb ("Add a lot to
     the ledger") is called on it after the line that makes it (``bank.shelve(new_lot)``)."""
@@ -245,8 +258,11 @@ def _described(api: IndexSymbols, cls: str) -> set[str]:
 def _takes(api: IndexSymbols, method: str, cls: str) -> bool:
     """Whether ``method``'s first parameter is annotated with ``cls`` (by its last name)."""
     first = api.first_param(method)
-    return first is not None and first.annotation is not None and \
-        ast.unparse(first.annotation).rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+    return (
+        first is not None
+        and first.annotation is not None
+        and ast.unparse(first.annotation).rsplit(".", 1)[-1] == cls.rsplit(".", 1)[-1]
+    )
 
 
 def constant_in_loop(code: str, request: str, api: IndexSymbols,
@@ -294,10 +310,10 @@ def _each_given(loop: ast.For, request: str, api: IndexSymbols, lines: list[str]
 
     assert isinstance(loop.target, ast.Name)
     each, found = loop.target.id, []
-    calls = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call)]
+    calls = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Call) and one_symbol(n, api)]
     passed = [a for c in calls for a in [*c.args, *(k.value for k in c.keywords)]]
-    if any(isinstance(a, ast.Name) and a.id == each for a in passed):
-        return []
+    if any(isinstance(n, ast.Name) and n.id == each for a in passed for n in ast.walk(a)):
+        return []  # the element goes to the library (``skipped.append(code)`` does not count)
     for call in calls:
         symbol = one_symbol(call, api)
         a = api.signature(symbol) if symbol else None
@@ -308,7 +324,7 @@ def _each_given(loop: ast.For, request: str, api: IndexSymbols, lines: list[str]
                 found.append((value, text))
     if len(found) != 1:
         return []
-    (value, text), = found
+    ((value, text),) = found
     message = f"{text!r} is the same each time round: pass `{each}`, the loop's element"
     return [Issue("copied-value", text, message, line=value.lineno, fix=span_fix(value, lines, each))]
 

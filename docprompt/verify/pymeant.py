@@ -13,14 +13,10 @@ from collections.abc import Mapping
 
 from . import Issue
 from .api import IndexSymbols
+from .pyvalues import PLAIN_WORDS as _PLAIN
 from .pyvalues import stems
 from .request import STORE_CLAUSE
 
-# words of four letters or more that say nothing of what a member holds
-_PLAIN = {"what", "which", "where", "when", "that", "this", "these", "those", "with", "from", "have", "does",
-          "into", "there", "their", "they", "them", "then", "than", "each", "some", "many", "much", "more",
-          "most", "also", "been", "were", "will", "would", "should", "could", "about", "other", "only",
-          "your", "whether", "none", "never", "true", "false", "store"}  # fmt: skip
 _ATTRIBUTES = re.compile(r"^([ \t]*)Attributes:[ \t]*\n((?:\1[ \t]+\S.*\n?)+)", re.M)
 _ITEM = re.compile(r"^([ \t]+)(\w+)(?: \([^)]*\))?:[ \t]*(.+(?:\n\1[ \t]+\S.*)*)", re.M)
 

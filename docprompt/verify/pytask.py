@@ -25,6 +25,8 @@ from .pyactions import (
 from .pyasked import asked_fractions, asked_kinds
 from .pybuilders import called_classes
 from .pycalendar import handpicked_members
+from .pycaught import caught_failures, failure_variables
+from .pyenumwords import meant_members, unused_meanings
 from .pyextremes import first_for_extreme
 from .pygroups import ungrouped_calls
 from .pykinds import added_objects, documented_keys, measured_numbers
@@ -37,7 +39,7 @@ from .pyshapes import shaped_values
 from .pyspelling import respelled_words
 from .pyvalues import meant_values
 from .pywords import unused_words
-from .request import copied_values, meant_members, unused_inputs, unused_meanings
+from .request import copied_values, unused_inputs
 
 
 @dataclass
@@ -89,6 +91,8 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     ("actions", True, lambda a: constant_in_loop(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: thrown_results(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: stored_actions(a.code, a.request, a.api, a.namespace)),
+    ("actions", True, lambda a: caught_failures(a.code, a.request, a.api, a.namespace)),
+    ("actions", True, lambda a: failure_variables(a.code, a.request, a.api)),
     (None, True, lambda a: shaped_values(a.code, a.request, a.api)),
 ]
 

@@ -14,6 +14,13 @@ from collections.abc import Set as AbstractSet
 from . import Issue, package_tree, span_fix
 from .api import IndexSymbols
 
+# words of four letters or more that say nothing of what a member holds
+PLAIN_WORDS = {"what", "which", "where", "when", "that", "this", "these", "those", "with", "from",
+               "have", "does", "into", "there", "their", "they", "them", "then", "than", "each",
+               "some", "many", "much", "more", "most", "also", "been", "were", "will", "would",
+               "should", "could", "about", "other", "only", "your", "whether", "none", "never",
+               "true", "false", "store"}  # fmt: skip
+
 
 def value_issues(name: str, params: ast.arguments, node: ast.Call, api: IndexSymbols, lines: list[str],
                  unbound: AbstractSet[str], constants: Mapping[str, ast.Constant],
@@ -104,9 +111,8 @@ def _literal_for_class(name: str, arg: ast.arg, value: ast.expr, api: IndexSymbo
     wanted = article(" or ".join(c.rsplit(".", 1)[-1] for c in classes))
     ways = [m for c in classes for m in api.makers(c)][:2]
     hint = " or ".join(f"`{m.split('.', 1)[-1]}(...)`" for m in ways)
-    message = (
-        f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not {article(got)}: pass "
-        + (f"one, as {hint} returns" if ways else "one")
+    message = f"`{name.split('.', 1)[-1]}`'s {arg.arg} takes {wanted}, not {article(got)}: pass " + (
+        f"one, as {hint} returns" if ways else "one"
     )
     made = api.returns(name)
     if isinstance(value.value, str) and re.fullmatch(r"[\w./-]+\.[A-Za-z]\w{0,4}", value.value) and made:
@@ -254,7 +260,9 @@ def _described_as(api: IndexSymbols, allowed: list[str], written: str) -> list[s
     """The one allowed value whose docs use a word of ``written`` (``keeping`` for "storage":
     "keeping: the storage tier", "Where a lot is stored"), as a one-item list, or []. A value's
     docs: the entries named so (a field, a class of that name) and the parameters named so."""
-    words = stems(written) - {stem(a) for a in allowed}
+    words = stems(" ".join(w for w in written.split() if w.lower() not in PLAIN_WORDS)) - {
+        stem(a) for a in allowed
+    }
     if not words:
         return []
     found = []

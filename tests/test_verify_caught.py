@@ -1,0 +1,218 @@
+"""What a ``try`` catches against what the request says of the failure (verify/pycaught.py), and
+the request words other checks no longer take for values (stop 50: the fresh half's misses)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import module_api
+
+FERRY = '''"""Ferries."""
+
+from enum import Enum
+
+
+class FerryError(Exception):
+    """Base class of every error the ferry line raises."""
+
+
+class NoSuchBoat(FerryError):
+    """No boat has this name."""
+
+
+class BoatFull(FerryError):
+    """More cars were booked than the boat has room for (its deck is too small)."""
+
+
+class OutOfService(FerryError):
+    """The boat is laid up for repairs."""
+
+
+class Deck(Enum):
+    """Where a car rides.
+
+    ``OPEN`` the open upper deck, ``HOLD`` the enclosed lower garage, ``RAMP`` keeps the car
+    by the ramp.
+    """
+
+    OPEN = "open"
+    HOLD = "hold"
+    RAMP = "ramp"
+
+
+class Line:
+    """A ferry line."""
+
+    def book(self, boat: str, cars: int, deck: Deck = Deck.OPEN) -> str:
+        """Book cars on a boat and return the ticket code.
+
+        Raises:
+            NoSuchBoat: no boat has this name.
+            OutOfService: the boat is laid up.
+            BoatFull: fewer than ``cars`` places are left.
+        """
+        return "T-1"
+
+    def log(self, boat: str, note: str) -> None:
+        """Record a note in a boat's logbook."""
+
+
+def line() -> Line:
+    """The ferry line."""
+    return Line()
+'''
+
+
+@pytest.fixture
+def ferry(tmp_path):
+    return module_api(tmp_path, "ferry", FERRY)
+
+
+NS = {"ln": "ferry.Line"}
+
+
+def _fixed(code: str, issues) -> str:
+    from docprompt.repair import apply_fixes
+
+    return apply_fixes(code, issues)[0]
+
+
+def test_a_sibling_of_the_failure_the_request_describes_is_caught_as_that_one(ferry):
+    from docprompt.verify.pycaught import caught_failures
+
+    ask = (
+        "Book 3 cars on boat Ada with `ln`. If the line refuses because there is too little room, "
+        "store the error in `err`."
+    )
+    code = "import ferry\ntry:\n    ln.book('Ada', 3)\nexcept ferry.OutOfService as e:\n    err = e\n"
+    (issue,) = caught_failures(code, ask, ferry, NS)
+    assert issue.kind == "other-failure" and "catch BoatFull" in issue.message
+    assert "except ferry.BoatFull as e:" in _fixed(code, [issue])
+    both = code.replace(
+        "except ferry.OutOfService as e:", "except ferry.BoatFull:\n    pass\nexcept ferry.OutOfService as e:"
+    )
+    assert caught_failures(both, ask, ferry, NS) == []  # the one meant is caught already
+    vague = "Book 3 cars on boat Ada with `ln`; store the ticket in `t`."
+    assert caught_failures(code, vague, ferry, NS) == []  # the request names no failure
+
+
+def test_any_failure_the_request_takes_is_caught_by_the_library_s_base_error(ferry):
+    from docprompt.verify.pycaught import caught_failures
+
+    ask = (
+        "Book 2 cars on each boat in `boats` with `ln`, skipping any boat the line refuses, whatever "
+        "the problem; store the skipped ones in `skipped`."
+    )
+    code = (
+        "from ferry import BoatFull\nskipped = []\nfor b in boats:\n    try:\n        ln.book(b, 2)\n"
+        "    except BoatFull:\n        skipped.append(b)\n"
+    )
+    (issue,) = caught_failures(code, ask, ferry, NS)
+    assert "    except FerryError:" in _fixed(code, [issue]).split("\n")
+    broad = code.replace("except BoatFull", "except ValueError")  # not the library's: the code's choice
+    assert caught_failures(broad, ask, ferry, NS) == []
+
+
+def test_the_error_asked_for_is_stored_by_the_handler_and_none_before_the_try(ferry):
+    from docprompt.verify.pycaught import failure_variables
+
+    ask = (
+        "Book 9 cars on boat Ada with `ln`; if it is too full, store the error object in `problem` "
+        "(store None if they were booked)."
+    )
+    code = (
+        "from ferry import BoatFull\ntry:\n    problem = ln.book('Ada', 9)\nexcept BoatFull as e:\n    "
+        "problem = e\n"
+    )
+    issues = failure_variables(code, ask, ferry)
+    assert sorted(i.kind for i in issues) == ["error-variable", "unset-on-failure"]
+    want = "problem = None\ntry:\n    ln.book('Ada', 9)\nexcept BoatFull as e:\n    problem = e\n"
+    assert _fixed(code, issues).endswith(want)
+    unbound = (
+        "from ferry import BoatFull\ntry:\n    problem = ln.book('Ada', 9)\nexcept BoatFull:\n    pass\n"
+    )
+    assert _fixed(unbound, failure_variables(unbound, ask, ferry)).endswith(
+        "problem = None\ntry:\n    ln.book('Ada', 9)\nexcept BoatFull as err:\n    problem = err\n"
+    )
+    right = (
+        "from ferry import BoatFull\nproblem = None\ntry:\n    ln.book('Ada', 9)\nexcept BoatFull as "
+        "e:\n    problem = e\n"
+    )
+    assert failure_variables(right, ask, ferry) == []
+
+
+def test_a_variable_the_request_sets_to_none_on_failure_is_none_before_the_try(ferry):
+    from docprompt.verify.pycaught import failure_variables
+
+    ask = (
+        "Book 4 cars on boat Ada with `ln` and store the ticket in `ticket`; if the boat is laid up, "
+        "store None in `ticket` and the boat's name in `idle`."
+    )
+    code = (
+        "from ferry import OutOfService\ntry:\n    ticket = ln.book('Ada', 4)\nexcept OutOfService:\n"
+        "    idle = 'Ada'\n"
+    )
+    (issue,) = failure_variables(code, ask, ferry)
+    assert issue.kind == "unset-on-failure" and "ticket = None\ntry:" in _fixed(code, [issue])
+    no_none = ask.replace("store None in `ticket` and ", "store ")
+    assert failure_variables(code, no_none, ferry) == []  # the request never says None for it
+
+
+def test_an_unknown_name_that_is_the_docs_word_for_a_member_is_that_member(ferry):
+    from docprompt.verify import Issue
+    from docprompt.verify.pyenumwords import worded_member
+
+    issue = worded_member(Issue("unknown-api", "ferry.GARAGE", "ferry.GARAGE does not exist"), ferry)
+    assert issue.fix == (0, "ferry.GARAGE", "ferry.Deck.HOLD") and "`Deck.HOLD`" in issue.message
+    other = worded_member(Issue("unknown-api", "ferry.BOAT", "ferry.BOAT does not exist"), ferry)
+    assert other.fix is None
+
+
+def test_enum_words_are_what_a_member_is_not_what_it_does_nor_a_named_variable(ferry):
+    """ "``RAMP`` keeps the car by the ramp": "keeps" says what the member does, and a request
+    "the line keeps ..." means no deck; a word in backticks is a variable's name."""
+    from docprompt.verify.pyenumwords import enum_words, unused_meanings
+
+    words = enum_words(ferry)
+    assert words["garage"] == ("ferry.Deck", "HOLD") and "keeps" not in words
+    code = "t = ln.book('Ada', 2)\n"
+    assert (
+        unused_meanings(
+            code, "The line keeps a ticket; book 2 cars on Ada with `ln`, store it in `t`.", ferry
+        )
+        == []
+    )
+    assert unused_meanings(code, "Book 2 cars on Ada with `ln` using `garage`; store it in `t`.", ferry) == []
+    (issue,) = unused_meanings(code, "Book 2 cars on Ada with `ln` in the garage; store it in `t`.", ferry)
+    assert issue.name == "Deck.HOLD"
+
+
+def test_a_verb_asks_for_a_method_only_where_what_it_acts_on_is_in_the_method_s_docs(ferry):
+    from docprompt.verify.pyactions import undone_actions
+
+    code = "t = ln.book('Ada', 2)\n"
+    (issue,) = undone_actions(
+        code, "Book 2 cars on Ada with `ln`, then record a note 'late' for it.", ferry, NS
+    )
+    assert issue.name == "ferry.Line.log"
+    offset = "Book 2 cars on Ada with `ln`; if it fails, record the position at which it failed."
+    assert undone_actions(code, offset, ferry, NS) == []
+
+
+def test_the_loop_s_element_replaces_a_copied_value_though_the_loop_appends_it(ferry):
+    from docprompt.verify.pyactions import constant_in_loop
+
+    code = "skipped = []\nfor b in boats:\n    ln.book('Ada', 2)\n    skipped.append(b)\n"
+    ask = "Book 2 cars on each boat in `boats` with `ln`; store the ones refused in `skipped`."
+    (issue,) = constant_in_loop(code, ask, ferry, {**NS, "boats": "builtins.list"})
+    assert "    ln.book(b, 2)" in _fixed(code, [issue])
+
+
+def test_a_number_that_says_how_to_count_is_no_value_to_use(ferry):
+    from docprompt.verify.given import unused_numbers
+
+    code = "t = ln.book('Ada', 2)\nrow = 5\n"
+    ask = "Book 2 cars on Ada with `ln`; store the row of the ticket (the header counts as row 1) in `row`."
+    assert unused_numbers(code, ask, ferry) == []
+    (issue,) = unused_numbers(code, ask.replace("counts as row 1", "is row 1"), ferry)
+    assert issue.name == "1"
