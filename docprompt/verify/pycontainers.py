@@ -130,7 +130,8 @@ def iteration_issues(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding
     what iterating ``bank`` yields: the fix iterates ``bank``. The same for a property holding
     objects of another class (``for lot in bank.consignments: ... lot.taxon``, where a
     ``Consignment`` has no ``taxon``)."""
-    issues = [i for i in [_unpacked(node, api, env, lines), _named_as_field(node, api, env, lines)] if i]
+    found = [_unpacked(node, api, env, lines), _named_as_field(node, api, env, lines)]
+    issues = [i for i in [*found, _items_of_objects(node, api, env, lines)] if i]
     for iterated, target, body in loops(node):
         yields, element, fields = _misread(iterated, target, body, api, env)
         if not yields:
@@ -177,6 +178,60 @@ def _unpacked(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding], line
     message += f"`for {obj} in ...`, then `{fields[0]} = {obj}.{fields[0]}`"
     return Issue("unpacked-object", element, message, line=node.lineno, card=api.card(element),
                  fix=(node.lineno, line, new))  # fmt: skip
+
+
+def _items_of_objects(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],
+                      lines: list[str]) -> Issue | None:  # fmt: skip
+    """``{code: f(lot) for code, lot in bank.sift(...).items()}``: a list of objects has no
+    ``items``; where the key is named as a field of each, the fix iterates the objects and reads
+    the field (``{lot.code: f(lot) for lot in bank.sift(...)}``, a comprehension on one line;
+    ``for lot in bank.sift(...):`` then ``code = lot.code``, a loop)."""
+    for iterated, target, _ in loops(node):
+        if not (isinstance(iterated, ast.Call) and isinstance(iterated.func, ast.Attribute)):
+            continue
+        if iterated.func.attr != "items" or iterated.args or not isinstance(target, ast.Tuple):
+            continue
+        names = [t.id for t in target.elts if isinstance(t, ast.Name)]
+        held = iterated.func.value
+        element = element_class(held, api, env)
+        if len(names) != 2 or not element or type_of(held, api, env):
+            continue  # not two names, or not a list of documented objects (an instance may map)
+        key, obj = names
+        if api.kind(f"{element}.{key}") not in ("attribute", "property"):
+            continue
+        line = lines[node.lineno - 1]
+        if isinstance(node, ast.For):  # for code, lot in bank.sift(...).items(): -> for lot in ...
+            pair = rf"for\s+\(?\s*{key}\s*,\s*{obj}\s*\)?\s+in\s+"
+            head = re.sub(pair, f"for {obj} in ", line, count=1)
+            head = head.replace(f"{source(held, lines)}.items()", source(held, lines), 1)
+            if head.count(".items()") == line.count(".items()") or node.body[0].lineno == node.lineno:
+                continue
+            at = re.match(r"\s*", lines[node.body[0].lineno - 1]).group(0)  # type: ignore[union-attr]
+            message = f"`{source(held, lines)}` holds {element.rsplit('.', 1)[-1]} objects, not pairs"
+            message += f": `for {obj} in ...`, then `{key} = {obj}.{key}`"
+            return Issue("unpacked-object", element, message, line=node.lineno, card=api.card(element),
+                         fix=(node.lineno, line, f"{head}\n{at}{key} = {obj}.{key}"))  # fmt: skip
+        if node.lineno != node.end_lineno:
+            continue  # a comprehension on one line
+        b = line.encode()
+        start, stop = node.col_offset, node.end_col_offset or len(b)
+        text = b[start:stop].decode()
+        loop = re.search(rf"for\s+\(?\s*{key}\s*,\s*{obj}\s*\)?\s+in\s+", text)
+        if loop is None or not text[loop.end() :].startswith(source(held, lines)):
+            continue
+        after = text[loop.end() + len(source(held, lines)) :]
+        if not re.match(r"\.items\(\s*\)", after):
+            continue
+        before = re.sub(rf"(?<![\w.]){key}\b", f"{obj}.{key}", text[: loop.start()])
+        rest = re.sub(rf"(?<![\w.]){key}\b", f"{obj}.{key}", re.sub(r"^\.items\(\s*\)", "", after))
+        text = f"{before}for {obj} in {source(held, lines)}{rest}"
+        new = (b[:start] + text.encode() + b[stop:]).decode()
+        short = element.rsplit(".", 1)[-1]
+        message = (f"`{source(held, lines)}` holds {short} objects, not pairs: iterate them and read "
+                   f"`{obj}.{key}`")  # fmt: skip
+        return Issue("unpacked-object", element, message, line=node.lineno, card=api.card(element),
+                     fix=(node.lineno, line, new))  # fmt: skip
+    return None
 
 
 def _named_as_field(node: ast.AST, api: IndexSymbols, env: Mapping[str, Binding],

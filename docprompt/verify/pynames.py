@@ -93,8 +93,10 @@ def undefined_names(tree: ast.Module, api: IndexSymbols, lines: list[str], given
                 continue
             seen.add(n.id)
             fix = span_fix(n, lines, close[0]) if close else None
-            message = f"`{n.id}` is " + ("used before it is assigned" if later else "never defined") + (
-                f": write `{close[0]}`" if close else ": assign it first, or use a value the task gives"
+            message = (
+                f"`{n.id}` is "
+                + ("used before it is assigned" if later else "never defined")
+                + (f": write `{close[0]}`" if close else ": assign it first, or use a value the task gives")
             )
             out.append(Issue("undefined-name", n.id, message, line=n.lineno, fix=fix, suggestions=close))
         out += _never_started(stmt, bound, lines)
@@ -158,3 +160,33 @@ def file_names_as_code(code: str, request: str, api: IndexSymbols,
         out.append(Issue("undefined-name", root.id, message, line=node.lineno, fix=fix))
     return out
 
+
+_QUOTED_FILE = re.compile(r"[`'\"]([\w./-]*\.([A-Za-z][A-Za-z0-9]{0,4}))[`'\"]")
+
+
+def unused_files(code: str, request: str, api: IndexSymbols) -> list[Issue]:
+    """A file the request names (```intake.loft```, 'weak.csv') that no string of the code
+    holds: the step that reads or writes it is missing ("Convert `intake.csv` into a catalogue
+    file `intake.loft`" answered without writing it). The issue carries the cards of the
+    functions taking a path whose docs name its kind."""
+    from ..lookups import request_files
+    from . import package_tree
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    strings = " ".join(
+        n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    )
+    out = []
+    for m in _QUOTED_FILE.finditer(request):
+        name, ext = m.groups()
+        if name in strings or "/" in name or any(i.name == name for i in out):
+            continue
+        takers = request_files(f"`{name}`", api)
+        names = " or ".join(f"`{t.rsplit('.', 1)[-1]}`" for t in takers)
+        message = f"the task names the file '{name}', which the code never uses" + (
+            f": read or write it with {names}" if takers else ": read or write it as the task says"
+        )
+        out.append(Issue("unused-value", name, message, card="\n".join(api.card(t) for t in takers)))
+    return out

@@ -31,7 +31,7 @@ from .pyextremes import first_for_extreme
 from .pygroups import ungrouped_calls
 from .pykinds import added_objects, documented_keys, measured_numbers
 from .pymeant import copied_fields, meant_field, meant_truth
-from .pynames import file_names_as_code
+from .pynames import file_names_as_code, unused_files
 from .pyrepeats import uneven_calls, unfiltered_calls
 from .pyreturns import asked_fields, unasked_field, unasked_member
 from .pyseparators import unnamed_separators
@@ -66,6 +66,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     ("unused_inputs", False, lambda a: unnamed_separators(a.code, a.request, a.api)),
     ("unused_inputs", False, lambda a: uneven_calls(a.code, a.request, a.api)),
     ("unused_inputs", True, lambda a: file_names_as_code(a.code, a.request, a.api, a.namespace)),
+    ("unused_inputs", True, lambda a: unused_files(a.code, a.request, a.api)),
     ("unused_inputs", True, lambda a: unused_package(a.code, a.request, a.api, a.namespace)),
     ("unused_inputs", True, lambda a: unfiltered_calls(a.code, a.request, a.api, a.namespace)),
     ("meant_members", True, lambda a: meant_members(a.code, a.request, a.api)),

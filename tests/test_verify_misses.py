@@ -1,5 +1,7 @@
-"""What a ``try`` catches against what the request says of the failure (verify/pycaught.py), and
-the request words other checks no longer take for values (stop 50: the fresh half's misses)."""
+"""Checks written from the misses of the fresh reporting half (stop 50): what a ``try`` catches
+against what the request says of the failure (verify/pycaught.py), pairs read from a list of
+objects, a file the request names that the code never uses, and the request words other checks
+no longer take for values."""
 
 from __future__ import annotations
 
@@ -40,8 +42,24 @@ class Deck(Enum):
     RAMP = "ramp"
 
 
+class Ticket:
+    """A booked ticket.
+
+    Attributes:
+        code: the ticket's code.
+        boat: the boat it is for.
+    """
+
+    code: str
+    boat: str
+
+
 class Line:
     """A ferry line."""
+
+    def tickets(self, boat: str) -> list[Ticket]:
+        """The tickets booked on a boat."""
+        return []
 
     def book(self, boat: str, cars: int, deck: Deck = Deck.OPEN) -> str:
         """Book cars on a boat and return the ticket code.
@@ -60,6 +78,10 @@ class Line:
 def line() -> Line:
     """The ferry line."""
     return Line()
+
+
+def save_tickets(line: Line, path: str) -> None:
+    """Write a line's tickets to a ``.csv`` file."""
 '''
 
 
@@ -216,3 +238,25 @@ def test_a_number_that_says_how_to_count_is_no_value_to_use(ferry):
     assert unused_numbers(code, ask, ferry) == []
     (issue,) = unused_numbers(code, ask.replace("counts as row 1", "is row 1"), ferry)
     assert issue.name == "1"
+
+
+def test_pairs_read_from_a_list_of_objects_are_the_objects_and_their_field(ferry):
+    from docprompt.verify.pycheck import check
+
+    code = "seats = {code: t.boat for code, t in ln.tickets('Ada').items()}\n"
+    (issue,) = [i for i in check(code, ferry, namespace=NS) if i.kind == "unpacked-object"]
+    assert _fixed(code, [issue]) == "seats = {t.code: t.boat for t in ln.tickets('Ada')}\n"
+    loop = "seats = {}\nfor code, t in ln.tickets('Ada').items():\n    seats[code] = t.boat\n"
+    (issue,) = [i for i in check(loop, ferry, namespace=NS) if i.kind == "unpacked-object"]
+    assert "for t in ln.tickets('Ada'):\n    code = t.code\n    seats[code]" in _fixed(loop, [issue])
+
+
+def test_a_file_the_request_names_and_the_code_never_uses_is_said_with_the_functions_for_it(ferry):
+    from docprompt.verify.pynames import unused_files
+
+    ask = "Book 2 cars on Ada with `ln`, then save the line's tickets to `ada.csv`."
+    (issue,) = unused_files("ln.book('Ada', 2)\n", ask, ferry)
+    assert "'ada.csv'" in issue.message and "`save_tickets`" in issue.message
+    assert issue.card.startswith("ferry.save_tickets(")
+    saved = "import ferry\nln.book('Ada', 2)\nferry.save_tickets(ln, 'ada.csv')\n"
+    assert unused_files(saved, ask, ferry) == []
