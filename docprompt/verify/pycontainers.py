@@ -197,7 +197,9 @@ def _items_of_objects(node: ast.AST, api: IndexSymbols, env: Mapping[str, Bindin
         if len(names) != 2 or not element or type_of(held, api, env):
             continue  # not two names, or not a list of documented objects (an instance may map)
         key, obj = names
-        if api.kind(f"{element}.{key}") not in ("attribute", "property"):
+        if api.kind(f"{element}.{key}") not in ("attribute", "property") or not isinstance(
+            node, ast.expr | ast.For
+        ):
             continue
         line = lines[node.lineno - 1]
         if isinstance(node, ast.For):  # for code, lot in bank.sift(...).items(): -> for lot in ...

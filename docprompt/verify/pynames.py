@@ -178,7 +178,7 @@ def unused_files(code: str, request: str, api: IndexSymbols) -> list[Issue]:
     strings = " ".join(
         n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
     )
-    out = []
+    out: list[Issue] = []
     for m in _QUOTED_FILE.finditer(request):
         name, ext = m.groups()
         if name in strings or "/" in name or any(i.name == name for i in out):
