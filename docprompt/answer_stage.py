@@ -193,7 +193,7 @@ class Stage:
 
                 code = function_unwrapped(_imports_tidied(code), self.request)
             report = self._check(code) if applied else None
-            if report is None or len(report.issues) > len(sample.report.issues):
+            if report is None or _weight(report.issues) > _weight(sample.report.issues):
                 break
             sample = Sample(code, sample.reply, None, report, sample.first or sample.code,
                             sample.first_report or sample.report)  # fmt: skip
@@ -359,6 +359,12 @@ def _reference(hits: list[Hit]) -> bool:
 
     meta = [h.chunk.metadata for h in hits]
     return not any("module" in m for m in meta) and any(map(reference_entry, meta))
+
+
+def _weight(issues: list) -> int:
+    """How many problems a fixed answer has: an import its fix adds (``draft`` for the builder
+    that replaced ``Accession(...)``) is the next fix's to write, not a new problem."""
+    return sum(1 for i in issues if not (i.kind == "missing-import" and i.fix))
 
 
 def _one_per_place(issues: list[Issue]) -> list[Issue]:

@@ -51,6 +51,7 @@ def api(tmp_path):
 
 
 def test_a_class_its_docs_say_to_build_with_a_function_is_built_so(api):
+    from docprompt.repair import apply_fixes
     from docprompt.verify.pybuilders import called_classes
 
     code = "from orders import Order\no = Order('tea', qty=3, note='green')"
@@ -62,3 +63,7 @@ def test_a_class_its_docs_say_to_build_with_a_function_is_built_so(api):
     assert called_classes(dotted, api)[0].fix == (2, dotted.split("\n")[1], "o = orders.order('tea').place()")
     assert called_classes("o = Order('tea', colour='red')", api)[0].fix is None  # no setter takes it
     assert called_classes("from orders import order\no = order('tea').place()", api) == []
+    lines = "from orders import Order\no = Order(\n    'tea',\n    qty=3,\n)\nprint(o)"  # the call over lines
+    (issue,) = called_classes(lines, api)
+    want = "from orders import Order\no = order('tea').counting(3).place()\nprint(o)"
+    assert apply_fixes(lines, [issue])[0] == want

@@ -80,6 +80,18 @@ def line() -> Line:
     return Line()
 
 
+def fare(boat: str, cars: int, discount: float = 0.0, surcharge: float = 0.0) -> float:
+    """The fare for cars on a boat.
+
+    Args:
+        boat: the boat's name.
+        cars: how many cars.
+        discount: percent taken off for members.
+        surcharge: euros added per car at night.
+    """
+    return 0.0
+
+
 def save_tickets(line: Line, path: str) -> None:
     """Write a line's tickets to a ``.csv`` file."""
 '''
@@ -260,3 +272,16 @@ def test_a_file_the_request_names_and_the_code_never_uses_is_said_with_the_funct
     assert issue.card.startswith("ferry.save_tickets(")
     saved = "import ferry\nln.book('Ada', 2)\nferry.save_tickets(ln, 'ada.csv')\n"
     assert unused_files(saved, ask, ferry) == []
+
+
+def test_a_number_passed_where_its_words_do_not_fit_goes_where_they_do(ferry):
+    from docprompt.verify.given import misplaced_numbers
+
+    ask = "What do 3 cars pay on Ada with the 10 % members discount? Store it in `p`."
+    code = "from ferry import fare\np = fare('Ada', 3, surcharge=10, discount=0.0)\n"
+    (issue,) = misplaced_numbers(code, ask, ferry)
+    assert issue.kind == "misplaced-value" and "`fare`'s discount, not its surcharge" in issue.message
+    assert _fixed(code, [issue]) == "from ferry import fare\np = fare('Ada', 3, discount=10)\n"
+    assert misplaced_numbers("from ferry import fare\np = fare('Ada', 3, discount=10)\n", ask, ferry) == []
+    night = "What do 3 cars pay on Ada at night, 10 euros extra per car? Store it in `p`."
+    assert misplaced_numbers("from ferry import fare\np = fare('Ada', 3, surcharge=10)\n", night, ferry) == []

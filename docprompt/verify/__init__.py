@@ -71,6 +71,18 @@ def span_fix(node, lines: list[str], text: str) -> tuple[int, str, str] | None:
     return at, lines[at - 1], (b[: node.col_offset] + text.encode() + b[node.end_col_offset :]).decode()
 
 
+def block_fix(node, lines: list[str], text: str) -> tuple[int, str, str] | None:
+    """``span_fix``, for a node over several lines too: the lines it spans are the old text."""
+    at, end = getattr(node, "lineno", 0), getattr(node, "end_lineno", None)
+    if at == end or end is None:
+        return span_fix(node, lines, text)
+    if not 0 < at <= end <= len(lines):
+        return None
+    first, last = lines[at - 1].encode(), lines[end - 1].encode()
+    new = (first[: node.col_offset] + text.encode() + last[node.end_col_offset :]).decode()
+    return at, "\n".join(lines[at - 1 : end]), new
+
+
 def call_name(call) -> str:
     """The last name a call calls: ``sift`` for ``bank.sift(...)``, ``draft`` for ``draft(...)``
     ('' for ``f()()``)."""

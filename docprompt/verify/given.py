@@ -121,10 +121,7 @@ def unused_numbers(code: str, request: str, api) -> list[Issue]:
             continue  # "(the column-titles row counts as row 1)": how to count, not a value
         if any(_in_docs(api, name, said) for name in names):
             continue
-        before = re.split(r"[.,;:?!(]", text[: m.start()])[-1].split()[-2:]
-        after = re.split(r"[.,;:?!)]", text[m.end() :])[0].split()[:2]
-        after = after if after and not re.search(r"[^\W\d_]", after[0]) else after[:1]  # "93 % germination"
-        context = " ".join([*before, said, *after])
+        context = _context(text, m)
         if meant := _meant_arguments(tree, code, api, said, context):
             issues += meant
             continue
@@ -168,6 +165,67 @@ def _meant_arguments(tree: ast.AST, code: str, api, said: str, context: str) -> 
     if len({(symbol, param) for _, _, symbol, param, _ in best}) != 1:
         return []
     return [_passed_there(code, api, said, context, *b[1:]) for b in best]
+
+
+def _context(text: str, m: re.Match) -> str:
+    """The number ``m`` with two words before it and the unit or two words after it ("back only
+    0.5 g", "93 % germination")."""
+    before = re.split(r"[.,;:?!(]", text[: m.start()])[-1].split()[-2:]
+    after = re.split(r"[.,;:?!)]", text[m.end() :])[0].split()[:2]
+    after = after if after and not re.search(r"[^\W\d_]", after[0]) else after[:1]
+    return " ".join([*before, m.group(1), *after])
+
+
+def misplaced_numbers(code: str, request: str, api) -> list[Issue]:
+    """A number the request gives, passed by keyword to a parameter whose docs share no word
+    around it while one other numeric parameter's docs do ("holds back only 0.5 g of each lot":
+    ``regrow_plan(bank, threshold=0.5, keep_back=0.0)``, where ``keep_back`` is "grams held
+    back"): the fix passes it there, in place of what that parameter had."""
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    text = re.sub(r"`([^`]*)`", lambda m: m.group(1) if _NUMBER.fullmatch(m.group(1)) else " ", request)
+    lines, issues = code.splitlines(), []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == n.end_lineno]
+    for m in _NUMBER.finditer(text):
+        value = float(m.group(1))
+        found = [(c, k) for c in calls for k in c.keywords if k.arg and isinstance(k.value, ast.Constant)
+                 and type(k.value.value) in (int, float) and float(k.value.value) == value]  # fmt: skip
+        symbol = one_symbol(found[0][0], api) if len(found) == 1 else None
+        if symbol is None:
+            continue
+        call, kw = found[0]
+        scores = _param_scores(api, symbol, _context(text, m))
+        ranked = sorted(scores.items(), key=lambda x: -x[1])
+        if not ranked or ranked[0][0] == kw.arg or ranked[0][1] <= scores.get(kw.arg, 0):
+            continue
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            continue
+        meant = ranked[0][0]
+        moved = [ast.keyword(meant, k.value) if k is kw else k for k in call.keywords if k.arg != meant]
+        fix = span_fix(call, lines, ast.unparse(ast.Call(call.func, call.args, moved)))
+        name = symbol.rsplit(".", 1)[-1]
+        message = f"the task's {m.group(1)} ({_context(text, m)!r}) is `{name}`'s {meant}, not its {kw.arg}"
+        issues.append(Issue("misplaced-value", m.group(1), message, line=call.lineno, card=api.card(symbol),
+                            fix=fix))  # fmt: skip
+    return issues
+
+
+def _param_scores(api, symbol: str, context: str) -> dict[str, int]:
+    """numeric parameter of ``symbol`` -> how many stems of ``context`` its name and docs share
+    ("seeds weigh" shares "seed" with ``per_mille``'s "thousand-seed weight"); those sharing one."""
+    from .pyvalues import stems
+
+    params, args = api.entries[symbol].metadata.get("params"), api.signature(symbol)
+    if not isinstance(params, dict) or args is None:
+        return {}
+    words, out = stems(context), {}
+    for a in [*args.args, *args.kwonlyargs]:
+        annotation = ast.unparse(a.annotation) if a.annotation is not None else ""
+        shared = words & stems(f"{a.arg.replace('_', ' ')} {params.get(a.arg, '')}")
+        if re.fullmatch(r"(int|float)( \| None)?", annotation) and shared:
+            out[a.arg] = len(shared)
+    return out
 
 
 def _passed_there(code: str, api, said: str, context: str, call: ast.Call, symbol: str, param: str,

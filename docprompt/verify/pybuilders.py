@@ -58,7 +58,7 @@ def _built(call: ast.Call, cls: str, maker: str, builder: str, api: IndexSymbols
     name of its one parameter (``Accession(code='SL-1', taxon='A', year=2021)`` ->
     ``draft('A').coded('SL-1').harvested(2021).seal()``), then the method that returns the class;
     None where one argument has no place."""
-    from . import span_fix
+    from . import block_fix
 
     init, make = api.signature(cls), api.signature(maker)
     if init is None or make is None or not builder:
@@ -77,7 +77,7 @@ def _built(call: ast.Call, cls: str, maker: str, builder: str, api: IndexSymbols
         if not set(required) <= set(taken) or not set(keywords) <= set(given):
             return None
         passed = [ast.unparse(given[p]) for p in taken] + [f"{k}={ast.unparse(given[k])}" for k in keywords]
-        return span_fix(call, lines, f"{_maker_name(call, maker, api)}({', '.join(passed)})")
+        return block_fix(call, lines, f"{_maker_name(call, maker, api)}({', '.join(passed)})")
     setters, finish = {}, ""
     for member in api.member_list(builder):
         a = api.signature(f"{builder}.{member}")
@@ -95,7 +95,7 @@ def _built(call: ast.Call, cls: str, maker: str, builder: str, api: IndexSymbols
         if name not in first:
             star = "*" if api.signature(f"{builder}.{setters[name]}").vararg else ""  # type: ignore[union-attr]
             text += f".{setters[name]}({star}{ast.unparse(value)})"
-    return span_fix(call, lines, f"{text}.{finish}()")
+    return block_fix(call, lines, f"{text}.{finish}()")
 
 
 def _maker_name(call: ast.Call, maker: str, api: IndexSymbols) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import Issue
 from .failures import unhandled_failures
-from .given import copied_numbers, copied_slices, handwritten_values, unused_numbers
+from .given import copied_numbers, copied_slices, handwritten_values, misplaced_numbers, unused_numbers
 from .pyactions import (
     constant_in_loop,
     stored_actions,
@@ -60,6 +60,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     ("handwritten_values", False, lambda a: handwritten_values(a.code, a.request, a.api)),
     ("unused_inputs", False, lambda a: unused_inputs(a.code, a.request, a.namespace or None, a.api)),
     ("unused_inputs", False, lambda a: unused_numbers(a.code, a.request, a.api)),
+    ("unused_inputs", False, lambda a: misplaced_numbers(a.code, a.request, a.api)),
     ("unused_inputs", False, lambda a: unused_words(a.code, a.request, a.api)),
     ("unused_inputs", False, lambda a: respelled_words(a.code, a.request, a.api)),
     ("unused_inputs", False, lambda a: unhandled_failures(a.code, a.request, a.api)),
