@@ -193,7 +193,7 @@ class Stage:
 
                 code = function_unwrapped(_imports_tidied(code), self.request)
             report = self._check(code) if applied else None
-            if report is None or _weight(report.issues) > _weight(sample.report.issues):
+            if report is None or _weight(report.issues) > len(sample.report.issues):
                 break
             sample = Sample(code, sample.reply, None, report, sample.first or sample.code,
                             sample.first_report or sample.report)  # fmt: skip

@@ -189,15 +189,14 @@ def misplaced_numbers(code: str, request: str, api) -> list[Issue]:
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == n.end_lineno]
     for m in _NUMBER.finditer(text):
         value = float(m.group(1))
-        found = [(c, k) for c in calls for k in c.keywords if k.arg and isinstance(k.value, ast.Constant)
-                 and type(k.value.value) in (int, float) and float(k.value.value) == value]  # fmt: skip
+        found = [(c, k, k.arg) for c in calls for k in c.keywords if k.arg and _number(k.value) == value]
         symbol = one_symbol(found[0][0], api) if len(found) == 1 else None
         if symbol is None:
             continue
-        call, kw = found[0]
+        call, kw, arg = found[0]
         scores = _param_scores(api, symbol, _context(text, m))
         ranked = sorted(scores.items(), key=lambda x: -x[1])
-        if not ranked or ranked[0][0] == kw.arg or ranked[0][1] <= scores.get(kw.arg, 0):
+        if not ranked or ranked[0][0] == arg or ranked[0][1] <= scores.get(arg, 0):
             continue
         if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
             continue
@@ -205,10 +204,17 @@ def misplaced_numbers(code: str, request: str, api) -> list[Issue]:
         moved = [ast.keyword(meant, k.value) if k is kw else k for k in call.keywords if k.arg != meant]
         fix = span_fix(call, lines, ast.unparse(ast.Call(call.func, call.args, moved)))
         name = symbol.rsplit(".", 1)[-1]
-        message = f"the task's {m.group(1)} ({_context(text, m)!r}) is `{name}`'s {meant}, not its {kw.arg}"
+        message = f"the task's {m.group(1)} ({_context(text, m)!r}) is `{name}`'s {meant}, not its {arg}"
         issues.append(Issue("misplaced-value", m.group(1), message, line=call.lineno, card=api.card(symbol),
                             fix=fix))  # fmt: skip
     return issues
+
+
+def _number(node: ast.expr) -> float | None:
+    """The number a literal writes (not ``True``); None for anything else."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return float(node.value)  # type: ignore[arg-type]
+    return None
 
 
 def _param_scores(api, symbol: str, context: str) -> dict[str, int]:

@@ -181,7 +181,7 @@ def unused_files(code: str, request: str, api: IndexSymbols) -> list[Issue]:
     out: list[Issue] = []
     for m in _QUOTED_FILE.finditer(request):
         name, ext = m.groups()
-        if name in strings or "/" in name or any(i.name == name for i in out):
+        if name in strings or name in code or "/" in name or any(i.name == name for i in out):
             continue
         takers = request_files(f"`{name}`", api)
         names = " or ".join(f"`{t.rsplit('.', 1)[-1]}`" for t in takers)
