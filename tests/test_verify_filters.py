@@ -131,6 +131,11 @@ def test_the_language_is_read_from_the_factory_s_docs_and_the_examples(shelf):
         # a value of another field's enum: that field (``state=DEEP`` for ``keep=deep``)
         ("find('shelf=RED')", "`shelf` takes a Shelf value, and 'RED' is none: write `colour=red`",
          "find('colour=red')"),
+        ("find('size>2 and shelf=PICKLES')", "`shelf` takes a Shelf value, and 'PICKLES' is none: write "
+         "`colour=green`", "find('size>2 and colour=green')"),  # by the docs' word for it
+        # a value of several words, where the examples join conditions with and/or: quoted
+        ("find('tag:spare lid and size>2')", "'spare lid' has spaces: quote it (`tag:\"spare lid\"`)",
+         "find('tag:\"spare lid\" and size>2')"),
     ],
 )  # fmt: skip
 def test_a_string_outside_the_language_is_flagged_and_fixed_where_docs_decide(shelf, code, message, fixed):

@@ -195,6 +195,8 @@ def problem(lang: Language, text: str, api: IndexSymbols | None = None) -> tuple
         fixed = f"{next(iter(meant))[0]}{lang.plain_op()}{next(iter(meant))[1]}" if len(meant) == 1 else None
         hint = f"write {fixed!r}" if fixed else f"write one{like}, with the field the task means"
         return f"{text!r} is not a {short} filter: {hint}", fixed
+    if spaced := _spaced_value(lang, text, pairs):
+        return spaced
     fields = ", ".join(sorted(lang.fields))
     for m in pairs:
         written, op = m.group(1), m.group(2)
@@ -238,6 +240,29 @@ def problem(lang: Language, text: str, api: IndexSymbols | None = None) -> tuple
     return "", None
 
 
+def _spaced_value(lang: Language, text: str, pairs: list[re.Match]) -> tuple[str, str] | None:
+    """``site=Puebla de Zaragoza``: a value of several words, where the words joining conditions
+    (those of the docs' examples: ``and``, ``or``, ``not``) do not follow the first; the fix
+    quotes it (``site="Puebla de Zaragoza"``)."""
+    joins = {w.casefold() for e in lang.examples for w in re.findall(r"\b(and|or|not)\b", e, re.I)}
+    for m in pairs if joins else []:
+        rest = re.match(r"\s*([^\s()'\"]+(?:[ \t]+[^\s()'\"]+)*)", text[m.end() :])
+        words = rest.group(1).split() if rest else []
+        value = []
+        for w in words:
+            if w.casefold() in joins or _PAIR.match(w):
+                break
+            value.append(w)
+        if len(value) > 1:
+            start = m.end() + rest.start(1)  # type: ignore[union-attr]
+            end = start + len(" ".join(value))
+            if text[start:end] != " ".join(value):
+                continue
+            fixed = f'{text[:start]}"{text[start:end]}"{text[end:]}'
+            return f"{text[start:end]!r} has spaces: quote it (`{m.group(0)}\"{text[start:end]}\"`)", fixed
+    return None
+
+
 def _enum_problem(api: IndexSymbols, owner: str, written: str, value: str) -> tuple[str, str] | None:
     """``keep=freezer`` where ``keep`` takes a ``Keeping`` value: the one the docs call the
     freezer (``deep``), or what it takes."""
@@ -256,6 +281,7 @@ def _other_field(api: IndexSymbols, lang: Language, field: str, value: str) -> t
     for other, owner in lang.enums.items():
         members = {m: v for m in api.member_list(owner) if (v := enum_value(api, f"{owner}.{m}"))}
         hit = [v for m, v in members.items() if value.casefold() in (m.casefold(), v.casefold())]
+        hit = hit or [members[m] for m in meaning(api, owner, value) if m in members]  # FREEZER: deep
         found += [(other, hit[0])] if other != field and hit else []
     return found[0] if len(found) == 1 else None
 
