@@ -67,3 +67,17 @@ def test_a_class_its_docs_say_to_build_with_a_function_is_built_so(api):
     (issue,) = called_classes(lines, api)
     want = "from orders import Order\no = order('tea').counting(3).place()\nprint(o)"
     assert apply_fixes(lines, [issue])[0] == want
+
+
+def test_a_value_the_request_names_by_a_setter_s_parameter_is_set_on_the_builder(api):
+    """"with the note 'green'": the builder's one setter taking ``note``, where the code calls
+    none (the fresh half's f12: ``draft('Vicia faba')`` for "code VF-0001")."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pywords import unused_words
+
+    ask = "Order tea with the note 'green' and store the order in `o`."
+    code = "from orders import order\no = order('tea').place()\n"
+    (issue,) = unused_words(code, ask, api)
+    assert apply_fixes(code, [issue])[0] == "from orders import order\no = order('tea').noted('green').place()\n"
+    other = "from orders import order\no = order('tea').noted('red').place()\n"  # the setter is called
+    assert unused_words(other, ask, api)[0].fix is None

@@ -75,6 +75,8 @@ def unused_words(code: str, request: str, api) -> list[Issue]:
         where = f" (`{symbol.split('.', 1)[-1]}`?)" if symbol else ""
         message = f"the task gives {value!r}, which the code never uses: use it where the task means it"
         fix, passed = _unpassed(tree, lines, api, symbol, value) if symbol else (None, "")
+        if fix is None:
+            fix, passed = _unset(tree, lines, api, value, text)
         message += f": `{passed}`" if fix else where
         issues.append(Issue("unused-value", value, message, card=card, fix=fix))
     return issues
@@ -98,6 +100,30 @@ def _unpassed(tree: ast.AST, lines: list[str], api, symbol: str, value: str) -> 
     fixed.keywords.append(ast.keyword(arg=free[0].arg, value=ast.Constant(value)))
     text = source(calls[0], lines) and ast.unparse(fixed)
     return (span_fix(calls[0], lines, text) if text else None), text
+
+
+def _unset(tree: ast.AST, lines: list[str], api, value: str, request: str) -> tuple[tuple | None, str]:
+    """(fix, the call as fixed) setting ``value`` on the builder the code makes, through the one
+    setter whose parameter the request names just before it ("code VF-0001": ``draft('Vicia
+    faba')`` -> ``draft('Vicia faba').coded('VF-0001')``), where the code calls no such setter."""
+    at = request.find(value)
+    said = re.findall(r"[a-z]+", request[max(0, at - 30) : at].lower())[-1:] if at > 0 else []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        symbol = next(iter(api.named(call_name(call))[:1]), None)
+        builder = api.returns(symbol) if symbol else None
+        setters = []
+        for member in api.member_list(builder) if builder and said else []:
+            a = api.signature(f"{builder}.{member}")
+            params = [x.arg for x in a.args if x.arg != "self"] if a else []
+            if params == said and api.returns(f"{builder}.{member}") == builder:
+                setters.append(member)
+        called = {call_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        text = source(call, lines)
+        if len(setters) != 1 or setters[0] in called or not text:
+            continue
+        fixed = f"{text}.{setters[0]}({value!r})"
+        return span_fix(call, lines, fixed), fixed
+    return None, ""
 
 
 def _described(api, request: str, value: str, used: set[str]) -> str:
