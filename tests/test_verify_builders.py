@@ -78,6 +78,7 @@ def test_a_value_the_request_names_by_a_setter_s_parameter_is_set_on_the_builder
     ask = "Order tea with the note 'green' and store the order in `o`."
     code = "from orders import order\no = order('tea').place()\n"
     (issue,) = unused_words(code, ask, api)
-    assert apply_fixes(code, [issue])[0] == "from orders import order\no = order('tea').noted('green').place()\n"
+    want = "from orders import order\no = order('tea').noted('green').place()\n"
+    assert apply_fixes(code, [issue])[0] == want
     other = "from orders import order\no = order('tea').noted('red').place()\n"  # the setter is called
     assert unused_words(other, ask, api)[0].fix is None
