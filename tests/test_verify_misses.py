@@ -47,7 +47,7 @@ class Ticket:
 
     Attributes:
         code: the ticket's code.
-        boat: the boat it is for.
+        boat: the vessel it is for.
     """
 
     code: str
@@ -56,6 +56,10 @@ class Ticket:
 
 class Line:
     """A ferry line."""
+
+    def ticket(self, code: str) -> Ticket:
+        """The ticket with this code."""
+        return Ticket()
 
     def tickets(self, boat: str) -> list[Ticket]:
         """The tickets booked on a boat."""
@@ -285,3 +289,16 @@ def test_a_number_passed_where_its_words_do_not_fit_goes_where_they_do(ferry):
     assert misplaced_numbers("from ferry import fare\np = fare('Ada', 3, discount=10)\n", ask, ferry) == []
     night = "What do 3 cars pay on Ada at night, 10 euros extra per car? Store it in `p`."
     assert misplaced_numbers("from ferry import fare\np = fare('Ada', 3, surcharge=10)\n", night, ferry) == []
+
+
+def test_an_object_stored_where_the_request_names_one_field_by_its_docs_word_is_that_field(ferry):
+    """"Which vessel is ticket T-1 for? Store it in `vessel`": ``boat``'s docs say "the vessel"
+    (the fresh half's f04: "labels" for ``tags``, "free labels"); the object itself where the
+    variable names it."""
+    from docprompt.verify.pyreturns import asked_fields
+
+    ask = "Which vessel is ticket T-1 of `ln` booked for? Store the vessel in `vessel`."
+    (issue,) = asked_fields("vessel = ln.ticket('T-1')\n", ask, ferry, NS)
+    assert _fixed("vessel = ln.ticket('T-1')\n", [issue]) == "vessel = ln.ticket('T-1').boat\n"
+    whole = "Get ticket T-1 of `ln` and store the ticket in `ticket`."
+    assert asked_fields("ticket = ln.ticket('T-1')\n", whole, ferry, NS) == []

@@ -323,7 +323,23 @@ def _field_asked(request: str, name: str, cls: str, api: IndexSymbols) -> str:
         fields = {w for w in said if api.kind(f"{cls}.{w}") in ("attribute", "property")}
         if fields:
             return fields.pop() if len(fields) == 1 else ""
-    return ""
+    return _described_field(request, name, cls, api)
+
+
+def _described_field(request: str, name: str, cls: str, api: IndexSymbols) -> str:
+    """"What labels are on lot SL-0007? Store them in `labels`": the one field whose docs use
+    the variable's name ("tags: free labels"), where the class's own first line does not (the
+    object itself is asked: "the lot" for ``lot``); '' otherwise."""
+    from .pymeant import member_docs
+    from .pyvalues import stems
+
+    words = stems(name.replace("_", " "), 3)
+    if not words or words & stems(api.doc(cls).split("\n", 1)[0], 3):
+        return ""
+    found = [m for m, d in member_docs(api, cls).items()
+             if api.kind(f"{cls}.{m}") in ("attribute", "property") and words & stems(d, 3)]  # fmt: skip
+    named = re.search(rf"\b{re.escape(name)}\b", request.replace("`", " "))
+    return found[0] if len(found) == 1 and named else ""
 
 
 def asked_fields(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
@@ -342,7 +358,8 @@ def asked_fields(code: str, request: str, api: IndexSymbols, namespace: Mapping[
         held = held_annotation(value, api, env)
         element = container_parts(held)[1]
         many = bool(element)
-        cls = api.class_named(element) if many else (held if api.is_class(held) else "")
+        one = held if api.is_class(held) else api.class_named(held) or ""  # ``Accession``: by its name
+        cls = api.class_named(element) if many else one
         field = _field_asked(request, name, cls, api) if cls and not (wrap and not many) else ""
         text = source(value, lines)
         if not field or not text or name == f"{field}s":  # ``codes = ...``: elements_for_field's
