@@ -57,6 +57,9 @@ class Ticket:
 class Line:
     """A ferry line."""
 
+    def __init__(self, name: str = "main"):
+        self.name = name
+
     def ticket(self, code: str) -> Ticket:
         """The ticket with this code."""
         return Ticket()
@@ -302,3 +305,24 @@ def test_an_object_stored_where_the_request_names_one_field_by_its_docs_word_is_
     assert _fixed("vessel = ln.ticket('T-1')\n", [issue]) == "vessel = ln.ticket('T-1').boat\n"
     whole = "Get ticket T-1 of `ln` and store the ticket in `ticket`."
     assert asked_fields("ticket = ln.ticket('T-1')\n", whole, ferry, NS) == []
+
+
+def test_the_code_s_own_instance_named_like_the_input_is_the_input(ferry):
+    """``Line(name='ln')``: a string naming the input, in the instance the code makes of the
+    input's class, does not use it (the fresh half's f20, 0.5B)."""
+    from docprompt.verify.request import unused_inputs
+
+    ask = "How many tickets does the line `ln` hold for Ada? Store it in `n`."
+    code = "import ferry\nmine = ferry.Line(name='ln')\nn = len(mine.tickets('Ada'))\n"
+    (issue,) = unused_inputs(code, ask, NS, ferry)
+    assert issue.fix == (2, "mine = ferry.Line(name='ln')", "mine = ln")
+
+
+def test_a_selection_thrown_away_before_a_loop_over_its_source_is_what_the_loop_goes_over(ferry):
+    from docprompt.verify.pycontainers import thrown_selections
+
+    code = "ln.tickets('Ada')\nn = 0\nfor t in ln:\n    n += 1\n"
+    (issue,) = thrown_selections(code, ferry, NS)
+    assert _fixed(code, [issue]) == "n = 0\nfor t in ln.tickets('Ada'):\n    n += 1\n"
+    kept = "ada = ln.tickets('Ada')\nn = 0\nfor t in ln:\n    n += 1\n"
+    assert thrown_selections(kept, ferry, NS) == []

@@ -322,3 +322,40 @@ def element_class(iterated: ast.expr, api: IndexSymbols, env: Mapping[str, Bindi
         return ""
     element = container_parts(annotation)[1]
     return api.class_named(element) if element else ""
+
+
+def thrown_selections(code: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``ledger.sift('keep=deep')`` as a statement, then ``for lot in ledger:``: the lots the call
+    selects (a documented list of them) are thrown away and the loop goes over every one. The fix
+    loops over the call's value: ``for lot in ledger.sift('keep=deep'):``."""
+    from . import package_tree
+    from .pyexpr import code_env
+
+    tree = package_tree(code, api)
+    if tree is None:
+        return []
+    env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
+    body = tree.body
+    for i, st in enumerate(body):
+        call = st.value if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) else None
+        if call is None or not isinstance(call.func, ast.Attribute) or st.lineno != st.end_lineno:
+            continue
+        held = call.func.value
+        if not isinstance(held, ast.Name) or not element_class(call, api, env) or not type_of(held, api, env):
+            continue
+        loops_after = [s for s in body[i + 1 :] if isinstance(s, ast.For) and ast.unparse(s.iter) == held.id]
+        loop = loops_after[0] if loops_after else None
+        between = body[i + 1 : body.index(loop)] if loop else []
+        if loop is None or loop.col_offset or any(held.id in ast.unparse(s) for s in between):
+            continue
+        head = lines[loop.lineno - 1]
+        new_head = re.sub(rf"\bin\s+{held.id}\s*:", f"in {source(call, lines)}:", head, count=1)
+        if new_head == head:
+            continue
+        old = "\n".join(lines[st.lineno - 1 : loop.lineno])
+        new = "\n".join([*lines[st.lineno : loop.lineno - 1], new_head])
+        message = (f"`{source(call, lines)}` selects what the loop should go over, and its value is thrown "
+                   f"away: loop over it (`for ... in {source(call, lines)}:`)")  # fmt: skip
+        out.append(Issue("thrown-selection", source(call, lines), message, line=st.lineno,
+                         fix=(st.lineno, old, new)))  # fmt: skip
+    return out

@@ -26,6 +26,7 @@ from .pyasked import asked_fractions, asked_kinds
 from .pybuilders import called_classes
 from .pycalendar import handpicked_members
 from .pycaught import caught_failures, failure_variables
+from .pycontainers import thrown_selections
 from .pyenumwords import meant_members, unused_meanings
 from .pyextremes import first_for_extreme
 from .pygroups import ungrouped_calls
@@ -92,6 +93,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     ("actions", True, lambda a: unadded_objects(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: constant_in_loop(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: thrown_results(a.code, a.request, a.api, a.namespace)),
+    ("actions", True, lambda a: thrown_selections(a.code, a.api, a.namespace)),
     ("actions", True, lambda a: stored_actions(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: caught_failures(a.code, a.request, a.api, a.namespace)),
     ("actions", True, lambda a: failure_variables(a.code, a.request, a.api)),

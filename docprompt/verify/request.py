@@ -133,8 +133,13 @@ def unused_inputs(code: str, request: str, held: Mapping[str, str] | None = None
         return []
     if tree is None:
         return []
+    # a string naming the input in the code's own instance (``Ledger(name='bank')``) uses nothing
+    own = {id(c) for st in tree.body for c in ast.walk(st) if api is not None and held
+           and any(_makes(st, api.locate(held[g]) or "", api) for g in given if held.get(g))}  # fmt: skip
     seen: set[str] = set()
     for n in ast.walk(tree):
+        if id(n) in own and isinstance(n, ast.Constant):
+            continue
         if isinstance(n, ast.Name):
             seen.add(n.id)
         elif isinstance(n, ast.Attribute):
