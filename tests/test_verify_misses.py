@@ -99,6 +99,20 @@ def fare(boat: str, cars: int, discount: float = 0.0, surcharge: float = 0.0) ->
     return 0.0
 
 
+class Timetable:
+    """The sailings of a line, from :func:`timetable`."""
+
+
+def timetable(line, *, days: int = 7) -> Timetable:
+    """The sailings of a line for the next days.
+
+    Args:
+        line: the :class:`Line`.
+        days: how many days ahead.
+    """
+    return Timetable()
+
+
 def save_tickets(line: Line, path: str) -> None:
     """Write a line's tickets to a ``.csv`` file."""
 '''
@@ -326,3 +340,15 @@ def test_a_selection_thrown_away_before_a_loop_over_its_source_is_what_the_loop_
     assert _fixed(code, [issue]) == "n = 0\nfor t in ln.tickets('Ada'):\n    n += 1\n"
     kept = "ada = ln.tickets('Ada')\nn = 0\nfor t in ln:\n    n += 1\n"
     assert thrown_selections(kept, ferry, NS) == []
+
+
+def test_the_input_stored_where_its_name_asks_for_another_class_is_made_from_it(ferry):
+    """``plan = bank`` for "make a regrowing plan for `bank`" (the fresh half's f07, 0.5B): the
+    one function making the class the variable's name says, from the input (a parameter whose
+    docs name the input's class, the rest defaulted)."""
+    from docprompt.verify.pykinds import stored_input
+
+    ask = "Make the timetable of `ln` for the coming week and store it in `timetable`."
+    (issue,) = stored_input("timetable = ln\n", ask, ferry, NS)
+    assert issue.fix == (1, "timetable = ln", "timetable = timetable(ln)")
+    assert stored_input("tt = ln\n", ask.replace("`timetable`", "`tt`"), ferry, NS) == []

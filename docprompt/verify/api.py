@@ -345,7 +345,10 @@ class IndexSymbols:
         args = re.split(r"^\s*(?:Args|Arguments|Parameters):\s*$", self.doc(name), maxsplit=1, flags=re.M)
         pattern = rf"^\s*\*{{0,2}}{re.escape(param)}\s*(?:\([^)]*\))?:(.*)$"
         line = re.search(pattern, args[1], re.M) if len(args) == 2 else None
-        refs = re.findall(r":class:`~?([\w.]+)`", line.group(1)) if line else []
+        symbol = self.resolve(name)
+        said = (self.entries[symbol].metadata.get("params") or {}) if symbol in self.entries else {}
+        text = line.group(1) if line else str(said.get(param, "")) if isinstance(said, dict) else ""
+        refs = re.findall(r":class:`~?([\w.]+)`", text)
         return [c for r in dict.fromkeys(refs) if (c := self.class_named(r.rsplit(".", 1)[-1]))]
 
     def taken_classes(self, name: str, param: ast.arg) -> list[str]:

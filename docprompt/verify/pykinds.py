@@ -287,3 +287,44 @@ def _no_arguments(params: ast.arguments | None) -> bool:
     itself = 1 if positional and positional[0].arg == "self" else 0
     required_kw = any(d is None for d in params.kw_defaults)
     return len(positional) - len(params.defaults) - itself <= 0 and not required_kw
+
+
+def stored_input(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """``plan = bank`` for "Make a regrowing plan for `bank` ... store the plan in `plan`": the
+    variable asked holds the input itself, of another class than the one its name says (the one
+    documented class whose name holds the variable's: ``SowingPlan`` for ``plan``); where one
+    documented function makes that class from the input's, with nothing else required, the fix
+    calls it: ``plan = regrow_plan(bank)``."""
+    from . import asked_assignments
+    from .pyvalues import stems
+
+    lines, out = code.split("\n"), []
+    for name, node in asked_assignments(code, request, api):
+        given = node.value.id if isinstance(node.value, ast.Name) else ""
+        owner = api.locate(namespace.get(given, "")) if given and f"`{given}`" in request else None
+        if not owner or name == given:
+            continue
+        words = stems(name.replace("_", " "), 3)
+        named = {s: stems(" ".join(re.findall(r"[A-Z][a-z]+", s.rsplit(".", 1)[-1])), 3) for s in api.entries}
+        classes = [s for s, parts in named.items() if api.is_class(s) and s != owner and words & parts]
+        if len(classes) != 1:
+            continue
+        makers = [f for f in api.functions_returning(classes[0]) if _takes_first(api, f, owner)]
+        if len(makers) != 1:
+            continue
+        call = f"{makers[0].rsplit('.', 1)[-1]}({given})"
+        short = classes[0].rsplit(".", 1)[-1]
+        message = f"`{name}` holds `{given}` itself; the task asks for {article(short)}: {name} = {call}"
+        out.append(Issue("stored-input", name, message, line=node.lineno, card=api.card(makers[0]),
+                         fix=span_fix(node.value, lines, call)))  # fmt: skip
+    return out
+
+
+def _takes_first(api: IndexSymbols, function: str, cls: str) -> bool:
+    """``function``'s first parameter takes ``cls`` and every other one has a default."""
+    a = api.signature(function)
+    params = (a.posonlyargs + a.args) if a else []
+    if not params or a is None or len(a.defaults) < len(params) - 1:
+        return False
+    required_kw = [k for k, d in zip(a.kwonlyargs, a.kw_defaults) if d is None]
+    return not required_kw and any(api.is_a(cls, c) for c in api.taken_classes(function, params[0]))

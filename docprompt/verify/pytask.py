@@ -30,7 +30,7 @@ from .pycontainers import thrown_selections
 from .pyenumwords import meant_members, unused_meanings
 from .pyextremes import first_for_extreme
 from .pygroups import ungrouped_calls
-from .pykinds import added_objects, documented_keys, measured_numbers
+from .pykinds import added_objects, documented_keys, measured_numbers, stored_input
 from .pymeant import copied_fields, meant_field, meant_truth
 from .pynames import file_names_as_code, unused_files
 from .pyrepeats import uneven_calls, unfiltered_calls
@@ -82,6 +82,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     (None, True, lambda a: asked_fractions(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: measured_numbers(a.code, a.api, a.namespace)),
     (None, True, lambda a: added_objects(a.code, a.api, a.namespace)),
+    (None, True, lambda a: stored_input(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: documented_keys(a.code, a.api, a.namespace)),
     (None, True, lambda a: meant_field(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: meant_truth(a.code, a.request, a.api, a.namespace)),
