@@ -568,3 +568,20 @@ def test_the_prompt_shows_what_the_request_s_files_and_the_carded_calls_take():
                 if h.chunk.metadata.get("symbol") == "seedloft.Ledger.dispatch")  # fmt: skip
     ctx = PythonPrompt(index, dp.retriever, symbols=api).context(ask, hits=[sent])
     assert [c.split("(", 1)[0].rsplit(".", 1)[-1] for c in ctx.cards][-1] == "ShortOfSeed"
+
+
+def test_whether_a_held_catalogue_holds_a_key_is_asked_with_in():
+    """"Is there a lot with code KW-0007 in `bank`? Store True or False in `present`" (the fresh
+    half's f01, 0.5B): the catalogue answers ``in``, and the one key the request writes like its
+    getter's keys is what it holds or not."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify.pyasked import asked_membership
+
+    api, held = seedloft_api(), {"bank": "seedloft.ledger.Ledger"}
+    ask = "Is there a lot with code KW-0007 in the catalogue `bank`? Store True or False in `present`."
+    code = "present = bank.free_code(prefix='KW-0007') is True\n"
+    (issue,) = asked_membership(code, ask, api, held)
+    assert apply_fixes(code, [issue])[0] == "present = 'KW-0007' in bank\n"
+    assert asked_membership("present = 'KW-0007' in bank.codes()\n", ask, api, held) == []
+    count = "How many lots are in `bank`? Store the number in `n`."
+    assert asked_membership("n = bank.free_code()\n", count, api, held) == []

@@ -288,3 +288,42 @@ def asked_fractions(code: str, request: str, api: IndexSymbols, namespace: Mappi
     how = f": `{fix[2].split('=', 1)[1].strip()}`" if fix else ": divide the part by the whole"
     message = f"`{name}` should hold a {asked} (the request asks for it), but the code divides nothing{how}"
     return [Issue("wrong-kind", name, message, line=node.lineno, fix=fix)]
+
+
+_EXISTS = re.compile(
+    r"\b(?:is there|are there|exists?|does\s+`(\w+)`\s+(?:hold|have|contain|include))\b", re.I
+)
+
+
+def asked_membership(code: str, request: str, api: IndexSymbols, namespace: Mapping[str, str]) -> list[Issue]:
+    """"Is there a lot with code KW-0007 in the catalogue `bank`? Store True or False in
+    `present`": a truth value asked of whether a held object, whose class answers ``in``, holds
+    the one key the request writes like its getter's keys; code that asks anything else
+    (``bank.free_code(prefix='KW-0007') is True``) is fixed to ``'KW-0007' in bank``."""
+    from ..lookups import getter, key_shape
+    from . import asked_assignments
+
+    said = _EXISTS.search(request)
+    if said is None:
+        return []
+    lines, out = code.split("\n"), []
+    for name, node in asked_assignments(code, request, api):
+        if asked_kind(request, name) != "bool" or any(
+            isinstance(n, ast.Compare) and any(isinstance(o, (ast.In, ast.NotIn)) for o in n.ops)
+            for n in ast.walk(node.value)
+        ):
+            continue
+        held = [(v, c) for v, d in namespace.items() if f"`{v}`" in request and (c := api.locate(d))
+                and "contains" in (api.protocols(c) or {})]  # fmt: skip
+        if len(held) != 1:
+            continue
+        var, cls = held[0]
+        found = getter(api, api.iterates(cls)) if api.iterates(cls) else None
+        keys = set(re.findall(rf"\b{key_shape(found[2])}\b", request)) if found else set()
+        if len(keys) != 1:
+            continue
+        text = f"{next(iter(keys))!r} in {var}"
+        message = f"the task asks whether `{var}` holds {next(iter(keys))}: {name} = {text}"
+        out.append(Issue("asked-membership", name, message, line=node.lineno,
+                         fix=span_fix(node.value, lines, text)))  # fmt: skip
+    return out

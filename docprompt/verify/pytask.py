@@ -22,7 +22,7 @@ from .pyactions import (
     undone_actions,
     unused_package,
 )
-from .pyasked import asked_fractions, asked_kinds
+from .pyasked import asked_fractions, asked_kinds, asked_membership
 from .pybuilders import called_classes
 from .pycalendar import handpicked_members
 from .pycaught import caught_failures, failure_variables
@@ -79,6 +79,7 @@ CHECKS: list[tuple[str | None, bool, Check]] = [
     (None, True, lambda a: unasked_member(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: asked_fields(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: asked_kinds(a.code, a.request, a.api, a.namespace)),
+    (None, True, lambda a: asked_membership(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: asked_fractions(a.code, a.request, a.api, a.namespace)),
     (None, True, lambda a: measured_numbers(a.code, a.api, a.namespace)),
     (None, True, lambda a: added_objects(a.code, a.api, a.namespace)),
