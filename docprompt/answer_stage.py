@@ -155,6 +155,7 @@ class Stage:
         t = time.perf_counter()
         if self.language == "python":
             from .verify.pyenumwords import worded_member
+            from .verify.pyfilters import request_filter_fix
             from .verify.pymeant import meant_member
             from .verify.pytask import Answer as Asked
             from .verify.pytask import task_issues
@@ -173,6 +174,8 @@ class Stage:
             report.issues += task_issues(asked, self.settings)
             if symbols is not None:
                 report.issues = [meant_member(worded_member(i, symbols), self.request, symbols, code)
+                                 for i in report.issues]  # fmt: skip
+                report.issues = [request_filter_fix(i, code, self.request, symbols, ns)
                                  for i in report.issues]  # fmt: skip
             report.issues = _one_per_place(report.issues)
         else:

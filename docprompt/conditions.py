@@ -52,6 +52,10 @@ _PLAIN = {"what", "which", "where", "when", "that", "this", "these", "those", "w
           "most", "also", "been", "were", "will", "would", "should", "could", "about", "other", "only",
           "your", "whether", "none", "never", "true", "false", "store", "number", "list", "codes", "code",
           "sorted", "order", "total", "still", "every", "find", "holding", "hold", "holds"}  # fmt: skip
+_UNITS = {"g": "grams", "kg": "kilograms", "mg": "milligrams", "m": "metres", "km": "kilometres",
+          "cm": "centimetres", "mm": "millimetres", "s": "seconds", "ms": "milliseconds", "h": "hours",
+          "min": "minutes", "l": "litres", "ml": "millilitres", "kb": "kilobytes", "mb": "megabytes",
+          "gb": "gigabytes"}  # fmt: skip
 _COMPARING = {w for words, _ in _COMPARE for w in re.findall(r"[a-z]+", words)}
 _DATED = ("before", "after", "since", "earlier", "later", "older", "newer")
 _NEGATED = re.compile(r"\b(?:not|no|never|neither|nor)\b[^;,.)]*", re.I)
@@ -238,7 +242,7 @@ def _number_conditions(
         before = _words(clause[max(0, start - 60) : start])[-4:]
         weights = {w: 1 / (len(before) - i) for i, w in enumerate(before)}  # the nearest weighs most
         if unit.isalpha():
-            weights[unit] = 1.0
+            weights[_UNITS.get(unit.lower(), unit)] = 1.0  # "100 g": a field in grams
         if unit == "%":
             weights["percent"] = 1.0
         scores = {f: sum(x for w, x in weights.items() if any(alike(w, d) for d in _letters(doc)))

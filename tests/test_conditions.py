@@ -38,6 +38,7 @@ class Book:
         year: publication year.
         room: a :class:`Room`.
         labels: free labels (``"signed"``), lower case.
+        grams: its weight in grams.
     """
 
     title: str
@@ -46,6 +47,7 @@ class Book:
     year: int = 2000
     room: Room = Room.STUDY
     labels: frozenset[str] = frozenset()
+    grams: float = 0.0
 
     def age(self, *, now: int) -> int:
         """Years since it was published."""
@@ -61,7 +63,7 @@ def query(text: str) -> Query:
 
     Args:
         text: e.g. ``"pages>300 and label:signed"``; fields are ``title``, ``author``, ``pages``,
-            ``year``, ``room`` (``=``, ``!=``, ``<``, ``>``, ``<=``, ``>=``, ``~``).
+            ``year``, ``room``, ``grams`` (``=``, ``!=``, ``<``, ``>``, ``<=``, ``>=``, ``~``).
     """
     return Query()
 
@@ -133,6 +135,8 @@ def books(tmp_path):
         # a year is a date, whatever the words before it
         ("Find the books in `home` written before 1950.", "year<1950"),
         ("Books of `home` of 120 pages or more, in `long`.", "pages>=120"),
+        # a unit names the field whose docs measure in it ("g": grams)
+        ("Which books of `home` weigh at least 500 g? Store them in `heavy`.", "grams>=500"),
         # a label, for a field of strings
         ("How many books of `home` carry the label signed? Store it in `n`.", "label:signed"),
         # a value the request gives after the field's name; "contains" where the language has ~
@@ -434,3 +438,21 @@ def test_values_past_the_positional_parameters_go_to_the_keyword_only_ones_in_or
     aged = "n = home.fetch('BK-1').age(2025)"
     assert fixes(aged)[0] == (1, aged, "n = home.fetch('BK-1').age(now=2025)")
     assert fixes("w = home.weigh('room=attic', 3)")[0] is None  # more values than keywords
+
+
+def test_a_number_where_the_filter_goes_is_the_request_s_filter(books):
+    """``home.search(300)`` for "the books of `home` with more than 300 pages" (the fresh half's
+    f08, 0.5B: ``bank.stock(where=100)``): the filter the docs write for the request."""
+    from docprompt.repair import apply_fixes
+    from docprompt.verify import Issue
+    from docprompt.verify.api import IndexSymbols
+    from docprompt.verify.pyfilters import request_filter_fix
+
+    api = IndexSymbols(books)
+    code = "big = home.search(300)\n"
+    issue = Issue("bad-type", "books.Catalogue.search(query=)", "takes a str, not an int", line=1)
+    ask = "List the books of `home` with more than 300 pages; store them in `big`."
+    fixed = request_filter_fix(issue, code, ask, api, HOME)
+    assert apply_fixes(code, [fixed])[0] == "big = home.search('pages>300')\n"
+    plain = Issue("bad-type", "books.Catalogue.search(query=)", "takes a str, not an int", line=1)
+    assert request_filter_fix(plain, code, "How many books does `home` hold?", api, HOME).fix is None

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from . import Issue, span_fix
+from . import Issue, call_name, span_fix
 from .api import IndexSymbols
 from .pyvalues import enum_value, meaning, passed_args, stem
 
@@ -307,3 +307,31 @@ def keyword_as_filter(name: str, kw: ast.keyword, node: ast.Call, api: IndexSymb
     if not field_ or problem(lang, text, api)[0]:
         return None
     return f"{param}={text!r}", span_fix(kw, lines, f"{param}={text!r}")
+
+
+def request_filter_fix(issue: Issue, code: str, request: str, api: IndexSymbols,
+                       namespace: Mapping[str, str]) -> Issue:  # fmt: skip
+    """``bank.stock(where=100)`` (a ``bad-type`` issue with no fix, on a parameter taking the
+    filter language) for "the lots that hold at least 100 g": the filter the docs write for the
+    request's conditions (``where='grams>=100'``) is the fix, where one is decided."""
+    from ..conditions import request_filter
+
+    name, _, param = issue.name.partition("(")
+    param = param.rstrip("=)")
+    symbol = api.resolve(name)
+    if issue.kind != "bad-type" or issue.fix or not symbol or (symbol, param) not in languages(api):
+        return issue
+    found = request_filter(request, api, namespace)
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return issue
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == issue.line
+             and call_name(n) == symbol.rsplit(".", 1)[-1]]  # fmt: skip
+    params = api.signature(symbol)
+    given = [v for c in calls for a, v in passed_args(params, c) if a.arg == param] if params else []
+    if found is None or len(given) != 1:
+        return issue
+    issue.fix = span_fix(given[0], code.split("\n"), repr(found.text))
+    issue.message += f": the task's conditions are {found.text!r}"
+    return issue
