@@ -366,8 +366,11 @@ def _reference(hits: list[Hit]) -> bool:
 
 def _weight(issues: list) -> int:
     """How many problems a fixed answer has: an import its fix adds (``draft`` for the builder
-    that replaced ``Accession(...)``) is the next fix's to write, not a new problem."""
-    return sum(1 for i in issues if not (i.kind == "missing-import" and i.fix))
+    that replaced ``Accession(...)``) is the next fix's to write, and a member the request names
+    that the code leaves out (``state=FREEZER`` fixed to ``keep=deep`` leaves "not quarantined"
+    unsaid) was missing before the fix too: neither is a new problem."""
+    return sum(1 for i in issues if not (i.kind == "missing-import" and i.fix)
+               and not (i.kind == "meant-member" and not i.fix))  # fmt: skip
 
 
 def _one_per_place(issues: list[Issue]) -> list[Issue]:

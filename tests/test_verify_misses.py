@@ -352,3 +352,16 @@ def test_the_input_stored_where_its_name_asks_for_another_class_is_made_from_it(
     (issue,) = stored_input("timetable = ln\n", ask, ferry, NS)
     assert issue.fix == (1, "timetable = ln", "timetable = timetable(ln)")
     assert stored_input("tt = ln\n", ask.replace("`timetable`", "`tt`"), ferry, NS) == []
+
+
+def test_a_fix_is_kept_though_it_shows_an_import_to_add_or_a_member_left_out():
+    """The fix rounds stop where a fix adds problems; an import the fix needs (its own next fix)
+    and a member the request names that the code leaves out (left out before the fix too) are
+    not counted (the fresh half's f27 and f28)."""
+    from docprompt.answer_stage import _weight
+    from docprompt.verify import Issue
+
+    imported = Issue("missing-import", "draft", "add it", fix=(1, "x", "from seedloft import draft\nx"))
+    unsaid = Issue("meant-member", "LotState.HELD", "the task's 'quarantined' is `LotState.HELD`")
+    other = Issue("unknown-api", "seedloft.FREEZER", "does not exist")
+    assert _weight([imported, unsaid, other]) == 1
