@@ -147,6 +147,8 @@ def test_a_sibling_of_the_failure_the_request_describes_is_caught_as_that_one(fe
         "except ferry.OutOfService as e:", "except ferry.BoatFull:\n    pass\nexcept ferry.OutOfService as e:"
     )
     assert caught_failures(both, ask, ferry, NS) == []  # the one meant is caught already
+    two = ask.replace("store the error in `err`.", "store the error in `err`; if the boat is unknown, stop.")
+    assert caught_failures(code, two, ferry, NS) == []  # two failures: which handler is which is not said
     vague = "Book 3 cars on boat Ada with `ln`; store the ticket in `t`."
     assert caught_failures(code, vague, ferry, NS) == []  # the request names no failure
 

@@ -80,9 +80,11 @@ def failure_scores(
     return raised, {e: overlap(e) for e in raised}
 
 
-def failure_clause(request: str) -> re.Match | None:
-    """Where the request says what to do when a step fails ("if the file is malformed")."""
-    return _FAILURE.search(request)
+def failure_clause(request: str, *, only: bool = False) -> re.Match | None:
+    """Where the request says what to do when a step fails ("if the file is malformed"); with
+    ``only``, None where it says so of more than one failure ("skip unknown codes; stop if ...")."""
+    found = list(_FAILURE.finditer(request))
+    return found[0] if found and (len(found) == 1 or not only) else None
 
 
 def meant_failure(request: str, symbols: list[str], api) -> str:

@@ -82,7 +82,7 @@ def _meant(request: str, symbols: list[str], raised: dict[str, str], api) -> tup
             if bases
             else ("", "")
         )
-    said = failure_clause(request)
+    said = failure_clause(request, only=True)  # which failure goes where, with two, is the code's
     if said is None:
         return "", ""
     _, scores = failure_scores(said, symbols, api)
