@@ -253,7 +253,7 @@ def _spaced_value(lang: Language, text: str, pairs: list[re.Match]) -> tuple[str
             if w.casefold() in joins or _PAIR.match(w):
                 break
             value.append(w)
-        if len(value) > 1:
+        if len(value) > 1 and not re.fullmatch(r"[\d.]+", value[0]):  # "grams>=100 g" is no text
             start = m.end() + rest.start(1)  # type: ignore[union-attr]
             end = start + len(" ".join(value))
             if text[start:end] != " ".join(value):
