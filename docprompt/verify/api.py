@@ -132,13 +132,13 @@ class IndexSymbols:
     def is_a(self, cls: str, base: str) -> bool:
         """``cls`` is ``base`` or, by its entry's ``Bases:`` line, a subclass of it (a notebook's
         ``PosixPath`` is a ``Path``); one level of bases, by their last name."""
-        if cls == base:
-            return True
+        return cls == base or base.rsplit(".", 1)[-1] in self.bases(cls)
+
+    def bases(self, cls: str) -> list[str]:
+        """The last names of the classes ``cls``'s entry names on its ``Bases:`` line."""
         symbol = self.resolve(cls)
-        text = self.entries[symbol].text if symbol in self.entries else ""
-        m = re.search(r"^Bases: (.+)$", text, re.M)
-        bases = {b.strip().rsplit(".", 1)[-1] for b in m.group(1).split(",")} if m else set()
-        return base.rsplit(".", 1)[-1] in bases
+        m = re.search(r"^Bases: (.+)$", self.entries[symbol].text, re.M) if symbol in self.entries else None
+        return [b.strip().rsplit(".", 1)[-1] for b in m.group(1).split(",")] if m else []
 
     def on_instances(self, name: str) -> bool:
         """A method called on an instance (not a ``classmethod`` or ``staticmethod``: the python

@@ -155,7 +155,6 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
     member or a truth value, where the call passes another). ``env``: what the code's names hold
     (the call's own class is found through it; else the first documented function so named)."""
     from . import span_fix
-    from .pyexpr import dotted
     from .pyvalues import passed_args
 
     out = []
@@ -166,9 +165,7 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
             for e in (h.type.elts if isinstance(h.type, ast.Tuple) else [h.type])
         }
         for call in (n for s in t.body for n in ast.walk(s) if isinstance(n, ast.Call)):
-            target = dotted(call.func, env) if env else None  # `bank.absorb`: Ledger's, by `bank`
-            known = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
-            for symbol in [known] if known else api.named(call_name(call))[:1]:
+            for symbol in called_symbols(call, api, env):
                 params = api.signature(symbol)
                 for exc, why in raised_by(api, symbol) if params else []:
                     when = _WHEN.search(why)
@@ -198,6 +195,16 @@ def never_raised(tree: ast.AST, api, lines: list[str], env=None) -> list[Issue]:
                     out.append(Issue("never-raised", f"{symbol}({param}=)", message, line=call.lineno,
                                      card=api.card(symbol), fix=fix))  # fmt: skip
     return out
+
+
+def called_symbols(call: ast.Call, api, env=None) -> list[str]:
+    """The documented function a call calls, as a one-item list: found through what the code's
+    names hold (``bank.absorb``: ``Ledger``'s, by ``bank``), else the first so named; [] for none."""
+    from .pyexpr import dotted
+
+    target = dotted(call.func, env) if env else None
+    known = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
+    return [known] if known else api.named(call_name(call))[:1]
 
 
 def _raises(api, call: ast.Call) -> set[str]:

@@ -10,6 +10,7 @@ import re
 
 from . import Issue, call_name, one_symbol, package_tree, span_fix
 from .pyexpr import source
+from .pyvalues import one_best, stems
 from .pywords import names_in as _names
 from .request import requested_variables
 
@@ -195,12 +196,9 @@ def misplaced_numbers(code: str, request: str, api) -> list[Issue]:
             continue
         call, kw, arg = found[0]
         scores = _param_scores(api, symbol, _context(text, m))
-        ranked = sorted(scores.items(), key=lambda x: -x[1])
-        if not ranked or ranked[0][0] == arg or ranked[0][1] <= scores.get(arg, 0):
+        meant = one_best(sorted(scores.items(), key=lambda x: -x[1]))
+        if not meant or meant == arg or scores[meant] <= scores.get(arg, 0):
             continue
-        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-            continue
-        meant = ranked[0][0]
         moved = [ast.keyword(meant, k.value) if k is kw else k for k in call.keywords if k.arg != meant]
         fix = span_fix(call, lines, ast.unparse(ast.Call(call.func, call.args, moved)))
         name = symbol.rsplit(".", 1)[-1]
@@ -220,8 +218,6 @@ def _number(node: ast.expr) -> float | None:
 def _param_scores(api, symbol: str, context: str) -> dict[str, int]:
     """numeric parameter of ``symbol`` -> how many stems of ``context`` its name and docs share
     ("seeds weigh" shares "seed" with ``per_mille``'s "thousand-seed weight"); those sharing one."""
-    from .pyvalues import stems
-
     params, args = api.entries[symbol].metadata.get("params"), api.signature(symbol)
     if not isinstance(params, dict) or args is None:
         return {}

@@ -84,9 +84,9 @@ def undone_actions(code: str, request: str, api: IndexSymbols, namespace: Mappin
     for verb, rest in _acted(request):
         for name, owner in held.items() if verb not in _COMMON else ():
             doers = _doers(api, owner, verb)
-            if len(doers) != 1 or not _acts_on(api, next(iter(doers)), verb, rest):
+            symbol = next(iter(doers)) if len(doers) == 1 else ""
+            if not symbol or not _acts_on(api, symbol, verb, rest):
                 continue
-            symbol = next(iter(doers))
             method = symbol.rsplit(".", 1)[-1]
             if method in called or any(i.name == symbol for i in issues):
                 continue

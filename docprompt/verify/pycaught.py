@@ -12,8 +12,9 @@ import ast
 import re
 from collections.abc import Mapping
 
-from . import Issue, call_name, package_tree, span_fix
-from .failures import failure_clause, failure_scores, raised_by
+from . import Issue, package_tree, span_fix
+from .failures import called_symbols, failure_clause, failure_scores, raised_by
+from .pyvalues import one_best
 
 _ANY = re.compile(
     r"\bwhatever (?:the )?(?:problem|reason|error|goes wrong|the cause)\b|\bfor any reason\b"
@@ -33,7 +34,7 @@ def caught_failures(code: str, request: str, api, namespace: Mapping[str, str]) 
         return []
     env, lines, out = code_env(tree, api, namespace), code.split("\n"), []
     for t in (n for n in ast.walk(tree) if isinstance(n, ast.Try)):
-        symbols = _called(t, api, env)
+        symbols = [s for call in _calls(t) for s in called_symbols(call, api, env)]
         raised = {exc.rsplit(".", 1)[-1]: why for s in symbols for exc, why in raised_by(api, s)}
         meant, why = _meant(request, symbols, raised, api)
         caught = {ast.unparse(h.type).rsplit(".", 1)[-1] for h in t.handlers if h.type is not None}
@@ -56,16 +57,9 @@ def caught_failures(code: str, request: str, api, namespace: Mapping[str, str]) 
     return out
 
 
-def _called(t: ast.Try, api, env) -> list[str]:
-    """The documented functions the ``try``'s body calls (``bank.dispatch``: ``Ledger``'s)."""
-    from .pyexpr import dotted
-
-    found: list[str] = []
-    for call in (n for s in t.body for n in ast.walk(s) if isinstance(n, ast.Call)):
-        target = dotted(call.func, env)
-        known = api.resolve(target[1]) if target and target[0] in ("symbol", "instance-attr") else None
-        found += [known] if known else api.named(call_name(call))[:1]
-    return found
+def _calls(t: ast.Try) -> list[ast.Call]:
+    """The calls the ``try``'s body makes."""
+    return [n for s in t.body for n in ast.walk(s) if isinstance(n, ast.Call)]
 
 
 def _meant(request: str, symbols: list[str], raised: dict[str, str], api) -> tuple[str, str]:
@@ -75,8 +69,9 @@ def _meant(request: str, symbols: list[str], raised: dict[str, str], api) -> tup
     if not raised:
         return "", ""
     if said := _ANY.search(request):
-        first = next(iter(raised))
-        bases = [b for b in _bases(api, first) if all(api.is_a(api.class_named(e) or e, b) for e in raised)]
+        first = api.class_named(next(iter(raised))) or ""
+        bases = [b for b in api.bases(first) if api.class_named(b)
+                 and all(api.is_a(api.class_named(e) or e, b) for e in raised)]  # fmt: skip
         return (
             (bases[0], f"the task takes {said.group(0)!r}, and every failure here is one")
             if bases
@@ -86,20 +81,8 @@ def _meant(request: str, symbols: list[str], raised: dict[str, str], api) -> tup
     if said is None:
         return "", ""
     _, scores = failure_scores(said, symbols, api)
-    ranked = sorted(scores.items(), key=lambda x: -x[1])
-    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return "", ""
-    best = ranked[0][0].rsplit(".", 1)[-1]
-    return best, raised.get(best, "").rstrip(".")
-
-
-def _bases(api, exc: str) -> list[str]:
-    """The documented classes the entry of ``exc`` names on its ``Bases:`` line."""
-    symbol = api.class_named(exc)
-    text = api.entries[symbol].text if symbol in api.entries else ""
-    m = re.search(r"^Bases: (.+)$", text, re.M)
-    names = [b.strip().rsplit(".", 1)[-1] for b in m.group(1).split(",")] if m else []
-    return [b for b in names if api.class_named(b)]
+    best = one_best(sorted(scores.items(), key=lambda x: -x[1])).rsplit(".", 1)[-1]
+    return (best, raised.get(best, "").rstrip(".")) if best else ("", "")
 
 
 def failure_variables(code: str, request: str, api) -> list[Issue]:

@@ -202,8 +202,8 @@ def _items_of_objects(node: ast.AST, api: IndexSymbols, env: Mapping[str, Bindin
         ):
             continue
         line = lines[node.lineno - 1]
+        pair = rf"for\s+\(?\s*{key}\s*,\s*{obj}\s*\)?\s+in\s+"
         if isinstance(node, ast.For):  # for code, lot in bank.sift(...).items(): -> for lot in ...
-            pair = rf"for\s+\(?\s*{key}\s*,\s*{obj}\s*\)?\s+in\s+"
             head = re.sub(pair, f"for {obj} in ", line, count=1)
             head = head.replace(f"{source(held, lines)}.items()", source(held, lines), 1)
             if head.count(".items()") == line.count(".items()") or node.body[0].lineno == node.lineno:
@@ -218,7 +218,7 @@ def _items_of_objects(node: ast.AST, api: IndexSymbols, env: Mapping[str, Bindin
         b = line.encode()
         start, stop = node.col_offset, node.end_col_offset or len(b)
         text = b[start:stop].decode()
-        loop = re.search(rf"for\s+\(?\s*{key}\s*,\s*{obj}\s*\)?\s+in\s+", text)
+        loop = re.search(pair, text)
         if loop is None or not text[loop.end() :].startswith(source(held, lines)):
             continue
         after = text[loop.end() + len(source(held, lines)) :]

@@ -8,8 +8,7 @@ import re
 
 from . import Issue, package_tree
 from .request import STORE_CLAUSE
-
-_WORD = re.compile(r"[^\W_]+")
+from .request import WORD as _WORD
 
 
 def meant_members(code: str, request: str, api) -> list[Issue]:

@@ -321,7 +321,6 @@ def request_filter_fix(issue: Issue, code: str, request: str, api: IndexSymbols,
     symbol = api.resolve(name)
     if issue.kind != "bad-type" or issue.fix or not symbol or (symbol, param) not in languages(api):
         return issue
-    found = request_filter(request, api, namespace)
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -330,7 +329,8 @@ def request_filter_fix(issue: Issue, code: str, request: str, api: IndexSymbols,
              and call_name(n) == symbol.rsplit(".", 1)[-1]]  # fmt: skip
     params = api.signature(symbol)
     given = [v for c in calls for a, v in passed_args(params, c) if a.arg == param] if params else []
-    if found is None or len(given) != 1:
+    found = request_filter(request, api, namespace) if len(given) == 1 else None
+    if found is None:
         return issue
     issue.fix = span_fix(given[0], code.split("\n"), repr(found.text))
     issue.message += f": the task's conditions are {found.text!r}"

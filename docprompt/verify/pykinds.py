@@ -299,14 +299,17 @@ def stored_input(code: str, request: str, api: IndexSymbols, namespace: Mapping[
     from .pyvalues import stems
 
     lines, out = code.split("\n"), []
+    named: dict[str, set[str]] = {}
     for name, node in asked_assignments(code, request, api):
         given = node.value.id if isinstance(node.value, ast.Name) else ""
         owner = api.locate(namespace.get(given, "")) if given and f"`{given}`" in request else None
         if not owner or name == given:
             continue
+        # each class by the words of its name (``SowingPlan``: sowing, plan), read once
+        named = named or {s: stems(" ".join(re.findall(r"[A-Z][a-z]+", s.rsplit(".", 1)[-1])), 3)
+                          for s in api.entries if api.is_class(s)}  # fmt: skip
         words = stems(name.replace("_", " "), 3)
-        named = {s: stems(" ".join(re.findall(r"[A-Z][a-z]+", s.rsplit(".", 1)[-1])), 3) for s in api.entries}
-        classes = [s for s, parts in named.items() if api.is_class(s) and s != owner and words & parts]
+        classes = [s for s, parts in named.items() if s != owner and words & parts]
         if len(classes) != 1:
             continue
         makers = [f for f in api.functions_returning(classes[0]) if _takes_first(api, f, owner)]

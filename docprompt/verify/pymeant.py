@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from . import Issue
 from .api import IndexSymbols
 from .pyvalues import PLAIN_WORDS as _PLAIN
-from .pyvalues import stems
+from .pyvalues import one_best, stems
 from .request import STORE_CLAUSE
 
 _ATTRIBUTES = re.compile(r"^([ \t]*)Attributes:[ \t]*\n((?:\1[ \t]+\S.*\n?)+)", re.M)
@@ -64,13 +64,6 @@ def _ranked(api: IndexSymbols, owner: str, request: str) -> tuple[dict[str, str]
     return said, sorted(scores.items(), key=lambda x: -x[1])
 
 
-def _one_best(ranked: list[tuple[str, float]]) -> str:
-    """The member ranked first alone, with a score; '' for none or a tie."""
-    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return ""
-    return ranked[0][0]
-
-
 def meant_member(issue: Issue, request: str, api: IndexSymbols, code: str) -> Issue:
     """``issue`` (an unknown member read, neither called nor set, with no fix) given the fix to
     the one field whose docs best share the request's words, where one does; else unchanged."""
@@ -80,7 +73,7 @@ def meant_member(issue: Issue, request: str, api: IndexSymbols, code: str) -> Is
     if issue.kind != "unknown-member" or issue.fix or not owner or re.search(rf"\.{attr}\s*(\(|=[^=])", line):
         return issue  # called, or set: a member the code makes up for its own use
     said, ranked = _ranked(api, owner, STORE_CLAUSE.sub(" ", request))
-    meant = _one_best([(m, n) for m, n in ranked if api.kind(f"{owner}.{m}") in _FIELDS])  # a value read
+    meant = one_best([(m, n) for m, n in ranked if api.kind(f"{owner}.{m}") in _FIELDS])  # a value read
     if not meant or f".{attr}" not in line:
         return issue
     short = owner.rsplit(".", 1)[-1]
@@ -112,7 +105,7 @@ def meant_field(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
             continue
         said, ranked = _ranked(api, owner, named)
         ranked = [(m, n) for m, n in ranked if api.kind(f"{owner}.{m}") in _FIELDS]  # fields for a field
-        meant, score = _one_best(ranked), dict(ranked).get(read.attr, 0.0)
+        meant, score = one_best(ranked), dict(ranked).get(read.attr, 0.0)
         field = name != read.attr and api.kind(f"{owner}.{name}") in _FIELDS
         if field and re.search(rf"\b{name}\b", re.sub(r"`[^`]*`", " ", named)):
             meant, score = name, 0.0  # "Which genus ...? Store it in `genus`": the field so named
@@ -159,7 +152,7 @@ def meant_truth(code: str, request: str, api: IndexSymbols, namespace: Mapping[s
         if not owner or seen is None:
             continue
         said, ranked = _ranked(api, owner, _LABEL.sub(" ", request))
-        meant = _one_best([(m, n) for m, n in ranked if member_annotation(api, f"{owner}.{m}") == "bool"])
+        meant = one_best([(m, n) for m, n in ranked if member_annotation(api, f"{owner}.{m}") == "bool"])
         text = source(seen, lines)
         if not meant or not text:
             continue

@@ -326,6 +326,13 @@ def meant_values(code: str, request: str, api: IndexSymbols) -> list[Issue]:
     return issues
 
 
+def one_best(ranked: list[tuple[str, float]]) -> str:
+    """The name ranked first alone (``ranked`` best first), with a score; '' for none or a tie."""
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return ""
+    return ranked[0][0]
+
+
 def alike(a: str, b: str) -> bool:
     """Two words alike: the same, or the same first five letters ("germinate", "germination")."""
     a, b = a.lower(), b.lower()

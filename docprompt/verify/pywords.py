@@ -108,6 +108,7 @@ def _unset(tree: ast.AST, lines: list[str], api, value: str, request: str) -> tu
     faba')`` -> ``draft('Vicia faba').coded('VF-0001')``), where the code calls no such setter."""
     at = request.find(value)
     said = re.findall(r"[a-z]+", request[max(0, at - 30) : at].lower())[-1:] if at > 0 else []
+    called = {call_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call)}
     for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
         symbol = next(iter(api.named(call_name(call))[:1]), None)
         builder = api.returns(symbol) if symbol else None
@@ -117,7 +118,6 @@ def _unset(tree: ast.AST, lines: list[str], api, value: str, request: str) -> tu
             params = [x.arg for x in a.args if x.arg != "self"] if a else []
             if params == said and api.returns(f"{builder}.{member}") == builder:
                 setters.append(member)
-        called = {call_name(n) for n in ast.walk(tree) if isinstance(n, ast.Call)}
         text = source(call, lines)
         if len(setters) != 1 or setters[0] in called or not text:
             continue

@@ -200,7 +200,7 @@ def _loads(node) -> set[str]:
     )
 
 
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")  # a word: letters and digits
 
 
 def copied_values(code: str, request: str, examples: list[str]) -> list[Issue]:
@@ -232,11 +232,11 @@ def _unasked_strings(tree, request: str) -> list:
     """The string constants of ``tree`` (4 characters or more) with a word the request lacks."""
     import ast
 
-    asked = {w.casefold() for w in _WORD.findall(request)}
+    asked = {w.casefold() for w in WORD.findall(request)}
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) >= 4:
-            words = {w.casefold() for w in _WORD.findall(node.value)}
+            words = {w.casefold() for w in WORD.findall(node.value)}
             if words and not words <= asked:
                 found.append(node)
     return found
