@@ -1,15 +1,13 @@
 """Which of several sampled answers to keep, measured on the private library: every task's answer
 stage draws N samples (the greedy one, then N-1 at temperature 0.7; the docs' fixes applied, no
-repair round), each sample is run through the task's check, and scored by the model two ways:
+repair round), each sample is run through the task's check and scored by the model as a
+*reviewer*: log P(request | code), how well the code explains the request (Zhang et al., "Coder
+Reviewer Reranking for Code Generation", ICML 2023), read in a chat turn that shows the code and
+asks what task it does.
 
-- coder: log P(code | the answer stage's prompt), the model's own likelihood of what it wrote;
-- reviewer: log P(request | code), how well the code explains the request (Zhang et al., "Coder
-  Reviewer Reranking for Code Generation", ICML 2023), read in a chat turn that shows the code
-  and asks what task it does.
-
-Then each way of picking (the stage's own pick, the greedy sample, fewest issues, reviewer,
-coder + reviewer, the most common code) is scored against the checks: what a selector could buy
-before it is built into the answer stage. docs/benchmarks.md, "Stop 51".
+Then each way of picking (the stage's own pick, the greedy sample, fewest issues, the reviewer,
+the most common code) is scored against the checks: what a selector could buy before it is built
+into the answer stage. docs/benchmarks.md, "Stop 51".
 
     python benchmarks/privlib_rerank.py MODEL OUT.json TASKS.jsonl:SPLIT[:FIRST_ID] ... [--n 5]
     python benchmarks/privlib_rerank.py --summary OUT.json
@@ -28,7 +26,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "privlib"
-CODER = False  # log P(code | prompt) reads the whole prompt again per sample: ~10 s each on 2 cores
 REVIEW = (
     "Here is Python code:\n```python\n{code}\n```\n"
     "Write the request this code carries out, in one or two sentences."
@@ -60,25 +57,17 @@ def draw(model: str, out: str, specs: list[str], n: int) -> None:
                 continue
             context, namespace = setup_namespace(task, src) if task.setup else ("", {})
             t = time.perf_counter()
-            prompts = []
             with python_path(src):
-                answer = dp.ask(task.request, context=context, namespace=namespace,
-                                on_prompt=prompts.append)  # fmt: skip
+                answer = dp.ask(task.request, context=context, namespace=namespace)
             seconds = time.perf_counter() - t
-            messages = prompts[-1] if prompts else []
-            head = gen._prompt(messages, "```python\n")[0] if messages and CODER else ""
             samples = []
             for s in answer.samples:
                 code = s["code"] or ""
                 passed = bool(code) and run_answer(task, code, src).passed
-                coder = reviewer = None
-                if code and not s["problem"]:
-                    coder = gen.score(head, code) if CODER else None
-                    reviewer = gen.score(review_text(gen, code), task.request)
-                tokens = len(gen.llm.tokenize(code.encode(), add_bos=False))
+                usable = bool(code) and not s["problem"]
+                reviewer = gen.score(review_text(gen, code), task.request) if usable else None
                 samples.append({"code": code, "problem": s["problem"], "issues": s["issues"],
-                                "passed": passed, "coder": coder, "coder_tokens": tokens,
-                                "reviewer": reviewer})  # fmt: skip
+                                "passed": passed, "reviewer": reviewer})  # fmt: skip
             picked = bool(answer.code) and run_answer(task, answer.code, src).passed
             rows.append({"id": task.id, "difficulty": task.difficulty, "picked": picked, "code": answer.code,
                          "samples": samples, "seconds": round(seconds, 2),
@@ -111,13 +100,15 @@ def pickers():
 
         return pick
 
-    def agree(samples, s):
-        return sum(_norm(o["code"]) == _norm(s["code"]) for o in samples)
+    def vote(tie):
+        """The code most usable samples agree on (as the AST reads it); ties broken by ``tie``."""
 
-    def vote(samples):
-        ok = [s for s in samples if _usable(s)] or samples
-        counts = collections.Counter(_norm(s["code"]) for s in ok)
-        return max(ok, key=lambda s: (counts[_norm(s["code"])], -ok.index(s)))
+        def pick(samples):
+            ok = [s for s in samples if _usable(s)] or samples
+            counts = collections.Counter(_norm(s["code"]) for s in ok)
+            return max(ok, key=lambda s: (counts[_norm(s["code"])], tie(ok, s)))
+
+        return pick
 
     def fewest_then(key):
         def pick(samples):
@@ -129,28 +120,13 @@ def pickers():
 
         return pick
 
-    def mean_coder(s):
-        return s["coder"] / max(s["coder_tokens"], 1)
-
     return {
         "greedy sample": lambda samples: samples[0],
         "fewest issues, then first": fewest_then(lambda s: 0),
         "reviewer": by(lambda s: s["reviewer"]),
-        **(
-            {
-                "coder (per token)": by(mean_coder),
-                "coder + reviewer": by(lambda s: s["coder"] + s["reviewer"]),
-                "fewest issues, then coder + reviewer": fewest_then(lambda s: s["coder"] + s["reviewer"]),
-            }
-            if CODER
-            else {}
-        ),
         "fewest issues, then reviewer": fewest_then(lambda s: s["reviewer"]),
-        "most common code (vote)": vote,
-        "vote, ties by reviewer": lambda samples: max(
-            [s for s in samples if _usable(s)] or samples,
-            key=lambda s: (agree(samples, s), s["reviewer"] or -1e9),
-        ),
+        "most common code (vote)": vote(lambda ok, s: -ok.index(s)),
+        "vote, ties by reviewer": vote(lambda ok, s: s["reviewer"] if s["reviewer"] is not None else -1e9),
     }
 
 
